@@ -1,0 +1,162 @@
+// Package sqlite is vmc's embedded store: one file, no server, pure Go
+// (modernc.org/sqlite), in WAL mode so readers never wait for the writer.
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"embed"
+	"errors"
+	"fmt"
+	"io/fs"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/pressly/goose/v3"
+	"modernc.org/sqlite"
+	sqlite3 "modernc.org/sqlite/lib"
+
+	"github.com/vmc-dev/vmc/internal/store/sqlstore"
+)
+
+//go:embed migrations/*.sql
+var migrationFiles embed.FS
+
+// Migrations are the SQLite schema's goose migrations.
+var Migrations = sqlstore.Migrations{Dialect: goose.DialectSQLite3, FS: mustSub(migrationFiles, "migrations")}
+
+func mustSub(f fs.FS, dir string) fs.FS {
+	sub, err := fs.Sub(f, dir)
+	if err != nil {
+		panic(err)
+	}
+	return sub
+}
+
+// Options configures Open.
+type Options struct {
+	sqlstore.Options
+	// Migrate brings the schema up to date; without it a database whose
+	// schema is behind is refused.
+	Migrate bool
+}
+
+// Open opens (creating if needed) the database file at path.
+func Open(ctx context.Context, path string, opts Options) (*sqlstore.Store, error) {
+	if dir := filepath.Dir(path); dir != "" {
+		if err := os.MkdirAll(dir, 0o750); err != nil {
+			return nil, fmt.Errorf("sqlite %s: %w", path, err)
+		}
+	}
+	// busy_timeout lets a second process (a CLI command beside a running
+	// server) wait for the write lock instead of failing at once.
+	// _txlock=immediate takes the write lock at BEGIN, so a transaction
+	// never fails half-way on lock upgrade. synchronous=NORMAL is safe in
+	// WAL mode: a power cut may lose the last commits, never consistency.
+	pragmas := url.Values{}
+	for _, p := range []string{"busy_timeout(10000)", "journal_mode(WAL)", "foreign_keys(1)", "synchronous(NORMAL)"} {
+		pragmas.Add("_pragma", p)
+	}
+	base := "file:" + (&url.URL{Path: path}).EscapedPath()
+	w, err := sql.Open("sqlite", base+"?"+pragmas.Encode()+"&_txlock=immediate")
+	if err != nil {
+		return nil, fmt.Errorf("sqlite %s: %w", path, err)
+	}
+	w.SetMaxOpenConns(1)
+	if err := w.PingContext(ctx); err != nil {
+		w.Close()
+		return nil, fmt.Errorf("sqlite %s: %w", path, describe(err))
+	}
+	r, err := sql.Open("sqlite", base+"?"+pragmas.Encode())
+	if err != nil {
+		w.Close()
+		return nil, fmt.Errorf("sqlite %s: %w", path, err)
+	}
+	r.SetMaxOpenConns(4)
+	s := sqlstore.New(w, r, dialect{}, opts.Options)
+	if err := prepareSchema(ctx, w, opts.Migrate); err != nil {
+		s.Close()
+		return nil, fmt.Errorf("sqlite %s: %w", path, err)
+	}
+	return s, nil
+}
+
+func prepareSchema(ctx context.Context, db *sql.DB, migrate bool) error {
+	if migrate {
+		return Migrations.Up(ctx, db)
+	}
+	current, latest, err := Migrations.Versions(ctx, db)
+	if err != nil {
+		return err
+	}
+	if err := Migrations.CheckNotNewer(ctx, db); err != nil {
+		return err
+	}
+	if current < latest {
+		return fmt.Errorf("schema is at version %d, this vmc needs %d: run 'vmc migrate'", current, latest)
+	}
+	return nil
+}
+
+// describe turns SQLite's terse codes into something a person can act on.
+func describe(err error) error {
+	var se *sqlite.Error
+	if errors.As(err, &se) {
+		switch se.Code() & 0xff {
+		case sqlite3.SQLITE_NOTADB:
+			return fmt.Errorf("not an SQLite database (%w)", err)
+		case sqlite3.SQLITE_CANTOPEN:
+			return fmt.Errorf("cannot open the file: check the path and permissions (%w)", err)
+		}
+	}
+	return err
+}
+
+type dialect struct{}
+
+func (dialect) Name() string           { return "sqlite" }
+func (dialect) Rebind(q string) string { return q }
+
+// Retryable: with _txlock=immediate and a busy timeout, SQLite serialises
+// writers itself; only a busy timeout that ran out is worth another try.
+func (dialect) Retryable(err error) bool {
+	var se *sqlite.Error
+	if errors.As(err, &se) {
+		code := se.Code() & 0xff
+		return code == sqlite3.SQLITE_BUSY || code == sqlite3.SQLITE_LOCKED
+	}
+	return false
+}
+
+// CheckPhysical runs PRAGMA integrity_check and foreign_key_check.
+func (dialect) CheckPhysical(ctx context.Context, db *sql.DB) error {
+	rows, err := db.QueryContext(ctx, `PRAGMA integrity_check`)
+	if err != nil {
+		return fmt.Errorf("integrity_check: %w", err)
+	}
+	var msgs []string
+	for rows.Next() {
+		var m string
+		if err := rows.Scan(&m); err != nil {
+			rows.Close()
+			return err
+		}
+		if m != "ok" {
+			msgs = append(msgs, m)
+		}
+	}
+	rows.Close()
+	if len(msgs) > 0 {
+		return fmt.Errorf("integrity_check: %s", strings.Join(msgs, "; "))
+	}
+	var n int
+	if err := db.QueryRowContext(ctx, `SELECT COUNT(*) FROM pragma_foreign_key_check`).Scan(&n); err != nil {
+		return fmt.Errorf("foreign_key_check: %w", err)
+	}
+	if n > 0 {
+		return fmt.Errorf("foreign_key_check: %d rows reference missing parents", n)
+	}
+	return nil
+}

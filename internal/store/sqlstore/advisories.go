@@ -1,0 +1,392 @@
+package sqlstore
+
+import (
+	"bytes"
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/vmc-dev/vmc/internal/advisory"
+	"github.com/vmc-dev/vmc/internal/store"
+)
+
+// PutRecords implements store.Advisories.
+func (s *Store) PutRecords(ctx context.Context, recs []advisory.Record) (store.BatchResult, error) {
+	var res store.BatchResult
+	err := s.inTx(ctx, func(tx *txn) error {
+		res = store.BatchResult{}
+		w := &writer{tx: tx, now: s.clock(), touched: map[int64]bool{}}
+		for i := range recs {
+			if err := w.put(ctx, &recs[i], &res); err != nil {
+				return fmt.Errorf("record %d (%s %s): %w", i, recs[i].Source, recs[i].ID, err)
+			}
+		}
+		return s.refreshSummaries(ctx, tx, w.touched)
+	})
+	if err != nil {
+		return store.BatchResult{}, err
+	}
+	return res, nil
+}
+
+// writer carries one batch's state through its records.
+type writer struct {
+	tx      *txn
+	now     time.Time
+	touched map[int64]bool // vulnerabilities whose summary must be recomputed
+}
+
+func (w *writer) put(ctx context.Context, rec *advisory.Record, res *store.BatchResult) error {
+	if err := rec.Validate(); err != nil {
+		return err
+	}
+	hash := rec.Hash()
+
+	var (
+		rowID, rowVuln int64
+		rowHash        string
+	)
+	err := w.tx.queryRow(ctx, `SELECT id, vuln_id, hash FROM source_records WHERE source = ? AND record_id = ?`,
+		rec.Source, rec.ID).Scan(&rowID, &rowVuln, &rowHash)
+	exists := err == nil
+	if err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return fmt.Errorf("read source record: %w", err)
+	}
+	if exists && rowHash == hash {
+		res.Unchanged++
+		return nil
+	}
+
+	vuln, merged, err := w.resolve(ctx, rec, rowVuln)
+	if err != nil {
+		return err
+	}
+	res.Merged += merged
+
+	modified := nullTime(rec.Modified)
+	if exists {
+		if _, err := w.tx.exec(ctx, `UPDATE source_records SET vuln_id = ?, hash = ?, modified = ?, last_seen = ? WHERE id = ?`,
+			vuln, hash, modified, w.now, rowID); err != nil {
+			return fmt.Errorf("update source record: %w", err)
+		}
+		res.Changed++
+	} else {
+		if err := w.tx.queryRow(ctx, `INSERT INTO source_records (source, record_id, vuln_id, hash, modified, first_seen, last_seen)
+			VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+			rec.Source, rec.ID, vuln, hash, modified, w.now, w.now).Scan(&rowID); err != nil {
+			return fmt.Errorf("insert source record: %w", err)
+		}
+		res.New++
+	}
+	return w.putClaims(ctx, rowID, rec.Claims(), exists)
+}
+
+// resolve finds the vulnerability a record belongs to, creating it or
+// folding several into one as its identifiers demand, and makes every
+// identifier of the record an alias of it.
+func (w *writer) resolve(ctx context.Context, rec *advisory.Record, current int64) (int64, int, error) {
+	ids := rec.IDs()
+	keys := make([]any, len(ids))
+	for i, id := range ids {
+		keys[i] = strings.ToUpper(id)
+	}
+	rows, err := w.tx.query(ctx, `SELECT DISTINCT vuln_id FROM aliases WHERE alias_key IN (`+placeholders(len(keys))+`)`, keys...)
+	if err != nil {
+		return 0, 0, fmt.Errorf("look up aliases: %w", err)
+	}
+	var found []int64
+	if current != 0 {
+		found = append(found, current)
+	}
+	for rows.Next() {
+		var v int64
+		if err := rows.Scan(&v); err != nil {
+			rows.Close()
+			return 0, 0, err
+		}
+		if !slices.Contains(found, v) {
+			found = append(found, v)
+		}
+	}
+	if err := errors.Join(rows.Err(), rows.Close()); err != nil {
+		return 0, 0, fmt.Errorf("look up aliases: %w", err)
+	}
+
+	var target int64
+	merged := 0
+	switch len(found) {
+	case 0:
+		if err := w.tx.queryRow(ctx, `INSERT INTO vulns (primary_id, published, created_at, updated_at) VALUES (?, ?, ?, ?) RETURNING id`,
+			advisory.PrimaryID(ids), time.Time{}, w.now, w.now).Scan(&target); err != nil {
+			return 0, 0, fmt.Errorf("insert vulnerability: %w", err)
+		}
+	default:
+		// The oldest vulnerability survives, so ids handed out earlier in
+		// URLs keep resolving through aliases either way.
+		slices.Sort(found)
+		target = found[0]
+		for _, from := range found[1:] {
+			if err := w.fold(ctx, from, target, rec); err != nil {
+				return 0, 0, err
+			}
+			merged++
+		}
+	}
+	for _, id := range ids {
+		if _, err := w.tx.exec(ctx, `INSERT INTO aliases (alias_key, alias, kind, vuln_id) VALUES (?, ?, ?, ?) ON CONFLICT (alias_key) DO NOTHING`,
+			strings.ToUpper(id), id, advisory.Kind(id), target); err != nil {
+			return 0, 0, fmt.Errorf("insert alias %s: %w", id, err)
+		}
+	}
+	w.touched[target] = true
+	return target, merged, nil
+}
+
+// fold moves everything of vulnerability from into into and deletes from.
+func (w *writer) fold(ctx context.Context, from, into int64, via *advisory.Record) error {
+	var primary string
+	if err := w.tx.queryRow(ctx, `SELECT primary_id FROM vulns WHERE id = ?`, from).Scan(&primary); err != nil {
+		return fmt.Errorf("read vulnerability %d: %w", from, err)
+	}
+	steps := []struct {
+		q    string
+		args []any
+	}{
+		{`UPDATE aliases SET vuln_id = ? WHERE vuln_id = ?`, []any{into, from}},
+		{`UPDATE source_records SET vuln_id = ? WHERE vuln_id = ?`, []any{into, from}},
+		{`UPDATE vuln_merges SET into_id = ? WHERE into_id = ?`, []any{into, from}},
+		{`DELETE FROM vulns WHERE id = ?`, []any{from}},
+		{`INSERT INTO vuln_merges (into_id, from_id, from_primary, via, merged_at) VALUES (?, ?, ?, ?, ?)`,
+			[]any{into, from, primary, via.Source + ":" + via.ID, w.now}},
+	}
+	for _, st := range steps {
+		if _, err := w.tx.exec(ctx, st.q, st.args...); err != nil {
+			return fmt.Errorf("fold vulnerability %s into %d: %s: %w", primary, into, firstWords(st.q), err)
+		}
+	}
+	delete(w.touched, from)
+	return nil
+}
+
+type claimKey struct {
+	field advisory.Field
+	key   string
+}
+
+// putClaims brings a record's current claims in line with claims: equal
+// values stay, changed ones are replaced (the old row kept as history),
+// vanished ones are marked replaced.
+func (w *writer) putClaims(ctx context.Context, recordID int64, claims []advisory.Claim, existing bool) error {
+	type row struct {
+		id    int64
+		value []byte
+	}
+	current := map[claimKey]row{}
+	if existing {
+		rows, err := w.tx.query(ctx, `SELECT id, field, claim_key, value FROM claims WHERE record_id = ? AND replaced_at IS NULL`, recordID)
+		if err != nil {
+			return fmt.Errorf("read claims: %w", err)
+		}
+		for rows.Next() {
+			var (
+				r  row
+				ck claimKey
+			)
+			if err := rows.Scan(&r.id, &ck.field, &ck.key, &r.value); err != nil {
+				rows.Close()
+				return fmt.Errorf("read claims: %w", err)
+			}
+			current[ck] = r
+		}
+		if err := errors.Join(rows.Err(), rows.Close()); err != nil {
+			return fmt.Errorf("read claims: %w", err)
+		}
+	}
+	for _, c := range claims {
+		ck := claimKey{c.Field, c.Key}
+		if old, ok := current[ck]; ok {
+			delete(current, ck)
+			if bytes.Equal(old.value, c.Value) {
+				continue
+			}
+			if err := w.replace(ctx, old.id); err != nil {
+				return err
+			}
+		}
+		if _, err := w.tx.exec(ctx, `INSERT INTO claims (record_id, field, claim_key, value, seen_at) VALUES (?, ?, ?, ?, ?)`,
+			recordID, c.Field, c.Key, string(c.Value), w.now); err != nil {
+			return fmt.Errorf("insert claim %s[%s]: %w", c.Field, c.Key, err)
+		}
+	}
+	for _, old := range current {
+		if err := w.replace(ctx, old.id); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (w *writer) replace(ctx context.Context, claimID int64) error {
+	if _, err := w.tx.exec(ctx, `UPDATE claims SET replaced_at = ? WHERE id = ?`, w.now, claimID); err != nil {
+		return fmt.Errorf("replace claim %d: %w", claimID, err)
+	}
+	return nil
+}
+
+// refreshSummaries recomputes the primary id and list columns of every
+// vulnerability a batch touched.
+func (s *Store) refreshSummaries(ctx context.Context, tx *txn, touched map[int64]bool) error {
+	ids := make([]int64, 0, len(touched))
+	for id := range touched {
+		ids = append(ids, id)
+	}
+	slices.Sort(ids)
+	now := s.clock()
+	// Primary ids are unique. Moving one from a vulnerability to another
+	// cannot happen (an alias belongs to one vulnerability), but a batch
+	// can make a vulnerability's own preferred id change; update in id
+	// order so the unique index never sees two rows wanting one value.
+	for _, id := range ids {
+		v, err := s.load(ctx, tx, id, false)
+		if err != nil {
+			return err
+		}
+		sum := v.Summary()
+		b, err := json.Marshal(sum)
+		if err != nil {
+			return err
+		}
+		if _, err := tx.exec(ctx, `UPDATE vulns SET primary_id = ?, summary = ?, search = ?, published = ?, score = ?, kev = ?, epss = ?, updated_at = ? WHERE id = ?`,
+			v.ID, string(b), searchText(sum), sum.Published.UTC(), sum.Score, sum.KEV, sum.EPSS, now, id); err != nil {
+			return fmt.Errorf("update summary of %s: %w", v.ID, err)
+		}
+	}
+	return nil
+}
+
+// searchText is what a text filter matches: ids and titles, upper-cased,
+// so one LIKE serves both databases without collation differences.
+func searchText(sum advisory.Summary) string {
+	parts := slices.Clone(sum.Aliases)
+	for _, t := range sum.Titles {
+		parts = append(parts, t.Value)
+	}
+	return strings.ToUpper(strings.Join(parts, "\n"))
+}
+
+// querier is what reads need: a transaction or the read pool.
+type querier interface {
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+}
+
+// load reads one vulnerability by its row id and merges it.
+func (s *Store) load(ctx context.Context, q querier, id int64, history bool) (advisory.Vulnerability, error) {
+	aliases, err := collect(ctx, q, s.d.Rebind(`SELECT alias FROM aliases WHERE vuln_id = ? ORDER BY alias`), []any{id},
+		func(r *sql.Rows) (string, error) {
+			var a string
+			return a, r.Scan(&a)
+		})
+	if err != nil {
+		return advisory.Vulnerability{}, fmt.Errorf("read aliases: %w", err)
+	}
+	sources, err := collect(ctx, q, s.d.Rebind(`SELECT source, record_id, modified, last_seen FROM source_records WHERE vuln_id = ?`), []any{id},
+		func(r *sql.Rows) (advisory.SourceRef, error) {
+			var (
+				ref advisory.SourceRef
+				mod sql.NullTime
+			)
+			err := r.Scan(&ref.Source, &ref.Record, &mod, &ref.Seen)
+			ref.Modified = mod.Time
+			ref.Seen = ref.Seen.UTC()
+			return ref, err
+		})
+	if err != nil {
+		return advisory.Vulnerability{}, fmt.Errorf("read source records: %w", err)
+	}
+	readClaims := func(cond string) ([]advisory.Claim, error) {
+		return collect(ctx, q, s.d.Rebind(`SELECT c.field, c.claim_key, c.value, c.seen_at, c.replaced_at, r.source, r.record_id
+			FROM claims c JOIN source_records r ON r.id = c.record_id WHERE r.vuln_id = ? AND `+cond+` ORDER BY c.id`), []any{id},
+			func(r *sql.Rows) (advisory.Claim, error) {
+				var (
+					c        advisory.Claim
+					value    []byte
+					replaced sql.NullTime
+				)
+				err := r.Scan(&c.Field, &c.Key, &value, &c.Seen, &replaced, &c.Source, &c.Record)
+				c.Value = json.RawMessage(value)
+				c.Seen = c.Seen.UTC()
+				if replaced.Valid {
+					c.Replaced = replaced.Time.UTC()
+				}
+				return c, err
+			})
+	}
+	current, err := readClaims(`c.replaced_at IS NULL`)
+	if err != nil {
+		return advisory.Vulnerability{}, fmt.Errorf("read claims: %w", err)
+	}
+	v := advisory.Merge(advisory.PrimaryID(aliases), aliases, sources, current, s.prec)
+	if history {
+		v.History, err = readClaims(`c.replaced_at IS NOT NULL`)
+		if err != nil {
+			return advisory.Vulnerability{}, fmt.Errorf("read history: %w", err)
+		}
+		slices.SortStableFunc(v.History, func(a, b advisory.Claim) int { return b.Replaced.Compare(a.Replaced) })
+	}
+	return v, nil
+}
+
+// collect runs a query and scans every row with scan.
+func collect[T any](ctx context.Context, q querier, query string, args []any, scan func(*sql.Rows) (T, error)) ([]T, error) {
+	rows, err := q.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []T
+	for rows.Next() {
+		v, err := scan(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, v)
+	}
+	return out, rows.Err()
+}
+
+// Vuln implements store.Advisories.
+func (s *Store) Vuln(ctx context.Context, id string, opts store.VulnOptions) (advisory.Vulnerability, error) {
+	var vid int64
+	err := s.r.QueryRowContext(ctx, s.d.Rebind(`SELECT vuln_id FROM aliases WHERE alias_key = ?`), strings.ToUpper(id)).Scan(&vid)
+	if errors.Is(err, sql.ErrNoRows) {
+		return advisory.Vulnerability{}, fmt.Errorf("vulnerability %s: %w", id, store.ErrNotFound)
+	}
+	if err != nil {
+		return advisory.Vulnerability{}, fmt.Errorf("vulnerability %s: %w", id, err)
+	}
+	// Reading aliases, records and claims in one read transaction gives a
+	// consistent snapshot even while an import writes.
+	tx, err := s.r.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	if err != nil {
+		return advisory.Vulnerability{}, err
+	}
+	defer tx.Rollback()
+	v, err := s.load(ctx, tx, vid, opts.History)
+	if err != nil {
+		return advisory.Vulnerability{}, fmt.Errorf("vulnerability %s: %w", id, err)
+	}
+	return v, nil
+}
+
+func nullTime(t time.Time) sql.NullTime {
+	if t.IsZero() {
+		return sql.NullTime{}
+	}
+	return sql.NullTime{Time: t.UTC(), Valid: true}
+}

@@ -1,0 +1,74 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"io/fs"
+
+	"github.com/pressly/goose/v3"
+
+	"github.com/vmc-dev/vmc/internal/store"
+)
+
+// Migrations applies a dialect's embedded goose migrations.
+type Migrations struct {
+	Dialect goose.Dialect
+	FS      fs.FS // holds the .sql files at its root
+}
+
+func (m Migrations) provider(db *sql.DB) (*goose.Provider, error) {
+	p, err := goose.NewProvider(m.Dialect, db, m.FS)
+	if err != nil {
+		return nil, fmt.Errorf("load migrations: %w", err)
+	}
+	return p, nil
+}
+
+// Versions returns the schema version of the database and the newest one
+// this binary knows.
+func (m Migrations) Versions(ctx context.Context, db *sql.DB) (current, latest int64, err error) {
+	p, err := m.provider(db)
+	if err != nil {
+		return 0, 0, err
+	}
+	srcs := p.ListSources()
+	if len(srcs) > 0 {
+		latest = srcs[len(srcs)-1].Version
+	}
+	current, err = p.GetDBVersion(ctx)
+	if err != nil {
+		return 0, latest, fmt.Errorf("read schema version: %w", err)
+	}
+	return current, latest, nil
+}
+
+// Up migrates db to the newest schema. A database migrated by a newer vmc
+// is refused rather than touched: the binary cannot know what the newer
+// schema means.
+func (m Migrations) Up(ctx context.Context, db *sql.DB) error {
+	if err := m.CheckNotNewer(ctx, db); err != nil {
+		return err
+	}
+	p, err := m.provider(db)
+	if err != nil {
+		return err
+	}
+	if _, err := p.Up(ctx); err != nil {
+		return fmt.Errorf("migrate: %w", err)
+	}
+	return nil
+}
+
+// CheckNotNewer fails with store.ErrSchemaTooNew when the database's schema
+// is newer than any migration this binary carries.
+func (m Migrations) CheckNotNewer(ctx context.Context, db *sql.DB) error {
+	current, latest, err := m.Versions(ctx, db)
+	if err != nil {
+		return err
+	}
+	if current > latest {
+		return fmt.Errorf("%w: database is at version %d, this vmc knows up to %d; upgrade vmc", store.ErrSchemaTooNew, current, latest)
+	}
+	return nil
+}

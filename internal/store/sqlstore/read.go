@@ -1,0 +1,194 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/vmc-dev/vmc/internal/advisory"
+	"github.com/vmc-dev/vmc/internal/store"
+)
+
+const (
+	defaultLimit = 50
+	maxLimit     = 1000
+)
+
+// ListVulns implements store.Advisories. Pages are keyset-paged on
+// (published DESC, primary_id), so a page costs the same deep in the list as
+// at its start, and rows added meanwhile do not shift later pages.
+func (s *Store) ListVulns(ctx context.Context, q store.VulnQuery) (store.VulnPage, error) {
+	limit := q.Limit
+	switch {
+	case limit <= 0:
+		limit = defaultLimit
+	case limit > maxLimit:
+		limit = maxLimit
+	}
+	var (
+		where []string
+		args  []any
+	)
+	if q.After != "" {
+		pub, id, err := decodeCursor(q.After)
+		if err != nil {
+			return store.VulnPage{}, err
+		}
+		where = append(where, `(v.published < ? OR (v.published = ? AND v.primary_id > ?))`)
+		args = append(args, pub, pub, id)
+	}
+	if q.Text != "" {
+		where = append(where, `v.search LIKE ? ESCAPE '\'`)
+		args = append(args, "%"+likeEscape(strings.ToUpper(q.Text))+"%")
+	}
+	if q.Source != "" {
+		where = append(where, `EXISTS (SELECT 1 FROM source_records r WHERE r.vuln_id = v.id AND r.source = ?)`)
+		args = append(args, q.Source)
+	}
+	if q.KEV {
+		where = append(where, `v.kev = ?`)
+		args = append(args, true)
+	}
+	query := `SELECT v.primary_id, v.published, v.summary FROM vulns v`
+	if len(where) > 0 {
+		query += ` WHERE ` + strings.Join(where, ` AND `)
+	}
+	query += fmt.Sprintf(` ORDER BY v.published DESC, v.primary_id LIMIT %d`, limit+1)
+
+	type row struct {
+		id  string
+		pub time.Time
+		sum advisory.Summary
+	}
+	rows, err := collect(ctx, s.r, s.d.Rebind(query), args, func(r *sql.Rows) (row, error) {
+		var (
+			x   row
+			raw []byte
+		)
+		if err := r.Scan(&x.id, &x.pub, &raw); err != nil {
+			return x, err
+		}
+		if err := json.Unmarshal(raw, &x.sum); err != nil {
+			return x, fmt.Errorf("summary of %s: %w", x.id, err)
+		}
+		return x, nil
+	})
+	if err != nil {
+		return store.VulnPage{}, fmt.Errorf("list vulnerabilities: %w", err)
+	}
+	var page store.VulnPage
+	for i, x := range rows {
+		if i == limit {
+			last := rows[i-1]
+			page.Next = encodeCursor(last.pub, last.id)
+			break
+		}
+		page.Items = append(page.Items, x.sum)
+	}
+	return page, nil
+}
+
+func likeEscape(s string) string {
+	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
+}
+
+func encodeCursor(pub time.Time, id string) string {
+	return base64.RawURLEncoding.EncodeToString([]byte(pub.UTC().Format(time.RFC3339Nano) + "|" + id))
+}
+
+// ErrBadCursor marks a paging cursor that vmc did not hand out.
+var ErrBadCursor = errors.New("malformed paging cursor")
+
+func decodeCursor(c string) (time.Time, string, error) {
+	b, err := base64.RawURLEncoding.DecodeString(c)
+	if err != nil {
+		return time.Time{}, "", fmt.Errorf("%w: %v", ErrBadCursor, err)
+	}
+	ts, id, ok := strings.Cut(string(b), "|")
+	if !ok {
+		return time.Time{}, "", ErrBadCursor
+	}
+	t, err := time.Parse(time.RFC3339Nano, ts)
+	if err != nil {
+		return time.Time{}, "", fmt.Errorf("%w: %v", ErrBadCursor, err)
+	}
+	return t.UTC(), id, nil
+}
+
+// Stats implements store.Advisories.
+func (s *Store) Stats(ctx context.Context) (store.Stats, error) {
+	st := store.Stats{BySource: map[string]int{}, ByKind: map[string]int{}}
+	counts := []struct {
+		q   string
+		dst *int
+	}{
+		{`SELECT COUNT(*) FROM vulns`, &st.Vulnerabilities},
+		{`SELECT COUNT(*) FROM source_records`, &st.Records},
+		{`SELECT COUNT(*) FROM claims WHERE replaced_at IS NULL`, &st.CurrentClaims},
+		{`SELECT COUNT(*) FROM claims WHERE replaced_at IS NOT NULL`, &st.HistoryClaims},
+	}
+	for _, c := range counts {
+		if err := s.r.QueryRowContext(ctx, c.q).Scan(c.dst); err != nil {
+			return store.Stats{}, fmt.Errorf("stats: %w", err)
+		}
+	}
+	groups := []struct {
+		q   string
+		dst map[string]int
+	}{
+		{`SELECT source, COUNT(*) FROM source_records GROUP BY source`, st.BySource},
+		{`SELECT kind, COUNT(*) FROM aliases GROUP BY kind`, st.ByKind},
+	}
+	for _, g := range groups {
+		type kv struct {
+			k string
+			n int
+		}
+		rows, err := collect(ctx, s.r, g.q, nil, func(r *sql.Rows) (kv, error) {
+			var x kv
+			return x, r.Scan(&x.k, &x.n)
+		})
+		if err != nil {
+			return store.Stats{}, fmt.Errorf("stats: %w", err)
+		}
+		for _, x := range rows {
+			g.dst[x.k] = x.n
+		}
+	}
+	return st, nil
+}
+
+// Check implements store.Store: the engine's own check, then the
+// invariants the schema cannot express.
+func (s *Store) Check(ctx context.Context) error {
+	if err := s.d.CheckPhysical(ctx, s.w); err != nil {
+		return err
+	}
+	invariants := []struct{ what, q string }{
+		{"vulnerabilities without an alias", `SELECT COUNT(*) FROM vulns v WHERE NOT EXISTS (SELECT 1 FROM aliases a WHERE a.vuln_id = v.id)`},
+		{"vulnerabilities without a source record", `SELECT COUNT(*) FROM vulns v WHERE NOT EXISTS (SELECT 1 FROM source_records r WHERE r.vuln_id = v.id)`},
+		{"primary ids that are not an alias of their vulnerability", `SELECT COUNT(*) FROM vulns v WHERE NOT EXISTS (SELECT 1 FROM aliases a WHERE a.vuln_id = v.id AND a.alias = v.primary_id)`},
+		{"source records whose id is not an alias of their vulnerability", `SELECT COUNT(*) FROM source_records r WHERE NOT EXISTS (SELECT 1 FROM aliases a WHERE a.vuln_id = r.vuln_id AND a.alias_key = UPPER(r.record_id))`},
+		{"aliases pointing at no vulnerability", `SELECT COUNT(*) FROM aliases a WHERE NOT EXISTS (SELECT 1 FROM vulns v WHERE v.id = a.vuln_id)`},
+		{"claims of no source record", `SELECT COUNT(*) FROM claims c WHERE NOT EXISTS (SELECT 1 FROM source_records r WHERE r.id = c.record_id)`},
+	}
+	var bad []string
+	for _, inv := range invariants {
+		var n int
+		if err := s.r.QueryRowContext(ctx, inv.q).Scan(&n); err != nil {
+			return fmt.Errorf("check %s: %w", inv.what, err)
+		}
+		if n > 0 {
+			bad = append(bad, fmt.Sprintf("%d %s", n, inv.what))
+		}
+	}
+	if len(bad) > 0 {
+		return fmt.Errorf("integrity check failed: %s", strings.Join(bad, "; "))
+	}
+	return nil
+}

@@ -1,0 +1,214 @@
+// Package sqlstore is the store implementation that SQLite and PostgreSQL
+// share. Both speak database/sql (PostgreSQL through pgx's stdlib adapter),
+// and the SQL here is the common subset of the two: ON CONFLICT, RETURNING,
+// partial indexes. What differs — placeholders, which errors are worth a
+// retry, the physical integrity check — is a Dialect.
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/vmc-dev/vmc/internal/advisory"
+	"github.com/vmc-dev/vmc/internal/store"
+)
+
+// Dialect is what one database engine does its own way.
+type Dialect interface {
+	// Name is "sqlite" or "postgres".
+	Name() string
+	// Rebind rewrites a query written with ? placeholders.
+	Rebind(query string) string
+	// Retryable reports whether a failed transaction may succeed if run
+	// again: a serialisation failure, or a unique or foreign-key violation
+	// caused by a concurrent writer.
+	Retryable(err error) bool
+	// CheckPhysical runs the engine's own consistency check.
+	CheckPhysical(ctx context.Context, db *sql.DB) error
+}
+
+// Store implements store.Store over database/sql.
+type Store struct {
+	// w takes writes. On SQLite it holds a single connection, because
+	// SQLite has one writer at a time and queueing in the pool is cheaper
+	// than spinning on SQLITE_BUSY; on PostgreSQL it is the same pool as r.
+	w, r *sql.DB
+	d    Dialect
+	prec advisory.Precedence
+	// now is the clock, replaceable in tests. Times are truncated to
+	// microseconds, PostgreSQL's resolution, so both stores agree.
+	now func() time.Time
+}
+
+var _ store.Store = (*Store)(nil)
+
+// Options configures a Store.
+type Options struct {
+	Precedence advisory.Precedence
+	Now        func() time.Time
+}
+
+// New wraps opened databases. write and read may be the same *sql.DB.
+func New(write, read *sql.DB, d Dialect, opts Options) *Store {
+	s := &Store{w: write, r: read, d: d, prec: opts.Precedence, now: opts.Now}
+	if s.prec == nil {
+		s.prec = advisory.DefaultPrecedence
+	}
+	if s.now == nil {
+		s.now = time.Now
+	}
+	return s
+}
+
+// DB returns the database for writing, for code beside the store that
+// needs it (migrations, backups).
+func (s *Store) DB() *sql.DB { return s.w }
+
+func (s *Store) Close() error {
+	err := s.w.Close()
+	if s.r != s.w {
+		err = errors.Join(err, s.r.Close())
+	}
+	return err
+}
+
+func (s *Store) clock() time.Time { return s.now().UTC().Truncate(time.Microsecond) }
+
+// maxAttempts bounds retries of a transaction that lost a race with a
+// concurrent writer. Each attempt re-reads everything, so a retry sees what
+// the winner wrote.
+const maxAttempts = 8
+
+// inTx runs fn in a write transaction, retrying when the dialect says the
+// failure was a lost race. fn must be safe to run more than once.
+func (s *Store) inTx(ctx context.Context, fn func(tx *txn) error) error {
+	var err error
+	for attempt := 0; attempt < maxAttempts; attempt++ {
+		if attempt > 0 {
+			select {
+			case <-ctx.Done():
+				return ctx.Err()
+			case <-time.After(time.Duration(attempt*attempt) * 5 * time.Millisecond):
+			}
+		}
+		err = s.tryTx(ctx, fn)
+		if err == nil || !s.d.Retryable(err) {
+			return err
+		}
+	}
+	return fmt.Errorf("%w: gave up after %d attempts: %v", store.ErrConflict, maxAttempts, err)
+}
+
+func (s *Store) tryTx(ctx context.Context, fn func(tx *txn) error) (err error) {
+	sqlTx, err := s.w.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("begin: %w", err)
+	}
+	tx := &txn{Tx: sqlTx, d: s.d, stmts: map[string]*sql.Stmt{}}
+	defer func() {
+		tx.closeStmts()
+		if err != nil {
+			_ = sqlTx.Rollback()
+		}
+	}()
+	if err := fn(tx); err != nil {
+		return err
+	}
+	tx.closeStmts()
+	if err := sqlTx.Commit(); err != nil {
+		return fmt.Errorf("commit: %w", err)
+	}
+	return nil
+}
+
+// txn is a transaction with a statement cache: a batch runs the same few
+// statements thousands of times, and preparing each once per batch instead
+// of once per call is most of the cost on SQLite.
+type txn struct {
+	*sql.Tx
+	d     Dialect
+	stmts map[string]*sql.Stmt
+}
+
+func (t *txn) stmt(ctx context.Context, query string) (*sql.Stmt, error) {
+	if st, ok := t.stmts[query]; ok {
+		return st, nil
+	}
+	st, err := t.PrepareContext(ctx, t.d.Rebind(query))
+	if err != nil {
+		return nil, fmt.Errorf("prepare %q: %w", firstWords(query), err)
+	}
+	t.stmts[query] = st
+	return st, nil
+}
+
+func (t *txn) exec(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	st, err := t.stmt(ctx, query)
+	if err != nil {
+		return nil, err
+	}
+	return st.ExecContext(ctx, args...)
+}
+
+func (t *txn) queryRow(ctx context.Context, query string, args ...any) *sql.Row {
+	st, err := t.stmt(ctx, query)
+	if err != nil {
+		// Surface the prepare error through the row, as QueryRow does.
+		return t.QueryRowContext(ctx, t.d.Rebind(query), args...)
+	}
+	return st.QueryRowContext(ctx, args...)
+}
+
+func (t *txn) query(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	st, err := t.stmt(ctx, query)
+	if err != nil {
+		return nil, err
+	}
+	return st.QueryContext(ctx, args...)
+}
+
+func (t *txn) closeStmts() {
+	for k, st := range t.stmts {
+		st.Close()
+		delete(t.stmts, k)
+	}
+}
+
+func firstWords(q string) string {
+	f := strings.Fields(q)
+	if len(f) > 4 {
+		f = f[:4]
+	}
+	return strings.Join(f, " ")
+}
+
+// placeholders returns "?, ?, ?" for n arguments.
+func placeholders(n int) string {
+	return strings.TrimSuffix(strings.Repeat("?, ", n), ", ")
+}
+
+// Rebind turns ? placeholders into PostgreSQL's $1, $2, ... It skips
+// question marks inside single-quoted literals; vmc's queries have no other
+// quoting.
+func Rebind(q string) string {
+	var b strings.Builder
+	b.Grow(len(q) + 16)
+	n, quoted := 0, false
+	for i := 0; i < len(q); i++ {
+		c := q[i]
+		switch {
+		case c == '\'':
+			quoted = !quoted
+		case c == '?' && !quoted:
+			n++
+			fmt.Fprintf(&b, "$%d", n)
+			continue
+		}
+		b.WriteByte(c)
+	}
+	return b.String()
+}

@@ -1,0 +1,98 @@
+// Package store is vmc's persistence contract. It speaks in domain types
+// (advisory records, merged vulnerabilities) and hides SQL. Two
+// implementations pass one conformance suite (store/storetest): SQLite, the
+// embedded default, and PostgreSQL for scale-out.
+package store
+
+import (
+	"context"
+	"errors"
+
+	"github.com/vmc-dev/vmc/internal/advisory"
+)
+
+var (
+	// ErrNotFound: no such vulnerability, alias or object.
+	ErrNotFound = errors.New("not found")
+	// ErrConflict: a concurrent writer changed what this write depended on
+	// and retries did not resolve it.
+	ErrConflict = errors.New("conflict")
+	// ErrSchemaTooNew: the database was migrated by a newer vmc.
+	ErrSchemaTooNew = errors.New("database schema is newer than this vmc")
+)
+
+// Store is everything vmc keeps.
+type Store interface {
+	Advisories
+	// Check verifies the database's physical and logical integrity.
+	Check(ctx context.Context) error
+	Close() error
+}
+
+// Advisories keeps source records and the vulnerabilities they merge into.
+type Advisories interface {
+	// PutRecords writes one batch of source records in one transaction:
+	// all of it or none of it. Records that alias each other end up in one
+	// vulnerability; claims whose value changed are kept as history.
+	PutRecords(ctx context.Context, recs []advisory.Record) (BatchResult, error)
+	// Vuln returns the merged vulnerability known by id or any alias,
+	// matched case-insensitively.
+	Vuln(ctx context.Context, id string, opts VulnOptions) (advisory.Vulnerability, error)
+	// ListVulns returns one page of vulnerability summaries.
+	ListVulns(ctx context.Context, q VulnQuery) (VulnPage, error)
+	// Stats counts what the store holds.
+	Stats(ctx context.Context) (Stats, error)
+}
+
+// BatchResult counts what a PutRecords call did, record by record.
+type BatchResult struct {
+	New       int `json:"new"`       // source records not seen before
+	Changed   int `json:"changed"`   // seen before, with some claim changed
+	Unchanged int `json:"unchanged"` // seen before, identical
+	Merged    int `json:"merged"`    // vulnerabilities folded into another by a new alias
+}
+
+// Add accumulates another batch's counts.
+func (b *BatchResult) Add(o BatchResult) {
+	b.New += o.New
+	b.Changed += o.Changed
+	b.Unchanged += o.Unchanged
+	b.Merged += o.Merged
+}
+
+// VulnOptions selects what Vuln returns beyond the current merged view.
+type VulnOptions struct {
+	History bool // include replaced claims
+}
+
+// VulnQuery selects and pages vulnerability summaries. The zero value lists
+// the first page, newest published first.
+type VulnQuery struct {
+	// After is the cursor from a previous page's Next.
+	After string
+	// Limit caps the page size; 0 means 50, and it is never more than 1000.
+	Limit int
+	// Text matches ids and titles, case-insensitively.
+	Text string
+	// Source keeps vulnerabilities with a record from this source.
+	Source string
+	// KEV keeps vulnerabilities in the KEV catalogue.
+	KEV bool
+}
+
+// VulnPage is one page of summaries.
+type VulnPage struct {
+	Items []advisory.Summary `json:"items"`
+	// Next is the cursor for the following page; empty on the last.
+	Next string `json:"next,omitempty"`
+}
+
+// Stats counts records by source and identifiers by kind.
+type Stats struct {
+	Vulnerabilities int            `json:"vulnerabilities"`
+	Records         int            `json:"records"`
+	BySource        map[string]int `json:"by_source"`
+	ByKind          map[string]int `json:"by_kind"`
+	CurrentClaims   int            `json:"current_claims"`
+	HistoryClaims   int            `json:"history_claims"`
+}

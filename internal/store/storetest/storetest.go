@@ -1,0 +1,412 @@
+// Package storetest is the conformance suite every store passes. A store's
+// own tests call Run with a function that opens a fresh, empty store.
+package storetest
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/vmc-dev/vmc/internal/advisory"
+	"github.com/vmc-dev/vmc/internal/store"
+)
+
+// Opener returns a new, empty, migrated store. now is the clock the store
+// must use; it is advanced by the suite between writes so that history
+// has distinct times.
+type Opener func(t *testing.T, now func() time.Time) store.Store
+
+// Run runs the whole suite.
+func Run(t *testing.T, open Opener) {
+	tests := []struct {
+		name string
+		fn   func(*testing.T, Opener)
+	}{
+		{"CreateAndRead", testCreateAndRead},
+		{"UpdateKeepsHistory", testUpdateKeepsHistory},
+		{"AliasResolution", testAliasResolution},
+		{"RelatedDoesNotMerge", testRelatedDoesNotMerge},
+		{"FailedBatchLeavesNothing", testFailedBatchLeavesNothing},
+		{"ConcurrentWriters", testConcurrentWriters},
+		{"ListPagingAndFilters", testList},
+		{"Stats", testStats},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) { tc.fn(t, open) })
+	}
+}
+
+// clock is a manual clock: every call to tick moves it one second.
+type clock struct {
+	mu sync.Mutex
+	t  time.Time
+}
+
+func newClock() *clock { return &clock{t: time.Date(2026, 11, 1, 8, 0, 0, 0, time.UTC)} }
+
+func (c *clock) now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.t
+}
+
+func (c *clock) tick() {
+	c.mu.Lock()
+	c.t = c.t.Add(time.Second)
+	c.mu.Unlock()
+}
+
+func openWithClock(t *testing.T, open Opener) (store.Store, *clock) {
+	c := newClock()
+	s := open(t, c.now)
+	t.Cleanup(func() {
+		if err := s.Check(context.Background()); err != nil {
+			t.Errorf("integrity check after test: %v", err)
+		}
+		s.Close()
+	})
+	return s, c
+}
+
+// The records below carry real identifiers and texts from the Go
+// vulnerability database (GO-2020-0001, GO-2020-0005) and the CVE list, cut
+// down to the fields each test needs.
+func goRecord() advisory.Record {
+	return advisory.Record{
+		Source:    "osv",
+		ID:        "GO-2020-0001",
+		Aliases:   []string{"CVE-2020-36567", "GHSA-6vm3-jj99-7229"},
+		Published: time.Date(2021, 4, 14, 20, 4, 52, 0, time.UTC),
+		Titles:    []advisory.Text{{Lang: "en", Value: "Arbitrary log line injection in github.com/gin-gonic/gin"}},
+		Affected: []advisory.Affected{{Ecosystem: "Go", Package: "github.com/gin-gonic/gin",
+			Ranges: []advisory.Range{{Type: advisory.RangeSemver, Events: []advisory.Event{{Introduced: "0"}, {Fixed: "1.6.0"}}}}}},
+		References: []advisory.Reference{{Type: "FIX", URL: "https://github.com/gin-gonic/gin/pull/2237"}},
+	}
+}
+
+func cveRecord() advisory.Record {
+	return advisory.Record{
+		Source:       "cve5",
+		ID:           "CVE-2020-36567",
+		State:        advisory.StatePublished,
+		Published:    time.Date(2022, 8, 4, 0, 0, 0, 0, time.UTC),
+		Descriptions: []advisory.Text{{Lang: "en", Value: "Unsanitized input in the default logger in github.com/gin-gonic/gin before v1.6.0 allows remote attackers to inject arbitrary log lines."}},
+		Severities:   []advisory.Severity{{Type: advisory.CVSSv31, Vector: "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:N/I:H/A:N", Score: 7.5, Rating: "HIGH", Provider: "CISA-ADP"}},
+		CWEs:         []advisory.CWE{{ID: "CWE-117", Provider: "Go"}},
+	}
+}
+
+func put(t *testing.T, s store.Store, recs ...advisory.Record) store.BatchResult {
+	t.Helper()
+	res, err := s.PutRecords(context.Background(), recs)
+	if err != nil {
+		t.Fatalf("PutRecords: %v", err)
+	}
+	return res
+}
+
+func vuln(t *testing.T, s store.Store, id string, history bool) advisory.Vulnerability {
+	t.Helper()
+	v, err := s.Vuln(context.Background(), id, store.VulnOptions{History: history})
+	if err != nil {
+		t.Fatalf("Vuln(%s): %v", id, err)
+	}
+	return v
+}
+
+func testCreateAndRead(t *testing.T, open Opener) {
+	s, c := openWithClock(t, open)
+	if got, want := put(t, s, goRecord(), cveRecord()), (store.BatchResult{New: 2}); got != want {
+		t.Errorf("first put: got %+v, want %+v", got, want)
+	}
+	v := vuln(t, s, "CVE-2020-36567", false)
+	if v.ID != "CVE-2020-36567" {
+		t.Errorf("primary id = %s, want the CVE", v.ID)
+	}
+	wantAliases := []string{"CVE-2020-36567", "GHSA-6vm3-jj99-7229", "GO-2020-0001"}
+	if diff := cmp.Diff(wantAliases, v.Aliases); diff != "" {
+		t.Errorf("aliases -want +got:\n%s", diff)
+	}
+	title, ok := v.Field(advisory.FieldTitle, "en")
+	if !ok {
+		t.Fatal("no title claim")
+	}
+	wantProv := advisory.Provenance{Source: "osv", Record: "GO-2020-0001", Seen: c.now()}
+	if diff := cmp.Diff(wantProv, title.Chosen().Provenance); diff != "" {
+		t.Errorf("title provenance -want +got:\n%s", diff)
+	}
+	// Both sources state a publication date; the CVE record outranks OSV.
+	pub, _ := v.Field(advisory.FieldPublished, "")
+	if len(pub.Claims) != 2 || pub.Chosen().Source != "cve5" {
+		t.Errorf("published: got %d claims chosen from %q, want 2 from cve5", len(pub.Claims), pub.Chosen().Source)
+	}
+	rec, err := v.Record()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rec.Affected) != 1 || rec.Affected[0].Package != "github.com/gin-gonic/gin" {
+		t.Errorf("merged affected = %+v", rec.Affected)
+	}
+	for _, alias := range []string{"go-2020-0001", "GHSA-6VM3-JJ99-7229", "cve-2020-36567"} {
+		if got := vuln(t, s, alias, false); got.ID != v.ID {
+			t.Errorf("Vuln(%s).ID = %s, want %s", alias, got.ID, v.ID)
+		}
+	}
+	if _, err := s.Vuln(context.Background(), "CVE-1999-0001", store.VulnOptions{}); !errors.Is(err, store.ErrNotFound) {
+		t.Errorf("Vuln(unknown) error = %v, want ErrNotFound", err)
+	}
+}
+
+func testUpdateKeepsHistory(t *testing.T, open Opener) {
+	s, c := openWithClock(t, open)
+	put(t, s, cveRecord())
+	first := c.now()
+	c.tick()
+
+	if got, want := put(t, s, cveRecord()), (store.BatchResult{Unchanged: 1}); got != want {
+		t.Errorf("identical re-put: got %+v, want %+v", got, want)
+	}
+
+	changed := cveRecord()
+	changed.Descriptions[0].Value += " (updated)"
+	changed.Severities = nil // the ADP withdrew its score
+	changed.Titles = []advisory.Text{{Lang: "en", Value: "Log injection in gin"}}
+	if got, want := put(t, s, changed), (store.BatchResult{Changed: 1}); got != want {
+		t.Errorf("changed re-put: got %+v, want %+v", got, want)
+	}
+	v := vuln(t, s, "CVE-2020-36567", true)
+	desc, _ := v.Field(advisory.FieldDescription, "en")
+	if len(desc.Claims) != 1 || desc.Chosen().Seen != c.now() {
+		t.Errorf("description: %d claims, seen %v; want 1 seen %v", len(desc.Claims), desc.Chosen().Seen, c.now())
+	}
+	if _, ok := v.Field(advisory.FieldSeverity, "CVSS_V3.1/CISA-ADP"); ok {
+		t.Error("withdrawn severity is still current")
+	}
+	type hist struct {
+		Field    advisory.Field
+		Key      string
+		Seen     time.Time
+		Replaced time.Time
+	}
+	var got []hist
+	for _, h := range v.History {
+		got = append(got, hist{h.Field, h.Key, h.Seen, h.Replaced})
+	}
+	want := []hist{
+		{advisory.FieldDescription, "en", first, c.now()},
+		{advisory.FieldSeverity, "CVSS_V3.1/CISA-ADP", first, c.now()},
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("history -want +got:\n%s", diff)
+	}
+	var old string
+	for _, h := range v.History {
+		if h.Field == advisory.FieldDescription {
+			old = string(h.Value)
+		}
+	}
+	if want := `"Unsanitized input in the default logger in github.com/gin-gonic/gin before v1.6.0 allows remote attackers to inject arbitrary log lines."`; old != want {
+		t.Errorf("history keeps %s, want the old description %s", old, want)
+	}
+}
+
+func testAliasResolution(t *testing.T, open Opener) {
+	s, _ := openWithClock(t, open)
+	// Three records that only become one vulnerability together:
+	// GO-2020-0005 names two CVEs and two GHSAs; each CVE record names none.
+	put(t, s, advisory.Record{Source: "cve5", ID: "CVE-2020-15106"})
+	put(t, s, advisory.Record{Source: "cve5", ID: "CVE-2020-15112"})
+	put(t, s, advisory.Record{Source: "ghsa", ID: "GHSA-p4g4-wgrh-qrg2", Aliases: []string{"CVE-2020-15112"}})
+	st, _ := s.Stats(context.Background())
+	if st.Vulnerabilities != 2 {
+		t.Fatalf("before the joining record: %d vulnerabilities, want 2", st.Vulnerabilities)
+	}
+	res := put(t, s, advisory.Record{Source: "osv", ID: "GO-2020-0005",
+		Aliases: []string{"CVE-2020-15106", "CVE-2020-15112", "GHSA-m332-53r6-2w93", "GHSA-p4g4-wgrh-qrg2"}})
+	if res.Merged != 1 {
+		t.Errorf("merged = %d, want 1", res.Merged)
+	}
+	st, _ = s.Stats(context.Background())
+	if st.Vulnerabilities != 1 {
+		t.Errorf("after: %d vulnerabilities, want 1", st.Vulnerabilities)
+	}
+	v := vuln(t, s, "GHSA-m332-53r6-2w93", false)
+	if v.ID != "CVE-2020-15106" {
+		t.Errorf("primary = %s, want CVE-2020-15106", v.ID)
+	}
+	if len(v.Sources) != 4 {
+		t.Errorf("sources = %+v, want 4 records", v.Sources)
+	}
+}
+
+func testRelatedDoesNotMerge(t *testing.T, open Opener) {
+	s, _ := openWithClock(t, open)
+	// An AlmaLinux erratum lists the CVEs it fixes as related, not aliases.
+	put(t, s, advisory.Record{Source: "cve5", ID: "CVE-2023-38408"},
+		advisory.Record{Source: "osv", ID: "ALSA-2023:4419", Related: []string{"CVE-2023-38408"}})
+	st, _ := s.Stats(context.Background())
+	if st.Vulnerabilities != 2 {
+		t.Errorf("%d vulnerabilities, want 2: related ids must not merge", st.Vulnerabilities)
+	}
+	if _, err := s.Vuln(context.Background(), "ALSA-2023:4419", store.VulnOptions{}); err != nil {
+		t.Errorf("Vuln(ALSA-2023:4419): %v", err)
+	}
+}
+
+func testFailedBatchLeavesNothing(t *testing.T, open Opener) {
+	s, _ := openWithClock(t, open)
+	bad := advisory.Record{Source: "osv", ID: "GO-2020-0003", Aliases: []string{"CVE-2020-36568", "not an id"}}
+	_, err := s.PutRecords(context.Background(), []advisory.Record{goRecord(), cveRecord(), bad})
+	if !errors.Is(err, advisory.ErrInvalid) {
+		t.Fatalf("error = %v, want ErrInvalid", err)
+	}
+	st, err := s.Stats(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st.Vulnerabilities != 0 || st.Records != 0 || st.CurrentClaims != 0 || len(st.ByKind) != 0 {
+		t.Errorf("after a failed batch the store holds %+v, want nothing", st)
+	}
+	// The same store still takes the good records.
+	if got := put(t, s, goRecord(), cveRecord()); got.New != 2 {
+		t.Errorf("put after failure: %+v", got)
+	}
+}
+
+func testConcurrentWriters(t *testing.T, open Opener) {
+	s, _ := openWithClock(t, open)
+	const writers, groups = 6, 40
+	// Every writer writes every group in its own order, each group being a
+	// CVE and an OSV record that aliases it: the same vulnerabilities race
+	// to be created and merged.
+	var wg sync.WaitGroup
+	errs := make(chan error, writers)
+	for w := range writers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range groups {
+				g := (i*7 + w*13) % groups
+				cve := fmt.Sprintf("CVE-2024-%05d", 1000+g)
+				recs := []advisory.Record{
+					{Source: fmt.Sprintf("src%d", w), ID: fmt.Sprintf("GO-2024-%04d", g), Aliases: []string{cve}},
+					{Source: "cve5", ID: cve, Titles: []advisory.Text{{Lang: "en", Value: fmt.Sprintf("writer %d", w)}}},
+				}
+				if _, err := s.PutRecords(context.Background(), recs); err != nil {
+					errs <- fmt.Errorf("writer %d group %d: %w", w, g, err)
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Error(err)
+	}
+	st, err := s.Stats(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := store.Stats{Vulnerabilities: groups, Records: groups * (writers + 1)}
+	if st.Vulnerabilities != want.Vulnerabilities || st.Records != want.Records {
+		t.Errorf("got %d vulnerabilities, %d records; want %d, %d", st.Vulnerabilities, st.Records, want.Vulnerabilities, want.Records)
+	}
+	if err := s.Check(context.Background()); err != nil {
+		t.Error(err)
+	}
+}
+
+func testList(t *testing.T, open Opener) {
+	s, _ := openWithClock(t, open)
+	var recs []advisory.Record
+	for i := range 25 {
+		recs = append(recs, advisory.Record{Source: "cve5", ID: fmt.Sprintf("CVE-2023-%05d", 20000+i),
+			Published: time.Date(2023, 1, 1+i, 0, 0, 0, 0, time.UTC),
+			Titles:    []advisory.Text{{Lang: "en", Value: fmt.Sprintf("Title %d", i)}}})
+	}
+	// Two records with the same publication date and one with none, to
+	// exercise the tie-break and the unknown date.
+	recs = append(recs,
+		advisory.Record{Source: "cve5", ID: "CVE-2023-10001", Published: time.Date(2023, 1, 25, 0, 0, 0, 0, time.UTC)},
+		advisory.Record{Source: "kev", ID: "CVE-2021-44228", KEV: &advisory.KEV{DateAdded: "2021-12-10"},
+			Titles: []advisory.Text{{Lang: "en", Value: "Apache Log4j2 Remote Code Execution Vulnerability"}}})
+	put(t, s, recs...)
+
+	var all []string
+	q := store.VulnQuery{Limit: 10}
+	for pages := 0; ; pages++ {
+		if pages > 5 {
+			t.Fatal("paging does not end")
+		}
+		p, err := s.ListVulns(context.Background(), q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, it := range p.Items {
+			all = append(all, it.ID)
+		}
+		if p.Next == "" {
+			break
+		}
+		q.After = p.Next
+	}
+	if len(all) != 27 {
+		t.Fatalf("paged through %d items, want 27", len(all))
+	}
+	if all[0] != "CVE-2023-10001" || all[1] != "CVE-2023-20024" || all[26] != "CVE-2021-44228" {
+		t.Errorf("order: first %v, last %s", all[:2], all[26])
+	}
+	filters := []struct {
+		name string
+		q    store.VulnQuery
+		want []string
+	}{
+		{"text in title, any case", store.VulnQuery{Text: "log4J"}, []string{"CVE-2021-44228"}},
+		{"text in id", store.VulnQuery{Text: "2023-2002"}, []string{"CVE-2023-20024", "CVE-2023-20023", "CVE-2023-20022", "CVE-2023-20021", "CVE-2023-20020"}},
+		{"like wildcards are literal", store.VulnQuery{Text: "%"}, nil},
+		{"kev", store.VulnQuery{KEV: true}, []string{"CVE-2021-44228"}},
+		{"source", store.VulnQuery{Source: "kev"}, []string{"CVE-2021-44228"}},
+	}
+	for _, f := range filters {
+		p, err := s.ListVulns(context.Background(), f.q)
+		if err != nil {
+			t.Fatalf("%s: %v", f.name, err)
+		}
+		var got []string
+		for _, it := range p.Items {
+			got = append(got, it.ID)
+		}
+		if diff := cmp.Diff(f.want, got); diff != "" {
+			t.Errorf("%s: -want +got:\n%s", f.name, diff)
+		}
+	}
+	if _, err := s.ListVulns(context.Background(), store.VulnQuery{After: "!!"}); err == nil {
+		t.Error("a malformed cursor was accepted")
+	}
+}
+
+func testStats(t *testing.T, open Opener) {
+	s, _ := openWithClock(t, open)
+	put(t, s, goRecord(), cveRecord())
+	st, err := s.Stats(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := store.Stats{
+		Vulnerabilities: 1, Records: 2,
+		BySource: map[string]int{"osv": 1, "cve5": 1},
+		ByKind:   map[string]int{"CVE": 1, "GHSA": 1, "GO": 1},
+		// osv: aliases, published, title, affected, references;
+		// cve5: published, state, description, cwes, severity.
+		CurrentClaims: 10,
+	}
+	if diff := cmp.Diff(want, st); diff != "" {
+		t.Errorf("stats -want +got:\n%s", diff)
+	}
+}
