@@ -87,17 +87,7 @@ func prepareSchema(ctx context.Context, db *sql.DB, migrate bool) error {
 	if migrate {
 		return Migrations.Up(ctx, db)
 	}
-	current, latest, err := Migrations.Versions(ctx, db)
-	if err != nil {
-		return err
-	}
-	if err := Migrations.CheckNotNewer(ctx, db); err != nil {
-		return err
-	}
-	if current < latest {
-		return fmt.Errorf("schema is at version %d, this vmc needs %d: run 'vmc migrate'", current, latest)
-	}
-	return nil
+	return Migrations.RequireCurrent(ctx, db)
 }
 
 // describe turns SQLite's terse codes into something a person can act on.

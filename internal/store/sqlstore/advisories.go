@@ -138,9 +138,23 @@ func (w *writer) resolve(ctx context.Context, rec *advisory.Record, current int6
 		}
 	}
 	for _, id := range ids {
-		if _, err := w.tx.exec(ctx, `INSERT INTO aliases (alias_key, alias, kind, vuln_id) VALUES (?, ?, ?, ?) ON CONFLICT (alias_key) DO NOTHING`,
-			strings.ToUpper(id), id, advisory.Kind(id), target); err != nil {
+		res, err := w.tx.exec(ctx, `INSERT INTO aliases (alias_key, alias, kind, vuln_id) VALUES (?, ?, ?, ?) ON CONFLICT (alias_key) DO NOTHING`,
+			strings.ToUpper(id), id, advisory.Kind(id), target)
+		if err != nil {
 			return 0, 0, fmt.Errorf("insert alias %s: %w", id, err)
+		}
+		if n, _ := res.RowsAffected(); n == 1 {
+			continue
+		}
+		// The alias exists. If it belongs elsewhere, a concurrent
+		// transaction created it after our lookup: start again, and the
+		// retry will see it and merge.
+		var owner int64
+		if err := w.tx.queryRow(ctx, `SELECT vuln_id FROM aliases WHERE alias_key = ?`, strings.ToUpper(id)).Scan(&owner); err != nil {
+			return 0, 0, fmt.Errorf("read alias %s: %w", id, err)
+		}
+		if owner != target {
+			return 0, 0, fmt.Errorf("alias %s: %w", id, errLostRace)
 		}
 	}
 	w.touched[target] = true

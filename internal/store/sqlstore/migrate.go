@@ -3,6 +3,7 @@ package sqlstore
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"io/fs"
 
@@ -47,7 +48,7 @@ func (m Migrations) Versions(ctx context.Context, db *sql.DB) (current, latest i
 // is refused rather than touched: the binary cannot know what the newer
 // schema means.
 func (m Migrations) Up(ctx context.Context, db *sql.DB) error {
-	if err := m.CheckNotNewer(ctx, db); err != nil {
+	if _, err := m.check(ctx, db); err != nil {
 		return err
 	}
 	p, err := m.provider(db)
@@ -60,15 +61,29 @@ func (m Migrations) Up(ctx context.Context, db *sql.DB) error {
 	return nil
 }
 
-// CheckNotNewer fails with store.ErrSchemaTooNew when the database's schema
-// is newer than any migration this binary carries.
-func (m Migrations) CheckNotNewer(ctx context.Context, db *sql.DB) error {
-	current, latest, err := m.Versions(ctx, db)
+// RequireCurrent fails unless the database is exactly at the newest schema
+// this binary knows.
+func (m Migrations) RequireCurrent(ctx context.Context, db *sql.DB) error {
+	behind, err := m.check(ctx, db)
 	if err != nil {
 		return err
 	}
-	if current > latest {
-		return fmt.Errorf("%w: database is at version %d, this vmc knows up to %d; upgrade vmc", store.ErrSchemaTooNew, current, latest)
+	if behind {
+		return errors.New("the database schema is out of date: run 'vmc migrate'")
 	}
 	return nil
+}
+
+// check fails with store.ErrSchemaTooNew when the database's schema is
+// newer than any migration this binary carries, and reports whether it is
+// behind.
+func (m Migrations) check(ctx context.Context, db *sql.DB) (behind bool, err error) {
+	current, latest, err := m.Versions(ctx, db)
+	if err != nil {
+		return false, err
+	}
+	if current > latest {
+		return false, fmt.Errorf("%w: database is at version %d, this vmc knows up to %d; upgrade vmc", store.ErrSchemaTooNew, current, latest)
+	}
+	return current < latest, nil
 }

@@ -83,6 +83,10 @@ func (s *Store) clock() time.Time { return s.now().UTC().Truncate(time.Microseco
 // the winner wrote.
 const maxAttempts = 8
 
+// errLostRace marks a transaction that found, part-way, that a concurrent
+// writer invalidated what it read earlier.
+var errLostRace = errors.New("lost a race with a concurrent writer")
+
 // inTx runs fn in a write transaction, retrying when the dialect says the
 // failure was a lost race. fn must be safe to run more than once.
 func (s *Store) inTx(ctx context.Context, fn func(tx *txn) error) error {
@@ -96,7 +100,7 @@ func (s *Store) inTx(ctx context.Context, fn func(tx *txn) error) error {
 			}
 		}
 		err = s.tryTx(ctx, fn)
-		if err == nil || !s.d.Retryable(err) {
+		if err == nil || !(errors.Is(err, errLostRace) || s.d.Retryable(err)) {
 			return err
 		}
 	}
