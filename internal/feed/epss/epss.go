@@ -265,7 +265,10 @@ func parseCSV(cr *capReader, br *bufio.Reader, line int, file *advisory.EPSS, yi
 				continue
 			}
 		}
-		if !yield(advisory.Record{Source: Source, ID: id, EPSS: &e}, nil) {
+		// The score date is the record's Modified, so that an older day's
+		// file imported after a newer one cannot overwrite its scores.
+		mod, _ := time.Parse(time.DateOnly, e.Date)
+		if !yield(advisory.Record{Source: Source, ID: id, EPSS: &e, Modified: mod}, nil) {
 			return
 		}
 	}

@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/vmc-dev/vmc/internal/advisory"
@@ -20,7 +21,8 @@ import (
 )
 
 func score(id string, e advisory.EPSS) advisory.Record {
-	return advisory.Record{Source: "epss", ID: id, EPSS: &e}
+	mod, _ := time.Parse(time.DateOnly, e.Date)
+	return advisory.Record{Source: "epss", ID: id, EPSS: &e, Modified: mod}
 }
 
 func TestParse(t *testing.T) {

@@ -1,6 +1,10 @@
 package kev
 
-import "github.com/vmc-dev/vmc/internal/advisory"
+import (
+	"time"
+
+	"github.com/vmc-dev/vmc/internal/advisory"
+)
 
 // Diff compares two catalogues, as the records Parse yields for them, by
 // CVE id. added are ids only in new, removed are ids only in old, and
@@ -44,10 +48,11 @@ func Diff(old, new []advisory.Record) (added, changed, removed []string) {
 	return added, changed, removed
 }
 
-// contentHash digests a record without its catalogue version. r is a
-// copy, and so is the KEV it points to, so the caller's record is left
-// alone.
+// contentHash digests a record without its catalogue version and the
+// Modified time taken from it. r is a copy, and so is the KEV it points
+// to, so the caller's record is left alone.
 func contentHash(r advisory.Record) string {
+	r.Modified = time.Time{}
 	if r.KEV != nil {
 		k := *r.KEV
 		k.Catalog = ""

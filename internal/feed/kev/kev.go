@@ -421,6 +421,11 @@ func (e *entry) record(pos, catalog string) (advisory.Record, error) {
 		return advisory.Record{}, feed.Errorf(label, "dueDate", "not a YYYY-MM-DD date: %q", e.DueDate)
 	}
 	rec := advisory.Record{Source: Source, ID: id, KEV: k}
+	// The catalogue version is its release date; as the record's Modified
+	// it lets the store refuse an older catalogue's entry over a newer one.
+	if t, err := time.Parse("2006.01.02", catalog); err == nil {
+		rec.Modified = t
+	}
 	for i, c := range e.CWEs {
 		c = strings.TrimSpace(c)
 		if !cwePattern.MatchString(c) {

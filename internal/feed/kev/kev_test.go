@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/vmc-dev/vmc/internal/advisory"
@@ -30,7 +31,9 @@ const log4shellCSV = `CVE-2021-44228,Apache,Log4j2,"Apache Log4j2 Remote Code Ex
 	`"Apache Log4j2 contains a vulnerability.","Apply updates.",2021-12-24,Known,"https://logging.apache.org","CWE-20, CWE-400, CWE-502"` + "\n"
 
 func log4shell(catalog string) advisory.Record {
+	mod, _ := time.Parse("2006.01.02", catalog)
 	return advisory.Record{
+		Modified:     mod,
 		Source:       "kev",
 		ID:           "CVE-2021-44228",
 		Titles:       []advisory.Text{{Lang: "en", Value: "Apache Log4j2 Remote Code Execution Vulnerability"}},
@@ -57,7 +60,8 @@ func log4shell(catalog string) advisory.Record {
 
 // minimal is the smallest entry Parse accepts: an id and dateAdded.
 func minimal(id, catalog string) advisory.Record {
-	return advisory.Record{Source: "kev", ID: id, KEV: &advisory.KEV{DateAdded: "2022-01-10", Catalog: catalog}}
+	mod, _ := time.Parse("2006.01.02", catalog)
+	return advisory.Record{Source: "kev", ID: id, KEV: &advisory.KEV{DateAdded: "2022-01-10", Catalog: catalog}, Modified: mod}
 }
 
 func doc(entries ...string) string {
@@ -448,10 +452,12 @@ func TestGolden(t *testing.T) {
 	}
 }
 
-// withoutCatalog returns copies of recs with KEV.Catalog cleared.
+// withoutCatalog returns copies of recs with KEV.Catalog, and the
+// Modified time taken from it, cleared.
 func withoutCatalog(recs []advisory.Record) []advisory.Record {
 	out := make([]advisory.Record, len(recs))
 	for i, r := range recs {
+		r.Modified = time.Time{}
 		k := *r.KEV
 		k.Catalog = ""
 		r.KEV = &k
