@@ -31,7 +31,10 @@ type SourceRef struct {
 	Source   string    `json:"source"`
 	Record   string    `json:"record"`
 	Modified time.Time `json:"modified,omitzero"`
-	Seen     time.Time `json:"seen"` // last import that read it
+	Seen     time.Time `json:"seen"` // last import that changed it
+	// Retired is when a newer snapshot of the source stopped carrying the
+	// record; its claims are then all history.
+	Retired time.Time `json:"retired,omitzero"`
 }
 
 // FieldView is what all sources currently say for one (field, key).

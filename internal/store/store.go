@@ -24,6 +24,8 @@ var (
 // Store is everything vmc keeps.
 type Store interface {
 	Advisories
+	// Ping reports whether the database answers.
+	Ping(ctx context.Context) error
 	// Check verifies the database's physical and logical integrity.
 	Check(ctx context.Context) error
 	Close() error
@@ -35,6 +37,13 @@ type Advisories interface {
 	// all of it or none of it. Records that alias each other end up in one
 	// vulnerability; claims whose value changed are kept as history.
 	PutRecords(ctx context.Context, recs []advisory.Record) (BatchResult, error)
+	// RetireMissing retires every current record of source whose id is not
+	// in present: its claims become history and it stops counting. It is
+	// for sources whose documents are complete snapshots (a KEV catalogue,
+	// a day of EPSS scores), where absence is news. It returns how many
+	// records it retired. A retired record that reappears is revived by
+	// PutRecords.
+	RetireMissing(ctx context.Context, source string, present []string) (int, error)
 	// Vuln returns the merged vulnerability known by id or any alias,
 	// matched case-insensitively.
 	Vuln(ctx context.Context, id string, opts VulnOptions) (advisory.Vulnerability, error)
@@ -50,6 +59,7 @@ type BatchResult struct {
 	Changed   int `json:"changed"`   // seen before, with some claim changed
 	Unchanged int `json:"unchanged"` // seen before, identical
 	Merged    int `json:"merged"`    // vulnerabilities folded into another by a new alias
+	Retired   int `json:"retired"`   // records a newer snapshot no longer carries
 }
 
 // Add accumulates another batch's counts.
@@ -58,6 +68,7 @@ func (b *BatchResult) Add(o BatchResult) {
 	b.Changed += o.Changed
 	b.Unchanged += o.Unchanged
 	b.Merged += o.Merged
+	b.Retired += o.Retired
 }
 
 // VulnOptions selects what Vuln returns beyond the current merged view.
@@ -90,7 +101,7 @@ type VulnPage struct {
 // Stats counts records by source and identifiers by kind.
 type Stats struct {
 	Vulnerabilities int            `json:"vulnerabilities"`
-	Records         int            `json:"records"`
+	Records         int            `json:"records"` // current, not retired
 	BySource        map[string]int `json:"by_source"`
 	ByKind          map[string]int `json:"by_kind"`
 	CurrentClaims   int            `json:"current_claims"`

@@ -2,7 +2,9 @@ package sqlite_test
 
 import (
 	"context"
+	"errors"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -21,4 +23,37 @@ func TestConformance(t *testing.T) {
 		}
 		return s
 	})
+}
+
+// A database migrated by a newer vmc is refused, with a message that says
+// what to do, and left untouched.
+func TestSchemaNewerThanBinary(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "vmc.db")
+	s, err := sqlite.Open(context.Background(), path, sqlite.Options{Migrate: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.DB().Exec(`INSERT INTO goose_db_version (version_id, is_applied) VALUES (999, 1)`); err != nil {
+		t.Fatal(err)
+	}
+	s.Close()
+	for _, migrate := range []bool{false, true} {
+		_, err := sqlite.Open(context.Background(), path, sqlite.Options{Migrate: migrate})
+		if !errors.Is(err, store.ErrSchemaTooNew) {
+			t.Fatalf("migrate=%v: error = %v, want ErrSchemaTooNew", migrate, err)
+		}
+		if want := "database is at version 999, this vmc knows up to 1; upgrade vmc"; !strings.Contains(err.Error(), want) {
+			t.Errorf("message %q does not say %q", err, want)
+		}
+	}
+}
+
+// An existing database whose schema is behind is refused unless asked to
+// migrate.
+func TestSchemaBehindNeedsMigrate(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "vmc.db")
+	_, err := sqlite.Open(context.Background(), path, sqlite.Options{})
+	if err == nil || !strings.Contains(err.Error(), "run 'vmc migrate'") {
+		t.Errorf("opening an empty database without migrating: %v, want a hint to migrate", err)
+	}
 }

@@ -51,6 +51,8 @@ func (w *writer) put(ctx context.Context, rec *advisory.Record, res *store.Batch
 		rowID, rowVuln int64
 		rowHash        string
 	)
+	// A retired record has an empty hash, so a record that reappears is
+	// never taken for unchanged.
 	err := w.tx.queryRow(ctx, `SELECT id, vuln_id, hash FROM source_records WHERE source = ? AND record_id = ?`,
 		rec.Source, rec.ID).Scan(&rowID, &rowVuln, &rowHash)
 	exists := err == nil
@@ -70,7 +72,7 @@ func (w *writer) put(ctx context.Context, rec *advisory.Record, res *store.Batch
 
 	modified := nullTime(rec.Modified)
 	if exists {
-		if _, err := w.tx.exec(ctx, `UPDATE source_records SET vuln_id = ?, hash = ?, modified = ?, last_seen = ? WHERE id = ?`,
+		if _, err := w.tx.exec(ctx, `UPDATE source_records SET vuln_id = ?, hash = ?, modified = ?, last_seen = ?, retired_at = NULL WHERE id = ?`,
 			vuln, hash, modified, w.now, rowID); err != nil {
 			return fmt.Errorf("update source record: %w", err)
 		}
@@ -309,14 +311,19 @@ func (s *Store) load(ctx context.Context, q querier, id int64, history bool) (ad
 	if err != nil {
 		return advisory.Vulnerability{}, fmt.Errorf("read aliases: %w", err)
 	}
-	sources, err := collect(ctx, q, s.d.Rebind(`SELECT source, record_id, modified, last_seen FROM source_records WHERE vuln_id = ?`), []any{id},
+	sources, err := collect(ctx, q, s.d.Rebind(`SELECT source, record_id, modified, last_seen, retired_at FROM source_records WHERE vuln_id = ?`), []any{id},
 		func(r *sql.Rows) (advisory.SourceRef, error) {
 			var (
-				ref advisory.SourceRef
-				mod sql.NullTime
+				ref          advisory.SourceRef
+				mod, retired sql.NullTime
 			)
-			err := r.Scan(&ref.Source, &ref.Record, &mod, &ref.Seen)
-			ref.Modified = mod.Time
+			err := r.Scan(&ref.Source, &ref.Record, &mod, &ref.Seen, &retired)
+			if mod.Valid {
+				ref.Modified = mod.Time.UTC()
+			}
+			if retired.Valid {
+				ref.Retired = retired.Time.UTC()
+			}
 			ref.Seen = ref.Seen.UTC()
 			return ref, err
 		})
@@ -372,6 +379,47 @@ func collect[T any](ctx context.Context, q querier, query string, args []any, sc
 		out = append(out, v)
 	}
 	return out, rows.Err()
+}
+
+// RetireMissing implements store.Advisories.
+func (s *Store) RetireMissing(ctx context.Context, source string, present []string) (int, error) {
+	keep := make(map[string]bool, len(present))
+	for _, id := range present {
+		keep[id] = true
+	}
+	n := 0
+	err := s.inTx(ctx, func(tx *txn) error {
+		n = 0
+		type rec struct {
+			id, vuln int64
+			name     string
+		}
+		current, err := collect(ctx, tx, s.d.Rebind(`SELECT id, vuln_id, record_id FROM source_records WHERE source = ? AND retired_at IS NULL`), []any{source},
+			func(r *sql.Rows) (rec, error) {
+				var x rec
+				return x, r.Scan(&x.id, &x.vuln, &x.name)
+			})
+		if err != nil {
+			return fmt.Errorf("read %s records: %w", source, err)
+		}
+		now := s.clock()
+		touched := map[int64]bool{}
+		for _, r := range current {
+			if keep[r.name] {
+				continue
+			}
+			if _, err := tx.exec(ctx, `UPDATE claims SET replaced_at = ? WHERE record_id = ? AND replaced_at IS NULL`, now, r.id); err != nil {
+				return fmt.Errorf("retire %s %s: %w", source, r.name, err)
+			}
+			if _, err := tx.exec(ctx, `UPDATE source_records SET retired_at = ?, hash = '' WHERE id = ?`, now, r.id); err != nil {
+				return fmt.Errorf("retire %s %s: %w", source, r.name, err)
+			}
+			touched[r.vuln] = true
+			n++
+		}
+		return s.refreshSummaries(ctx, tx, touched)
+	})
+	return n, err
 }
 
 // Vuln implements store.Advisories.

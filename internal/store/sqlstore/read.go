@@ -128,7 +128,7 @@ func (s *Store) Stats(ctx context.Context) (store.Stats, error) {
 		dst *int
 	}{
 		{`SELECT COUNT(*) FROM vulns`, &st.Vulnerabilities},
-		{`SELECT COUNT(*) FROM source_records`, &st.Records},
+		{`SELECT COUNT(*) FROM source_records WHERE retired_at IS NULL`, &st.Records},
 		{`SELECT COUNT(*) FROM claims WHERE replaced_at IS NULL`, &st.CurrentClaims},
 		{`SELECT COUNT(*) FROM claims WHERE replaced_at IS NOT NULL`, &st.HistoryClaims},
 	}
@@ -141,7 +141,7 @@ func (s *Store) Stats(ctx context.Context) (store.Stats, error) {
 		q   string
 		dst map[string]int
 	}{
-		{`SELECT source, COUNT(*) FROM source_records GROUP BY source`, st.BySource},
+		{`SELECT source, COUNT(*) FROM source_records WHERE retired_at IS NULL GROUP BY source`, st.BySource},
 		{`SELECT kind, COUNT(*) FROM aliases GROUP BY kind`, st.ByKind},
 	}
 	for _, g := range groups {
@@ -175,6 +175,7 @@ func (s *Store) Check(ctx context.Context) error {
 		{"primary ids that are not an alias of their vulnerability", `SELECT COUNT(*) FROM vulns v WHERE NOT EXISTS (SELECT 1 FROM aliases a WHERE a.vuln_id = v.id AND a.alias = v.primary_id)`},
 		{"source records whose id is not an alias of their vulnerability", `SELECT COUNT(*) FROM source_records r WHERE NOT EXISTS (SELECT 1 FROM aliases a WHERE a.vuln_id = r.vuln_id AND a.alias_key = UPPER(r.record_id))`},
 		{"aliases pointing at no vulnerability", `SELECT COUNT(*) FROM aliases a WHERE NOT EXISTS (SELECT 1 FROM vulns v WHERE v.id = a.vuln_id)`},
+		{"retired records with current claims", `SELECT COUNT(*) FROM claims c JOIN source_records r ON r.id = c.record_id WHERE r.retired_at IS NOT NULL AND c.replaced_at IS NULL`},
 		{"claims of no source record", `SELECT COUNT(*) FROM claims c WHERE NOT EXISTS (SELECT 1 FROM source_records r WHERE r.id = c.record_id)`},
 	}
 	var bad []string

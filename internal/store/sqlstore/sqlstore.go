@@ -68,6 +68,9 @@ func New(write, read *sql.DB, d Dialect, opts Options) *Store {
 // needs it (migrations, backups).
 func (s *Store) DB() *sql.DB { return s.w }
 
+// Ping implements store.Store.
+func (s *Store) Ping(ctx context.Context) error { return s.r.PingContext(ctx) }
+
 func (s *Store) Close() error {
 	err := s.w.Close()
 	if s.r != s.w {

@@ -33,6 +33,7 @@ func Run(t *testing.T, open Opener) {
 		{"RelatedDoesNotMerge", testRelatedDoesNotMerge},
 		{"FailedBatchLeavesNothing", testFailedBatchLeavesNothing},
 		{"ConcurrentWriters", testConcurrentWriters},
+		{"SnapshotRetiresMissing", testRetireMissing},
 		{"ListPagingAndFilters", testList},
 		{"Stats", testStats},
 	}
@@ -408,5 +409,56 @@ func testStats(t *testing.T, open Opener) {
 	}
 	if diff := cmp.Diff(want, st); diff != "" {
 		t.Errorf("stats -want +got:\n%s", diff)
+	}
+}
+
+// kevRecord is a real entry of CISA's KEV catalogue 2025.08.25, cut to the
+// fields the test needs.
+func kevRecord(id, added string) advisory.Record {
+	return advisory.Record{Source: "kev", ID: id, KEV: &advisory.KEV{DateAdded: added, Catalog: "2025.08.25"}}
+}
+
+func testRetireMissing(t *testing.T, open Opener) {
+	s, c := openWithClock(t, open)
+	ctx := context.Background()
+	put(t, s, kevRecord("CVE-2021-44228", "2021-12-10"), kevRecord("CVE-2024-4577", "2024-06-12"), kevRecord("CVE-2023-44487", "2023-10-10"))
+	c.tick()
+	n, err := s.RetireMissing(ctx, "kev", []string{"CVE-2021-44228", "CVE-2024-4577"})
+	if err != nil || n != 1 {
+		t.Fatalf("RetireMissing = %d, %v; want 1", n, err)
+	}
+	v := vuln(t, s, "CVE-2023-44487", true)
+	if _, ok := v.Field(advisory.FieldKEV, ""); ok {
+		t.Error("a retired record's KEV claim is still current")
+	}
+	if len(v.History) != 1 || v.History[0].Field != advisory.FieldKEV || v.History[0].Replaced != c.now() {
+		t.Errorf("history = %+v, want the KEV claim replaced now", v.History)
+	}
+	if len(v.Sources) != 1 || v.Sources[0].Retired != c.now() {
+		t.Errorf("sources = %+v, want the kev record retired now", v.Sources)
+	}
+	if sum := v.Summary(); sum.KEV {
+		t.Error("summary still says KEV")
+	}
+	p, _ := s.ListVulns(ctx, store.VulnQuery{KEV: true})
+	if len(p.Items) != 2 {
+		t.Errorf("KEV filter lists %d, want 2", len(p.Items))
+	}
+	st, _ := s.Stats(ctx)
+	if st.Records != 2 {
+		t.Errorf("records = %d, want 2 current", st.Records)
+	}
+	// Retiring again with the same snapshot does nothing more.
+	if n, _ := s.RetireMissing(ctx, "kev", []string{"CVE-2021-44228", "CVE-2024-4577"}); n != 0 {
+		t.Errorf("second RetireMissing = %d, want 0", n)
+	}
+	// The entry returns in a later catalogue: the record is revived.
+	c.tick()
+	if got := put(t, s, kevRecord("CVE-2023-44487", "2023-10-10")); got.Changed != 1 {
+		t.Errorf("re-adding: %+v, want changed", got)
+	}
+	v = vuln(t, s, "CVE-2023-44487", false)
+	if _, ok := v.Field(advisory.FieldKEV, ""); !ok || !v.Sources[0].Retired.IsZero() {
+		t.Errorf("revived record: kev claim present %v, retired %v", ok, v.Sources[0].Retired)
 	}
 }

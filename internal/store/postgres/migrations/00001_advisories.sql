@@ -38,6 +38,9 @@ CREATE TABLE source_records (
     modified    TIMESTAMPTZ,
     first_seen  TIMESTAMPTZ NOT NULL,
     last_seen   TIMESTAMPTZ NOT NULL,
+    -- Set when a newer snapshot of the source (a KEV catalogue, a day of
+    -- EPSS) no longer carries the record; its claims are then history.
+    retired_at  TIMESTAMPTZ,
     UNIQUE (source, record_id)
 );
 CREATE INDEX source_records_vuln ON source_records (vuln_id);

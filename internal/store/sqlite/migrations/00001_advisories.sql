@@ -38,6 +38,9 @@ CREATE TABLE source_records (
     modified    TIMESTAMP,
     first_seen  TIMESTAMP NOT NULL,
     last_seen   TIMESTAMP NOT NULL,
+    -- Set when a newer snapshot of the source (a KEV catalogue, a day of
+    -- EPSS) no longer carries the record; its claims are then history.
+    retired_at  TIMESTAMP,
     UNIQUE (source, record_id)
 );
 CREATE INDEX source_records_vuln ON source_records (vuln_id);
