@@ -1,0 +1,317 @@
+package osv
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"iter"
+	"path"
+	"reflect"
+	"strconv"
+	"strings"
+
+	"github.com/vmc-dev/vmc/internal/advisory"
+	"github.com/vmc-dev/vmc/internal/feed"
+)
+
+// maxRecord bounds one record. The largest record in the four osv.dev
+// corpora (an AlmaLinux erratum listing every package it fixes) is under
+// 200 KiB; anything past 16 MiB is hostile or broken, and a record is held
+// in memory whole while it is decoded.
+const maxRecord = 16 << 20
+
+// errTooLarge is what the bounded reader returns once a record has run
+// past maxRecord.
+var errTooLarge = errors.New("record larger than 16 MiB")
+
+// Parse reads one document and yields its records. Record-level problems are
+// yielded as *feed.RecordError (naming record id or "#N" position, and the
+// JSON-path-like field, e.g. "affected[0].ranges[1].events[2].fixed")
+// and parsing goes on with the next record. A document that cannot be read at
+// all yields one error wrapping feed.ErrFormat and stops.
+//
+// A document is OSV JSON (one record, an array of records, or records one
+// after another as in JSON Lines) or OSV YAML (a .yaml or .yml name, or
+// content that does not start with '{' or '['), one record or an array of
+// records per YAML document.
+func Parse(name string, r io.Reader) iter.Seq2[advisory.Record, error] {
+	return func(yield func(advisory.Record, error) bool) {
+		br := bufio.NewReader(r)
+		if isYAMLName(name) {
+			parseYAML(br, yield)
+			return
+		}
+		c, err := skipSpace(br)
+		switch {
+		case err == io.EOF:
+			yield(advisory.Record{}, fmt.Errorf("%w: empty document", feed.ErrFormat))
+		case err != nil:
+			yield(advisory.Record{}, fmt.Errorf("%w: read: %v", feed.ErrFormat, err))
+		case c == '{' || c == '[':
+			parseJSON(br, c, yield)
+		default:
+			parseYAML(br, yield)
+		}
+	}
+}
+
+// Sniff reports whether a document (its file name and first bytes, up to 4 KiB)
+// looks like this format, so the importer can detect the source from content.
+//
+// JSON must start with '{' or '[' and carry an "id" key with one of
+// "affected", "schema_version" or "modified"; GitHub advisories ("ghsa_id",
+// "ghsaId") are feed/ghsa's. A .yaml or .yml file must have top-level id:
+// and one of affected:, schema_version: or modified: lines.
+func Sniff(name string, head []byte) bool {
+	head = head[:min(len(head), 4096)]
+	if isYAMLName(name) {
+		return yamlKey(head, "id") && (yamlKey(head, "modified") || yamlKey(head, "affected") || yamlKey(head, "schema_version"))
+	}
+	head = bytes.TrimLeft(bytes.TrimPrefix(head, bom), " \t\r\n")
+	if len(head) == 0 || (head[0] != '{' && head[0] != '[') {
+		return false
+	}
+	if bytes.Contains(head, []byte(`"ghsa_id"`)) || bytes.Contains(head, []byte(`"ghsaId"`)) {
+		return false
+	}
+	return bytes.Contains(head, []byte(`"id"`)) &&
+		(bytes.Contains(head, []byte(`"affected"`)) || bytes.Contains(head, []byte(`"schema_version"`)) || bytes.Contains(head, []byte(`"modified"`)))
+}
+
+var bom = []byte("\xef\xbb\xbf")
+
+func isYAMLName(name string) bool {
+	ext := strings.ToLower(path.Ext(name))
+	return ext == ".yaml" || ext == ".yml"
+}
+
+// yamlKey reports whether a line of head starts with key and a colon.
+func yamlKey(head []byte, key string) bool {
+	for line := range bytes.Lines(head) {
+		if rest, ok := bytes.CutPrefix(line, []byte(key)); ok && len(rest) > 0 && rest[0] == ':' {
+			return true
+		}
+	}
+	return false
+}
+
+// skipSpace discards a byte order mark and leading white space and returns
+// the first byte after them without consuming it.
+func skipSpace(br *bufio.Reader) (byte, error) {
+	if b, err := br.Peek(3); err == nil && bytes.Equal(b, bom) {
+		br.Discard(3)
+	}
+	for {
+		b, err := br.Peek(1)
+		if err != nil {
+			return 0, err
+		}
+		switch b[0] {
+		case ' ', '\t', '\r', '\n':
+			br.Discard(1)
+		default:
+			return b[0], nil
+		}
+	}
+}
+
+// boundedReader fails once more than limit bytes in all have been read, so
+// that a decoder cannot be made to buffer one enormous value. The limit is
+// moved forward before each record.
+type boundedReader struct {
+	r     io.Reader
+	n     int64
+	limit int64
+}
+
+func (b *boundedReader) Read(p []byte) (int, error) {
+	if b.n >= b.limit {
+		return 0, errTooLarge
+	}
+	p = p[:min(int64(len(p)), b.limit-b.n)]
+	n, err := b.r.Read(p)
+	b.n += int64(n)
+	return n, err
+}
+
+// parseJSON reads a JSON document whose first byte is first: either one
+// array of records, streamed element by element, or one or more objects.
+func parseJSON(r io.Reader, first byte, yield func(advisory.Record, error) bool) {
+	br := &boundedReader{r: r, limit: maxRecord}
+	dec := json.NewDecoder(br)
+	pos := 0
+	// next decodes the next record, or reports why it cannot and returns
+	// false. eof says whether a clean end of input is acceptable here.
+	next := func(eof bool) (json.RawMessage, bool) {
+		br.limit = dec.InputOffset() + maxRecord
+		var raw json.RawMessage
+		err := dec.Decode(&raw)
+		switch {
+		case err == nil:
+			pos++
+			return raw, true
+		case err == io.EOF && eof:
+		case errors.Is(err, errTooLarge):
+			yield(advisory.Record{}, feed.Errorf(fmt.Sprintf("#%d", pos+1), "", "%v", err))
+		default:
+			yield(advisory.Record{}, fmt.Errorf("%w: record #%d: %v", feed.ErrFormat, pos+1, err))
+		}
+		return nil, false
+	}
+
+	if first == '[' {
+		if _, err := dec.Token(); err != nil {
+			yield(advisory.Record{}, fmt.Errorf("%w: %v", feed.ErrFormat, err))
+			return
+		}
+		for dec.More() {
+			raw, ok := next(false)
+			if !ok {
+				return
+			}
+			if !yield(decodeRecord(raw, pos)) {
+				return
+			}
+		}
+		if _, err := dec.Token(); err != nil {
+			yield(advisory.Record{}, fmt.Errorf("%w: after record #%d: %v", feed.ErrFormat, pos, err))
+			return
+		}
+		if _, err := dec.Token(); err != io.EOF {
+			yield(advisory.Record{}, fmt.Errorf("%w: data after the array of records", feed.ErrFormat))
+		}
+		return
+	}
+	// Objects one after another: a single record, or JSON Lines.
+	for {
+		raw, ok := next(pos > 0)
+		if !ok {
+			return
+		}
+		if !yield(decodeRecord(raw, pos)) {
+			return
+		}
+	}
+}
+
+// decodeRecord decodes and maps the pos'th record of a document.
+func decodeRecord(raw json.RawMessage, pos int) (advisory.Record, error) {
+	var e Entry
+	if err := json.Unmarshal(raw, &e); err != nil {
+		return advisory.Record{}, decodeError(raw, pos, err)
+	}
+	rec, err := ToRecord(e)
+	if re, ok := err.(*feed.RecordError); ok && re.Record == "" {
+		re.Record = fmt.Sprintf("#%d", pos)
+	}
+	return rec, err
+}
+
+// decodeError turns a JSON type error into a RecordError that names the
+// record and the field with its indices, which encoding/json's own
+// UnmarshalTypeError.Field (no indices) cannot do.
+func decodeError(raw json.RawMessage, pos int, err error) error {
+	var id struct {
+		ID any `json:"id"`
+	}
+	name := fmt.Sprintf("#%d", pos)
+	if json.Unmarshal(raw, &id) == nil {
+		if s, ok := id.ID.(string); ok && advisory.ValidID(s) {
+			name = s
+		}
+	}
+	var te *json.UnmarshalTypeError
+	if errors.As(err, &te) {
+		return feed.Errorf(name, pathAt(raw, te.Offset), "got JSON %s, want %s", te.Value, jsonKind(te.Type))
+	}
+	return feed.Errorf(name, "", "%v", err)
+}
+
+// jsonKind names a Go type by the JSON value it decodes from.
+func jsonKind(t reflect.Type) string {
+	if t == nil {
+		return "another type"
+	}
+	switch t.Kind() {
+	case reflect.String:
+		return "string"
+	case reflect.Slice, reflect.Array:
+		return "array"
+	case reflect.Struct, reflect.Map, reflect.Pointer:
+		return "object"
+	case reflect.Bool:
+		return "boolean"
+	default:
+		return "number"
+	}
+}
+
+// pathAt returns the JSON path ("affected[0].ranges[1].type") of the value
+// that raw, a valid JSON document, holds at byte offset off: the first value
+// whose first token ends at or after off. encoding/json reports type errors
+// by such an offset.
+func pathAt(raw []byte, off int64) string {
+	type frame struct {
+		object  bool
+		key     string
+		index   int
+		wantKey bool
+	}
+	var stack []*frame
+	render := func() string {
+		var b strings.Builder
+		for _, f := range stack {
+			if f.object {
+				if b.Len() > 0 {
+					b.WriteByte('.')
+				}
+				b.WriteString(f.key)
+			} else {
+				b.WriteString("[" + strconv.Itoa(f.index) + "]")
+			}
+		}
+		return b.String()
+	}
+	// valueDone moves the enclosing container past the value just read.
+	valueDone := func() {
+		if len(stack) == 0 {
+			return
+		}
+		if top := stack[len(stack)-1]; top.object {
+			top.wantKey = true
+		} else {
+			top.index++
+		}
+	}
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	for {
+		tok, err := dec.Token()
+		if err != nil {
+			return render()
+		}
+		if len(stack) > 0 {
+			if top := stack[len(stack)-1]; top.object && top.wantKey {
+				if key, ok := tok.(string); ok {
+					top.key, top.wantKey = key, false
+					continue
+				}
+			}
+		}
+		if d, ok := tok.(json.Delim); ok && (d == '}' || d == ']') {
+			stack = stack[:len(stack)-1]
+			valueDone()
+			continue
+		}
+		if dec.InputOffset() >= off {
+			return render()
+		}
+		if d, ok := tok.(json.Delim); ok {
+			stack = append(stack, &frame{object: d == '{', wantKey: d == '{'})
+			continue
+		}
+		valueDone()
+	}
+}
