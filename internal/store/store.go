@@ -7,6 +7,7 @@ package store
 import (
 	"context"
 	"errors"
+	"time"
 
 	"github.com/vmc-dev/vmc/internal/advisory"
 )
@@ -40,10 +41,12 @@ type Advisories interface {
 	// RetireMissing retires every current record of source whose id is not
 	// in present: its claims become history and it stops counting. It is
 	// for sources whose documents are complete snapshots (a KEV catalogue,
-	// a day of EPSS scores), where absence is news. It returns how many
-	// records it retired. A retired record that reappears is revived by
-	// PutRecords.
-	RetireMissing(ctx context.Context, source string, present []string) (int, error)
+	// a day of EPSS scores), where absence is news. asOf is the snapshot's
+	// date; it becomes the retired record's modified time, so that an
+	// older snapshot's copy cannot revive it. It returns how many records
+	// it retired. A retired record that reappears in a newer snapshot is
+	// revived by PutRecords.
+	RetireMissing(ctx context.Context, source string, present []string, asOf time.Time) (int, error)
 	// Vuln returns the merged vulnerability known by id or any alias,
 	// matched case-insensitively.
 	Vuln(ctx context.Context, id string, opts VulnOptions) (advisory.Vulnerability, error)
@@ -58,6 +61,7 @@ type BatchResult struct {
 	New       int `json:"new"`       // source records not seen before
 	Changed   int `json:"changed"`   // seen before, with some claim changed
 	Unchanged int `json:"unchanged"` // seen before, identical
+	Stale     int `json:"stale"`     // older than the version stored, skipped
 	Merged    int `json:"merged"`    // vulnerabilities folded into another by a new alias
 	Retired   int `json:"retired"`   // records a newer snapshot no longer carries
 }
@@ -67,6 +71,7 @@ func (b *BatchResult) Add(o BatchResult) {
 	b.New += o.New
 	b.Changed += o.Changed
 	b.Unchanged += o.Unchanged
+	b.Stale += o.Stale
 	b.Merged += o.Merged
 	b.Retired += o.Retired
 }

@@ -50,17 +50,25 @@ func (w *writer) put(ctx context.Context, rec *advisory.Record, res *store.Batch
 	var (
 		rowID, rowVuln int64
 		rowHash        string
+		rowModified    sql.NullTime
 	)
 	// A retired record has an empty hash, so a record that reappears is
 	// never taken for unchanged.
-	err := w.tx.queryRow(ctx, `SELECT id, vuln_id, hash FROM source_records WHERE source = ? AND record_id = ?`,
-		rec.Source, rec.ID).Scan(&rowID, &rowVuln, &rowHash)
+	err := w.tx.queryRow(ctx, `SELECT id, vuln_id, hash, modified FROM source_records WHERE source = ? AND record_id = ?`,
+		rec.Source, rec.ID).Scan(&rowID, &rowVuln, &rowHash, &rowModified)
 	exists := err == nil
 	if err != nil && !errors.Is(err, sql.ErrNoRows) {
 		return fmt.Errorf("read source record: %w", err)
 	}
-	if exists && rowHash == hash {
+	switch {
+	case exists && rowHash == hash:
 		res.Unchanged++
+		return nil
+	case exists && rowModified.Valid && rec.Modified.Before(rowModified.Time) && rec.Modified.Year() > 1:
+		// An older version of the record than the one stored (last
+		// month's EPSS file imported after today's) must not become
+		// current, or history would run backwards.
+		res.Stale++
 		return nil
 	}
 
@@ -382,7 +390,7 @@ func collect[T any](ctx context.Context, q querier, query string, args []any, sc
 }
 
 // RetireMissing implements store.Advisories.
-func (s *Store) RetireMissing(ctx context.Context, source string, present []string) (int, error) {
+func (s *Store) RetireMissing(ctx context.Context, source string, present []string, asOf time.Time) (int, error) {
 	keep := make(map[string]bool, len(present))
 	for _, id := range present {
 		keep[id] = true
@@ -411,7 +419,7 @@ func (s *Store) RetireMissing(ctx context.Context, source string, present []stri
 			if _, err := tx.exec(ctx, `UPDATE claims SET replaced_at = ? WHERE record_id = ? AND replaced_at IS NULL`, now, r.id); err != nil {
 				return fmt.Errorf("retire %s %s: %w", source, r.name, err)
 			}
-			if _, err := tx.exec(ctx, `UPDATE source_records SET retired_at = ?, hash = '' WHERE id = ?`, now, r.id); err != nil {
+			if _, err := tx.exec(ctx, `UPDATE source_records SET retired_at = ?, hash = '', modified = ? WHERE id = ?`, now, nullTime(asOf), r.id); err != nil {
 				return fmt.Errorf("retire %s %s: %w", source, r.name, err)
 			}
 			touched[r.vuln] = true

@@ -415,15 +415,17 @@ func testStats(t *testing.T, open Opener) {
 // kevRecord is a real entry of CISA's KEV catalogue 2025.08.25, cut to the
 // fields the test needs.
 func kevRecord(id, added string) advisory.Record {
-	return advisory.Record{Source: "kev", ID: id, KEV: &advisory.KEV{DateAdded: added, Catalog: "2025.08.25"}}
+	return advisory.Record{Source: "kev", ID: id, KEV: &advisory.KEV{DateAdded: added, Catalog: "2025.08.25"},
+		Modified: time.Date(2025, 8, 25, 0, 0, 0, 0, time.UTC)}
 }
 
 func testRetireMissing(t *testing.T, open Opener) {
 	s, c := openWithClock(t, open)
+	catalog := time.Date(2025, 8, 25, 0, 0, 0, 0, time.UTC)
 	ctx := context.Background()
 	put(t, s, kevRecord("CVE-2021-44228", "2021-12-10"), kevRecord("CVE-2024-4577", "2024-06-12"), kevRecord("CVE-2023-44487", "2023-10-10"))
 	c.tick()
-	n, err := s.RetireMissing(ctx, "kev", []string{"CVE-2021-44228", "CVE-2024-4577"})
+	n, err := s.RetireMissing(ctx, "kev", []string{"CVE-2021-44228", "CVE-2024-4577"}, catalog)
 	if err != nil || n != 1 {
 		t.Fatalf("RetireMissing = %d, %v; want 1", n, err)
 	}
@@ -431,8 +433,16 @@ func testRetireMissing(t *testing.T, open Opener) {
 	if _, ok := v.Field(advisory.FieldKEV, ""); ok {
 		t.Error("a retired record's KEV claim is still current")
 	}
-	if len(v.History) != 1 || v.History[0].Field != advisory.FieldKEV || v.History[0].Replaced != c.now() {
-		t.Errorf("history = %+v, want the KEV claim replaced now", v.History)
+	// Retiring closes every claim of the record: its KEV entry and the
+	// catalogue date it carried as modified.
+	var closed []advisory.Field
+	for _, h := range v.History {
+		if h.Replaced == c.now() {
+			closed = append(closed, h.Field)
+		}
+	}
+	if diff := cmp.Diff([]advisory.Field{advisory.FieldModified, advisory.FieldKEV}, closed); diff != "" {
+		t.Errorf("claims closed by retiring -want +got:\n%s", diff)
 	}
 	if len(v.Sources) != 1 || v.Sources[0].Retired != c.now() {
 		t.Errorf("sources = %+v, want the kev record retired now", v.Sources)
@@ -449,12 +459,27 @@ func testRetireMissing(t *testing.T, open Opener) {
 		t.Errorf("records = %d, want 2 current", st.Records)
 	}
 	// Retiring again with the same snapshot does nothing more.
-	if n, _ := s.RetireMissing(ctx, "kev", []string{"CVE-2021-44228", "CVE-2024-4577"}); n != 0 {
+	if n, _ := s.RetireMissing(ctx, "kev", []string{"CVE-2021-44228", "CVE-2024-4577"}, catalog); n != 0 {
 		t.Errorf("second RetireMissing = %d, want 0", n)
+	}
+	// An older catalogue's entry does not overwrite a newer one.
+	older := kevRecord("CVE-2021-44228", "2021-12-10")
+	older.KEV.DueDate = "2021-12-24"
+	older.Modified = time.Date(2022, 1, 1, 0, 0, 0, 0, time.UTC)
+	if got := put(t, s, older); got.Stale != 1 {
+		t.Errorf("older catalogue entry: %+v, want stale", got)
+	}
+	// The retired entry in a copy of an older catalogue stays retired.
+	olderCopy := kevRecord("CVE-2023-44487", "2023-10-10")
+	olderCopy.Modified = time.Date(2025, 8, 18, 0, 0, 0, 0, time.UTC)
+	if got := put(t, s, olderCopy); got.Stale != 1 {
+		t.Errorf("retired entry from an older catalogue: %+v, want stale", got)
 	}
 	// The entry returns in a later catalogue: the record is revived.
 	c.tick()
-	if got := put(t, s, kevRecord("CVE-2023-44487", "2023-10-10")); got.Changed != 1 {
+	back := kevRecord("CVE-2023-44487", "2023-10-10")
+	back.Modified = catalog.AddDate(0, 0, 7)
+	if got := put(t, s, back); got.Changed != 1 {
 		t.Errorf("re-adding: %+v, want changed", got)
 	}
 	v = vuln(t, s, "CVE-2023-44487", false)

@@ -1,0 +1,106 @@
+package cli
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/knadh/koanf/parsers/yaml"
+	"github.com/knadh/koanf/providers/env/v2"
+	"github.com/knadh/koanf/providers/file"
+	"github.com/knadh/koanf/providers/posflag"
+	"github.com/knadh/koanf/v2"
+	"github.com/spf13/pflag"
+)
+
+// Config is vmc's configuration. Sources, strongest first: command-line
+// flags, VMC_* environment variables (VMC_DATA_DIR sets data-dir;
+// a double underscore nests, VMC_MERGE__PRECEDENCE sets
+// merge.precedence), the YAML file named by --config or ./vmc.yaml when
+// present, and the defaults.
+type Config struct {
+	Addr      string `koanf:"addr"`
+	DataDir   string `koanf:"data-dir"`
+	DB        string `koanf:"db"`
+	NoDemo    bool   `koanf:"no-demo"`
+	LogLevel  string `koanf:"log-level"`
+	LogFormat string `koanf:"log-format"`
+	Merge     struct {
+		Precedence []string `koanf:"precedence"`
+	} `koanf:"merge"`
+}
+
+// globalFlags are accepted by every command.
+func globalFlags(fs *pflag.FlagSet) {
+	fs.String("config", "", "configuration file (YAML); default ./vmc.yaml when present")
+	fs.String("data-dir", "vmc-data", "directory for the embedded database and uploaded files")
+	fs.String("db", "", "database: sqlite:///path/vmc.db or postgres://user@host/db (default: SQLite in --data-dir)")
+	fs.String("log-level", "info", "log level: debug, info, warn, error")
+	fs.String("log-format", "text", "log format: text or json")
+}
+
+// loadConfig merges the configuration sources for the command whose flags
+// are fs.
+func loadConfig(fs *pflag.FlagSet) (*Config, error) {
+	k := koanf.New(".")
+	path, _ := fs.GetString("config")
+	explicit := path != ""
+	if !explicit {
+		path = "vmc.yaml"
+	}
+	if err := k.Load(file.Provider(path), yaml.Parser()); err != nil {
+		if explicit || !errors.Is(err, os.ErrNotExist) {
+			return nil, fmt.Errorf("config %s: %w", path, err)
+		}
+	}
+	err := k.Load(env.Provider(".", env.Opt{
+		Prefix: "VMC_",
+		TransformFunc: func(key, v string) (string, any) {
+			key = strings.ToLower(strings.TrimPrefix(key, "VMC_"))
+			key = strings.ReplaceAll(strings.ReplaceAll(key, "__", "."), "_", "-")
+			if key == "merge.precedence" {
+				return key, strings.Split(v, ",")
+			}
+			return key, v
+		},
+	}), nil)
+	if err != nil {
+		return nil, fmt.Errorf("environment: %w", err)
+	}
+	// Flags the user did not set only fill keys no other source set.
+	if err := k.Load(posflag.Provider(fs, ".", k), nil); err != nil {
+		return nil, fmt.Errorf("flags: %w", err)
+	}
+	var c Config
+	if err := k.UnmarshalWithConf("", &c, koanf.UnmarshalConf{Tag: "koanf"}); err != nil {
+		return nil, fmt.Errorf("config: %w", err)
+	}
+	return &c, nil
+}
+
+// dbURL returns the database to open: --db, or SQLite in the data dir.
+func (c *Config) dbURL() string {
+	if c.DB != "" {
+		return c.DB
+	}
+	return "sqlite://" + filepath.ToSlash(filepath.Join(c.DataDir, "vmc.db"))
+}
+
+func (c *Config) logger(w io.Writer) (*slog.Logger, error) {
+	var level slog.Level
+	if err := level.UnmarshalText([]byte(c.LogLevel)); err != nil {
+		return nil, fmt.Errorf("--log-level: %w", err)
+	}
+	opts := &slog.HandlerOptions{Level: level}
+	switch c.LogFormat {
+	case "text", "":
+		return slog.New(slog.NewTextHandler(w, opts)), nil
+	case "json":
+		return slog.New(slog.NewJSONHandler(w, opts)), nil
+	}
+	return nil, fmt.Errorf("--log-format: %q is neither text nor json", c.LogFormat)
+}

@@ -1,0 +1,262 @@
+// Package ingest moves advisory data from files into the store: it opens
+// files, directories, zip archives and gzip streams, detects each
+// document's format, runs the format's parser and writes the records in
+// batches, one transaction each.
+//
+// Input is hostile until parsed. Archives are bounded in entry count, in
+// total and per-entry uncompressed size and in compression ratio; the
+// bounds are counted on the bytes actually read, not taken from headers
+// that can lie.
+//
+// A bad record is reported and skipped; it never stops the import. A batch
+// is all or nothing, and because an unchanged record is recognised by its
+// hash, re-running an interrupted import completes it without duplicating
+// anything.
+package ingest
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"iter"
+	"strings"
+	"time"
+
+	"github.com/vmc-dev/vmc/internal/advisory"
+	"github.com/vmc-dev/vmc/internal/feed"
+	"github.com/vmc-dev/vmc/internal/store"
+)
+
+// Source is one advisory format the importer can read.
+type Source struct {
+	Name  string
+	Sniff func(name string, head []byte) bool
+	Parse func(name string, r io.Reader) iter.Seq2[advisory.Record, error]
+	// Snapshot means each document is the source's complete catalogue (a
+	// KEV release, a day of EPSS scores): after a document is read without
+	// error, the source's records it does not carry are retired.
+	Snapshot bool
+}
+
+// Writer is the part of the store the importer needs.
+type Writer interface {
+	PutRecords(ctx context.Context, recs []advisory.Record) (store.BatchResult, error)
+	RetireMissing(ctx context.Context, source string, present []string, asOf time.Time) (int, error)
+}
+
+// Importer reads documents and writes their records.
+type Importer struct {
+	Store   Writer
+	Sources []Source
+	// Source forces one format instead of detecting it per document.
+	Source string
+	// BatchSize is the number of records per transaction (default 500).
+	BatchSize int
+	Limits    Limits
+	// Progress, when set, is called after every batch and at the end.
+	Progress func(Progress)
+}
+
+// Progress is what the importer has done so far.
+type Progress struct {
+	File      string // the document being read
+	Read      int    // records parsed
+	BytesRead int64  // compressed bytes consumed from the inputs
+}
+
+// Report is the outcome of an import.
+type Report struct {
+	Documents int `json:"documents"`
+	Read      int `json:"read"`
+	store.BatchResult
+	Rejected int `json:"rejected"`
+	// Errors lists every rejected record and unreadable document, each
+	// naming file, record and field. At most MaxErrors are kept; Rejected
+	// counts them all.
+	Errors   []string       `json:"errors,omitempty"`
+	Duration time.Duration  `json:"duration_ns"`
+	BySource map[string]int `json:"by_source"`
+}
+
+// MaxErrors bounds the error list a report keeps, so that a file of a
+// million bad records cannot exhaust memory through its error messages.
+const MaxErrors = 1000
+
+func (r *Report) reject(err error) {
+	r.Rejected++
+	if len(r.Errors) < MaxErrors {
+		r.Errors = append(r.Errors, err.Error())
+	}
+}
+
+// ErrUnknownFormat marks a document no source recognises.
+var ErrUnknownFormat = errors.New("unknown format")
+
+// Import reads every path (a file, a directory, a .zip or a .gz) and
+// writes what it finds. It returns a non-nil error only when the import
+// could not go on (the store failed, the context ended); rejected records
+// are in the report.
+func (im *Importer) Import(ctx context.Context, paths ...string) (Report, error) {
+	start := time.Now()
+	run := &run{im: im, ctx: ctx, rep: Report{BySource: map[string]int{}}}
+	if im.Source != "" && im.source(im.Source) == nil {
+		return run.rep, fmt.Errorf("%w: no source named %q", ErrUnknownFormat, im.Source)
+	}
+	var err error
+	for _, p := range paths {
+		if err = run.walkPath(p); err != nil {
+			break
+		}
+	}
+	if err == nil {
+		err = run.flush()
+	}
+	run.rep.Duration = time.Since(start)
+	run.progress("")
+	return run.rep, err
+}
+
+func (im *Importer) source(name string) *Source {
+	for i := range im.Sources {
+		if im.Sources[i].Name == name {
+			return &im.Sources[i]
+		}
+	}
+	return nil
+}
+
+func (im *Importer) batchSize() int {
+	if im.BatchSize > 0 {
+		return im.BatchSize
+	}
+	return 500
+}
+
+// run is the state of one Import call.
+type run struct {
+	im    *Importer
+	ctx   context.Context
+	rep   Report
+	batch []advisory.Record
+	bytes int64
+}
+
+func (r *run) progress(file string) {
+	if r.im.Progress != nil {
+		r.im.Progress(Progress{File: file, Read: r.rep.Read, BytesRead: r.bytes})
+	}
+}
+
+// document parses one document and queues its records.
+func (r *run) document(name string, rd io.Reader) error {
+	br := newPeeker(rd)
+	head := br.head()
+	src := r.im.source(r.im.Source)
+	if src == nil {
+		for i := range r.im.Sources {
+			if r.im.Sources[i].Sniff(name, head) {
+				src = &r.im.Sources[i]
+				break
+			}
+		}
+	}
+	if src == nil {
+		r.rep.reject(fmt.Errorf("%s: %w (no source recognises it; name one with --source)", name, ErrUnknownFormat))
+		return nil
+	}
+	r.rep.Documents++
+	var (
+		seen     []string  // ids, for a snapshot
+		asOf     time.Time // the snapshot's date: its newest record's
+		rejected = r.rep.Rejected
+		stale    = r.rep.Stale
+	)
+	for rec, err := range src.Parse(name, br) {
+		if err := r.ctx.Err(); err != nil {
+			return err
+		}
+		if err != nil {
+			r.rep.reject(fmt.Errorf("%s: %w", name, err))
+			continue
+		}
+		r.rep.Read++
+		if err := rec.Validate(); err != nil {
+			r.rep.reject(fmt.Errorf("%s: %w", name, &feed.RecordError{Record: rec.ID, Err: err}))
+			continue
+		}
+		if src.Snapshot {
+			seen = append(seen, rec.ID)
+			if rec.Modified.After(asOf) {
+				asOf = rec.Modified
+			}
+		}
+		r.rep.BySource[rec.Source]++
+		r.batch = append(r.batch, rec)
+		if len(r.batch) >= r.im.batchSize() {
+			if err := r.flush(); err != nil {
+				return err
+			}
+			r.progress(name)
+		}
+	}
+	if !src.Snapshot || len(seen) == 0 {
+		return nil
+	}
+	if err := r.flush(); err != nil {
+		return err
+	}
+	// Only a complete, current catalogue says what is gone: one with
+	// rejected entries might have lost them to a parse error, and an older
+	// one than the store holds (its records came back stale) would retire
+	// what was added since.
+	if r.rep.Rejected > rejected || r.rep.Stale > stale {
+		return nil
+	}
+	n, err := r.im.Store.RetireMissing(r.ctx, src.Name, seen, asOf)
+	if err != nil {
+		return fmt.Errorf("%s: retire records the catalogue no longer carries: %w", name, err)
+	}
+	r.rep.Retired += n
+	return nil
+}
+
+// flush writes the queued records in one transaction.
+func (r *run) flush() error {
+	if len(r.batch) == 0 {
+		return nil
+	}
+	res, err := r.im.Store.PutRecords(r.ctx, r.batch)
+	if err != nil {
+		first, last := r.batch[0].ID, r.batch[len(r.batch)-1].ID
+		return fmt.Errorf("write batch %s..%s (%d records, rolled back): %w", first, last, len(r.batch), err)
+	}
+	r.rep.BatchResult.Add(res)
+	r.batch = r.batch[:0]
+	return nil
+}
+
+// ImportFS reads every file of fsys (not zip archives) and writes what it
+// finds. Files named *.md are skipped: they document the data, they are
+// not data.
+func (im *Importer) ImportFS(ctx context.Context, fsys fs.FS) (Report, error) {
+	start := time.Now()
+	run := &run{im: im, ctx: ctx, rep: Report{BySource: map[string]int{}}}
+	err := fs.WalkDir(fsys, ".", func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() || strings.HasSuffix(p, ".md") {
+			return err
+		}
+		f, err := fsys.Open(p)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		return run.stream(p, &countingReader{r: f, n: &run.bytes})
+	})
+	if err == nil {
+		err = run.flush()
+	}
+	run.rep.Duration = time.Since(start)
+	return run.rep, err
+}

@@ -1,0 +1,23 @@
+package ingest
+
+import (
+	"github.com/vmc-dev/vmc/internal/feed/cve5"
+	"github.com/vmc-dev/vmc/internal/feed/epss"
+	"github.com/vmc-dev/vmc/internal/feed/ghsa"
+	"github.com/vmc-dev/vmc/internal/feed/kev"
+	"github.com/vmc-dev/vmc/internal/feed/nvd"
+	"github.com/vmc-dev/vmc/internal/feed/osv"
+)
+
+// Sources lists every advisory format vmc reads. Detection tries them in
+// this order, so the formats with the most specific signatures come first.
+func Sources() []Source {
+	return []Source{
+		{Name: "cve5", Sniff: cve5.Sniff, Parse: cve5.Parse},
+		{Name: "nvd", Sniff: nvd.Sniff, Parse: nvd.Parse},
+		{Name: "kev", Sniff: kev.Sniff, Parse: kev.Parse, Snapshot: true},
+		{Name: "epss", Sniff: epss.Sniff, Parse: epss.Parse, Snapshot: true},
+		{Name: "ghsa", Sniff: ghsa.Sniff, Parse: ghsa.Parse},
+		{Name: "osv", Sniff: osv.Sniff, Parse: osv.Parse},
+	}
+}
