@@ -84,6 +84,9 @@ func progressBar(w io.Writer, paths []string) *progressbar.ProgressBar {
 }
 
 func printReport(w io.Writer, rep ingest.Report) {
+	for _, name := range rep.Skipped {
+		fmt.Fprintf(w, "skipped: %s (not in a format vmc reads)\n", name)
+	}
 	for _, e := range rep.Errors {
 		fmt.Fprintf(w, "rejected: %s\n", e)
 	}

@@ -21,6 +21,7 @@ import (
 	"io"
 	"io/fs"
 	"iter"
+	"regexp"
 	"strings"
 	"time"
 
@@ -72,6 +73,11 @@ type Report struct {
 	Read      int `json:"read"`
 	store.BatchResult
 	Rejected int `json:"rejected"`
+	// Skipped lists files met while walking a directory that are not in
+	// any format vmc reads (README files, JSON Schemas, test outputs).
+	// A file named on the command line is never skipped: if vmc cannot
+	// read it, it is rejected.
+	Skipped []string `json:"skipped,omitempty"`
 	// Errors lists every rejected record and unreadable document, each
 	// naming file, record and field. At most MaxErrors are kept; Rejected
 	// counts them all.
@@ -149,12 +155,17 @@ func (r *run) progress(file string) {
 	}
 }
 
-// document parses one document and queues its records.
-func (r *run) document(name string, rd io.Reader) error {
+// jsonSchema matches the start of a JSON Schema document, which shares
+// field names with the data it describes and would fool a sniffer.
+var jsonSchema = regexp.MustCompile(`"\$schema"\s*:\s*"https?://json-schema\.org/`)
+
+// document parses one document and queues its records. inWalk says the
+// document was found by walking a directory rather than named.
+func (r *run) document(name string, rd io.Reader, inWalk bool) error {
 	br := newPeeker(rd)
 	head := br.head()
 	src := r.im.source(r.im.Source)
-	if src == nil {
+	if src == nil && !jsonSchema.Match(head) {
 		for i := range r.im.Sources {
 			if r.im.Sources[i].Sniff(name, head) {
 				src = &r.im.Sources[i]
@@ -163,6 +174,12 @@ func (r *run) document(name string, rd io.Reader) error {
 		}
 	}
 	if src == nil {
+		if inWalk {
+			if len(r.rep.Skipped) < MaxErrors {
+				r.rep.Skipped = append(r.rep.Skipped, name)
+			}
+			return nil
+		}
 		r.rep.reject(fmt.Errorf("%s: %w (no source recognises it; name one with --source)", name, ErrUnknownFormat))
 		return nil
 	}
@@ -252,7 +269,7 @@ func (im *Importer) ImportFS(ctx context.Context, fsys fs.FS) (Report, error) {
 			return err
 		}
 		defer f.Close()
-		return run.stream(p, &countingReader{r: f, n: &run.bytes})
+		return run.stream(p, &countingReader{r: f, n: &run.bytes}, true)
 	})
 	if err == nil {
 		err = run.flush()

@@ -106,12 +106,13 @@ func TestImport(t *testing.T) {
 	bomb := bytes.Repeat([]byte{' '}, 64<<20) // 64 MiB of spaces compress ~1000:1
 
 	tests := []struct {
-		name    string
-		files   func(t *testing.T, dir string) []string
-		limits  ingest.Limits
-		source  string   // forced format; empty detects
-		want    []string // records written, in order
-		wantErr []string // substrings of the report's errors, in order
+		name        string
+		files       func(t *testing.T, dir string) []string
+		limits      ingest.Limits
+		source      string   // forced format; empty detects
+		want        []string // records written, in order
+		wantSkipped int
+		wantErr     []string // substrings of the report's errors, in order
 	}{
 		{
 			name: "directory of plain files",
@@ -180,6 +181,21 @@ func TestImport(t *testing.T) {
 			wantErr: []string{"t.zip: zip: not a valid zip file"},
 		},
 		{
+			name: "a directory walk skips what is not advisory data",
+			files: func(t *testing.T, dir string) []string {
+				os.WriteFile(filepath.Join(dir, "README.txt"), []byte("notes"), 0o644)
+				schema, err := os.ReadFile(feedtest.SharedData(t, "kev/known_exploited_vulnerabilities_schema.json"))
+				if err != nil {
+					t.Fatal(err)
+				}
+				os.WriteFile(filepath.Join(dir, "schema.json"), schema, 0o644)
+				os.WriteFile(filepath.Join(dir, "x.json"), xz, 0o644)
+				return []string{dir}
+			},
+			want:        []string{"cve5:CVE-2024-3094"},
+			wantSkipped: 2,
+		},
+		{
 			name: "unknown format",
 			files: func(t *testing.T, dir string) []string {
 				os.WriteFile(filepath.Join(dir, "notes.txt"), []byte("hello"), 0o644)
@@ -214,6 +230,9 @@ func TestImport(t *testing.T) {
 			}
 			if len(tc.wantErr) == 0 && len(rep.Errors) > 0 {
 				t.Errorf("unexpected errors:\n%s", all)
+			}
+			if len(rep.Skipped) != tc.wantSkipped {
+				t.Errorf("skipped %v, want %d files", rep.Skipped, tc.wantSkipped)
 			}
 			if rep.Rejected < len(rep.Errors) {
 				t.Errorf("rejected %d < %d errors", rep.Rejected, len(rep.Errors))

@@ -59,7 +59,7 @@ func (r *run) walkPath(path string) error {
 		return nil
 	}
 	if !info.IsDir() {
-		return r.file(path, path)
+		return r.file(path, path, false)
 	}
 	// WalkDir visits in lexical order, so an import's error list and
 	// progress are the same every run.
@@ -72,12 +72,13 @@ func (r *run) walkPath(path string) error {
 			return nil
 		}
 		rel, _ := filepath.Rel(filepath.Dir(path), p)
-		return r.file(p, rel)
+		return r.file(p, rel, true)
 	})
 }
 
-// file reads one file from disk; name is how errors call it.
-func (r *run) file(path, name string) error {
+// file reads one file from disk; name is how errors call it, inWalk
+// whether a directory walk found it.
+func (r *run) file(path, name string, inWalk bool) error {
 	if strings.EqualFold(filepath.Ext(path), ".zip") {
 		return r.zipFile(path, name)
 	}
@@ -87,11 +88,11 @@ func (r *run) file(path, name string) error {
 		return nil
 	}
 	defer f.Close()
-	return r.stream(name, &countingReader{r: f, n: &r.bytes})
+	return r.stream(name, &countingReader{r: f, n: &r.bytes}, inWalk)
 }
 
 // stream reads one document, gunzipping it when its name says so.
-func (r *run) stream(name string, src *countingReader) error {
+func (r *run) stream(name string, src *countingReader, inWalk bool) error {
 	lim := r.im.Limits.withDefaults()
 	var rd io.Reader = src
 	if strings.EqualFold(filepath.Ext(name), ".gz") {
@@ -104,7 +105,7 @@ func (r *run) stream(name string, src *countingReader) error {
 		rd = &ratioReader{r: zr, src: src, max: lim.MaxRatio, name: name}
 	}
 	guard := &limitReader{r: rd, left: lim.MaxDocumentBytes, name: name}
-	err := r.document(name, guard)
+	err := r.document(name, guard, inWalk)
 	if err == nil && guard.err != nil {
 		// The parser stopped on the limit error and reported it as a
 		// malformed document; say what really happened.
@@ -161,7 +162,9 @@ func (r *run) zipEntry(f *zip.File, entry string) error {
 	}
 	defer rc.Close()
 	r.bytes += int64(f.CompressedSize64)
-	return r.stream(entry, &countingReader{r: rc})
+	// An archive is walked like a directory: what no source reads in it
+	// is skipped, not rejected.
+	return r.stream(entry, &countingReader{r: rc}, true)
 }
 
 // peeker lets the importer look at a document's first bytes for format
