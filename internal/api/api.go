@@ -84,7 +84,9 @@ func (s *Server) handle(fn apiFunc) http.Handler {
 		v, err := fn(r)
 		if err != nil {
 			code, detail := status(err)
-			if code >= 500 {
+			// Only failures nobody planned for are worth an error log; a
+			// 503 while starting or a 404 is the API working.
+			if code == http.StatusInternalServerError {
 				s.Log.Error("request failed", "method", r.Method, "path", r.URL.Path, "err", err)
 			}
 			w.Header().Set("Content-Type", "application/problem+json")
