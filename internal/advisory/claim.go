@@ -35,6 +35,8 @@ const (
 	FieldEPSS           Field = "epss"
 	FieldSSVC           Field = "ssvc"
 	FieldConfigurations Field = "configurations"
+	FieldNotes          Field = "notes"
+	FieldTLP            Field = "tlp"
 )
 
 // Claim is one value of one field, as one source record states it.
@@ -47,8 +49,9 @@ type Claim struct {
 
 // Provenance says where a claim came from and when vmc saw it.
 type Provenance struct {
-	Source string `json:"source"`
-	Record string `json:"record"`
+	Source   string `json:"source"`
+	Record   string `json:"record"`
+	Document string `json:"document,omitempty"`
 	// Seen is when vmc first imported this value from this record.
 	Seen time.Time `json:"seen"`
 	// Replaced is when a later import of the record changed or dropped the
@@ -78,6 +81,8 @@ func (r *Record) Validate() error {
 		return fmt.Errorf("%w: id: empty", ErrInvalid)
 	case !ValidID(r.ID):
 		return fmt.Errorf("%w: id: malformed %q", ErrInvalid, r.ID)
+	case r.Document != "" && !ValidID(r.Document):
+		return fmt.Errorf("%w: document: malformed %q", ErrInvalid, r.Document)
 	}
 	for i, a := range r.Aliases {
 		if !ValidID(a) {
@@ -122,7 +127,7 @@ func (r *Record) Claims() []Claim {
 			panic(fmt.Sprintf("advisory: marshal %s: %v", f, err))
 		}
 		cs = append(cs, Claim{Field: f, Key: key, Value: b,
-			Provenance: Provenance{Source: r.Source, Record: r.ID}})
+			Provenance: Provenance{Source: r.Source, Record: r.ID, Document: r.Document}})
 	}
 	if len(r.Aliases) > 0 {
 		add(FieldAliases, "", sortedUnique(r.Aliases))
@@ -165,6 +170,12 @@ func (r *Record) Claims() []Claim {
 	if len(r.Credits) > 0 {
 		add(FieldCredits, "", r.Credits)
 	}
+	if len(r.Notes) > 0 {
+		add(FieldNotes, "", r.Notes)
+	}
+	if r.TLP != "" {
+		add(FieldTLP, "", r.TLP)
+	}
 	if r.KEV != nil {
 		add(FieldKEV, "", r.KEV)
 	}
@@ -176,7 +187,7 @@ func (r *Record) Claims() []Claim {
 	}
 	if len(r.Configurations) > 0 {
 		cs = append(cs, Claim{Field: FieldConfigurations, Value: slices.Clone(r.Configurations),
-			Provenance: Provenance{Source: r.Source, Record: r.ID}})
+			Provenance: Provenance{Source: r.Source, Record: r.ID, Document: r.Document}})
 	}
 	return dedupeKeys(cs)
 }

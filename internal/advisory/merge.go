@@ -30,6 +30,7 @@ type Vulnerability struct {
 type SourceRef struct {
 	Source   string    `json:"source"`
 	Record   string    `json:"record"`
+	Document string    `json:"document,omitempty"`
 	Modified time.Time `json:"modified,omitzero"`
 	Seen     time.Time `json:"seen"` // last import that changed it
 	// Retired is when a newer snapshot of the source stopped carrying the
@@ -114,7 +115,7 @@ func Merge(id string, aliases []string, sources []SourceRef, claims []Claim, pre
 var fieldOrder = []Field{
 	FieldState, FieldTitle, FieldDescription, FieldPublished, FieldModified, FieldWithdrawn,
 	FieldSeverity, FieldCWEs, FieldKEV, FieldEPSS, FieldSSVC, FieldAffected, FieldConfigurations,
-	FieldReferences, FieldCredits, FieldAliases, FieldRelated,
+	FieldNotes, FieldReferences, FieldCredits, FieldTLP, FieldAliases, FieldRelated,
 }
 
 func fieldRank(f Field) int {
@@ -226,6 +227,10 @@ func (r *Record) absorb(fv FieldView) error {
 		return json.Unmarshal(chosen, r.SSVC)
 	case FieldConfigurations:
 		r.Configurations = slices.Clone(chosen)
+	case FieldNotes:
+		return unionJSON(fv, &r.Notes, func(n Note) string { return n.Category + "\x00" + n.Text })
+	case FieldTLP:
+		return json.Unmarshal(chosen, &r.TLP)
 	}
 	return nil
 }

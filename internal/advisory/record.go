@@ -18,6 +18,12 @@ type Record struct {
 	// ID is the record's identifier in that source: CVE-2021-44228,
 	// GO-2022-0001, GHSA-jfh8-c2jp-5v3q, CNVD-2021-95914.
 	ID string `json:"id"`
+	// Document names the document the record came from, for sources whose
+	// documents each describe several vulnerabilities under ids they do not
+	// own (a CSAF advisory's vulnerabilities are named by CVE). Two
+	// vendors' advisories about one CVE are then two records. Empty for
+	// sources with one record per id.
+	Document string `json:"document,omitempty"`
 	// Modified is when the source last changed the record, as the source says.
 	// Some sources never set it (the Go vulndb publishes 0001-01-01).
 	Modified time.Time `json:"modified,omitzero"`
@@ -45,6 +51,13 @@ type Record struct {
 	Affected   []Affected  `json:"affected,omitempty"`
 	References []Reference `json:"references,omitempty"`
 	Credits    []Credit    `json:"credits,omitempty"`
+
+	// Notes are the source's free-text notes beyond the description
+	// (CSAF notes: summary, details, general, legal_disclaimer, ...).
+	Notes []Note `json:"notes,omitempty"`
+	// TLP is the Traffic Light Protocol label the source distributes the
+	// record under (CSAF document.distribution.tlp.label), if any.
+	TLP string `json:"tlp,omitempty"`
 
 	KEV  *KEV  `json:"kev,omitempty"`
 	EPSS *EPSS `json:"epss,omitempty"`
@@ -111,6 +124,36 @@ type Affected struct {
 	// Text is free-form product text from sources that have no structure
 	// (CNVD "products").
 	Text string `json:"text,omitempty"`
+	// Status is the product's status for the vulnerability, for sources
+	// that state one per product (CSAF product_status, VEX): known_affected,
+	// fixed, known_not_affected, under_investigation, first_affected,
+	// last_affected, first_fixed, recommended.
+	Status string `json:"status,omitempty"`
+	// Justification says why a product is not affected (a CSAF flag label
+	// or VEX justification such as vulnerable_code_not_present).
+	Justification string `json:"justification,omitempty"`
+	// Remediations are what the source advises for this product.
+	Remediations []Remediation `json:"remediations,omitempty"`
+	// Provider is who inside the source said it (a CVE record's ADP).
+	Provider string `json:"provider,omitempty"`
+}
+
+// Remediation is advice for an affected product (CSAF remediations).
+type Remediation struct {
+	// Category is CSAF's: mitigation, no_fix_planned, none_available,
+	// vendor_fix, workaround.
+	Category string `json:"category"`
+	Details  string `json:"details,omitempty"`
+	URL      string `json:"url,omitempty"`
+	Date     string `json:"date,omitempty"`
+}
+
+// Note is a titled piece of text from the source.
+type Note struct {
+	Category string `json:"category,omitempty"`
+	Title    string `json:"title,omitempty"`
+	Text     string `json:"text"`
+	Lang     string `json:"lang,omitempty"`
 }
 
 // Range is an OSV range: a version scheme and an ordered list of events.

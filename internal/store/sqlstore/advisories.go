@@ -54,8 +54,8 @@ func (w *writer) put(ctx context.Context, rec *advisory.Record, res *store.Batch
 	)
 	// A retired record has an empty hash, so a record that reappears is
 	// never taken for unchanged.
-	err := w.tx.queryRow(ctx, `SELECT id, vuln_id, hash, modified FROM source_records WHERE source = ? AND record_id = ?`,
-		rec.Source, rec.ID).Scan(&rowID, &rowVuln, &rowHash, &rowModified)
+	err := w.tx.queryRow(ctx, `SELECT id, vuln_id, hash, modified FROM source_records WHERE source = ? AND document = ? AND record_id = ?`,
+		rec.Source, rec.Document, rec.ID).Scan(&rowID, &rowVuln, &rowHash, &rowModified)
 	exists := err == nil
 	if err != nil && !errors.Is(err, sql.ErrNoRows) {
 		return fmt.Errorf("read source record: %w", err)
@@ -86,9 +86,9 @@ func (w *writer) put(ctx context.Context, rec *advisory.Record, res *store.Batch
 		}
 		res.Changed++
 	} else {
-		if err := w.tx.queryRow(ctx, `INSERT INTO source_records (source, record_id, vuln_id, hash, modified, first_seen, last_seen)
-			VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id`,
-			rec.Source, rec.ID, vuln, hash, modified, w.now, w.now).Scan(&rowID); err != nil {
+		if err := w.tx.queryRow(ctx, `INSERT INTO source_records (source, record_id, document, vuln_id, hash, modified, first_seen, last_seen)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+			rec.Source, rec.ID, rec.Document, vuln, hash, modified, w.now, w.now).Scan(&rowID); err != nil {
 			return fmt.Errorf("insert source record: %w", err)
 		}
 		res.New++
@@ -319,13 +319,13 @@ func (s *Store) load(ctx context.Context, q querier, id int64, history bool) (ad
 	if err != nil {
 		return advisory.Vulnerability{}, fmt.Errorf("read aliases: %w", err)
 	}
-	sources, err := collect(ctx, q, s.d.Rebind(`SELECT source, record_id, modified, last_seen, retired_at FROM source_records WHERE vuln_id = ?`), []any{id},
+	sources, err := collect(ctx, q, s.d.Rebind(`SELECT source, record_id, document, modified, last_seen, retired_at FROM source_records WHERE vuln_id = ?`), []any{id},
 		func(r *sql.Rows) (advisory.SourceRef, error) {
 			var (
 				ref          advisory.SourceRef
 				mod, retired sql.NullTime
 			)
-			err := r.Scan(&ref.Source, &ref.Record, &mod, &ref.Seen, &retired)
+			err := r.Scan(&ref.Source, &ref.Record, &ref.Document, &mod, &ref.Seen, &retired)
 			if mod.Valid {
 				ref.Modified = mod.Time.UTC()
 			}
@@ -339,7 +339,7 @@ func (s *Store) load(ctx context.Context, q querier, id int64, history bool) (ad
 		return advisory.Vulnerability{}, fmt.Errorf("read source records: %w", err)
 	}
 	readClaims := func(cond string) ([]advisory.Claim, error) {
-		return collect(ctx, q, s.d.Rebind(`SELECT c.field, c.claim_key, c.value, c.seen_at, c.replaced_at, r.source, r.record_id
+		return collect(ctx, q, s.d.Rebind(`SELECT c.field, c.claim_key, c.value, c.seen_at, c.replaced_at, r.source, r.record_id, r.document
 			FROM claims c JOIN source_records r ON r.id = c.record_id WHERE r.vuln_id = ? AND `+cond+` ORDER BY c.id`), []any{id},
 			func(r *sql.Rows) (advisory.Claim, error) {
 				var (
@@ -347,7 +347,7 @@ func (s *Store) load(ctx context.Context, q querier, id int64, history bool) (ad
 					value    []byte
 					replaced sql.NullTime
 				)
-				err := r.Scan(&c.Field, &c.Key, &value, &c.Seen, &replaced, &c.Source, &c.Record)
+				err := r.Scan(&c.Field, &c.Key, &value, &c.Seen, &replaced, &c.Source, &c.Record, &c.Document)
 				c.Value = json.RawMessage(value)
 				c.Seen = c.Seen.UTC()
 				if replaced.Valid {
@@ -402,7 +402,7 @@ func (s *Store) RetireMissing(ctx context.Context, source string, present []stri
 			id, vuln int64
 			name     string
 		}
-		current, err := collect(ctx, tx, s.d.Rebind(`SELECT id, vuln_id, record_id FROM source_records WHERE source = ? AND retired_at IS NULL`), []any{source},
+		current, err := collect(ctx, tx, s.d.Rebind(`SELECT id, vuln_id, record_id FROM source_records WHERE source = ? AND document = '' AND retired_at IS NULL`), []any{source},
 			func(r *sql.Rows) (rec, error) {
 				var x rec
 				return x, r.Scan(&x.id, &x.vuln, &x.name)

@@ -6,6 +6,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"sync"
 	"testing"
 	"time"
@@ -31,6 +32,7 @@ func Run(t *testing.T, open Opener) {
 		{"UpdateKeepsHistory", testUpdateKeepsHistory},
 		{"AliasResolution", testAliasResolution},
 		{"RelatedDoesNotMerge", testRelatedDoesNotMerge},
+		{"DocumentsKeepRecordsApart", testDocuments},
 		{"FailedBatchLeavesNothing", testFailedBatchLeavesNothing},
 		{"ConcurrentWriters", testConcurrentWriters},
 		{"SnapshotRetiresMissing", testRetireMissing},
@@ -485,5 +487,36 @@ func testRetireMissing(t *testing.T, open Opener) {
 	v = vuln(t, s, "CVE-2023-44487", false)
 	if _, ok := v.Field(advisory.FieldKEV, ""); !ok || !v.Sources[0].Retired.IsZero() {
 		t.Errorf("revived record: kev claim present %v, retired %v", ok, v.Sources[0].Retired)
+	}
+}
+
+// Two vendors' CSAF advisories about one CVE are two records of one
+// vulnerability, each keeping its own claims. (The tracking ids are real:
+// Red Hat's RHSA-2022:0216 and Cisco's advisory for Log4Shell.)
+func testDocuments(t *testing.T, open Opener) {
+	s, _ := openWithClock(t, open)
+	rh := advisory.Record{Source: "csaf", Document: "RHSA-2022:0216", ID: "CVE-2021-44228",
+		Notes: []advisory.Note{{Category: "summary", Text: "An update for log4j is now available"}}}
+	cisco := advisory.Record{Source: "csaf", Document: "cisco-sa-apache-log4j-qRuKNEbd", ID: "CVE-2021-44228",
+		Notes: []advisory.Note{{Category: "summary", Text: "Vulnerability in Apache Log4j Library Affecting Cisco Products"}}}
+	if got := put(t, s, rh, cisco); got.New != 2 {
+		t.Fatalf("put: %+v, want 2 new records", got)
+	}
+	v := vuln(t, s, "CVE-2021-44228", false)
+	notes, _ := v.Field(advisory.FieldNotes, "")
+	if len(v.Sources) != 2 || len(notes.Claims) != 2 {
+		t.Fatalf("sources %+v, %d notes claims; want 2 and 2", v.Sources, len(notes.Claims))
+	}
+	var docs []string
+	for _, c := range notes.Claims {
+		docs = append(docs, c.Document)
+	}
+	slices.Sort(docs)
+	if diff := cmp.Diff([]string{"RHSA-2022:0216", "cisco-sa-apache-log4j-qRuKNEbd"}, docs); diff != "" {
+		t.Errorf("claim documents -want +got:\n%s", diff)
+	}
+	// The document id is provenance, not a name of the vulnerability.
+	if _, err := s.Vuln(context.Background(), "RHSA-2022:0216", store.VulnOptions{}); !errors.Is(err, store.ErrNotFound) {
+		t.Errorf("a document id resolves as an alias: %v", err)
 	}
 }

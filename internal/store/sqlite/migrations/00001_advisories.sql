@@ -33,6 +33,9 @@ CREATE TABLE source_records (
     id          INTEGER PRIMARY KEY,
     source      TEXT NOT NULL CHECK (source <> ''),
     record_id   TEXT NOT NULL CHECK (record_id <> ''),
+    -- The containing document, for sources whose documents each carry
+    -- several vulnerabilities named by ids they do not own (CSAF).
+    document    TEXT NOT NULL DEFAULT '',
     vuln_id     INTEGER NOT NULL REFERENCES vulns (id),
     hash        TEXT NOT NULL,
     modified    TIMESTAMP,
@@ -41,7 +44,7 @@ CREATE TABLE source_records (
     -- Set when a newer snapshot of the source (a KEV catalogue, a day of
     -- EPSS) no longer carries the record; its claims are then history.
     retired_at  TIMESTAMP,
-    UNIQUE (source, record_id)
+    UNIQUE (source, document, record_id)
 );
 CREATE INDEX source_records_vuln ON source_records (vuln_id);
 
