@@ -230,9 +230,13 @@ func sortedUnique(ss []string) []string {
 // Hash is a digest of the record's content. Two imports of an unchanged
 // record have the same hash, which lets a re-import skip it without reading
 // its claims back.
-func (r *Record) Hash() string {
+func (r *Record) Hash() string { return HashClaims(r.Claims()) }
+
+// HashClaims is Hash for a record already flattened into claims, so a
+// writer that needs both pays for the flattening once.
+func HashClaims(cs []Claim) string {
 	h := sha256.New()
-	for _, c := range r.Claims() {
+	for _, c := range cs {
 		fmt.Fprintf(h, "%s\x00%s\x00%d\x00", c.Field, c.Key, len(c.Value))
 		h.Write(c.Value)
 	}

@@ -23,6 +23,7 @@ import (
 	"iter"
 	"regexp"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/vmc-dev/vmc/internal/advisory"
@@ -41,6 +42,16 @@ type Source struct {
 	Snapshot bool
 }
 
+// Ledger is an optional ability of a Writer: remembering which documents
+// it has imported, by content fingerprint, so an unchanged document is not
+// parsed again.
+type Ledger interface {
+	DocumentFingerprint(ctx context.Context, name string) (string, error)
+	PutDocuments(ctx context.Context, docs []store.Document) error
+}
+
+var _ Ledger = store.Advisories(nil)
+
 // Writer is the part of the store the importer needs.
 type Writer interface {
 	PutRecords(ctx context.Context, recs []advisory.Record) (store.BatchResult, error)
@@ -53,6 +64,9 @@ type Importer struct {
 	Sources []Source
 	// Source forces one format instead of detecting it per document.
 	Source string
+	// Force reads every document, even those the store has imported
+	// unchanged before.
+	Force bool
 	// BatchSize is the number of records per transaction (default 500).
 	BatchSize int
 	Limits    Limits
@@ -70,7 +84,10 @@ type Progress struct {
 // Report is the outcome of an import.
 type Report struct {
 	Documents int `json:"documents"`
-	Read      int `json:"read"`
+	// DocumentsUnchanged counts documents imported before with the same
+	// content, which were not read again.
+	DocumentsUnchanged int `json:"documents_unchanged"`
+	Read               int `json:"read"`
 	store.BatchResult
 	Rejected int `json:"rejected"`
 	// Skipped lists files met while walking a directory that are not in
@@ -105,23 +122,64 @@ var ErrUnknownFormat = errors.New("unknown format")
 // could not go on (the store failed, the context ended); rejected records
 // are in the report.
 func (im *Importer) Import(ctx context.Context, paths ...string) (Report, error) {
-	start := time.Now()
-	run := &run{im: im, ctx: ctx, rep: Report{BySource: map[string]int{}}}
 	if im.Source != "" && im.source(im.Source) == nil {
-		return run.rep, fmt.Errorf("%w: no source named %q", ErrUnknownFormat, im.Source)
+		return Report{}, fmt.Errorf("%w: no source named %q", ErrUnknownFormat, im.Source)
 	}
-	var err error
-	for _, p := range paths {
-		if err = run.walkPath(p); err != nil {
-			break
+	return im.do(ctx, func(r *run) error {
+		for _, p := range paths {
+			if err := r.walkPath(p); err != nil {
+				return err
+			}
 		}
-	}
+		return nil
+	})
+}
+
+// ImportFS reads every file of fsys (not zip archives) and writes what it
+// finds. Files named *.md are skipped: they document the data, they are
+// not data.
+func (im *Importer) ImportFS(ctx context.Context, fsys fs.FS) (Report, error) {
+	return im.do(ctx, func(r *run) error {
+		return fs.WalkDir(fsys, ".", func(p string, d fs.DirEntry, err error) error {
+			if err != nil || d.IsDir() || strings.HasSuffix(p, ".md") {
+				return err
+			}
+			f, err := fsys.Open(p)
+			if err != nil {
+				return err
+			}
+			defer f.Close()
+			if rs, ok := f.(io.ReadSeeker); ok {
+				return r.seekable(rs, doc{name: p, inWalk: true})
+			}
+			return r.stream(doc{name: p, inWalk: true}, &countingReader{r: f, n: &r.bytes})
+		})
+	})
+}
+
+// do runs read with a writer goroutine beside it. Parsing and writing cost
+// about the same, so on two cores the pipeline nearly halves an import;
+// the writer applies jobs in the order they were queued, so the result is
+// the same as writing in line.
+func (im *Importer) do(ctx context.Context, read func(*run) error) (Report, error) {
+	start := time.Now()
+	r := &run{im: im, ctx: ctx, rep: Report{BySource: map[string]int{}},
+		jobs: make(chan job, 2), wdone: make(chan struct{})}
+	r.ledger, _ = im.Store.(Ledger)
+	go r.writeLoop()
+	err := read(r)
 	if err == nil {
-		err = run.flush()
+		err = r.flush()
 	}
-	run.rep.Duration = time.Since(start)
-	run.progress("")
-	return run.rep, err
+	close(r.jobs)
+	<-r.wdone
+	r.rep.BatchResult.Add(r.written)
+	if err == nil {
+		err = r.werr
+	}
+	r.rep.Duration = time.Since(start)
+	r.progress("")
+	return r.rep, err
 }
 
 func (im *Importer) source(name string) *Source {
@@ -140,13 +198,55 @@ func (im *Importer) batchSize() int {
 	return 500
 }
 
-// run is the state of one Import call.
+// run is the state of one Import call. The reading goroutine owns rep and
+// batch; the writer goroutine owns written, and werr until failed is set.
 type run struct {
 	im    *Importer
 	ctx   context.Context
 	rep   Report
 	batch []advisory.Record
 	bytes int64
+
+	// ledger, when the store keeps one, remembers imported documents;
+	// docs are the documents whose records the pending batch completes.
+	ledger Ledger
+	docs   []store.Document
+
+	jobs    chan job
+	wdone   chan struct{}
+	failed  atomic.Bool
+	werr    error
+	written store.BatchResult
+}
+
+// job is work for the writer goroutine.
+type job func() error
+
+func (r *run) writeLoop() {
+	defer close(r.wdone)
+	for j := range r.jobs {
+		if r.failed.Load() {
+			continue // drain, so the reader never blocks on a dead writer
+		}
+		if err := j(); err != nil {
+			r.werr = err
+			r.failed.Store(true)
+		}
+	}
+}
+
+// enqueue hands a job to the writer, and returns the writer's error once
+// it has failed, so the reader stops reading.
+func (r *run) enqueue(j job) error {
+	if r.failed.Load() {
+		return r.werr
+	}
+	select {
+	case r.jobs <- j:
+		return nil
+	case <-r.ctx.Done():
+		return r.ctx.Err()
+	}
 }
 
 func (r *run) progress(file string) {
@@ -161,7 +261,8 @@ var jsonSchema = regexp.MustCompile(`"\$schema"\s*:\s*"https?://json-schema\.org
 
 // document parses one document and queues its records. inWalk says the
 // document was found by walking a directory rather than named.
-func (r *run) document(name string, rd io.Reader, inWalk bool) error {
+func (r *run) document(d doc, rd io.Reader) error {
+	name, inWalk := d.name, d.inWalk
 	br := newPeeker(rd)
 	head := br.head()
 	src := r.im.source(r.im.Source)
@@ -188,8 +289,13 @@ func (r *run) document(name string, rd io.Reader, inWalk bool) error {
 		seen     []string  // ids, for a snapshot
 		asOf     time.Time // the snapshot's date: its newest record's
 		rejected = r.rep.Rejected
-		stale    = r.rep.Stale
+		stale    int // the writer's stale count when the document began
 	)
+	if src.Snapshot {
+		if err := r.enqueue(func() error { stale = r.written.Stale; return nil }); err != nil {
+			return err
+		}
+	}
 	for rec, err := range src.Parse(name, br) {
 		if err := r.ctx.Err(); err != nil {
 			return err
@@ -218,7 +324,17 @@ func (r *run) document(name string, rd io.Reader, inWalk bool) error {
 			r.progress(name)
 		}
 	}
-	if !src.Snapshot || len(seen) == 0 {
+	clean := r.rep.Rejected == rejected
+	if !src.Snapshot {
+		// The document is done when the batch holding its last record
+		// commits; one with rejected records is read again next time, so
+		// that its errors are reported again.
+		if clean && r.ledger != nil && d.fingerprint != "" {
+			r.docs = append(r.docs, store.Document{Name: name, Fingerprint: d.fingerprint})
+		}
+		return nil
+	}
+	if len(seen) == 0 {
 		return nil
 	}
 	if err := r.flush(); err != nil {
@@ -227,53 +343,53 @@ func (r *run) document(name string, rd io.Reader, inWalk bool) error {
 	// Only a complete, current catalogue says what is gone: one with
 	// rejected entries might have lost them to a parse error, and an older
 	// one than the store holds (its records came back stale) would retire
-	// what was added since.
-	if r.rep.Rejected > rejected || r.rep.Stale > stale {
+	// what was added since. Staleness is known once the writer has written
+	// the document's batches, so that check is the writer's.
+	if !clean {
 		return nil
 	}
-	n, err := r.im.Store.RetireMissing(r.ctx, src.Name, seen, asOf)
-	if err != nil {
-		return fmt.Errorf("%s: retire records the catalogue no longer carries: %w", name, err)
-	}
-	r.rep.Retired += n
-	return nil
-}
-
-// flush writes the queued records in one transaction.
-func (r *run) flush() error {
-	if len(r.batch) == 0 {
-		return nil
-	}
-	res, err := r.im.Store.PutRecords(r.ctx, r.batch)
-	if err != nil {
-		first, last := r.batch[0].ID, r.batch[len(r.batch)-1].ID
-		return fmt.Errorf("write batch %s..%s (%d records, rolled back): %w", first, last, len(r.batch), err)
-	}
-	r.rep.BatchResult.Add(res)
-	r.batch = r.batch[:0]
-	return nil
-}
-
-// ImportFS reads every file of fsys (not zip archives) and writes what it
-// finds. Files named *.md are skipped: they document the data, they are
-// not data.
-func (im *Importer) ImportFS(ctx context.Context, fsys fs.FS) (Report, error) {
-	start := time.Now()
-	run := &run{im: im, ctx: ctx, rep: Report{BySource: map[string]int{}}}
-	err := fs.WalkDir(fsys, ".", func(p string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() || strings.HasSuffix(p, ".md") {
-			return err
+	return r.enqueue(func() error {
+		if r.written.Stale > stale {
+			return nil
 		}
-		f, err := fsys.Open(p)
+		n, err := r.im.Store.RetireMissing(r.ctx, src.Name, seen, asOf)
 		if err != nil {
-			return err
+			return fmt.Errorf("%s: retire records the catalogue no longer carries: %w", name, err)
 		}
-		defer f.Close()
-		return run.stream(p, &countingReader{r: f, n: &run.bytes}, true)
+		r.written.Retired += n
+		if r.ledger != nil && d.fingerprint != "" {
+			return r.ledger.PutDocuments(r.ctx, []store.Document{{Name: name, Fingerprint: d.fingerprint}})
+		}
+		return nil
 	})
-	if err == nil {
-		err = run.flush()
+}
+
+// flush queues the pending records as one batch, one transaction, and
+// after it the documents the batch completes.
+func (r *run) flush() error {
+	if len(r.batch) == 0 && len(r.docs) == 0 {
+		if r.failed.Load() {
+			return r.werr
+		}
+		return nil
 	}
-	run.rep.Duration = time.Since(start)
-	return run.rep, err
+	b, docs := r.batch, r.docs
+	r.batch, r.docs = make([]advisory.Record, 0, cap(b)), nil
+	return r.enqueue(func() error {
+		if len(b) > 0 {
+			res, err := r.im.Store.PutRecords(r.ctx, b)
+			if err != nil {
+				return fmt.Errorf("write batch %s..%s (%d records, rolled back): %w", b[0].ID, b[len(b)-1].ID, len(b), err)
+			}
+			r.written.Add(res)
+		}
+		// A crash between the two transactions only means the documents
+		// are read again next time, and found unchanged record by record.
+		if len(docs) > 0 {
+			if err := r.ledger.PutDocuments(r.ctx, docs); err != nil {
+				return fmt.Errorf("record imported documents: %w", err)
+			}
+		}
+		return nil
+	})
 }

@@ -6,6 +6,7 @@ import (
 	"compress/gzip"
 	"errors"
 	"fmt"
+	"hash/crc32"
 	"io"
 	"io/fs"
 	"os"
@@ -88,11 +89,33 @@ func (r *run) file(path, name string, inWalk bool) error {
 		return nil
 	}
 	defer f.Close()
-	return r.stream(name, &countingReader{r: f, n: &r.bytes}, inWalk)
+	return r.seekable(f, doc{name: name, inWalk: inWalk})
+}
+
+// seekable reads a document that can be read twice: once for its
+// fingerprint, then, if it is new or changed, to parse it.
+func (r *run) seekable(f io.ReadSeeker, d doc) error {
+	if r.ledger != nil {
+		h := crc32.NewIEEE()
+		n, err := io.Copy(h, f)
+		if err == nil {
+			_, err = f.Seek(0, io.SeekStart)
+		}
+		if err != nil {
+			r.rep.reject(fmt.Errorf("%s: %w", d.name, err))
+			return nil
+		}
+		d.fingerprint = fingerprint(h.Sum32(), n)
+		if r.unchanged(d) {
+			return nil
+		}
+	}
+	return r.stream(d, &countingReader{r: f, n: &r.bytes})
 }
 
 // stream reads one document, gunzipping it when its name says so.
-func (r *run) stream(name string, src *countingReader, inWalk bool) error {
+func (r *run) stream(d doc, src *countingReader) error {
+	name := d.name
 	lim := r.im.Limits.withDefaults()
 	var rd io.Reader = src
 	if strings.EqualFold(filepath.Ext(name), ".gz") {
@@ -105,7 +128,7 @@ func (r *run) stream(name string, src *countingReader, inWalk bool) error {
 		rd = &ratioReader{r: zr, src: src, max: lim.MaxRatio, name: name}
 	}
 	guard := &limitReader{r: rd, left: lim.MaxDocumentBytes, name: name}
-	err := r.document(name, guard, inWalk)
+	err := r.document(d, guard)
 	if err == nil && guard.err != nil {
 		// The parser stopped on the limit error and reported it as a
 		// malformed document; say what really happened.
@@ -147,24 +170,29 @@ func (r *run) zipFile(path, name string) error {
 			r.rep.reject(fmt.Errorf("%s: %w: more than %d bytes uncompressed in all", name, ErrLimit, lim.MaxArchiveBytes))
 			return nil
 		}
-		if err := r.zipEntry(f, entry); err != nil {
+		d := doc{name: entry, inWalk: true, fingerprint: fingerprint(f.CRC32, int64(f.UncompressedSize64))}
+		if r.unchanged(d) {
+			continue
+		}
+		if err := r.zipEntry(f, d); err != nil {
 			return err
 		}
 	}
 	return nil
 }
 
-func (r *run) zipEntry(f *zip.File, entry string) error {
+func (r *run) zipEntry(f *zip.File, d doc) error {
 	rc, err := f.Open()
 	if err != nil {
-		r.rep.reject(fmt.Errorf("%s: %w", entry, err))
+		r.rep.reject(fmt.Errorf("%s: %w", d.name, err))
 		return nil
 	}
 	defer rc.Close()
 	r.bytes += int64(f.CompressedSize64)
-	// An archive is walked like a directory: what no source reads in it
-	// is skipped, not rejected.
-	return r.stream(entry, &countingReader{r: rc}, true)
+	// An archive is walked like a directory (d.inWalk): what no source
+	// reads in it is skipped, not rejected. Its header's CRC-32 is checked
+	// by archive/zip as the entry is read.
+	return r.stream(d, &countingReader{r: rc})
 }
 
 // peeker lets the importer look at a document's first bytes for format
@@ -238,4 +266,33 @@ func (c *countingReader) Read(p []byte) (int, error) {
 		*c.n += int64(n)
 	}
 	return n, err
+}
+
+// doc identifies one document while it is read.
+type doc struct {
+	name        string
+	inWalk      bool   // found by walking a directory or archive, not named
+	fingerprint string // "" when no ledger keeps fingerprints
+}
+
+// parserRevision is part of every fingerprint. Bump it when a parser maps
+// something new, so that documents imported before are read again.
+const parserRevision = 1
+
+func fingerprint(crc uint32, size int64) string {
+	return fmt.Sprintf("r%d:crc32:%08x:%d", parserRevision, crc, size)
+}
+
+// unchanged reports, and counts, a document the store has imported with
+// the same content before.
+func (r *run) unchanged(d doc) bool {
+	if r.ledger == nil || r.im.Force || d.fingerprint == "" {
+		return false
+	}
+	fp, err := r.ledger.DocumentFingerprint(r.ctx, d.name)
+	if err != nil || fp != d.fingerprint {
+		return false
+	}
+	r.rep.DocumentsUnchanged++
+	return true
 }

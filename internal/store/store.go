@@ -47,6 +47,11 @@ type Advisories interface {
 	// it retired. A retired record that reappears in a newer snapshot is
 	// revived by PutRecords.
 	RetireMissing(ctx context.Context, source string, present []string, asOf time.Time) (int, error)
+	// DocumentFingerprint returns the fingerprint recorded for an imported
+	// document, or "" if none is.
+	DocumentFingerprint(ctx context.Context, name string) (string, error)
+	// PutDocuments records documents as imported.
+	PutDocuments(ctx context.Context, docs []Document) error
 	// Vuln returns the merged vulnerability known by id or any alias,
 	// matched case-insensitively.
 	Vuln(ctx context.Context, id string, opts VulnOptions) (advisory.Vulnerability, error)
@@ -74,6 +79,14 @@ func (b *BatchResult) Add(o BatchResult) {
 	b.Stale += o.Stale
 	b.Merged += o.Merged
 	b.Retired += o.Retired
+}
+
+// Document is an imported document: its name as the importer calls it
+// ("cves.zip:cves/2021/44xxx/CVE-2021-44228.json") and a fingerprint of
+// its content.
+type Document struct {
+	Name        string
+	Fingerprint string
 }
 
 // VulnOptions selects what Vuln returns beyond the current merged view.

@@ -20,13 +20,13 @@ func (s *Store) PutRecords(ctx context.Context, recs []advisory.Record) (store.B
 	var res store.BatchResult
 	err := s.inTx(ctx, func(tx *txn) error {
 		res = store.BatchResult{}
-		w := &writer{tx: tx, now: s.clock(), touched: map[int64]bool{}}
+		w := &writer{tx: tx, now: s.clock(), touched: map[int64]bool{}, fresh: map[int64]*freshVuln{}}
 		for i := range recs {
 			if err := w.put(ctx, &recs[i], &res); err != nil {
 				return fmt.Errorf("record %d (%s %s): %w", i, recs[i].Source, recs[i].ID, err)
 			}
 		}
-		return s.refreshSummaries(ctx, tx, w.touched)
+		return s.refreshSummaries(ctx, tx, w.touched, w.fresh)
 	})
 	if err != nil {
 		return store.BatchResult{}, err
@@ -39,13 +39,25 @@ type writer struct {
 	tx      *txn
 	now     time.Time
 	touched map[int64]bool // vulnerabilities whose summary must be recomputed
+	// fresh holds what the merged view of a vulnerability created in this
+	// batch needs, while exactly one record has written to it, so that its
+	// summary is computed without reading back what was just written. A
+	// nil entry means a second record touched it: read it back.
+	fresh map[int64]*freshVuln
+}
+
+type freshVuln struct {
+	ids    []string
+	src    advisory.SourceRef
+	claims []advisory.Claim
 }
 
 func (w *writer) put(ctx context.Context, rec *advisory.Record, res *store.BatchResult) error {
 	if err := rec.Validate(); err != nil {
 		return err
 	}
-	hash := rec.Hash()
+	claims := rec.Claims()
+	hash := advisory.HashClaims(claims)
 
 	var (
 		rowID, rowVuln int64
@@ -72,11 +84,22 @@ func (w *writer) put(ctx context.Context, rec *advisory.Record, res *store.Batch
 		return nil
 	}
 
-	vuln, merged, err := w.resolve(ctx, rec, rowVuln)
+	vuln, created, merged, err := w.resolve(ctx, rec, rowVuln)
 	if err != nil {
 		return err
 	}
 	res.Merged += merged
+	if created {
+		for i := range claims {
+			claims[i].Seen = w.now
+		}
+		ids := slices.Clone(rec.IDs())
+		slices.Sort(ids)
+		w.fresh[vuln] = &freshVuln{ids: ids, claims: claims,
+			src: advisory.SourceRef{Source: rec.Source, Record: rec.ID, Document: rec.Document, Modified: rec.Modified.UTC(), Seen: w.now}}
+	} else {
+		w.fresh[vuln] = nil
+	}
 
 	modified := nullTime(rec.Modified)
 	if exists {
@@ -93,13 +116,13 @@ func (w *writer) put(ctx context.Context, rec *advisory.Record, res *store.Batch
 		}
 		res.New++
 	}
-	return w.putClaims(ctx, rowID, rec.Claims(), exists)
+	return w.putClaims(ctx, rowID, claims, exists)
 }
 
 // resolve finds the vulnerability a record belongs to, creating it or
 // folding several into one as its identifiers demand, and makes every
-// identifier of the record an alias of it.
-func (w *writer) resolve(ctx context.Context, rec *advisory.Record, current int64) (int64, int, error) {
+// identifier of the record an alias of it. created says it is new.
+func (w *writer) resolve(ctx context.Context, rec *advisory.Record, current int64) (target int64, created bool, merged int, err error) {
 	ids := rec.IDs()
 	keys := make([]any, len(ids))
 	for i, id := range ids {
@@ -107,7 +130,7 @@ func (w *writer) resolve(ctx context.Context, rec *advisory.Record, current int6
 	}
 	rows, err := w.tx.query(ctx, `SELECT DISTINCT vuln_id FROM aliases WHERE alias_key IN (`+placeholders(len(keys))+`)`, keys...)
 	if err != nil {
-		return 0, 0, fmt.Errorf("look up aliases: %w", err)
+		return 0, false, 0, fmt.Errorf("look up aliases: %w", err)
 	}
 	var found []int64
 	if current != 0 {
@@ -117,24 +140,23 @@ func (w *writer) resolve(ctx context.Context, rec *advisory.Record, current int6
 		var v int64
 		if err := rows.Scan(&v); err != nil {
 			rows.Close()
-			return 0, 0, err
+			return 0, false, 0, err
 		}
 		if !slices.Contains(found, v) {
 			found = append(found, v)
 		}
 	}
 	if err := errors.Join(rows.Err(), rows.Close()); err != nil {
-		return 0, 0, fmt.Errorf("look up aliases: %w", err)
+		return 0, false, 0, fmt.Errorf("look up aliases: %w", err)
 	}
 
-	var target int64
-	merged := 0
 	switch len(found) {
 	case 0:
 		if err := w.tx.queryRow(ctx, `INSERT INTO vulns (primary_id, published, created_at, updated_at) VALUES (?, ?, ?, ?) RETURNING id`,
 			advisory.PrimaryID(ids), time.Time{}, w.now, w.now).Scan(&target); err != nil {
-			return 0, 0, fmt.Errorf("insert vulnerability: %w", err)
+			return 0, false, 0, fmt.Errorf("insert vulnerability: %w", err)
 		}
+		created = true
 	default:
 		// The oldest vulnerability survives, so ids handed out earlier in
 		// URLs keep resolving through aliases either way.
@@ -142,7 +164,7 @@ func (w *writer) resolve(ctx context.Context, rec *advisory.Record, current int6
 		target = found[0]
 		for _, from := range found[1:] {
 			if err := w.fold(ctx, from, target, rec); err != nil {
-				return 0, 0, err
+				return 0, false, 0, err
 			}
 			merged++
 		}
@@ -151,7 +173,7 @@ func (w *writer) resolve(ctx context.Context, rec *advisory.Record, current int6
 		res, err := w.tx.exec(ctx, `INSERT INTO aliases (alias_key, alias, kind, vuln_id) VALUES (?, ?, ?, ?) ON CONFLICT (alias_key) DO NOTHING`,
 			strings.ToUpper(id), id, advisory.Kind(id), target)
 		if err != nil {
-			return 0, 0, fmt.Errorf("insert alias %s: %w", id, err)
+			return 0, false, 0, fmt.Errorf("insert alias %s: %w", id, err)
 		}
 		if n, _ := res.RowsAffected(); n == 1 {
 			continue
@@ -161,14 +183,14 @@ func (w *writer) resolve(ctx context.Context, rec *advisory.Record, current int6
 		// retry will see it and merge.
 		var owner int64
 		if err := w.tx.queryRow(ctx, `SELECT vuln_id FROM aliases WHERE alias_key = ?`, strings.ToUpper(id)).Scan(&owner); err != nil {
-			return 0, 0, fmt.Errorf("read alias %s: %w", id, err)
+			return 0, false, 0, fmt.Errorf("read alias %s: %w", id, err)
 		}
 		if owner != target {
-			return 0, 0, fmt.Errorf("alias %s: %w", id, errLostRace)
+			return 0, false, 0, fmt.Errorf("alias %s: %w", id, errLostRace)
 		}
 	}
 	w.touched[target] = true
-	return target, merged, nil
+	return target, created, merged, nil
 }
 
 // fold moves everything of vulnerability from into into and deletes from.
@@ -194,6 +216,8 @@ func (w *writer) fold(ctx context.Context, from, into int64, via *advisory.Recor
 		}
 	}
 	delete(w.touched, from)
+	delete(w.fresh, from)
+	w.fresh[into] = nil
 	return nil
 }
 
@@ -263,8 +287,9 @@ func (w *writer) replace(ctx context.Context, claimID int64) error {
 }
 
 // refreshSummaries recomputes the primary id and list columns of every
-// vulnerability a batch touched.
-func (s *Store) refreshSummaries(ctx context.Context, tx *txn, touched map[int64]bool) error {
+// vulnerability a batch touched. fresh, which may be nil, holds the merged
+// views known without reading the database back.
+func (s *Store) refreshSummaries(ctx context.Context, tx *txn, touched map[int64]bool, fresh map[int64]*freshVuln) error {
 	ids := make([]int64, 0, len(touched))
 	for id := range touched {
 		ids = append(ids, id)
@@ -276,9 +301,14 @@ func (s *Store) refreshSummaries(ctx context.Context, tx *txn, touched map[int64
 	// can make a vulnerability's own preferred id change; update in id
 	// order so the unique index never sees two rows wanting one value.
 	for _, id := range ids {
-		v, err := s.load(ctx, tx, id, false)
-		if err != nil {
-			return err
+		var v advisory.Vulnerability
+		if f := fresh[id]; f != nil {
+			v = advisory.Merge(advisory.PrimaryID(f.ids), f.ids, []advisory.SourceRef{f.src}, f.claims, s.prec)
+		} else {
+			var err error
+			if v, err = s.load(ctx, tx, id, false); err != nil {
+				return err
+			}
 		}
 		sum := v.Summary()
 		b, err := json.Marshal(sum)
@@ -425,9 +455,37 @@ func (s *Store) RetireMissing(ctx context.Context, source string, present []stri
 			touched[r.vuln] = true
 			n++
 		}
-		return s.refreshSummaries(ctx, tx, touched)
+		return s.refreshSummaries(ctx, tx, touched, nil)
 	})
 	return n, err
+}
+
+// DocumentFingerprint implements store.Advisories.
+func (s *Store) DocumentFingerprint(ctx context.Context, name string) (string, error) {
+	var fp string
+	err := s.r.QueryRowContext(ctx, s.d.Rebind(`SELECT fingerprint FROM documents WHERE name = ?`), name).Scan(&fp)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", nil
+	}
+	return fp, err
+}
+
+// PutDocuments implements store.Advisories.
+func (s *Store) PutDocuments(ctx context.Context, docs []store.Document) error {
+	if len(docs) == 0 {
+		return nil
+	}
+	return s.inTx(ctx, func(tx *txn) error {
+		now := s.clock()
+		for _, d := range docs {
+			if _, err := tx.exec(ctx, `INSERT INTO documents (name, fingerprint, imported_at) VALUES (?, ?, ?)
+				ON CONFLICT (name) DO UPDATE SET fingerprint = excluded.fingerprint, imported_at = excluded.imported_at`,
+				d.Name, d.Fingerprint, now); err != nil {
+				return fmt.Errorf("record document %s: %w", d.Name, err)
+			}
+		}
+		return nil
+	})
 }
 
 // Vuln implements store.Advisories.

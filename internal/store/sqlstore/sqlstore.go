@@ -178,6 +178,17 @@ func (t *txn) query(ctx context.Context, query string, args ...any) (*sql.Rows, 
 	return st.QueryContext(ctx, args...)
 }
 
+// QueryContext and QueryRowContext make a txn a querier whose reads use
+// the statement cache too. query is already rebound; rebinding twice is
+// harmless, as a rebound query has no ? left.
+func (t *txn) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	return t.query(ctx, query, args...)
+}
+
+func (t *txn) QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row {
+	return t.queryRow(ctx, query, args...)
+}
+
 func (t *txn) closeStmts() {
 	for k, st := range t.stmts {
 		st.Close()

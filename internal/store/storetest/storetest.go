@@ -38,6 +38,7 @@ func Run(t *testing.T, open Opener) {
 		{"SnapshotRetiresMissing", testRetireMissing},
 		{"ListPagingAndFilters", testList},
 		{"Stats", testStats},
+		{"Documents", testDocumentFingerprints},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) { tc.fn(t, open) })
@@ -362,6 +363,18 @@ func testList(t *testing.T, open Opener) {
 	if len(all) != 27 {
 		t.Fatalf("paged through %d items, want 27", len(all))
 	}
+	// The stored summaries, computed as the batch was written, equal the
+	// summaries of the vulnerabilities read back.
+	p, err := s.ListVulns(context.Background(), store.VulnQuery{Limit: 100})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, it := range p.Items {
+		v := vuln(t, s, it.ID, false)
+		if diff := cmp.Diff(v.Summary(), it); diff != "" {
+			t.Errorf("%s: stored summary differs from the merged view's -want +got:\n%s", it.ID, diff)
+		}
+	}
 	if all[0] != "CVE-2023-10001" || all[1] != "CVE-2023-20024" || all[26] != "CVE-2021-44228" {
 		t.Errorf("order: first %v, last %s", all[:2], all[26])
 	}
@@ -518,5 +531,22 @@ func testDocuments(t *testing.T, open Opener) {
 	// The document id is provenance, not a name of the vulnerability.
 	if _, err := s.Vuln(context.Background(), "RHSA-2022:0216", store.VulnOptions{}); !errors.Is(err, store.ErrNotFound) {
 		t.Errorf("a document id resolves as an alias: %v", err)
+	}
+}
+
+func testDocumentFingerprints(t *testing.T, open Opener) {
+	s, _ := openWithClock(t, open)
+	ctx := context.Background()
+	const name = "cves.zip:cves/2021/44xxx/CVE-2021-44228.json"
+	if fp, err := s.DocumentFingerprint(ctx, name); err != nil || fp != "" {
+		t.Fatalf("unknown document: %q, %v", fp, err)
+	}
+	for _, fp := range []string{"r1:crc32:1a2b3c4d:8125", "r1:crc32:5e6f7a8b:8200"} {
+		if err := s.PutDocuments(ctx, []store.Document{{Name: name, Fingerprint: fp}}); err != nil {
+			t.Fatal(err)
+		}
+		if got, err := s.DocumentFingerprint(ctx, name); err != nil || got != fp {
+			t.Errorf("fingerprint = %q, %v; want %q", got, err, fp)
+		}
 	}
 }

@@ -72,7 +72,16 @@ CREATE TABLE vuln_merges (
     merged_at  TIMESTAMPTZ NOT NULL
 );
 
+-- Documents already imported, by name and content fingerprint, so that a
+-- re-import skips what has not changed without parsing it again.
+CREATE TABLE documents (
+    name         TEXT PRIMARY KEY,
+    fingerprint  TEXT NOT NULL,
+    imported_at  TIMESTAMPTZ NOT NULL
+);
+
 -- +goose Down
+DROP TABLE documents;
 DROP TABLE vuln_merges;
 DROP TABLE claims;
 DROP TABLE source_records;
