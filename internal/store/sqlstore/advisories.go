@@ -169,24 +169,27 @@ func (w *writer) resolve(ctx context.Context, rec *advisory.Record, current int6
 			merged++
 		}
 	}
+	// One statement for all aliases: a round trip per alias is most of the
+	// cost on PostgreSQL.
+	args := make([]any, 0, 4*len(ids))
 	for _, id := range ids {
-		res, err := w.tx.exec(ctx, `INSERT INTO aliases (alias_key, alias, kind, vuln_id) VALUES (?, ?, ?, ?) ON CONFLICT (alias_key) DO NOTHING`,
-			strings.ToUpper(id), id, advisory.Kind(id), target)
-		if err != nil {
-			return 0, false, 0, fmt.Errorf("insert alias %s: %w", id, err)
-		}
-		if n, _ := res.RowsAffected(); n == 1 {
-			continue
-		}
-		// The alias exists. If it belongs elsewhere, a concurrent
+		args = append(args, strings.ToUpper(id), id, advisory.Kind(id), target)
+	}
+	res, err := w.tx.exec(ctx, `INSERT INTO aliases (alias_key, alias, kind, vuln_id) VALUES `+tuples(len(ids), 4)+` ON CONFLICT (alias_key) DO NOTHING`, args...)
+	if err != nil {
+		return 0, false, 0, fmt.Errorf("insert aliases: %w", err)
+	}
+	if n, _ := res.RowsAffected(); n < int64(len(ids)) {
+		// Some aliases existed. If one belongs elsewhere, a concurrent
 		// transaction created it after our lookup: start again, and the
 		// retry will see it and merge.
-		var owner int64
-		if err := w.tx.queryRow(ctx, `SELECT vuln_id FROM aliases WHERE alias_key = ?`, strings.ToUpper(id)).Scan(&owner); err != nil {
-			return 0, false, 0, fmt.Errorf("read alias %s: %w", id, err)
+		var strays int
+		if err := w.tx.queryRow(ctx, `SELECT COUNT(*) FROM aliases WHERE vuln_id <> ? AND alias_key IN (`+placeholders(len(keys))+`)`,
+			append([]any{target}, keys...)...).Scan(&strays); err != nil {
+			return 0, false, 0, fmt.Errorf("read aliases: %w", err)
 		}
-		if owner != target {
-			return 0, false, 0, fmt.Errorf("alias %s: %w", id, errLostRace)
+		if strays > 0 {
+			return 0, false, 0, fmt.Errorf("aliases of %s: %w", rec.ID, errLostRace)
 		}
 	}
 	w.touched[target] = true
@@ -255,6 +258,10 @@ func (w *writer) putClaims(ctx context.Context, recordID int64, claims []advisor
 			return fmt.Errorf("read claims: %w", err)
 		}
 	}
+	var (
+		add      []advisory.Claim
+		replaced []int64
+	)
 	for _, c := range claims {
 		ck := claimKey{c.Field, c.Key}
 		if old, ok := current[ck]; ok {
@@ -262,28 +269,40 @@ func (w *writer) putClaims(ctx context.Context, recordID int64, claims []advisor
 			if bytes.Equal(old.value, c.Value) {
 				continue
 			}
-			if err := w.replace(ctx, old.id); err != nil {
-				return err
-			}
+			replaced = append(replaced, old.id)
 		}
-		if _, err := w.tx.exec(ctx, `INSERT INTO claims (record_id, field, claim_key, value, seen_at) VALUES (?, ?, ?, ?, ?)`,
-			recordID, c.Field, c.Key, string(c.Value), w.now); err != nil {
-			return fmt.Errorf("insert claim %s[%s]: %w", c.Field, c.Key, err)
-		}
+		add = append(add, c)
 	}
 	for _, old := range current {
-		if err := w.replace(ctx, old.id); err != nil {
-			return err
+		replaced = append(replaced, old.id)
+	}
+	// Old values are closed before new ones open: the unique index on
+	// current claims must never see two for one (field, key).
+	if len(replaced) > 0 {
+		args := append([]any{w.now}, int64sToAny(replaced)...)
+		if _, err := w.tx.exec(ctx, `UPDATE claims SET replaced_at = ? WHERE id IN (`+placeholders(len(replaced))+`)`, args...); err != nil {
+			return fmt.Errorf("replace claims: %w", err)
 		}
+	}
+	if len(add) == 0 {
+		return nil
+	}
+	args := make([]any, 0, 5*len(add))
+	for _, c := range add {
+		args = append(args, recordID, c.Field, c.Key, string(c.Value), w.now)
+	}
+	if _, err := w.tx.exec(ctx, `INSERT INTO claims (record_id, field, claim_key, value, seen_at) VALUES `+tuples(len(add), 5), args...); err != nil {
+		return fmt.Errorf("insert claims: %w", err)
 	}
 	return nil
 }
 
-func (w *writer) replace(ctx context.Context, claimID int64) error {
-	if _, err := w.tx.exec(ctx, `UPDATE claims SET replaced_at = ? WHERE id = ?`, w.now, claimID); err != nil {
-		return fmt.Errorf("replace claim %d: %w", claimID, err)
+func int64sToAny(xs []int64) []any {
+	out := make([]any, len(xs))
+	for i, x := range xs {
+		out[i] = x
 	}
-	return nil
+	return out
 }
 
 // refreshSummaries recomputes the primary id and list columns of every

@@ -209,6 +209,13 @@ func placeholders(n int) string {
 	return strings.TrimSuffix(strings.Repeat("?, ", n), ", ")
 }
 
+// tuples returns "(?, ?), (?, ?)" for n rows of width columns, for
+// multi-row inserts.
+func tuples(n, width int) string {
+	one := "(" + placeholders(width) + ")"
+	return strings.TrimSuffix(strings.Repeat(one+", ", n), ", ")
+}
+
 // Rebind turns ? placeholders into PostgreSQL's $1, $2, ... It skips
 // question marks inside single-quoted literals; vmc's queries have no other
 // quoting.

@@ -1,0 +1,29 @@
+// Command pgserver starts a throwaway PostgreSQL server (the one the tests
+// use), prints a DSN for a fresh database, and runs until its standard
+// input closes. bench/import.sh uses it to measure imports on PostgreSQL.
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+
+	"github.com/vmc-dev/vmc/internal/store/postgres/pgtest"
+)
+
+func main() {
+	srv, err := pgtest.Start(context.Background())
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "pgserver:", err)
+		os.Exit(1)
+	}
+	defer srv.Stop()
+	dsn, err := srv.NewDatabase(context.Background())
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "pgserver:", err)
+		return
+	}
+	fmt.Println(dsn)
+	io.Copy(io.Discard, os.Stdin)
+}
