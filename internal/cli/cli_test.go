@@ -23,14 +23,16 @@ func TestMain(m *testing.M) {
 }
 
 // TestScripts runs the CLI transcripts in testdata/script. SHARED points at
-// the real data corpus beside the repository.
+// the real data corpus beside the repository, DEMO at the demo data set.
 func TestScripts(t *testing.T) {
 	shared := sharedData(t)
 	testscript.Run(t, testscript.Params{
 		Dir: "testdata/script",
 		Setup: func(env *testscript.Env) error {
 			env.Setenv("SHARED", shared)
-			return nil
+			demo, err := filepath.Abs(filepath.Join("..", "demo", "data"))
+			env.Setenv("DEMO", demo)
+			return err
 		},
 		UpdateScripts: os.Getenv("UPDATE_SCRIPTS") != "",
 	})

@@ -131,6 +131,11 @@ func claimText(f advisory.Field, raw json.RawMessage) string {
 		if json.Unmarshal(raw, &k) == nil {
 			return strings.TrimSpace(fmt.Sprintf("added %s, due %s, ransomware %s", k.DateAdded, k.DueDate, k.KnownRansomwareCampaignUse))
 		}
+	case advisory.FieldSSVC:
+		var v advisory.SSVC
+		if json.Unmarshal(raw, &v) == nil {
+			return fmt.Sprintf("exploitation %s, automatable %s, technical impact %s (%s)", v.Exploitation, v.Automatable, v.TechnicalImpact, v.Provider)
+		}
 	case advisory.FieldEPSS:
 		var e advisory.EPSS
 		if json.Unmarshal(raw, &e) == nil {
