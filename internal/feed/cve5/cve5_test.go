@@ -1,7 +1,6 @@
 package cve5
 
 import (
-	"bytes"
 	"errors"
 	"path/filepath"
 	"strings"
@@ -697,30 +696,6 @@ func TestParseTime(t *testing.T) {
 		got, err := parseTime(tt.in)
 		if (err == nil) != tt.ok || !got.Equal(tt.want) || (tt.ok && got.Location() != time.UTC) {
 			t.Errorf("parseTime(%q) = %v, %v; want %v, ok=%v", tt.in, got, err, tt.want, tt.ok)
-		}
-	}
-}
-
-func TestPathAt(t *testing.T) {
-	doc := []byte(`{"a": {"b": [1, {"c": "x", "d": [true, null]}], "e": "y"}}`)
-	tests := []struct {
-		at   string // the value whose end (scalar) or opening (composite) is the offset
-		want string
-	}{
-		{`1`, "a.b[0]"},
-		{`{"c"`, "a.b[1]"},
-		{`"x"`, "a.b[1].c"},
-		{`null`, "a.b[1].d[1]"},
-		{`"y"`, "a.e"},
-	}
-	for _, tt := range tests {
-		i := bytes.Index(doc, []byte(tt.at))
-		off := int64(i + len(tt.at))
-		if tt.at[0] == '{' {
-			off = int64(i + 1)
-		}
-		if got := pathAt(doc, off); got != tt.want {
-			t.Errorf("pathAt(%s) = %q, want %q", tt.at, got, tt.want)
 		}
 	}
 }

@@ -8,10 +8,8 @@ import (
 	"io"
 	"iter"
 	"maps"
-	"reflect"
 	"regexp"
 	"slices"
-	"strconv"
 	"strings"
 	"time"
 
@@ -116,9 +114,9 @@ func decodeError(id string, data []byte, prefix string, err error) error {
 	var typ *json.UnmarshalTypeError
 	switch {
 	case errors.As(err, &syn):
-		return feed.Errorf(id, joinPath(prefix, pathAt(data, syn.Offset)), "invalid JSON at byte %d: %v", syn.Offset, syn)
+		return feed.Errorf(id, joinPath(prefix, feed.JSONPath(data, syn.Offset)), "invalid JSON at byte %d: %v", syn.Offset, syn)
 	case errors.As(err, &typ):
-		return feed.Errorf(id, joinPath(prefix, pathAt(data, typ.Offset)), "got %s, want %s", kindOf(typ.Value), jsonKind(typ.Type))
+		return feed.Errorf(id, joinPath(prefix, feed.JSONPath(data, typ.Offset)), "got %s, want %s", kindOf(typ.Value), feed.JSONKind(typ.Type))
 	default:
 		return feed.Errorf(id, prefix, "%v", err)
 	}
@@ -140,100 +138,6 @@ func joinPath(prefix, p string) string {
 func kindOf(value string) string {
 	kind, _, _ := strings.Cut(value, " ")
 	return kind
-}
-
-// jsonKind names the JSON kind a Go type decodes from.
-func jsonKind(t reflect.Type) string {
-	for t.Kind() == reflect.Pointer {
-		t = t.Elem()
-	}
-	switch t.Kind() {
-	case reflect.String:
-		return "string"
-	case reflect.Bool:
-		return "boolean"
-	case reflect.Slice, reflect.Array:
-		return "array"
-	case reflect.Struct, reflect.Map:
-		return "object"
-	case reflect.Float32, reflect.Float64,
-		reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
-		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
-		return "number"
-	}
-	return t.String()
-}
-
-// pathAt returns the JSON path of the value at byte offset off of data:
-// the value that ends at off (a scalar) or opens at off (an object or
-// array), or, for input that breaks off, the innermost place reached. It
-// re-reads data token by token, which costs a second pass, but only for a
-// record that has already failed.
-func pathAt(data []byte, off int64) string {
-	type frame struct {
-		array   bool
-		index   int
-		key     string
-		wantKey bool
-	}
-	var stack []frame
-	render := func() string {
-		var b strings.Builder
-		for _, f := range stack {
-			if f.array {
-				b.WriteString("[" + strconv.Itoa(f.index) + "]")
-				continue
-			}
-			if f.key == "" {
-				continue
-			}
-			if b.Len() > 0 {
-				b.WriteByte('.')
-			}
-			b.WriteString(f.key)
-		}
-		return b.String()
-	}
-	// done moves past a complete value in the enclosing object or array.
-	done := func() {
-		if n := len(stack); n > 0 {
-			if stack[n-1].array {
-				stack[n-1].index++
-			} else {
-				stack[n-1].wantKey = true
-			}
-		}
-	}
-	dec := json.NewDecoder(bytes.NewReader(data))
-	for {
-		tok, err := dec.Token()
-		if err != nil {
-			return render()
-		}
-		if n := len(stack); n > 0 && !stack[n-1].array && stack[n-1].wantKey {
-			if k, ok := tok.(string); ok {
-				stack[n-1].key, stack[n-1].wantKey = k, false
-				continue
-			}
-		}
-		switch tok {
-		case json.Delim('{'), json.Delim('['):
-			if dec.InputOffset() >= off {
-				return render()
-			}
-			stack = append(stack, frame{array: tok == json.Delim('['), wantKey: true})
-		case json.Delim('}'), json.Delim(']'):
-			if len(stack) > 0 {
-				stack = stack[:len(stack)-1]
-			}
-			done()
-		default:
-			if dec.InputOffset() >= off {
-				return render()
-			}
-			done()
-		}
-	}
 }
 
 // mapper builds one advisory.Record and names it in errors.

@@ -8,9 +8,7 @@ import (
 	"fmt"
 	"io"
 	"iter"
-	"reflect"
 	"slices"
-	"strconv"
 	"strings"
 	"time"
 
@@ -354,92 +352,7 @@ func decodeError(raw json.RawMessage, pos string, err error) error {
 	}
 	var te *json.UnmarshalTypeError
 	if errors.As(err, &te) {
-		return feed.Errorf(name, pathAt(raw, te.Offset), "got JSON %s, want %s", te.Value, jsonKind(te.Type))
+		return feed.Errorf(name, feed.JSONPath(raw, te.Offset), "got JSON %s, want %s", te.Value, feed.JSONKind(te.Type))
 	}
 	return feed.Errorf(name, "", "%v", err)
-}
-
-// jsonKind names a Go type by the JSON value it decodes from.
-func jsonKind(t reflect.Type) string {
-	if t == nil {
-		return "another type"
-	}
-	switch t.Kind() {
-	case reflect.String:
-		return "string"
-	case reflect.Slice, reflect.Array:
-		return "array"
-	case reflect.Struct, reflect.Map, reflect.Pointer:
-		return "object"
-	case reflect.Bool:
-		return "boolean"
-	default:
-		return "number"
-	}
-}
-
-// pathAt returns the JSON path ("vulnerabilities.nodes[1].package") of the
-// value that raw, a valid JSON document, holds at byte offset off: the
-// first value whose first token ends at or after off. encoding/json reports
-// type errors by such an offset, with no array indices in its own Field.
-func pathAt(raw []byte, off int64) string {
-	type frame struct {
-		object  bool
-		key     string
-		index   int
-		wantKey bool
-	}
-	var stack []*frame
-	render := func() string {
-		var b strings.Builder
-		for _, f := range stack {
-			if f.object {
-				if b.Len() > 0 {
-					b.WriteByte('.')
-				}
-				b.WriteString(f.key)
-			} else {
-				b.WriteString("[" + strconv.Itoa(f.index) + "]")
-			}
-		}
-		return b.String()
-	}
-	valueDone := func() {
-		if len(stack) == 0 {
-			return
-		}
-		if top := stack[len(stack)-1]; top.object {
-			top.wantKey = true
-		} else {
-			top.index++
-		}
-	}
-	dec := json.NewDecoder(bytes.NewReader(raw))
-	for {
-		tok, err := dec.Token()
-		if err != nil {
-			return render()
-		}
-		if len(stack) > 0 {
-			if top := stack[len(stack)-1]; top.object && top.wantKey {
-				if key, ok := tok.(string); ok {
-					top.key, top.wantKey = key, false
-					continue
-				}
-			}
-		}
-		if d, ok := tok.(json.Delim); ok && (d == '}' || d == ']') {
-			stack = stack[:len(stack)-1]
-			valueDone()
-			continue
-		}
-		if dec.InputOffset() >= off {
-			return render()
-		}
-		if d, ok := tok.(json.Delim); ok {
-			stack = append(stack, &frame{object: d == '{', wantKey: d == '{'})
-			continue
-		}
-		valueDone()
-	}
 }

@@ -10,7 +10,6 @@ import (
 	"io"
 	"iter"
 	"path"
-	"reflect"
 	"regexp"
 	"slices"
 	"strings"
@@ -171,7 +170,7 @@ func parseJSON(cr *capReader, br *bufio.Reader, yield func(advisory.Record, erro
 				case errors.As(err, &te):
 					// The value was consumed whole, so the next
 					// entry can still be read.
-					if !yield(advisory.Record{}, feed.Errorf(e.label(pos), te.Field, "JSON %s where %s belongs", te.Value, jsonKind(te.Type))) {
+					if !yield(advisory.Record{}, feed.Errorf(e.label(pos), te.Field, "JSON %s where %s belongs", te.Value, feed.JSONKind(te.Type))) {
 						return
 					}
 					continue
@@ -208,17 +207,6 @@ func parseJSON(cr *capReader, br *bufio.Reader, yield func(advisory.Record, erro
 	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
 		yield(advisory.Record{}, fmt.Errorf("%w: data after the catalogue object", feed.ErrFormat))
 	}
-}
-
-// jsonKind names what JSON value a Go type decodes from, for errors.
-func jsonKind(t reflect.Type) string {
-	switch t.Kind() {
-	case reflect.Struct, reflect.Map:
-		return "object"
-	case reflect.Slice, reflect.Array:
-		return "array"
-	}
-	return t.Kind().String()
 }
 
 // expectDelim reads one token and checks that it is the delimiter d.
