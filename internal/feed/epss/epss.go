@@ -66,7 +66,7 @@ var (
 // told, yields one error wrapping feed.ErrFormat and stops.
 func Parse(name string, r io.Reader) iter.Seq2[advisory.Record, error] {
 	return func(yield func(advisory.Record, error) bool) {
-		cr := &capReader{r: r, limit: maxLine + slack}
+		cr := &feed.BoundedReader{R: r, Limit: maxLine + slack}
 		br := bufio.NewReader(cr)
 		if b, _ := br.Peek(3); bytes.Equal(b, bom) {
 			br.Discard(3)
@@ -77,7 +77,7 @@ func Parse(name string, r io.Reader) iter.Seq2[advisory.Record, error] {
 		if b, _ := br.Peek(1); len(b) == 1 && b[0] == '#' {
 			comment, err := br.ReadString('\n')
 			switch {
-			case errors.Is(err, errTooLarge) || len(comment) > maxLine:
+			case errors.Is(err, feed.ErrTooLarge) || len(comment) > maxLine:
 				yield(advisory.Record{}, feed.Errorf("line 1", "", "line larger than %d bytes", maxLine))
 				return
 			case err != nil && !errors.Is(err, io.EOF):
@@ -158,7 +158,7 @@ func dateFromName(name string) string {
 
 // parseCSV reads the header line, numbered line, and the rows after it.
 // Every record's EPSS starts as a copy of file.
-func parseCSV(cr *capReader, br *bufio.Reader, line int, file *advisory.EPSS, yield func(advisory.Record, error) bool) {
+func parseCSV(cr *feed.BoundedReader, br *bufio.Reader, line int, file *advisory.EPSS, yield func(advisory.Record, error) bool) {
 	// The CSV reader counts lines from where it starts.
 	first := line - 1
 	at := func(l int) string { return fmt.Sprintf("line %d", first+l) }
@@ -168,7 +168,7 @@ func parseCSV(cr *capReader, br *bufio.Reader, line int, file *advisory.EPSS, yi
 	cvr := csv.NewReader(br)
 	cvr.FieldsPerRecord = -1 // short and long rows are reported per row
 	cvr.ReuseRecord = true
-	bound := func() { cr.limit = cr.n - int64(br.Buffered()) + maxLine + slack }
+	bound := func() { cr.Limit = cr.N - int64(br.Buffered()) + maxLine + slack }
 
 	bound()
 	header, err := cvr.Read()
@@ -176,7 +176,7 @@ func parseCSV(cr *capReader, br *bufio.Reader, line int, file *advisory.EPSS, yi
 	case errors.Is(err, io.EOF):
 		yield(advisory.Record{}, feed.Errorf(at(1), "header", "missing"))
 		return
-	case errors.Is(err, errTooLarge):
+	case errors.Is(err, feed.ErrTooLarge):
 		yield(advisory.Record{}, feed.Errorf(at(1), "header", "line larger than %d bytes", maxLine))
 		return
 	case err != nil:
@@ -214,7 +214,7 @@ func parseCSV(cr *capReader, br *bufio.Reader, line int, file *advisory.EPSS, yi
 				return
 			}
 			continue
-		case errors.Is(err, errTooLarge):
+		case errors.Is(err, feed.ErrTooLarge):
 			// The line comes from counting, not FieldPos: after a
 			// failed read the reader may hold no field position, and
 			// FieldPos would panic.
@@ -291,9 +291,9 @@ func probability(s string) (float64, error) {
 // starts: one past the newlines it has consumed (those read through cr
 // less those still waiting in br), and past the blank lines waiting in br,
 // which it skips.
-func nextLine(cr *capReader, br *bufio.Reader) int {
+func nextLine(cr *feed.BoundedReader, br *bufio.Reader) int {
 	ahead, _ := br.Peek(br.Buffered())
-	line := int(cr.lines) - bytes.Count(ahead, newline) + 1
+	line := int(cr.Lines) - bytes.Count(ahead, newline) + 1
 	for {
 		switch {
 		case bytes.HasPrefix(ahead, newline):
@@ -316,30 +316,4 @@ var (
 // docError wraps a failure to read the file as a whole.
 func docError(err error) error {
 	return fmt.Errorf("%w: %w", feed.ErrFormat, err)
-}
-
-// errTooLarge is what capReader returns past its limit.
-var errTooLarge = errors.New("line too large")
-
-// capReader fails reads past limit. The CSV reader buffers a whole row
-// before returning it; raising limit before each row bounds that buffer to
-// about maxLine however long a hostile line is.
-type capReader struct {
-	r     io.Reader
-	n     int64 // bytes read so far
-	lines int64 // newlines read so far
-	limit int64
-}
-
-func (c *capReader) Read(p []byte) (int, error) {
-	if c.n >= c.limit {
-		return 0, errTooLarge
-	}
-	if rest := c.limit - c.n; int64(len(p)) > rest {
-		p = p[:rest]
-	}
-	n, err := c.r.Read(p)
-	c.n += int64(n)
-	c.lines += int64(bytes.Count(p[:n], newline))
-	return n, err
 }

@@ -41,7 +41,7 @@ func Parse(name string, r io.Reader) iter.Seq2[advisory.Record, error] {
 	return func(yield func(advisory.Record, error) bool) {
 		p := &parser{yield: yield}
 		br := bufio.NewReader(r)
-		c, err := skipSpace(br)
+		c, err := feed.SkipSpace(br)
 		switch {
 		case err == io.EOF:
 			yield(advisory.Record{}, fmt.Errorf("%w: empty document", feed.ErrFormat))
@@ -60,7 +60,7 @@ func Parse(name string, r io.Reader) iter.Seq2[advisory.Record, error] {
 // JSON with a "ghsa_id" (REST) or "ghsaId" (GraphQL) key.
 func Sniff(name string, head []byte) bool {
 	head = head[:min(len(head), 4096)]
-	head = bytes.TrimLeft(bytes.TrimPrefix(head, bom), " \t\r\n")
+	head = bytes.TrimLeft(bytes.TrimPrefix(head, feed.BOM), " \t\r\n")
 	if len(head) == 0 || (head[0] != '{' && head[0] != '[') {
 		return false
 	}
@@ -84,18 +84,18 @@ func (p *parser) emit(rec advisory.Record, err error) {
 // the decoder buffer more than maxRecord, and array elements decoded one at
 // a time.
 func (p *parser) parseJSON(r io.Reader, first byte) {
-	br := &boundedReader{r: r, limit: maxRecord}
+	br := &feed.BoundedReader{R: r, Limit: maxRecord}
 	dec := json.NewDecoder(br)
 	next := func(eof bool) (json.RawMessage, bool) {
-		br.limit = dec.InputOffset() + maxRecord
+		br.Limit = dec.InputOffset() + maxRecord
 		var raw json.RawMessage
 		err := dec.Decode(&raw)
 		switch {
 		case err == nil:
 			return raw, true
 		case err == io.EOF && eof:
-		case errors.Is(err, errTooLarge):
-			p.emit(advisory.Record{}, feed.Errorf(fmt.Sprintf("#%d", p.pos+1), "", "%v", err))
+		case errors.Is(err, feed.ErrTooLarge):
+			p.emit(advisory.Record{}, feed.Errorf(fmt.Sprintf("#%d", p.pos+1), "", "%v", errTooLarge))
 		default:
 			p.emit(advisory.Record{}, fmt.Errorf("%w: record #%d: %v", feed.ErrFormat, p.pos+1, err))
 		}
@@ -292,47 +292,6 @@ func toRecord(a Advisory) (advisory.Record, error) {
 		}
 	}
 	return rec, nil
-}
-
-var bom = []byte("\xef\xbb\xbf")
-
-// skipSpace discards a byte order mark and leading white space and returns
-// the first byte after them without consuming it.
-func skipSpace(br *bufio.Reader) (byte, error) {
-	if b, err := br.Peek(3); err == nil && bytes.Equal(b, bom) {
-		br.Discard(3)
-	}
-	for {
-		b, err := br.Peek(1)
-		if err != nil {
-			return 0, err
-		}
-		switch b[0] {
-		case ' ', '\t', '\r', '\n':
-			br.Discard(1)
-		default:
-			return b[0], nil
-		}
-	}
-}
-
-// boundedReader fails once more than limit bytes in all have been read, so
-// that the decoder cannot be made to buffer one enormous value. The limit
-// is moved forward before each value.
-type boundedReader struct {
-	r     io.Reader
-	n     int64
-	limit int64
-}
-
-func (b *boundedReader) Read(p []byte) (int, error) {
-	if b.n >= b.limit {
-		return 0, errTooLarge
-	}
-	p = p[:min(int64(len(p)), b.limit-b.n)]
-	n, err := b.r.Read(p)
-	b.n += int64(n)
-	return n, err
 }
 
 // decodeError turns a JSON type error into a RecordError naming the

@@ -89,7 +89,7 @@ var (
 // feed.ErrFormat and stops.
 func Parse(name string, r io.Reader) iter.Seq2[advisory.Record, error] {
 	return func(yield func(advisory.Record, error) bool) {
-		cr := &capReader{r: r, limit: maxEntry + slack}
+		cr := &feed.BoundedReader{R: r, Limit: maxEntry + slack}
 		br := bufio.NewReader(cr)
 		skipBOM(br)
 		first, err := firstByte(br)
@@ -112,12 +112,12 @@ func Parse(name string, r io.Reader) iter.Seq2[advisory.Record, error] {
 // token decoder, then each array element is decoded on its own. CISA puts
 // catalogVersion before the array; in a document that puts it after,
 // the entries read before it carry no Catalog.
-func parseJSON(cr *capReader, br *bufio.Reader, yield func(advisory.Record, error) bool) {
+func parseJSON(cr *feed.BoundedReader, br *bufio.Reader, yield func(advisory.Record, error) bool) {
 	dec := json.NewDecoder(br)
 	// Reads are bounded relative to the decoder's position: base is where
 	// in the input the decoder starts (after a BOM and white space).
-	base := cr.n - int64(br.Buffered())
-	bound := func() { cr.limit = base + dec.InputOffset() + maxEntry + slack }
+	base := cr.N - int64(br.Buffered())
+	bound := func() { cr.Limit = base + dec.InputOffset() + maxEntry + slack }
 	if err := expectDelim(dec, '{'); err != nil {
 		yield(advisory.Record{}, docError(err))
 		return
@@ -174,7 +174,7 @@ func parseJSON(cr *capReader, br *bufio.Reader, yield func(advisory.Record, erro
 						return
 					}
 					continue
-				case errors.Is(err, errTooLarge):
+				case errors.Is(err, feed.ErrTooLarge):
 					yield(advisory.Record{}, feed.Errorf(pos, "", "entry larger than %d bytes", maxEntry))
 					return
 				case err != nil:
@@ -227,13 +227,13 @@ var requiredColumns = []string{"cveID", "dateAdded"}
 // parseCSV reads the CSV form row by row. Columns are found by header
 // name, so older copies without "cwes" still read. The CSV carries no
 // catalogue version; catalog comes from the file name, or is empty.
-func parseCSV(catalog string, cr *capReader, br *bufio.Reader, yield func(advisory.Record, error) bool) {
+func parseCSV(catalog string, cr *feed.BoundedReader, br *bufio.Reader, yield func(advisory.Record, error) bool) {
 	// csv.NewReader uses br as it is, so br.Buffered() is all the
 	// read-ahead there is.
 	cvr := csv.NewReader(br)
 	cvr.FieldsPerRecord = -1 // short and long rows are reported per row
 	cvr.ReuseRecord = true
-	bound := func() { cr.limit = cr.n - int64(br.Buffered()) + maxEntry + slack }
+	bound := func() { cr.Limit = cr.N - int64(br.Buffered()) + maxEntry + slack }
 
 	bound()
 	header, err := cvr.Read()
@@ -272,7 +272,7 @@ func parseCSV(catalog string, cr *capReader, br *bufio.Reader, yield func(adviso
 				return
 			}
 			continue
-		case errors.Is(err, errTooLarge):
+		case errors.Is(err, feed.ErrTooLarge):
 			// The line comes from counting, not FieldPos: after a
 			// failed read the reader may hold no field position, and
 			// FieldPos would panic.
@@ -299,9 +299,9 @@ func parseCSV(catalog string, cr *capReader, br *bufio.Reader, yield func(adviso
 // starts: one past the newlines it has consumed (those read through cr
 // less those still waiting in br), and past the blank lines waiting in br,
 // which it skips.
-func nextLine(cr *capReader, br *bufio.Reader) int {
+func nextLine(cr *feed.BoundedReader, br *bufio.Reader) int {
 	ahead, _ := br.Peek(br.Buffered())
-	line := int(cr.lines) - bytes.Count(ahead, newline) + 1
+	line := int(cr.Lines) - bytes.Count(ahead, newline) + 1
 	for {
 		switch {
 		case bytes.HasPrefix(ahead, newline):
@@ -451,7 +451,7 @@ func catalogFromName(name string) string {
 
 // docError wraps a failure to read the document as a whole.
 func docError(err error) error {
-	if errors.Is(err, errTooLarge) {
+	if errors.Is(err, feed.ErrTooLarge) {
 		return fmt.Errorf("%w: more than %d bytes without a complete value", feed.ErrFormat, maxEntry)
 	}
 	if errors.Is(err, io.EOF) {
@@ -485,30 +485,4 @@ func firstByte(br *bufio.Reader) (byte, error) {
 		br.UnreadByte()
 		return b, nil
 	}
-}
-
-// errTooLarge is what capReader returns past its limit.
-var errTooLarge = errors.New("entry too large")
-
-// capReader fails reads past limit. The JSON and CSV decoders buffer a
-// whole value or row before returning it; raising limit before each entry
-// bounds that buffer to about maxEntry however long a hostile entry is.
-type capReader struct {
-	r     io.Reader
-	n     int64 // bytes read so far
-	lines int64 // newlines read so far
-	limit int64
-}
-
-func (c *capReader) Read(p []byte) (int, error) {
-	if c.n >= c.limit {
-		return 0, errTooLarge
-	}
-	if rest := c.limit - c.n; int64(len(p)) > rest {
-		p = p[:rest]
-	}
-	n, err := c.r.Read(p)
-	c.n += int64(n)
-	c.lines += int64(bytes.Count(p[:n], newline))
-	return n, err
 }

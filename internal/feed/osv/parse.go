@@ -21,8 +21,8 @@ import (
 // in memory whole while it is decoded.
 const maxRecord = 16 << 20
 
-// errTooLarge is what the bounded reader returns once a record has run
-// past maxRecord.
+// errTooLarge describes a record that has run past maxRecord, for the
+// error naming it.
 var errTooLarge = errors.New("record larger than 16 MiB")
 
 // Parse reads one document and yields its records. Record-level problems are
@@ -42,7 +42,7 @@ func Parse(name string, r io.Reader) iter.Seq2[advisory.Record, error] {
 			parseYAML(br, yield)
 			return
 		}
-		c, err := skipSpace(br)
+		c, err := feed.SkipSpace(br)
 		switch {
 		case err == io.EOF:
 			yield(advisory.Record{}, fmt.Errorf("%w: empty document", feed.ErrFormat))
@@ -68,7 +68,7 @@ func Sniff(name string, head []byte) bool {
 	if isYAMLName(name) {
 		return yamlKey(head, "id") && (yamlKey(head, "modified") || yamlKey(head, "affected") || yamlKey(head, "schema_version"))
 	}
-	head = bytes.TrimLeft(bytes.TrimPrefix(head, bom), " \t\r\n")
+	head = bytes.TrimLeft(bytes.TrimPrefix(head, feed.BOM), " \t\r\n")
 	if len(head) == 0 || (head[0] != '{' && head[0] != '[') {
 		return false
 	}
@@ -78,8 +78,6 @@ func Sniff(name string, head []byte) bool {
 	return bytes.Contains(head, []byte(`"id"`)) &&
 		(bytes.Contains(head, []byte(`"affected"`)) || bytes.Contains(head, []byte(`"schema_version"`)) || bytes.Contains(head, []byte(`"modified"`)))
 }
-
-var bom = []byte("\xef\xbb\xbf")
 
 func isYAMLName(name string) bool {
 	ext := strings.ToLower(path.Ext(name))
@@ -96,55 +94,16 @@ func yamlKey(head []byte, key string) bool {
 	return false
 }
 
-// skipSpace discards a byte order mark and leading white space and returns
-// the first byte after them without consuming it.
-func skipSpace(br *bufio.Reader) (byte, error) {
-	if b, err := br.Peek(3); err == nil && bytes.Equal(b, bom) {
-		br.Discard(3)
-	}
-	for {
-		b, err := br.Peek(1)
-		if err != nil {
-			return 0, err
-		}
-		switch b[0] {
-		case ' ', '\t', '\r', '\n':
-			br.Discard(1)
-		default:
-			return b[0], nil
-		}
-	}
-}
-
-// boundedReader fails once more than limit bytes in all have been read, so
-// that a decoder cannot be made to buffer one enormous value. The limit is
-// moved forward before each record.
-type boundedReader struct {
-	r     io.Reader
-	n     int64
-	limit int64
-}
-
-func (b *boundedReader) Read(p []byte) (int, error) {
-	if b.n >= b.limit {
-		return 0, errTooLarge
-	}
-	p = p[:min(int64(len(p)), b.limit-b.n)]
-	n, err := b.r.Read(p)
-	b.n += int64(n)
-	return n, err
-}
-
 // parseJSON reads a JSON document whose first byte is first: either one
 // array of records, streamed element by element, or one or more objects.
 func parseJSON(r io.Reader, first byte, yield func(advisory.Record, error) bool) {
-	br := &boundedReader{r: r, limit: maxRecord}
+	br := &feed.BoundedReader{R: r, Limit: maxRecord}
 	dec := json.NewDecoder(br)
 	pos := 0
 	// next decodes the next record, or reports why it cannot and returns
 	// false. eof says whether a clean end of input is acceptable here.
 	next := func(eof bool) (json.RawMessage, bool) {
-		br.limit = dec.InputOffset() + maxRecord
+		br.Limit = dec.InputOffset() + maxRecord
 		var raw json.RawMessage
 		err := dec.Decode(&raw)
 		switch {
@@ -152,8 +111,8 @@ func parseJSON(r io.Reader, first byte, yield func(advisory.Record, error) bool)
 			pos++
 			return raw, true
 		case err == io.EOF && eof:
-		case errors.Is(err, errTooLarge):
-			yield(advisory.Record{}, feed.Errorf(fmt.Sprintf("#%d", pos+1), "", "%v", err))
+		case errors.Is(err, feed.ErrTooLarge):
+			yield(advisory.Record{}, feed.Errorf(fmt.Sprintf("#%d", pos+1), "", "%v", errTooLarge))
 		default:
 			yield(advisory.Record{}, fmt.Errorf("%w: record #%d: %v", feed.ErrFormat, pos+1, err))
 		}
