@@ -158,7 +158,7 @@ func TestMerge(t *testing.T) {
 	seen := time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)
 	claims := append(claimsAt(log4shellKEV(), seen), claimsAt(log4shellCVE(), seen)...)
 	aliases := []string{"CVE-2021-44228"}
-	v := Merge("CVE-2021-44228", aliases, nil, claims, Precedence(DefaultPrecedence))
+	v := Merge("CVE-2021-44228", aliases, nil, claims, DefaultPrecedence)
 
 	title, ok := v.Field(FieldTitle, "en")
 	if !ok || len(title.Claims) != 2 {
@@ -169,7 +169,7 @@ func TestMerge(t *testing.T) {
 	}
 	// A configured precedence that prefers KEV changes the choice, and
 	// keeps the other value beside it.
-	v2 := Merge("CVE-2021-44228", aliases, nil, claims, Precedence{"kev", "cve5"})
+	v2 := Merge("CVE-2021-44228", aliases, nil, claims, DefaultPrecedence.WithSources([]string{"kev", "cve5"}))
 	if title, _ := v2.Field(FieldTitle, "en"); title.Chosen().Source != "kev" || title.Claims[1].Source != "cve5" {
 		t.Errorf("with kev first: chosen %s, then %s", title.Chosen().Source, title.Claims[1].Source)
 	}
@@ -208,7 +208,7 @@ func TestMerge(t *testing.T) {
 // Text falls back through the languages asked for, then to any language.
 func TestText(t *testing.T) {
 	cnvd := Record{Source: "cnvd", ID: "CNVD-2021-95914", Titles: []Text{{Lang: "zh-CN", Value: "Apache Log4j2远程代码执行漏洞"}}}
-	v := Merge("CVE-2021-44228", nil, nil, append(claimsAt(cnvd, time.Time{}), claimsAt(log4shellKEV(), time.Time{})...), Precedence(DefaultPrecedence))
+	v := Merge("CVE-2021-44228", nil, nil, append(claimsAt(cnvd, time.Time{}), claimsAt(log4shellKEV(), time.Time{})...), DefaultPrecedence)
 	for _, tc := range []struct {
 		langs []string
 		want  string
@@ -237,5 +237,21 @@ func TestVocabularyRejectsUnknown(t *testing.T) {
 	var st State
 	if err := json.Unmarshal([]byte(`"DRAFT"`), &st); err == nil {
 		t.Error("unknown state accepted")
+	}
+}
+
+// KEV and EPSS facts come from their own sources first, whatever the
+// general order says: EUVD's EPSS is rounded and has no percentile.
+func TestFieldPrecedence(t *testing.T) {
+	first := Record{Source: "epss", ID: "CVE-2020-5902", EPSS: &EPSS{Score: 0.97567, Percentile: 0.99995, Date: "2023-03-07"}}
+	euvd := Record{Source: "euvd", ID: "EUVD-2020-2450", Aliases: []string{"CVE-2020-5902"}, EPSS: &EPSS{Score: 0.97, Date: "2023-03-07"}}
+	v := Merge("CVE-2020-5902", nil, nil, append(claimsAt(euvd, time.Time{}), claimsAt(first, time.Time{})...), DefaultPrecedence)
+	fv, _ := v.Field(FieldEPSS, "")
+	if fv.Chosen().Source != "epss" {
+		t.Errorf("EPSS chosen from %s, want epss", fv.Chosen().Source)
+	}
+	// The general order still decides other fields.
+	if DefaultPrecedence.Compare(FieldTitle, "euvd", "epss") >= 0 {
+		t.Error("for titles euvd should outrank epss")
 	}
 }

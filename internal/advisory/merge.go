@@ -52,24 +52,49 @@ func (f FieldView) Chosen() Claim { return f.Claims[0] }
 // DefaultPrecedence ranks sources for choosing among conflicting claims:
 // vmc's own records first, then the authority that assigns the identifier,
 // then analysts who enrich it, then aggregators. Sources not listed rank
-// after all listed ones, in name order.
-var DefaultPrecedence = []string{
-	"vmc", "cve5", "cisa-adp", "nvd", "ghsa", "osv", "csaf", "jvn", "euvd", "cnvd", "cnnvd", "kev", "epss",
+// after all listed ones, in name order. KEV and EPSS facts come first from
+// CISA's catalogue and FIRST's scores themselves: other sources that repeat
+// them (a CVE record's ADP, EUVD) carry less (no due date, a rounded score).
+var DefaultPrecedence = Precedence{
+	Sources: []string{"vmc", "cve5", "cisa-adp", "nvd", "ghsa", "osv", "csaf", "jvn", "euvd", "cnvd", "cnnvd", "kev", "epss"},
+	Fields: map[Field][]string{
+		FieldKEV:  {"kev"},
+		FieldEPSS: {"epss"},
+	},
 }
 
-// Precedence ranks sources; lower is preferred.
-type Precedence []string
+// Precedence ranks sources; earlier is preferred.
+type Precedence struct {
+	// Sources is the order for every field.
+	Sources []string
+	// Fields names sources that come first for one field, before the
+	// order of Sources.
+	Fields map[Field][]string
+}
 
-func (p Precedence) rank(source string) int {
-	if i := slices.Index(p, source); i >= 0 {
+// WithSources returns p with its general order replaced, keeping its
+// per-field rules; an empty order keeps p's.
+func (p Precedence) WithSources(order []string) Precedence {
+	if len(order) > 0 {
+		p.Sources = order
+	}
+	return p
+}
+
+func (p Precedence) rank(f Field, source string) int {
+	first := p.Fields[f]
+	if i := slices.Index(first, source); i >= 0 {
 		return i
 	}
-	return len(p)
+	if i := slices.Index(p.Sources, source); i >= 0 {
+		return len(first) + i
+	}
+	return len(first) + len(p.Sources)
 }
 
-// Compare orders two sources by precedence, then by name.
-func (p Precedence) Compare(a, b string) int {
-	if c := cmp.Compare(p.rank(a), p.rank(b)); c != 0 {
+// Compare orders two sources for field f by precedence, then by name.
+func (p Precedence) Compare(f Field, a, b string) int {
+	if c := cmp.Compare(p.rank(f, a), p.rank(f, b)); c != 0 {
 		return c
 	}
 	return strings.Compare(a, b)
@@ -87,7 +112,7 @@ func Merge(id string, aliases []string, sources []SourceRef, claims []Claim, pre
 		if c := strings.Compare(a.Key, b.Key); c != 0 {
 			return c
 		}
-		if c := prec.Compare(a.Source, b.Source); c != 0 {
+		if c := prec.Compare(a.Field, a.Source, b.Source); c != 0 {
 			return c
 		}
 		if c := b.Seen.Compare(a.Seen); c != 0 {
@@ -104,7 +129,7 @@ func Merge(id string, aliases []string, sources []SourceRef, claims []Claim, pre
 		v.Fields = append(v.Fields, FieldView{Field: c.Field, Key: c.Key, Claims: []Claim{c}})
 	}
 	slices.SortFunc(v.Sources, func(a, b SourceRef) int {
-		if c := prec.Compare(a.Source, b.Source); c != 0 {
+		if c := prec.Compare("", a.Source, b.Source); c != 0 {
 			return c
 		}
 		return strings.Compare(a.Record, b.Record)

@@ -18,7 +18,7 @@ import (
 // openStore opens the configured database. With migrate it brings the
 // schema up to date; without, an out-of-date schema is an error.
 func openStore(ctx context.Context, c *Config, migrate bool) (store.Store, error) {
-	opts := sqlstore.Options{Precedence: advisory.Precedence(c.Merge.Precedence)}
+	opts := sqlstore.Options{Precedence: advisory.DefaultPrecedence.WithSources(c.Merge.Precedence)}
 	raw := c.dbURL()
 	scheme, rest, ok := strings.Cut(raw, "://")
 	if !ok {

@@ -55,7 +55,7 @@ type Options struct {
 // New wraps opened databases. write and read may be the same *sql.DB.
 func New(write, read *sql.DB, d Dialect, opts Options) *Store {
 	s := &Store{w: write, r: read, d: d, prec: opts.Precedence, now: opts.Now}
-	if s.prec == nil {
+	if s.prec.Sources == nil {
 		s.prec = advisory.DefaultPrecedence
 	}
 	if s.now == nil {
