@@ -1,8 +1,10 @@
 package ingest
 
 import (
+	"github.com/vmc-dev/vmc/internal/feed/csaf"
 	"github.com/vmc-dev/vmc/internal/feed/cve5"
 	"github.com/vmc-dev/vmc/internal/feed/epss"
+	"github.com/vmc-dev/vmc/internal/feed/euvd"
 	"github.com/vmc-dev/vmc/internal/feed/ghsa"
 	"github.com/vmc-dev/vmc/internal/feed/kev"
 	"github.com/vmc-dev/vmc/internal/feed/nvd"
@@ -15,9 +17,11 @@ func Sources() []Source {
 	return []Source{
 		{Name: "cve5", Sniff: cve5.Sniff, Parse: cve5.Parse},
 		{Name: "nvd", Sniff: nvd.Sniff, Parse: nvd.Parse},
+		{Name: "csaf", Sniff: csaf.Sniff, Parse: csaf.Parse},
 		{Name: "kev", Sniff: kev.Sniff, Parse: kev.Parse, Snapshot: true},
 		{Name: "epss", Sniff: epss.Sniff, Parse: epss.Parse, Snapshot: true},
 		{Name: "ghsa", Sniff: ghsa.Sniff, Parse: ghsa.Parse},
+		{Name: "euvd", Sniff: euvd.Sniff, Parse: euvd.Parse},
 		{Name: "osv", Sniff: osv.Sniff, Parse: osv.Parse},
 	}
 }
