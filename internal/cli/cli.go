@@ -86,6 +86,7 @@ from discovery to verified fix.`,
 		newVuln(),
 		newStats(),
 		newImport(),
+		newFeed(),
 	)
 	return root
 }

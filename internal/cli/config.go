@@ -32,6 +32,8 @@ type Config struct {
 	Merge     struct {
 		Precedence []string `koanf:"precedence"`
 	} `koanf:"merge"`
+	// Feeds configures `vmc feed sync` and the syncs serve schedules.
+	Feeds feedsConfig `koanf:"feeds"`
 }
 
 // globalFlags are accepted by every command.
@@ -62,7 +64,7 @@ func loadConfig(fs *pflag.FlagSet) (*Config, error) {
 		TransformFunc: func(key, v string) (string, any) {
 			key = strings.ToLower(strings.TrimPrefix(key, "VMC_"))
 			key = strings.ReplaceAll(strings.ReplaceAll(key, "__", "."), "_", "-")
-			if key == "merge.precedence" {
+			if key == "merge.precedence" || key == "feeds.osv.ecosystems" {
 				return key, strings.Split(v, ",")
 			}
 			return key, v
@@ -78,6 +80,9 @@ func loadConfig(fs *pflag.FlagSet) (*Config, error) {
 	var c Config
 	if err := k.UnmarshalWithConf("", &c, koanf.UnmarshalConf{Tag: "koanf"}); err != nil {
 		return nil, fmt.Errorf("config: %w", err)
+	}
+	if err := c.Feeds.check(); err != nil {
+		return nil, err
 	}
 	return &c, nil
 }

@@ -14,6 +14,7 @@ import (
 
 	"github.com/vmc-dev/vmc/internal/api"
 	"github.com/vmc-dev/vmc/internal/demo"
+	"github.com/vmc-dev/vmc/internal/fetch"
 	"github.com/vmc-dev/vmc/internal/ingest"
 	"github.com/vmc-dev/vmc/internal/store"
 )
@@ -40,7 +41,11 @@ SIGINT or SIGTERM shuts it down gracefully.`,
 				return err
 			}
 			defer s.Close()
-			return serve(cmd.Context(), c, s, log)
+			jobs, err := feedJobs(c, s, log)
+			if err != nil {
+				return usageError{err}
+			}
+			return serve(cmd.Context(), c, s, log, jobs)
 		},
 	}
 	cmd.Flags().String("addr", "127.0.0.1:8080", "address to listen on")
@@ -51,7 +56,7 @@ SIGINT or SIGTERM shuts it down gracefully.`,
 // shutdownGrace is how long in-flight requests get after a signal.
 const shutdownGrace = 10 * time.Second
 
-func serve(ctx context.Context, c *Config, s store.Store, log *slog.Logger) error {
+func serve(ctx context.Context, c *Config, s store.Store, log *slog.Logger, jobs []fetch.Job) error {
 	var ready atomic.Bool
 	srv := &http.Server{
 		Handler:           (&api.Server{Store: s, Log: log, Ready: ready.Load}).Handler(),
@@ -73,6 +78,16 @@ func serve(ctx context.Context, c *Config, s store.Store, log *slog.Logger) erro
 		log.Error("demo data not loaded", "err", err)
 	}
 	ready.Store(true)
+
+	// Scheduled feed syncs (feeds.SOURCE.every) run beside the server; the
+	// store must outlive them, so shutdown waits for the scheduler.
+	syncCtx, stopSyncs := context.WithCancel(ctx)
+	synced := make(chan struct{})
+	go func() {
+		defer close(synced)
+		fetch.Schedule(syncCtx, log, jobs...)
+	}()
+	defer func() { stopSyncs(); <-synced }()
 
 	select {
 	case err := <-errc:

@@ -106,3 +106,58 @@ func JSONKind(t reflect.Type) string {
 	}
 	return t.String()
 }
+
+// TopKeys returns the keys of the top-level object in head, the first
+// bytes of a JSON document (of the first element, if the document is an
+// array), as far as head goes. Sniffers use it so that a key nested
+// somewhere ("id" in a list of references) does not pass for a
+// top-level one.
+func TopKeys(head []byte) []string {
+	dec := json.NewDecoder(bytes.NewReader(bytes.TrimPrefix(head, BOM)))
+	tok, err := dec.Token()
+	if err != nil {
+		return nil
+	}
+	if tok == json.Delim('[') {
+		if tok, err = dec.Token(); err != nil {
+			return nil
+		}
+	}
+	if tok != json.Delim('{') {
+		return nil
+	}
+	var keys []string
+	depth := 0 // below the top-level object
+	wantKey := true
+	for {
+		tok, err := dec.Token()
+		if err != nil {
+			return keys
+		}
+		switch tok {
+		case json.Delim('{'), json.Delim('['):
+			depth++
+			continue
+		case json.Delim('}'), json.Delim(']'):
+			if depth == 0 {
+				return keys
+			}
+			depth--
+			if depth == 0 {
+				wantKey = true
+			}
+			continue
+		}
+		if depth > 0 {
+			continue
+		}
+		if wantKey {
+			if k, ok := tok.(string); ok {
+				keys = append(keys, k)
+			}
+			wantKey = false
+		} else {
+			wantKey = true
+		}
+	}
+}

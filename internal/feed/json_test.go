@@ -87,3 +87,23 @@ func TestJSONPathOffsets(t *testing.T) {
 		}
 	}
 }
+
+func TestTopKeys(t *testing.T) {
+	tests := []struct {
+		head string
+		want []string
+	}{
+		{`{"id": "GO-2020-0001", "modified": "x", "affected": [{"package": {"name": "gin"}}]}`, []string{"id", "modified", "affected"}},
+		// vuls-data-update's JVN output: "id" only inside references.
+		{`{"about": "u", "identifier": "JVNDB-2023-004814", "references": [{"id": "CVE-2023-0078"}], "modified": "2023"}`, []string{"about", "identifier", "references", "modified"}},
+		{`[{"id": "A-1", "details": {"x": 1}}, {"id": "B-2"}]`, []string{"id", "details"}},
+		{`{"id": "GO-2020-0001", "details": "cut off in the midd`, []string{"id", "details"}},
+		{`"just a string"`, nil},
+		{``, nil},
+	}
+	for _, tc := range tests {
+		if got := TopKeys([]byte(tc.head)); !reflect.DeepEqual(got, tc.want) {
+			t.Errorf("TopKeys(%s) = %q, want %q", tc.head, got, tc.want)
+		}
+	}
+}

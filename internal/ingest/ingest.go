@@ -103,6 +103,25 @@ type Report struct {
 	BySource map[string]int `json:"by_source"`
 }
 
+// Add accumulates another import's report into r, keeping the bound on
+// its lists.
+func (r *Report) Add(o Report) {
+	r.Documents += o.Documents
+	r.DocumentsUnchanged += o.DocumentsUnchanged
+	r.Read += o.Read
+	r.BatchResult.Add(o.BatchResult)
+	r.Rejected += o.Rejected
+	r.Skipped = append(r.Skipped, o.Skipped[:min(len(o.Skipped), max(0, MaxErrors-len(r.Skipped)))]...)
+	r.Errors = append(r.Errors, o.Errors[:min(len(o.Errors), max(0, MaxErrors-len(r.Errors)))]...)
+	r.Duration += o.Duration
+	if r.BySource == nil {
+		r.BySource = map[string]int{}
+	}
+	for k, n := range o.BySource {
+		r.BySource[k] += n
+	}
+}
+
 // MaxErrors bounds the error list a report keeps, so that a file of a
 // million bad records cannot exhaust memory through its error messages.
 const MaxErrors = 1000

@@ -6,6 +6,7 @@ import (
 	"github.com/vmc-dev/vmc/internal/feed/epss"
 	"github.com/vmc-dev/vmc/internal/feed/euvd"
 	"github.com/vmc-dev/vmc/internal/feed/ghsa"
+	"github.com/vmc-dev/vmc/internal/feed/jvn"
 	"github.com/vmc-dev/vmc/internal/feed/kev"
 	"github.com/vmc-dev/vmc/internal/feed/nvd"
 	"github.com/vmc-dev/vmc/internal/feed/osv"
@@ -22,6 +23,7 @@ func Sources() []Source {
 		{Name: "epss", Sniff: epss.Sniff, Parse: epss.Parse, Snapshot: true},
 		{Name: "ghsa", Sniff: ghsa.Sniff, Parse: ghsa.Parse},
 		{Name: "euvd", Sniff: euvd.Sniff, Parse: euvd.Parse},
+		{Name: "jvn", Sniff: jvn.Sniff, Parse: jvn.Parse},
 		{Name: "osv", Sniff: osv.Sniff, Parse: osv.Parse},
 	}
 }

@@ -9,6 +9,7 @@ import (
 	"io"
 	"iter"
 	"path"
+	"slices"
 	"strings"
 
 	"github.com/vmc-dev/vmc/internal/advisory"
@@ -68,15 +69,14 @@ func Sniff(name string, head []byte) bool {
 	if isYAMLName(name) {
 		return yamlKey(head, "id") && (yamlKey(head, "modified") || yamlKey(head, "affected") || yamlKey(head, "schema_version"))
 	}
-	head = bytes.TrimLeft(bytes.TrimPrefix(head, feed.BOM), " \t\r\n")
-	if len(head) == 0 || (head[0] != '{' && head[0] != '[') {
+	// Only top-level keys count: other formats nest an "id" (JVN's
+	// references) beside a top-level "modified".
+	keys := feed.TopKeys(head)
+	if slices.Contains(keys, "ghsa_id") || slices.Contains(keys, "ghsaId") {
 		return false
 	}
-	if bytes.Contains(head, []byte(`"ghsa_id"`)) || bytes.Contains(head, []byte(`"ghsaId"`)) {
-		return false
-	}
-	return bytes.Contains(head, []byte(`"id"`)) &&
-		(bytes.Contains(head, []byte(`"affected"`)) || bytes.Contains(head, []byte(`"schema_version"`)) || bytes.Contains(head, []byte(`"modified"`)))
+	return slices.Contains(keys, "id") &&
+		(slices.Contains(keys, "affected") || slices.Contains(keys, "schema_version") || slices.Contains(keys, "modified"))
 }
 
 func isYAMLName(name string) bool {
