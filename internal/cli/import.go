@@ -25,7 +25,8 @@ func newImport() *cobra.Command {
 		Use:   "import [--source NAME] PATH...",
 		Short: "Import advisories from files, directories, .zip and .gz archives",
 		Long: `Import advisories. The format of each document is detected from its content
-unless --source names it: cve5, nvd, csaf, osv, ghsa, euvd, jvn, kev, epss.
+unless --source names it: cve5, nvd, csaf, osv, ghsa, euvd, jvn, cnvd, cnnvd,
+kev, epss.
 
 Each batch of records is written in one transaction. Importing the same
 data again changes nothing: documents imported before with the same content

@@ -1,6 +1,8 @@
 package ingest
 
 import (
+	"github.com/vmc-dev/vmc/internal/feed/cnnvd"
+	"github.com/vmc-dev/vmc/internal/feed/cnvd"
 	"github.com/vmc-dev/vmc/internal/feed/csaf"
 	"github.com/vmc-dev/vmc/internal/feed/cve5"
 	"github.com/vmc-dev/vmc/internal/feed/epss"
@@ -24,6 +26,8 @@ func Sources() []Source {
 		{Name: "ghsa", Sniff: ghsa.Sniff, Parse: ghsa.Parse},
 		{Name: "euvd", Sniff: euvd.Sniff, Parse: euvd.Parse},
 		{Name: "jvn", Sniff: jvn.Sniff, Parse: jvn.Parse},
+		{Name: "cnvd", Sniff: cnvd.Sniff, Parse: cnvd.Parse},
+		{Name: "cnnvd", Sniff: cnnvd.Sniff, Parse: cnnvd.Parse},
 		{Name: "osv", Sniff: osv.Sniff, Parse: osv.Parse},
 	}
 }

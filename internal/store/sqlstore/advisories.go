@@ -116,7 +116,11 @@ func (w *writer) put(ctx context.Context, rec *advisory.Record, res *store.Batch
 		}
 		res.New++
 	}
-	return w.putClaims(ctx, rowID, claims, exists)
+	retracted, err := w.putClaims(ctx, rowID, claims, exists)
+	if err != nil || !retracted {
+		return err
+	}
+	return w.split(ctx, vuln)
 }
 
 // resolve finds the vulnerability a record belongs to, creating it or
@@ -231,8 +235,9 @@ type claimKey struct {
 
 // putClaims brings a record's current claims in line with claims: equal
 // values stay, changed ones are replaced (the old row kept as history),
-// vanished ones are marked replaced.
-func (w *writer) putClaims(ctx context.Context, recordID int64, claims []advisory.Claim, existing bool) error {
+// vanished ones are marked replaced. retracted reports that the record's
+// aliases changed, which may have cut the vulnerability in two.
+func (w *writer) putClaims(ctx context.Context, recordID int64, claims []advisory.Claim, existing bool) (retracted bool, err error) {
 	type row struct {
 		id    int64
 		value []byte
@@ -241,7 +246,7 @@ func (w *writer) putClaims(ctx context.Context, recordID int64, claims []advisor
 	if existing {
 		rows, err := w.tx.query(ctx, `SELECT id, field, claim_key, value FROM claims WHERE record_id = ? AND replaced_at IS NULL`, recordID)
 		if err != nil {
-			return fmt.Errorf("read claims: %w", err)
+			return false, fmt.Errorf("read claims: %w", err)
 		}
 		for rows.Next() {
 			var (
@@ -250,12 +255,12 @@ func (w *writer) putClaims(ctx context.Context, recordID int64, claims []advisor
 			)
 			if err := rows.Scan(&r.id, &ck.field, &ck.key, &r.value); err != nil {
 				rows.Close()
-				return fmt.Errorf("read claims: %w", err)
+				return false, fmt.Errorf("read claims: %w", err)
 			}
 			current[ck] = r
 		}
 		if err := errors.Join(rows.Err(), rows.Close()); err != nil {
-			return fmt.Errorf("read claims: %w", err)
+			return false, fmt.Errorf("read claims: %w", err)
 		}
 	}
 	var (
@@ -270,31 +275,33 @@ func (w *writer) putClaims(ctx context.Context, recordID int64, claims []advisor
 				continue
 			}
 			replaced = append(replaced, old.id)
+			retracted = retracted || c.Field == advisory.FieldAliases
 		}
 		add = append(add, c)
 	}
-	for _, old := range current {
+	for ck, old := range current {
 		replaced = append(replaced, old.id)
+		retracted = retracted || ck.field == advisory.FieldAliases
 	}
 	// Old values are closed before new ones open: the unique index on
 	// current claims must never see two for one (field, key).
 	if len(replaced) > 0 {
 		args := append([]any{w.now}, int64sToAny(replaced)...)
 		if _, err := w.tx.exec(ctx, `UPDATE claims SET replaced_at = ? WHERE id IN (`+placeholders(len(replaced))+`)`, args...); err != nil {
-			return fmt.Errorf("replace claims: %w", err)
+			return false, fmt.Errorf("replace claims: %w", err)
 		}
 	}
 	if len(add) == 0 {
-		return nil
+		return retracted, nil
 	}
 	args := make([]any, 0, 5*len(add))
 	for _, c := range add {
 		args = append(args, recordID, c.Field, c.Key, string(c.Value), w.now)
 	}
 	if _, err := w.tx.exec(ctx, `INSERT INTO claims (record_id, field, claim_key, value, seen_at) VALUES `+tuples(len(add), 5), args...); err != nil {
-		return fmt.Errorf("insert claims: %w", err)
+		return false, fmt.Errorf("insert claims: %w", err)
 	}
-	return nil
+	return retracted, nil
 }
 
 func int64sToAny(xs []int64) []any {

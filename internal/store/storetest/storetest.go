@@ -32,6 +32,7 @@ func Run(t *testing.T, open Opener) {
 		{"UpdateKeepsHistory", testUpdateKeepsHistory},
 		{"AliasResolution", testAliasResolution},
 		{"RelatedDoesNotMerge", testRelatedDoesNotMerge},
+		{"RetractedAliasSplits", testRetractedAliasSplits},
 		{"DocumentsKeepRecordsApart", testDocuments},
 		{"FailedBatchLeavesNothing", testFailedBatchLeavesNothing},
 		{"ConcurrentWriters", testConcurrentWriters},
@@ -547,6 +548,47 @@ func testDocumentFingerprints(t *testing.T, open Opener) {
 		}
 		if got, err := s.DocumentFingerprint(ctx, name); err != nil || got != fp {
 			t.Errorf("fingerprint = %q, %v; want %q", got, err, fp)
+		}
+	}
+}
+
+// CNVD's weekly file 385.xml publishes CNVD-2017-27958 twice: first for a
+// Brother printer denial of service (CVE-2017-12568), then for an iniNet
+// SCADA web server flaw (CVE-2017-13995). The later entry replaces the
+// earlier, and the vulnerabilities the first one joined come apart again.
+func testRetractedAliasSplits(t *testing.T, open Opener) {
+	s, _ := openWithClock(t, open)
+	ctx := context.Background()
+	brother := advisory.Record{Source: "cve5", ID: "CVE-2017-12568", Titles: []advisory.Text{{Lang: "en", Value: "Brother DCP-J132W denial of service"}}}
+	inet := advisory.Record{Source: "cve5", ID: "CVE-2017-13995", Titles: []advisory.Text{{Lang: "en", Value: "iniNet SCADA Webserver"}}}
+	cnvd := func(cve, title string) advisory.Record {
+		return advisory.Record{Source: "cnvd", ID: "CNVD-2017-27958", Aliases: []string{cve},
+			Titles: []advisory.Text{{Lang: "zh-CN", Value: title}}}
+	}
+	put(t, s, brother, inet, cnvd("CVE-2017-12568", "Brother DCP-J132W拒绝服务漏洞"))
+	if v := vuln(t, s, "CNVD-2017-27958", false); v.ID != "CVE-2017-12568" {
+		t.Fatalf("before: CNVD-2017-27958 is part of %s", v.ID)
+	}
+	put(t, s, cnvd("CVE-2017-13995", "iniNet Solutions GmbH SCADA Webserver未授权访问漏洞"))
+
+	st, _ := s.Stats(ctx)
+	if st.Vulnerabilities != 2 {
+		t.Errorf("%d vulnerabilities, want 2", st.Vulnerabilities)
+	}
+	v := vuln(t, s, "CNVD-2017-27958", false)
+	if diff := cmp.Diff([]string{"CNVD-2017-27958", "CVE-2017-13995"}, v.Aliases); v.ID != "CVE-2017-13995" || diff != "" {
+		t.Errorf("CNVD-2017-27958 is part of %s with aliases -want +got:\n%s", v.ID, diff)
+	}
+	b := vuln(t, s, "CVE-2017-12568", false)
+	if diff := cmp.Diff([]string{"CVE-2017-12568"}, b.Aliases); diff != "" || len(b.Sources) != 1 {
+		t.Errorf("Brother's CVE kept aliases -want +got:\n%s\nsources %+v", diff, b.Sources)
+	}
+	// The stored summaries agree with the split vulnerabilities.
+	p, _ := s.ListVulns(ctx, store.VulnQuery{})
+	for _, it := range p.Items {
+		v := vuln(t, s, it.ID, false)
+		if diff := cmp.Diff(v.Summary(), it); diff != "" {
+			t.Errorf("%s: summary -want +got:\n%s", it.ID, diff)
 		}
 	}
 }
