@@ -87,6 +87,7 @@ from discovery to verified fix.`,
 		newStats(),
 		newImport(),
 		newFeed(),
+		newCSAF(),
 	)
 	return root
 }
