@@ -197,5 +197,3 @@ func kindOf(value string) string {
 	kind, _, _ := strings.Cut(value, " ")
 	return kind
 }
-
-
