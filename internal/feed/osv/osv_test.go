@@ -59,6 +59,8 @@ func TestParseBadInput(t *testing.T) {
 		{name: "minimal record", doc: rec(""), want: []string{"record OSV-1"}},
 		{name: "no id", doc: `{"modified":"2024-01-02T03:04:05Z"}`,
 			want: []string{"error #1: id: malformed input: missing"}},
+		{name: "unknown schema major version", doc: `{"schema_version":"2.0.0","id":"GO-2020-0001","modified":"2024-01-02T03:04:05Z"}`,
+			want: []string{`error GO-2020-0001: schema_version: malformed input: unsupported "2.0.0" (vmc reads 1.x)`}},
 		{name: "malformed id", doc: `{"id":"../etc/passwd","modified":"2024-01-02T03:04:05Z"}`,
 			want: []string{`error #1: id: malformed input: malformed "../etc/passwd"`}},
 		{name: "no modified", doc: `{"id":"OSV-1"}`,

@@ -43,6 +43,12 @@ func ToRecord(e Entry) (advisory.Record, error) {
 	case name == "":
 		return fail("id", "malformed %.80q", e.ID)
 	}
+	// The OSV schema's minor versions only add fields, so any 1.x reads;
+	// a new major version may change what existing fields mean.
+	// https://ossf.github.io/osv-schema/#schema_version-field
+	if v := e.SchemaVersion; v != "" && !strings.HasPrefix(v, "1.") {
+		return fail("schema_version", "unsupported %.40q (vmc reads 1.x)", v)
+	}
 	rec := advisory.Record{Source: Source, ID: e.ID}
 
 	var err error
