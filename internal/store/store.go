@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/vmc-dev/vmc/internal/advisory"
+	"github.com/vmc-dev/vmc/internal/asset"
 )
 
 var (
@@ -25,6 +26,7 @@ var (
 // Store is everything vmc keeps.
 type Store interface {
 	Advisories
+	Assets
 	// Ping reports whether the database answers.
 	Ping(ctx context.Context) error
 	// Check verifies the database's physical and logical integrity.
@@ -59,6 +61,44 @@ type Advisories interface {
 	ListVulns(ctx context.Context, q VulnQuery) (VulnPage, error)
 	// Stats counts what the store holds.
 	Stats(ctx context.Context) (Stats, error)
+}
+
+// Assets keeps what the organisation runs and the components found on it.
+type Assets interface {
+	// PutAsset creates the asset, or updates the one with its name, and
+	// returns it as stored.
+	PutAsset(ctx context.Context, a asset.Asset) (asset.Asset, error)
+	// Asset returns the asset called name.
+	Asset(ctx context.Context, name string) (asset.Asset, error)
+	ListAssets(ctx context.Context) ([]asset.Asset, error)
+	// DeleteAsset removes an asset and its components.
+	DeleteAsset(ctx context.Context, name string) error
+	// SetComponents replaces an asset's components with cs and records
+	// what changed; source names the inventory they came from.
+	SetComponents(ctx context.Context, assetID int64, source string, cs []asset.Component) (asset.Change, error)
+	Components(ctx context.Context, assetID int64) ([]asset.Component, error)
+	// AffectedFor returns, for each package, the affected entries of the
+	// current source records that name it, with the vulnerability each
+	// belongs to. Lookup ignores case and treats '-', '_' and '.' alike, so
+	// the result is a superset: the matcher decides by each ecosystem's
+	// own rules.
+	AffectedFor(ctx context.Context, pkgs []Package) ([]AffectedEntry, error)
+}
+
+// Package names a package in an ecosystem.
+type Package struct {
+	Ecosystem string
+	Name      string
+}
+
+// AffectedEntry is one source record's statement that a package is
+// affected.
+type AffectedEntry struct {
+	Vuln     string // the vulnerability's primary id
+	Source   string
+	Record   string
+	Document string
+	Affected advisory.Affected
 }
 
 // BatchResult counts what a PutRecords call did, record by record.

@@ -42,7 +42,7 @@ func TestSchemaNewerThanBinary(t *testing.T) {
 		if !errors.Is(err, store.ErrSchemaTooNew) {
 			t.Fatalf("migrate=%v: error = %v, want ErrSchemaTooNew", migrate, err)
 		}
-		if want := "database is at version 999, this vmc knows up to 1; upgrade vmc"; !strings.Contains(err.Error(), want) {
+		if want := "database is at version 999, this vmc knows up to 2; upgrade vmc"; !strings.Contains(err.Error(), want) {
 			t.Errorf("message %q does not say %q", err, want)
 		}
 	}

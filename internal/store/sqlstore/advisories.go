@@ -117,8 +117,14 @@ func (w *writer) put(ctx context.Context, rec *advisory.Record, res *store.Batch
 		res.New++
 	}
 	retracted, err := w.putClaims(ctx, rowID, claims, exists)
-	if err != nil || !retracted {
+	if err != nil {
 		return err
+	}
+	if err := w.indexAffected(ctx, rowID, rec.Affected); err != nil {
+		return err
+	}
+	if !retracted {
+		return nil
 	}
 	return w.split(ctx, vuln)
 }
@@ -473,6 +479,9 @@ func (s *Store) RetireMissing(ctx context.Context, source string, present []stri
 				continue
 			}
 			if _, err := tx.exec(ctx, `UPDATE claims SET replaced_at = ? WHERE record_id = ? AND replaced_at IS NULL`, now, r.id); err != nil {
+				return fmt.Errorf("retire %s %s: %w", source, r.name, err)
+			}
+			if _, err := tx.exec(ctx, `DELETE FROM affected_index WHERE record_id = ?`, r.id); err != nil {
 				return fmt.Errorf("retire %s %s: %w", source, r.name, err)
 			}
 			if _, err := tx.exec(ctx, `UPDATE source_records SET retired_at = ?, hash = '', modified = ? WHERE id = ?`, now, nullTime(asOf), r.id); err != nil {

@@ -40,6 +40,8 @@ func Run(t *testing.T, open Opener) {
 		{"ListPagingAndFilters", testList},
 		{"Stats", testStats},
 		{"Documents", testDocumentFingerprints},
+		{"Assets", testAssets},
+		{"AffectedFor", testAffectedFor},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) { tc.fn(t, open) })

@@ -1,0 +1,251 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"regexp"
+	"slices"
+	"strings"
+
+	"github.com/vmc-dev/vmc/internal/advisory"
+	"github.com/vmc-dev/vmc/internal/asset"
+	"github.com/vmc-dev/vmc/internal/store"
+)
+
+// PutAsset implements store.Assets.
+func (s *Store) PutAsset(ctx context.Context, a asset.Asset) (asset.Asset, error) {
+	if err := a.Validate(); err != nil {
+		return asset.Asset{}, err
+	}
+	tags, err := json.Marshal(orEmpty(a.Tags))
+	if err != nil {
+		return asset.Asset{}, err
+	}
+	err = s.inTx(ctx, func(tx *txn) error {
+		now := s.clock()
+		return tx.queryRow(ctx, `INSERT INTO assets (name, kind, team, environment, criticality, exposure, tags, maintenance_group, created_at, updated_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+			ON CONFLICT (name) DO UPDATE SET kind = excluded.kind, team = excluded.team, environment = excluded.environment,
+				criticality = excluded.criticality, exposure = excluded.exposure, tags = excluded.tags,
+				maintenance_group = excluded.maintenance_group, updated_at = excluded.updated_at
+			RETURNING id`,
+			a.Name, a.Kind, a.Team, a.Environment, a.Criticality, a.Exposure, string(tags), a.MaintenanceGroup, now, now).Scan(&a.ID)
+	})
+	if err != nil {
+		return asset.Asset{}, fmt.Errorf("asset %s: %w", a.Name, err)
+	}
+	return s.Asset(ctx, a.Name)
+}
+
+func orEmpty(ss []string) []string {
+	if ss == nil {
+		return []string{}
+	}
+	return ss
+}
+
+const assetColumns = `id, name, kind, team, environment, criticality, exposure, tags, maintenance_group, created_at, updated_at`
+
+func scanAsset(r interface{ Scan(...any) error }) (asset.Asset, error) {
+	var (
+		a    asset.Asset
+		tags string
+	)
+	err := r.Scan(&a.ID, &a.Name, &a.Kind, &a.Team, &a.Environment, &a.Criticality, &a.Exposure, &tags, &a.MaintenanceGroup, &a.Created, &a.Updated)
+	if err != nil {
+		return a, err
+	}
+	a.Created, a.Updated = a.Created.UTC(), a.Updated.UTC()
+	if err := json.Unmarshal([]byte(tags), &a.Tags); err != nil {
+		return a, fmt.Errorf("asset %s: tags: %w", a.Name, err)
+	}
+	if len(a.Tags) == 0 {
+		a.Tags = nil
+	}
+	return a, nil
+}
+
+// Asset implements store.Assets.
+func (s *Store) Asset(ctx context.Context, name string) (asset.Asset, error) {
+	a, err := scanAsset(s.r.QueryRowContext(ctx, s.d.Rebind(`SELECT `+assetColumns+` FROM assets WHERE name = ?`), name))
+	if errors.Is(err, sql.ErrNoRows) {
+		return asset.Asset{}, fmt.Errorf("asset %s: %w", name, store.ErrNotFound)
+	}
+	return a, err
+}
+
+// ListAssets implements store.Assets.
+func (s *Store) ListAssets(ctx context.Context) ([]asset.Asset, error) {
+	return collect(ctx, s.r, `SELECT `+assetColumns+` FROM assets ORDER BY name`, nil,
+		func(r *sql.Rows) (asset.Asset, error) { return scanAsset(r) })
+}
+
+// DeleteAsset implements store.Assets.
+func (s *Store) DeleteAsset(ctx context.Context, name string) error {
+	return s.inTx(ctx, func(tx *txn) error {
+		res, err := tx.exec(ctx, `DELETE FROM assets WHERE name = ?`, name)
+		if err != nil {
+			return fmt.Errorf("delete asset %s: %w", name, err)
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return fmt.Errorf("asset %s: %w", name, store.ErrNotFound)
+		}
+		return nil
+	})
+}
+
+// SetComponents implements store.Assets.
+func (s *Store) SetComponents(ctx context.Context, assetID int64, source string, cs []asset.Component) (asset.Change, error) {
+	for i, c := range cs {
+		if err := c.Validate(); err != nil {
+			return asset.Change{}, fmt.Errorf("component %d (%s): %w", i, c.Name, err)
+		}
+	}
+	var ch asset.Change
+	err := s.inTx(ctx, func(tx *txn) error {
+		old, err := s.components(ctx, tx, assetID)
+		if err != nil {
+			return err
+		}
+		ch = asset.Diff(old, cs)
+		for _, c := range ch.Removed {
+			if _, err := tx.exec(ctx, `DELETE FROM components WHERE asset_id = ? AND ckey = ?`, assetID, c.Key()); err != nil {
+				return fmt.Errorf("remove component %s: %w", c.Name, err)
+			}
+		}
+		for _, c := range ch.Added {
+			detail, err := json.Marshal(c)
+			if err != nil {
+				return err
+			}
+			if _, err := tx.exec(ctx, `INSERT INTO components (asset_id, ckey, ecosystem, name, version, purl, detail) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+				assetID, c.Key(), c.Ecosystem, c.Name, c.Version, c.PURL, string(detail)); err != nil {
+				return fmt.Errorf("add component %s: %w", c.Name, err)
+			}
+		}
+		summary, err := json.Marshal(ch)
+		if err != nil {
+			return err
+		}
+		_, err = tx.exec(ctx, `INSERT INTO component_changes (asset_id, changed_at, source, added, removed, kept, detail) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+			assetID, s.clock(), source, len(ch.Added), len(ch.Removed), ch.Kept, string(summary))
+		if err != nil {
+			return fmt.Errorf("record component change: %w", err)
+		}
+		return nil
+	})
+	return ch, err
+}
+
+// Components implements store.Assets.
+func (s *Store) Components(ctx context.Context, assetID int64) ([]asset.Component, error) {
+	return s.components(ctx, s.r, assetID)
+}
+
+func (s *Store) components(ctx context.Context, q querier, assetID int64) ([]asset.Component, error) {
+	return collect(ctx, q, s.d.Rebind(`SELECT detail FROM components WHERE asset_id = ? ORDER BY ecosystem, name, version`), []any{assetID},
+		func(r *sql.Rows) (asset.Component, error) {
+			var (
+				c      asset.Component
+				detail string
+			)
+			if err := r.Scan(&detail); err != nil {
+				return c, err
+			}
+			return c, json.Unmarshal([]byte(detail), &c)
+		})
+}
+
+// packageKey is the loose form packages are indexed under: the base
+// ecosystem ("Debian" for "Debian:12") and the name in lower case with '-',
+// '_' and '.' runs folded, as PEP 503 normalises Python names. Looser than
+// any ecosystem's own rule, so the index never misses; the matcher then
+// applies the exact one.
+func packageKey(ecosystem, name string) (string, string) {
+	eco, _, _ := strings.Cut(ecosystem, ":")
+	return strings.ToLower(eco), separators.ReplaceAllString(strings.ToLower(name), "-")
+}
+
+var separators = regexp.MustCompile(`[-_.]+`)
+
+// indexAffected brings a record's rows in affected_index in line with its
+// affected entries.
+func (w *writer) indexAffected(ctx context.Context, recordID int64, affected []advisory.Affected) error {
+	if _, err := w.tx.exec(ctx, `DELETE FROM affected_index WHERE record_id = ?`, recordID); err != nil {
+		return fmt.Errorf("index affected packages: %w", err)
+	}
+	var args []any
+	seen := map[[2]string]bool{}
+	for _, a := range affected {
+		if a.Ecosystem == "" || a.Package == "" {
+			continue
+		}
+		eco, name := packageKey(a.Ecosystem, a.Package)
+		if seen[[2]string{eco, name}] {
+			continue
+		}
+		seen[[2]string{eco, name}] = true
+		args = append(args, recordID, eco, name)
+	}
+	if len(args) == 0 {
+		return nil
+	}
+	if _, err := w.tx.exec(ctx, `INSERT INTO affected_index (record_id, ecosystem, package) VALUES `+tuples(len(args)/3, 3), args...); err != nil {
+		return fmt.Errorf("index affected packages: %w", err)
+	}
+	return nil
+}
+
+// AffectedFor implements store.Assets.
+func (s *Store) AffectedFor(ctx context.Context, pkgs []store.Package) ([]store.AffectedEntry, error) {
+	keys := map[[2]string]bool{}
+	for _, p := range pkgs {
+		eco, name := packageKey(p.Ecosystem, p.Name)
+		keys[[2]string{eco, name}] = true
+	}
+	// One query per package keeps the statement simple and indexable on
+	// both databases; a thousand-component SBOM is a thousand index
+	// lookups.
+	var out []store.AffectedEntry
+	type row struct {
+		entry store.AffectedEntry
+		value []byte
+	}
+	for k := range keys {
+		rows, err := collect(ctx, s.r, s.d.Rebind(`SELECT v.primary_id, r.source, r.record_id, r.document, c.value
+			FROM affected_index i
+			JOIN source_records r ON r.id = i.record_id
+			JOIN vulns v ON v.id = r.vuln_id
+			JOIN claims c ON c.record_id = r.id AND c.field = 'affected' AND c.replaced_at IS NULL
+			WHERE i.ecosystem = ? AND i.package = ?`), []any{k[0], k[1]},
+			func(r *sql.Rows) (row, error) {
+				var x row
+				return x, r.Scan(&x.entry.Vuln, &x.entry.Source, &x.entry.Record, &x.entry.Document, &x.value)
+			})
+		if err != nil {
+			return nil, fmt.Errorf("affected entries for %s/%s: %w", k[0], k[1], err)
+		}
+		for _, x := range rows {
+			var all []advisory.Affected
+			if err := json.Unmarshal(x.value, &all); err != nil {
+				return nil, fmt.Errorf("affected of %s %s: %w", x.entry.Source, x.entry.Record, err)
+			}
+			// A record may name the package more than once (two sets of
+			// ranges); each is an entry.
+			for _, a := range all {
+				if eco, name := packageKey(a.Ecosystem, a.Package); eco == k[0] && name == k[1] {
+					e := x.entry
+					e.Affected = a
+					out = append(out, e)
+				}
+			}
+		}
+	}
+	slices.SortFunc(out, func(a, b store.AffectedEntry) int {
+		return strings.Compare(a.Vuln+a.Source+a.Record, b.Vuln+b.Source+b.Record)
+	})
+	return out, nil
+}

@@ -1,0 +1,104 @@
+package storetest
+
+import (
+	"context"
+	"errors"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/vmc-dev/vmc/internal/advisory"
+	"github.com/vmc-dev/vmc/internal/asset"
+	"github.com/vmc-dev/vmc/internal/store"
+)
+
+func testAssets(t *testing.T, open Opener) {
+	s, _ := openWithClock(t, open)
+	ctx := context.Background()
+	a, err := s.PutAsset(ctx, asset.Asset{Name: "shop-api", Kind: asset.KindApplication, Team: "payments",
+		Environment: asset.EnvProd, Criticality: asset.CritHigh, Exposure: asset.ExpInternet, Tags: []string{"pci"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a.ID == 0 || a.Team != "payments" || len(a.Tags) != 1 {
+		t.Errorf("stored asset %+v", a)
+	}
+	// Putting it again by name updates it.
+	a2, err := s.PutAsset(ctx, asset.Asset{Name: "shop-api", Kind: asset.KindApplication, Team: "checkout"})
+	if err != nil || a2.ID != a.ID || a2.Team != "checkout" || a2.Tags != nil {
+		t.Errorf("update: %+v, %v", a2, err)
+	}
+	if _, err := s.PutAsset(ctx, asset.Asset{Name: "x", Kind: "server"}); !errors.Is(err, asset.ErrInvalid) {
+		t.Errorf("unknown kind: %v, want ErrInvalid", err)
+	}
+	list, err := s.ListAssets(ctx)
+	if err != nil || len(list) != 1 {
+		t.Fatalf("ListAssets = %v, %v", list, err)
+	}
+
+	// Components from a real lockfile's entries (this repository's go.mod).
+	first := []asset.Component{
+		{Ecosystem: "Go", Name: "github.com/jackc/pgx/v5", Version: "v5.12.0"},
+		{Ecosystem: "Go", Name: "modernc.org/sqlite", Version: "v1.61.1"},
+		{Ecosystem: "Go", Name: "modernc.org/sqlite", Version: "v1.61.1"}, // listed twice: one component
+	}
+	ch, err := s.SetComponents(ctx, a.ID, "go.mod", first)
+	if err != nil || len(ch.Added) != 2 || ch.Kept != 0 {
+		t.Fatalf("first inventory: %+v, %v", ch, err)
+	}
+	second := []asset.Component{
+		{Ecosystem: "Go", Name: "github.com/jackc/pgx/v5", Version: "v5.12.0"},
+		{Ecosystem: "Go", Name: "modernc.org/sqlite", Version: "v1.62.0"},
+	}
+	ch, err = s.SetComponents(ctx, a.ID, "go.mod", second)
+	if err != nil || len(ch.Added) != 1 || len(ch.Removed) != 1 || ch.Kept != 1 {
+		t.Errorf("second inventory: %+v, %v", ch, err)
+	}
+	got, err := s.Components(ctx, a.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(second, got); diff != "" {
+		t.Errorf("components -want +got:\n%s", diff)
+	}
+	if err := s.DeleteAsset(ctx, "shop-api"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Asset(ctx, "shop-api"); !errors.Is(err, store.ErrNotFound) {
+		t.Errorf("deleted asset: %v", err)
+	}
+	if got, _ := s.Components(ctx, a.ID); len(got) != 0 {
+		t.Errorf("components outlive their asset: %v", got)
+	}
+}
+
+// testAffectedFor looks packages up in the index kept from records'
+// affected claims (GO-2020-0001 and a PyPI record of the PyPA database).
+func testAffectedFor(t *testing.T, open Opener) {
+	s, _ := openWithClock(t, open)
+	ctx := context.Background()
+	pysec := advisory.Record{Source: "osv", ID: "PYSEC-2021-19", Aliases: []string{"CVE-2021-21330"},
+		Affected: []advisory.Affected{{Ecosystem: "PyPI", Package: "aiohttp",
+			Ranges: []advisory.Range{{Type: advisory.RangeEcosystem, Events: []advisory.Event{{Introduced: "0"}, {Fixed: "3.7.4"}}}}}}}
+	put(t, s, goRecord(), pysec)
+
+	got, err := s.AffectedFor(ctx, []store.Package{{Ecosystem: "Go", Name: "github.com/gin-gonic/gin"}, {Ecosystem: "PyPI", Name: "AIOHTTP"}, {Ecosystem: "npm", Name: "left-pad"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ids []string
+	for _, e := range got {
+		ids = append(ids, e.Vuln+"/"+e.Record+"/"+e.Affected.Package)
+	}
+	want := []string{"CVE-2020-36567/GO-2020-0001/github.com/gin-gonic/gin", "CVE-2021-21330/PYSEC-2021-19/aiohttp"}
+	if diff := cmp.Diff(want, ids); diff != "" {
+		t.Errorf("AffectedFor -want +got:\n%s", diff)
+	}
+	// A record that stops naming the package drops out of the index.
+	pysec.Affected[0].Package = "aiohttp-session"
+	put(t, s, pysec)
+	got, _ = s.AffectedFor(ctx, []store.Package{{Ecosystem: "PyPI", Name: "aiohttp"}})
+	if len(got) != 0 {
+		t.Errorf("after the record changed: %+v", got)
+	}
+}
