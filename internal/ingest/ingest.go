@@ -47,6 +47,7 @@ type Source struct {
 // parsed again.
 type Ledger interface {
 	DocumentFingerprint(ctx context.Context, name string) (string, error)
+	DocumentFingerprints(ctx context.Context, prefix string) (map[string]string, error)
 	PutDocuments(ctx context.Context, docs []store.Document) error
 }
 
@@ -230,6 +231,9 @@ type run struct {
 	// docs are the documents whose records the pending batch completes.
 	ledger Ledger
 	docs   []store.Document
+	// known holds the fingerprints of the archive being read, fetched in
+	// one query rather than one per entry.
+	known map[string]string
 
 	jobs    chan job
 	wdone   chan struct{}

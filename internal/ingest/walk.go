@@ -149,6 +149,12 @@ func (r *run) zipFile(path, name string) error {
 		r.rep.reject(fmt.Errorf("%s: %w: %d entries, at most %d", name, ErrLimit, len(zr.File), lim.MaxEntries))
 		return nil
 	}
+	if r.ledger != nil && !r.im.Force {
+		if r.known, err = r.ledger.DocumentFingerprints(r.ctx, name+":"); err != nil {
+			return err
+		}
+		defer func() { r.known = nil }()
+	}
 	var total uint64
 	for _, f := range zr.File {
 		if f.FileInfo().IsDir() {
@@ -289,8 +295,14 @@ func (r *run) unchanged(d doc) bool {
 	if r.ledger == nil || r.im.Force || d.fingerprint == "" {
 		return false
 	}
-	fp, err := r.ledger.DocumentFingerprint(r.ctx, d.name)
-	if err != nil || fp != d.fingerprint {
+	fp, ok := r.known[d.name]
+	if !ok && r.known == nil {
+		var err error
+		if fp, err = r.ledger.DocumentFingerprint(r.ctx, d.name); err != nil {
+			return false
+		}
+	}
+	if fp != d.fingerprint {
 		return false
 	}
 	r.rep.DocumentsUnchanged++

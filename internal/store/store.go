@@ -52,6 +52,10 @@ type Advisories interface {
 	// DocumentFingerprint returns the fingerprint recorded for an imported
 	// document, or "" if none is.
 	DocumentFingerprint(ctx context.Context, name string) (string, error)
+	// DocumentFingerprints returns the fingerprints of every imported
+	// document whose name starts with prefix (the entries of one archive),
+	// in one query.
+	DocumentFingerprints(ctx context.Context, prefix string) (map[string]string, error)
 	// PutDocuments records documents as imported.
 	PutDocuments(ctx context.Context, docs []Document) error
 	// Vuln returns the merged vulnerability known by id or any alias,

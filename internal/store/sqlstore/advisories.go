@@ -505,6 +505,26 @@ func (s *Store) DocumentFingerprint(ctx context.Context, name string) (string, e
 	return fp, err
 }
 
+// DocumentFingerprints implements store.Advisories. The range condition
+// (name >= prefix AND name < prefix + U+FFFF) uses the primary key's index
+// on both databases, where LIKE would depend on collation.
+func (s *Store) DocumentFingerprints(ctx context.Context, prefix string) (map[string]string, error) {
+	type row struct{ name, fp string }
+	rows, err := collect(ctx, s.r, s.d.Rebind(`SELECT name, fingerprint FROM documents WHERE name >= ? AND name < ?`),
+		[]any{prefix, prefix + "\uffff"}, func(r *sql.Rows) (row, error) {
+			var x row
+			return x, r.Scan(&x.name, &x.fp)
+		})
+	if err != nil {
+		return nil, fmt.Errorf("document fingerprints under %s: %w", prefix, err)
+	}
+	m := make(map[string]string, len(rows))
+	for _, x := range rows {
+		m[x.name] = x.fp
+	}
+	return m, nil
+}
+
 // PutDocuments implements store.Advisories.
 func (s *Store) PutDocuments(ctx context.Context, docs []store.Document) error {
 	if len(docs) == 0 {

@@ -552,6 +552,17 @@ func testDocumentFingerprints(t *testing.T, open Opener) {
 			t.Errorf("fingerprint = %q, %v; want %q", got, err, fp)
 		}
 	}
+	other := "kev.zip:known_exploited_vulnerabilities.json"
+	if err := s.PutDocuments(ctx, []store.Document{{Name: other, Fingerprint: "r1:crc32:00000001:1"}}); err != nil {
+		t.Fatal(err)
+	}
+	all, err := s.DocumentFingerprints(ctx, "cves.zip:")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(map[string]string{name: "r1:crc32:5e6f7a8b:8200"}, all); diff != "" {
+		t.Errorf("DocumentFingerprints(cves.zip:) -want +got:\n%s", diff)
+	}
 }
 
 // CNVD's weekly file 385.xml publishes CNVD-2017-27958 twice: first for a
