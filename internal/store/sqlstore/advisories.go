@@ -120,7 +120,7 @@ func (w *writer) put(ctx context.Context, rec *advisory.Record, res *store.Batch
 	if err != nil {
 		return err
 	}
-	if err := w.indexAffected(ctx, rowID, rec.Affected); err != nil {
+	if err := w.indexAffected(ctx, rowID, rec.Affected, exists); err != nil {
 		return err
 	}
 	if !retracted {

@@ -173,9 +173,12 @@ var separators = regexp.MustCompile(`[-_.]+`)
 
 // indexAffected brings a record's rows in affected_index in line with its
 // affected entries.
-func (w *writer) indexAffected(ctx context.Context, recordID int64, affected []advisory.Affected) error {
-	if _, err := w.tx.exec(ctx, `DELETE FROM affected_index WHERE record_id = ?`, recordID); err != nil {
-		return fmt.Errorf("index affected packages: %w", err)
+// existed says the record was stored before, so it may have rows to drop.
+func (w *writer) indexAffected(ctx context.Context, recordID int64, affected []advisory.Affected, existed bool) error {
+	if existed {
+		if _, err := w.tx.exec(ctx, `DELETE FROM affected_index WHERE record_id = ?`, recordID); err != nil {
+			return fmt.Errorf("index affected packages: %w", err)
+		}
 	}
 	var args []any
 	seen := map[[2]string]bool{}
