@@ -8,6 +8,7 @@
 #
 #   bench/import.sh                 # cves.zip and the four OSV zips
 #   RUNS=1 bench/import.sh FILE...  # other inputs
+#   NO_PG=1 bench/import.sh ...     # SQLite only
 set -euo pipefail
 cd "$(dirname "$0")/.."
 data=${VMC_SHARED_DATA:-../shared/data}
@@ -42,7 +43,7 @@ done | median)
 sqlite_again=$(for i in $(seq "$runs"); do run sqlite-again "$out/vmc" import --data-dir "$out/sqlite" "${inputs[@]}"; done | median)
 
 pg_first="- -"; pg_again="- -"
-if coproc PG { "$out/pgserver"; }; then
+if [ -z "${NO_PG:-}" ] && coproc PG { "$out/pgserver"; }; then
   if read -r dsn <&"${PG[0]}" && [ -n "$dsn" ]; then
     pg_first=$(run pg "$out/vmc" import --db "$dsn" "${inputs[@]}")
     pg_again=$(run pg-again "$out/vmc" import --db "$dsn" "${inputs[@]}")
