@@ -64,7 +64,8 @@ func loadConfig(fs *pflag.FlagSet) (*Config, error) {
 		TransformFunc: func(key, v string) (string, any) {
 			key = strings.ToLower(strings.TrimPrefix(key, "VMC_"))
 			key = strings.ReplaceAll(strings.ReplaceAll(key, "__", "."), "_", "-")
-			if key == "merge.precedence" || key == "feeds.osv.ecosystems" {
+			switch key {
+			case "merge.precedence", "feeds.osv.ecosystems", "feeds.csaf.providers", "feeds.csaf.tlp":
 				return key, strings.Split(v, ",")
 			}
 			return key, v

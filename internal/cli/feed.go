@@ -3,11 +3,14 @@ package cli
 import (
 	"cmp"
 	"context"
+	"crypto/x509"
 	"errors"
 	"fmt"
 	"io"
 	"log/slog"
+	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
@@ -27,6 +30,8 @@ import (
 //	  nvd:  {every: 2h, api-key: ..., page-size: 2000, url: ...}
 //	  kev:  {every: 6h, url: ...}
 //	  epss: {every: 24h, url: ...}
+//	  csaf: {every: 6h, providers: [example.com, https://.../provider-metadata.json],
+//	         tlp: [WHITE, GREEN], insecure-unsigned: false, ca-file: /etc/vmc/ca.pem}
 //
 // or VMC_FEEDS__NVD__API_KEY and the like. A source without "every" is
 // synced only by "vmc feed sync".
@@ -51,6 +56,18 @@ type feedsConfig struct {
 	} `koanf:"nvd"`
 	KEV  feedConfig `koanf:"kev"`
 	EPSS feedConfig `koanf:"epss"`
+	// CSAF's providers are provider-metadata.json URLs or domains (its
+	// url, when set, is one more). tlp lists the labels imported (default
+	// WHITE); insecure-unsigned imports documents without a signature;
+	// ca-file is a PEM bundle of certificate authorities trusted besides
+	// the system's, for a provider behind a private CA.
+	CSAF struct {
+		feedConfig       `koanf:",squash"`
+		Providers        []string `koanf:"providers"`
+		TLP              []string `koanf:"tlp"`
+		InsecureUnsigned bool     `koanf:"insecure-unsigned"`
+		CAFile           string   `koanf:"ca-file"`
+	} `koanf:"csaf"`
 }
 
 // feedConfig is what every source has.
@@ -61,7 +78,7 @@ type feedConfig struct {
 
 // feedNames lists the sources "vmc feed sync" knows, in the order a
 // schedule first runs them.
-var feedNames = []string{"kev", "epss", "osv", "cve", "nvd"}
+var feedNames = []string{"kev", "epss", "osv", "cve", "nvd", "csaf"}
 
 func (fc *feedsConfig) feed(name string) *feedConfig {
 	switch name {
@@ -75,6 +92,8 @@ func (fc *feedsConfig) feed(name string) *feedConfig {
 		return &fc.KEV
 	case "epss":
 		return &fc.EPSS
+	case "csaf":
+		return &fc.CSAF.feedConfig
 	}
 	return nil
 }
@@ -96,11 +115,15 @@ func (fc *feedsConfig) check() error {
 // syncFlags are what the command line adds to the configuration for one
 // sync.
 type syncFlags struct {
-	url, dir   string
-	full       bool
-	deltaURL   string   // cve
-	date       string   // epss
-	ecosystems []string // osv
+	url, dir         string
+	full             bool
+	deltaURL         string   // cve
+	date             string   // epss
+	ecosystems       []string // osv
+	providers, tlp   []string // csaf
+	insecureUnsigned bool     // csaf
+	// log receives what a source reports besides its result (csaf).
+	log *slog.Logger
 }
 
 // buildSource makes the named source from the configuration and flags.
@@ -144,8 +167,51 @@ func buildSource(name string, c *Config, fc *feedsConfig, f syncFlags) (fetch.So
 			src.Date = d
 		}
 		return src, nil
+	case "csaf":
+		providers := f.providers
+		if len(providers) == 0 {
+			providers = fc.CSAF.Providers
+		}
+		if url != "" {
+			providers = append(slices.Clip(providers), url)
+		}
+		if len(providers) == 0 {
+			return nil, errors.New("csaf: name a provider with --provider (its provider-metadata.json URL or its domain) or set feeds.csaf.providers")
+		}
+		tlp := f.tlp
+		if len(tlp) == 0 {
+			tlp = fc.CSAF.TLP
+		}
+		src := &fetch.CSAF{Client: client, Dir: dir, Providers: providers, TLP: tlp,
+			InsecureUnsigned: f.insecureUnsigned || fc.CSAF.InsecureUnsigned, Full: f.full, Log: f.log}
+		if fc.CSAF.CAFile != "" {
+			roots, err := csafRoots(fc.CSAF.CAFile)
+			if err != nil {
+				return nil, err
+			}
+			src.RootCAs = roots
+		}
+		return src, src.Validate()
 	}
 	return nil, fmt.Errorf("no feed named %q (%s)", name, strings.Join(feedNames, ", "))
+}
+
+// csafRoots is the system's certificate pool with the PEM certificates of
+// path added.
+func csafRoots(path string) (*x509.CertPool, error) {
+	pem, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("feeds.csaf.ca-file: %w", err)
+	}
+	roots, err := x509.SystemCertPool()
+	if err != nil {
+		// No system pool (an unusual platform): trust only the file.
+		roots = x509.NewCertPool()
+	}
+	if !roots.AppendCertsFromPEM(pem) {
+		return nil, fmt.Errorf("feeds.csaf.ca-file %s: no PEM certificate", path)
+	}
+	return roots, nil
 }
 
 func newFeed() *cobra.Command {
@@ -173,10 +239,13 @@ func newFeedSync() *cobra.Command {
                     VMC_FEEDS__NVD__API_KEY) raises its rate limit tenfold
   kev               CISA's Known Exploited Vulnerabilities catalogue
   epss              FIRST's EPSS scores of the day (--date for another day)
+  csaf              CSAF 2.0 advisories of the providers named by --provider
+                    (a provider-metadata.json URL or a domain), each document
+                    checked against its hashes and OpenPGP signature
 
 A file the server reports unchanged is not downloaded or imported again;
 --full fetches and imports everything regardless. The exit code is 4 when
-some records were rejected, as for "vmc import".`,
+some records were rejected, as for "vmc import", or CSAF documents refused.`,
 		Args: cobra.ArbitraryArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if len(args) == 0 {
@@ -195,12 +264,30 @@ some records were rejected, as for "vmc import".`,
 	osv := syncCommand("osv ECOSYSTEM...", "Fetch osv.dev's zip of each ecosystem", cobra.ArbitraryArgs)
 	epss := syncCommand("epss", "Fetch a day's EPSS scores", cobra.NoArgs)
 	epss.Flags().String("date", "", "day to fetch, YYYY-MM-DD (default today, UTC, or yesterday until today's is out)")
+	csaf := syncCommand("csaf", "Fetch CSAF 2.0 advisories from CSAF providers, verifying hashes and signatures", cobra.NoArgs)
+	csaf.Long = `Fetch the CSAF 2.0 documents that CSAF providers published since the last
+sync (CSAF 2.0 section 7) and import them. --provider names a provider by its
+provider-metadata.json URL or by its domain, where the metadata is looked for
+at /.well-known/csaf/provider-metadata.json, in /.well-known/security.txt and
+at csaf.data.security.DOMAIN; it may be repeated, or set as
+feeds.csaf.providers.
+
+A document is imported only when its .sha256 and .sha512 files (those found)
+match it, its OpenPGP signature verifies against the keys the provider lists
+with the fingerprints it states, and its TLP label is one of --tlp (default
+WHITE) and that of its directory or feed. Others are refused and listed, and
+the exit code is 4. A document without a signature is refused unless
+--insecure-unsigned. Only https is used.`
+	csaf.Flags().StringArray("provider", nil, "provider-metadata.json URL or domain of a CSAF provider (repeatable)")
+	csaf.Flags().StringSlice("tlp", nil, "TLP labels to import: WHITE (CLEAR), GREEN, AMBER, RED, UNLABELED (default WHITE)")
+	csaf.Flags().Bool("insecure-unsigned", false, "import documents that have no signature, and providers that list no key")
 	cmd.AddCommand(
 		cve,
 		osv,
 		syncCommand("nvd", "Fetch CVEs changed since the last sync from the NVD CVE API", cobra.NoArgs),
 		syncCommand("kev", "Fetch CISA's Known Exploited Vulnerabilities catalogue", cobra.NoArgs),
 		epss,
+		csaf,
 	)
 	return cmd
 }
@@ -221,8 +308,14 @@ func syncCommand(use, short string, args cobra.PositionalArgs) *cobra.Command {
 			f.deltaURL, _ = fs.GetString("delta-url")
 			f.date, _ = fs.GetString("date")
 			f.ecosystems = args
+			f.providers, _ = fs.GetStringArray("provider")
+			f.tlp, _ = fs.GetStringSlice("tlp")
+			f.insecureUnsigned, _ = fs.GetBool("insecure-unsigned")
 			c, err := loadConfig(fs)
 			if err != nil {
+				return usageError{err}
+			}
+			if f.log, err = c.logger(cmd.ErrOrStderr()); err != nil {
 				return usageError{err}
 			}
 			src, err := buildSource(name, c, &c.Feeds, f)
@@ -251,6 +344,17 @@ func syncFeed(ctx context.Context, out io.Writer, src fetch.Source, s ingest.Wri
 	})
 	for _, u := range res.Unchanged {
 		fmt.Fprintf(out, "unchanged: %s\n", u)
+	}
+	// Documents refused are reported like records rejected; when nothing
+	// else failed, the exit code says so the same way.
+	var refused *fetch.CSAFRefusedError
+	if errors.As(err, &refused) {
+		for _, r := range refused.Refused {
+			fmt.Fprintf(out, "refused: %v\n", r)
+		}
+		if err == error(refused) {
+			err = &exitError{code: 4, err: fmt.Errorf("%d of %d CSAF documents refused", len(refused.Refused), refused.Documents)}
+		}
 	}
 	if imported == 0 {
 		if err != nil {
@@ -290,7 +394,7 @@ func feedJobs(c *Config, s ingest.Writer, log *slog.Logger) ([]fetch.Job, error)
 		if every <= 0 {
 			continue
 		}
-		src, err := buildSource(name, c, fc, syncFlags{})
+		src, err := buildSource(name, c, fc, syncFlags{log: log})
 		if err != nil {
 			return nil, fmt.Errorf("feeds.%s: %w", name, err)
 		}
@@ -303,6 +407,12 @@ func feedJobs(c *Config, s ingest.Writer, log *slog.Logger) ([]fetch.Job, error)
 			// file lists them all.
 			for _, e := range total.Errors[:min(len(total.Errors), 10)] {
 				log.Warn("feed record rejected", "feed", name, "err", e)
+			}
+			var refused *fetch.CSAFRefusedError
+			if errors.As(err, &refused) {
+				for _, r := range refused.Refused {
+					log.Warn("feed document refused", "feed", name, "url", r.URL, "err", r.Err)
+				}
 			}
 			log.Info("feed imported", "feed", name, "files", len(res.Files), "unchanged", len(res.Unchanged), "bytes", res.Bytes,
 				"new", total.New, "changed", total.Changed, "rejected", total.Rejected, "retired", total.Retired)

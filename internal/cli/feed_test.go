@@ -5,6 +5,8 @@ import (
 	"bytes"
 	"context"
 	"crypto/sha256"
+	"encoding/pem"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -16,6 +18,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"text/template"
 	"time"
 
 	"github.com/google/go-cmp/cmp"
@@ -221,7 +224,7 @@ func TestFeedSyncUsage(t *testing.T) {
 		wantErr string
 	}{
 		{name: "unknown command", args: []string{"fetch"}, wantErr: `unknown command "fetch" for "vmc feed"`},
-		{name: "unknown feed", args: []string{"sync", "ghsa"}, wantErr: `feed sync: no feed named "ghsa" (kev, epss, osv, cve, nvd)`},
+		{name: "unknown feed", args: []string{"sync", "ghsa"}, wantErr: `feed sync: no feed named "ghsa" (kev, epss, osv, cve, nvd, csaf)`},
 		{name: "osv without ecosystems", args: []string{"sync", "osv"},
 			wantErr: "osv: name the ecosystems to fetch (Go, crates.io, PyPI, ...) or set feeds.osv.ecosystems"},
 		{name: "osv bad ecosystem", args: []string{"sync", "osv", "../etc"}},
@@ -231,6 +234,13 @@ func TestFeedSyncUsage(t *testing.T) {
 			wantErr: "feeds.nvd.page-size 5000: want 1 to 2000"},
 		{name: "too often", env: map[string]string{"VMC_FEEDS__KEV__EVERY": "1s"}, args: []string{"sync", "kev"},
 			wantErr: "config: feeds.kev.every: 1s is more often than every 1m0s"},
+		{name: "csaf without providers", args: []string{"sync", "csaf"},
+			wantErr: "csaf: name a provider with --provider (its provider-metadata.json URL or its domain) or set feeds.csaf.providers"},
+		{name: "csaf TLP", args: []string{"sync", "csaf", "--provider", "example.com", "--tlp", "white,purple"},
+			wantErr: `csaf: TLP label "purple": want WHITE (or CLEAR), GREEN, AMBER, RED or UNLABELED`},
+		{name: "csaf CA file", env: map[string]string{"VMC_FEEDS__CSAF__CA_FILE": "/nonexistent/ca.pem"}, args: []string{"sync", "csaf", "--provider", "example.com"},
+			wantErr: "feeds.csaf.ca-file: open /nonexistent/ca.pem: no such file or directory"},
+		{name: "csaf provider not https", args: []string{"sync", "csaf", "--provider", "http://127.0.0.1:1/provider-metadata.json"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -323,6 +333,10 @@ func TestFeedConfig(t *testing.T) {
   nvd:
     api-key: from-file
     page-size: 500
+  csaf:
+    every: 6h
+    providers: [example.com, https://csaf.example.org/provider-metadata.json]
+    tlp: [WHITE, GREEN]
 `
 	if err := os.WriteFile(path, []byte(yaml), 0o644); err != nil {
 		t.Fatal(err)
@@ -330,6 +344,7 @@ func TestFeedConfig(t *testing.T) {
 	t.Setenv("VMC_FEEDS__NVD__API_KEY", "from-env")
 	t.Setenv("VMC_FEEDS__KEV__EVERY", "12h")
 	t.Setenv("VMC_FEEDS__OSV__ECOSYSTEMS", "PyPI,npm")
+	t.Setenv("VMC_FEEDS__CSAF__INSECURE_UNSIGNED", "true")
 	root := &cobra.Command{Use: "vmc"}
 	globalFlags(root.PersistentFlags())
 	if err := root.PersistentFlags().Parse([]string{"--config", path}); err != nil {
@@ -349,7 +364,122 @@ func TestFeedConfig(t *testing.T) {
 	want.NVD.APIKey = "from-env"
 	want.NVD.PageSize = 500
 	want.KEV.Every = 12 * time.Hour
+	want.CSAF.Every = 6 * time.Hour
+	want.CSAF.Providers = []string{"example.com", "https://csaf.example.org/provider-metadata.json"}
+	want.CSAF.TLP = []string{"WHITE", "GREEN"}
+	want.CSAF.InsecureUnsigned = true
 	if diff := cmp.Diff(&want, got, cmp.Exporter(func(reflect.Type) bool { return true })); diff != "" {
 		t.Errorf("feeds config (-want +got):\n%s", diff)
 	}
+}
+
+// csafProvider serves gocsaf's directory-based test provider
+// (../shared/data/csaf/provider/simple-directory-provider, its templates
+// rendered) over TLS, and writes the server's certificate to a PEM file
+// for feeds.csaf.ca-file. It serves no signature: the tree's own verifies
+// only until its key expires in 2027, and package fetch checks signatures
+// at a fixed time.
+func csafProvider(t *testing.T) (srv *httptest.Server, caFile string) {
+	t.Helper()
+	tree := feedtest.SharedData(t, "csaf/provider/simple-directory-provider")
+	var base string
+	srv = httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		b, err := os.ReadFile(filepath.Join(tree, filepath.FromSlash(r.URL.Path)))
+		if err != nil || strings.HasSuffix(r.URL.Path, ".asc") && !strings.HasPrefix(r.URL.Path, "/openpgp/") {
+			http.NotFound(w, r)
+			return
+		}
+		tmpl, err := template.New(r.URL.Path).Parse(string(b))
+		if err == nil {
+			err = tmpl.Execute(w, struct{ URL string }{base})
+		}
+		if err != nil {
+			http.Error(w, err.Error(), http.StatusInternalServerError)
+		}
+	}))
+	base = srv.URL
+	t.Cleanup(srv.Close)
+	caFile = filepath.Join(t.TempDir(), "ca.pem")
+	if err := os.WriteFile(caFile, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: srv.Certificate().Raw}), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return srv, caFile
+}
+
+func TestFeedSyncCSAF(t *testing.T) {
+	srv, caFile := csafProvider(t)
+	t.Setenv("VMC_FEEDS__CSAF__CA_FILE", caFile)
+	data := t.TempDir()
+	provider := srv.URL + "/provider-metadata.json"
+	advisory := srv.URL + "/white/avendor-advisory-0004.json"
+
+	// The provider is a trusted one, which must sign: the document is
+	// refused, and that is the exit code.
+	out, err := runFeed(t, "sync", "csaf", "--provider", provider, "--data-dir", data)
+	var ee *exitError
+	if !errors.As(err, &ee) || ee.code != 4 || err.Error() != "1 of 1 CSAF documents refused" {
+		t.Fatalf("error %v, want exit code 4 for 1 document refused\n%s", err, out)
+	}
+	wantLines(t, out, "refused: "+advisory+": no signature: GET "+advisory+".asc: 404 Not Found; "+
+		"a csaf_trusted_provider must sign every document (CSAF 2.0 section 7.1.19)\n")
+
+	// A refusal moved the watermark past the document: --full fetches it
+	// again, and --insecure-unsigned lets it in on its hashes alone.
+	out, err = runFeed(t, "sync", "csaf", "--provider", provider, "--insecure-unsigned", "--full", "--data-dir", data)
+	if err != nil {
+		t.Fatalf("%v\n%s", err, out)
+	}
+	host := strings.ReplaceAll(strings.TrimPrefix(srv.URL, "https://"), ":", "_")
+	wantLines(t, out,
+		"importing "+filepath.Join(data, "feeds", "csaf", host, "white", "avendor-advisory-0004.json")+"\n",
+		`msg="csaf document unsigned; imported as --insecure-unsigned allows"`,
+		"fetched 1 files,",
+		"records read 2: new 2,",
+	)
+
+	out, err = runFeed(t, "sync", "csaf", "--provider", provider, "--insecure-unsigned", "--data-dir", data)
+	if err != nil {
+		t.Fatalf("%v\n%s", err, out)
+	}
+	wantLines(t, out, "csaf: nothing new upstream; import skipped\n")
+}
+
+// TestFeedJobsCSAF schedules a CSAF sync from the environment; the job
+// logs each document it refused.
+func TestFeedJobsCSAF(t *testing.T) {
+	srv, caFile := csafProvider(t)
+	t.Setenv("VMC_FEEDS__CSAF__CA_FILE", caFile)
+	t.Setenv("VMC_FEEDS__CSAF__EVERY", "6h")
+	t.Setenv("VMC_FEEDS__CSAF__PROVIDERS", srv.URL+"/provider-metadata.json")
+	data := t.TempDir()
+	root := &cobra.Command{Use: "vmc"}
+	globalFlags(root.PersistentFlags())
+	if err := root.PersistentFlags().Parse([]string{"--data-dir", data}); err != nil {
+		t.Fatal(err)
+	}
+	c, err := loadConfig(root.PersistentFlags())
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	s, err := openStore(ctx, c, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	var logs bytes.Buffer
+	jobs, err := feedJobs(c, s, slog.New(slog.NewTextHandler(&logs, nil)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(jobs) != 1 || jobs[0].Name != "csaf" {
+		t.Fatalf("jobs %+v, want csaf", jobs)
+	}
+	if err := jobs[0].Run(ctx); !errors.As(err, new(*fetch.CSAFRefusedError)) {
+		t.Errorf("job error %v, want the refusal", err)
+	}
+	wantLines(t, logs.String(),
+		`msg="feed document refused" feed=csaf url=`+srv.URL+`/white/avendor-advisory-0004.json err="no signature: GET `,
+		`msg="feed imported" feed=csaf files=0 unchanged=0`,
+	)
 }

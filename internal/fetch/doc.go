@@ -25,6 +25,12 @@
 //     https://www.cisa.gov/known-exploited-vulnerabilities-catalog
 //   - EPSS: FIRST's daily scores, epss_scores-YYYY-MM-DD.csv.gz.
 //     https://www.first.org/epss/data_stats
+//   - EUVD: ENISA's European Union Vulnerability Database search API,
+//     paged by date (see EUVDClient).
+//   - CSAF: trusted providers (CSAF 2.0 section 7): provider-metadata.json
+//     found from a URL or domain, directory distributions (changes.csv,
+//     index.txt) and ROLIE feeds, each document's hashes and OpenPGP
+//     signature checked against the provider's keys (see CSAF).
 //
 // # Files and state
 //
