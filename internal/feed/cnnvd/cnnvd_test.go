@@ -65,7 +65,7 @@ func TestGolden(t *testing.T) {
 		seen++
 		t.Run(rel, func(t *testing.T) {
 			recs, errs := feedtest.ParseFile(t, Parse, f)
-			res := result{Records: recs, Errors: errorStrings(t, errs)}
+			res := result{Records: recs, Errors: feedtest.ErrorStrings(t, errs)}
 			for _, r := range recs {
 				if err := r.Validate(); err != nil {
 					t.Errorf("%s: Validate: %v", r.ID, err)
@@ -410,7 +410,7 @@ func TestParse(t *testing.T) {
 			if diff := cmp.Diff(tt.want, got); diff != "" {
 				t.Errorf("records (-want +got):\n%s", diff)
 			}
-			if diff := cmp.Diff(tt.wantErrs, errorStrings(t, errs)); diff != "" {
+			if diff := cmp.Diff(tt.wantErrs, feedtest.ErrorStrings(t, errs)); diff != "" {
 				t.Errorf("errors (-want +got):\n%s", diff)
 			}
 		})
@@ -472,25 +472,11 @@ func TestParseLarge(t *testing.T) {
 			if diff := cmp.Diff(tt.want, got); diff != "" {
 				t.Errorf("records (-want +got):\n%s", diff)
 			}
-			if diff := cmp.Diff(tt.wantErrs, errorStrings(t, errs)); diff != "" {
+			if diff := cmp.Diff(tt.wantErrs, feedtest.ErrorStrings(t, errs)); diff != "" {
 				t.Errorf("errors (-want +got):\n%s", diff)
 			}
 		})
 	}
-}
-
-// errorStrings returns the errors' texts, checking that each keeps
-// feed.ErrFormat for errors.Is.
-func errorStrings(t *testing.T, errs []error) []string {
-	t.Helper()
-	var out []string
-	for _, err := range errs {
-		if !errors.Is(err, feed.ErrFormat) {
-			t.Errorf("error does not wrap feed.ErrFormat: %v", err)
-		}
-		out = append(out, err.Error())
-	}
-	return out
 }
 
 // TestParseStops checks that Parse stops when the consumer does.

@@ -2,7 +2,6 @@ package cnnvd
 
 import (
 	"fmt"
-	"net/url"
 	"regexp"
 	"slices"
 	"strings"
@@ -130,14 +129,14 @@ func (v *vul) record(label, path string) (advisory.Record, error) {
 	}
 	m.referenceText(v.ReferURL)
 	patch := clean(v.Patch)
-	if isURL(patch) {
+	if feed.IsURL(patch) {
 		m.reference(patch, "patch")
 	}
 
 	if t := v.typeLabel(); t != "" {
 		m.note("vulnerability_type", t, lang)
 	}
-	if patch != "" && !isURL(patch) {
+	if patch != "" && !feed.IsURL(patch) {
 		m.note("patch", patch, lang)
 	}
 	if m.leftover != "" {
@@ -226,18 +225,18 @@ func (m *mapper) referenceText(text string) {
 	var tag string // the last "来源" label, for the next link
 	for line := range strings.SplitSeq(text, "\n") {
 		line = strings.TrimSpace(line)
-		if v, ok := labelled(line, "来源"); ok {
+		if v, ok := feed.Labelled(line, "来源"); ok {
 			tag = v
 			continue
 		}
-		if v, ok := labelled(line, "链接"); ok {
+		if v, ok := feed.Labelled(line, "链接"); ok {
 			line = v
 		}
 		var rest strings.Builder
 		last := 0
 		for _, l := range urlInText.FindAllStringIndex(line, -1) {
-			u := trimURL(line[l[0]:l[1]])
-			if !isURL(u) {
+			u := feed.TrimURL(line[l[0]:l[1]])
+			if !feed.IsURL(u) {
 				continue
 			}
 			rest.WriteString(line[last:l[0]])
@@ -257,54 +256,6 @@ func (m *mapper) referenceText(text string) {
 }
 
 func isAlnum(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) }
-
-// labelled returns what follows "label:" (or the full-width "label：") at
-// the start of line.
-func labelled(line, label string) (string, bool) {
-	rest, ok := strings.CutPrefix(line, label)
-	if !ok {
-		return "", false
-	}
-	if r, ok := strings.CutPrefix(rest, ":"); ok {
-		return strings.TrimSpace(r), true
-	}
-	if r, ok := strings.CutPrefix(rest, "："); ok {
-		return strings.TrimSpace(r), true
-	}
-	return "", false
-}
-
-// trimURL drops the punctuation that ends a sentence rather than a URL,
-// and a closing parenthesis the URL did not open.
-func trimURL(u string) string {
-	for {
-		t := strings.TrimRight(u, ".,;:!?")
-		if strings.HasSuffix(t, ")") && strings.Count(t, "(") < strings.Count(t, ")") {
-			t = t[:len(t)-1]
-		}
-		if t == u {
-			return u
-		}
-		u = t
-	}
-}
-
-// isURL reports whether s is one absolute http, https or ftp URL with a
-// host.
-func isURL(s string) bool {
-	if strings.ContainsFunc(s, unicode.IsSpace) {
-		return false
-	}
-	u, err := url.Parse(s)
-	if err != nil || u.Host == "" {
-		return false
-	}
-	switch strings.ToLower(u.Scheme) {
-	case "http", "https", "ftp":
-		return true
-	}
-	return false
-}
 
 // clean trims white space and writes line breaks as "\n": CNNVD writes
 // "\r\n".

@@ -345,7 +345,7 @@ func TestParse(t *testing.T) {
 			if diff := cmp.Diff(tt.want, got); diff != "" {
 				t.Errorf("records (-want +got):\n%s", diff)
 			}
-			if diff := cmp.Diff(tt.wantErrs, errorStrings(t, errs)); diff != "" {
+			if diff := cmp.Diff(tt.wantErrs, feedtest.ErrorStrings(t, errs)); diff != "" {
 				t.Errorf("errors (-want +got):\n%s", diff)
 			}
 		})
@@ -419,7 +419,7 @@ func TestParseHostile(t *testing.T) {
 			if len(got) != 0 {
 				t.Errorf("yielded %d records, want none: %+v", len(got), got)
 			}
-			if diff := cmp.Diff([]string{tt.wantErr}, errorStrings(t, errs)); diff != "" {
+			if diff := cmp.Diff([]string{tt.wantErr}, feedtest.ErrorStrings(t, errs)); diff != "" {
 				t.Errorf("errors (-want +got):\n%s", diff)
 			}
 		})
@@ -462,25 +462,11 @@ func TestParseLarge(t *testing.T) {
 			if diff := cmp.Diff(tt.want, got); diff != "" {
 				t.Errorf("records (-want +got):\n%s", diff)
 			}
-			if diff := cmp.Diff(tt.wantErrs, errorStrings(t, errs)); diff != "" {
+			if diff := cmp.Diff(tt.wantErrs, feedtest.ErrorStrings(t, errs)); diff != "" {
 				t.Errorf("errors (-want +got):\n%s", diff)
 			}
 		})
 	}
-}
-
-// errorStrings returns the errors' texts, checking that each keeps
-// feed.ErrFormat for errors.Is.
-func errorStrings(t *testing.T, errs []error) []string {
-	t.Helper()
-	var out []string
-	for _, err := range errs {
-		if !errors.Is(err, feed.ErrFormat) {
-			t.Errorf("error does not wrap feed.ErrFormat: %v", err)
-		}
-		out = append(out, err.Error())
-	}
-	return out
 }
 
 // TestParseStops checks that Parse stops when the consumer does.

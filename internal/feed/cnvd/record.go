@@ -2,7 +2,6 @@ package cnvd
 
 import (
 	"fmt"
-	"net/url"
 	"regexp"
 	"slices"
 	"strings"
@@ -221,7 +220,7 @@ func refKey(u string) string {
 // the URL is how NVD and CVE records cite BugTraq ids too, so it still
 // joins the records that cite the same entry.
 func (m *mapper) bugtraq(bid, link string) {
-	if link = clean(link); !isURL(link) {
+	if link = clean(link); !feed.IsURL(link) {
 		link = "http://www.securityfocus.com/bid/" + bid
 	}
 	m.reference("ADVISORY", link)
@@ -258,7 +257,7 @@ func (m *mapper) crossRef(value string) (bid string, ok bool) {
 	switch {
 	case v == "", strings.EqualFold(v, m.rec.ID):
 		return "", true
-	case isURL(v):
+	case feed.IsURL(v):
 		m.reference("WEB", v)
 		return "", true
 	}
@@ -335,21 +334,21 @@ func (m *mapper) referenceText(text string) {
 	var tag string // the last "来源" label, for the next link
 	for line := range strings.SplitSeq(text, "\n") {
 		line = strings.TrimSpace(line)
-		if v, ok := labelled(line, "来源"); ok {
+		if v, ok := feed.Labelled(line, "来源"); ok {
 			tag = v
 			continue
 		}
-		if v, ok := labelled(line, "参考链接"); ok && v == "" {
+		if v, ok := feed.Labelled(line, "参考链接"); ok && v == "" {
 			continue
 		}
-		if v, ok := labelled(line, "链接"); ok {
+		if v, ok := feed.Labelled(line, "链接"); ok {
 			line = v
 		}
 		var rest strings.Builder
 		last := 0
 		for _, l := range urlInText.FindAllStringIndex(line, -1) {
-			u := trimURL(line[l[0]:l[1]])
-			if !isURL(u) {
+			u := feed.TrimURL(line[l[0]:l[1]])
+			if !feed.IsURL(u) {
 				continue
 			}
 			rest.WriteString(line[last:l[0]])
@@ -366,54 +365,6 @@ func (m *mapper) referenceText(text string) {
 			m.leftover = text
 		}
 	}
-}
-
-// labelled returns what follows "label:" (or the full-width "label：") at
-// the start of line.
-func labelled(line, label string) (string, bool) {
-	rest, ok := strings.CutPrefix(line, label)
-	if !ok {
-		return "", false
-	}
-	if r, ok := strings.CutPrefix(rest, ":"); ok {
-		return strings.TrimSpace(r), true
-	}
-	if r, ok := strings.CutPrefix(rest, "："); ok {
-		return strings.TrimSpace(r), true
-	}
-	return "", false
-}
-
-// trimURL drops the punctuation that ends a sentence rather than a URL,
-// and a closing parenthesis the URL did not open.
-func trimURL(u string) string {
-	for {
-		t := strings.TrimRight(u, ".,;:!?")
-		if strings.HasSuffix(t, ")") && strings.Count(t, "(") < strings.Count(t, ")") {
-			t = t[:len(t)-1]
-		}
-		if t == u {
-			return u
-		}
-		u = t
-	}
-}
-
-// isURL reports whether s is one absolute http, https or ftp URL with a
-// host.
-func isURL(s string) bool {
-	if strings.ContainsFunc(s, unicode.IsSpace) {
-		return false
-	}
-	u, err := url.Parse(s)
-	if err != nil || u.Host == "" {
-		return false
-	}
-	switch strings.ToLower(u.Scheme) {
-	case "http", "https", "ftp":
-		return true
-	}
-	return false
 }
 
 // corporate are the endings of a Chinese organisation's name: 公司

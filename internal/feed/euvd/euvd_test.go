@@ -467,7 +467,7 @@ func TestParse(t *testing.T) {
 			if diff := cmp.Diff(tt.want, got); diff != "" {
 				t.Errorf("records (-want +got):\n%s", diff)
 			}
-			if diff := cmp.Diff(tt.wantErrs, errorStrings(t, errs)); diff != "" {
+			if diff := cmp.Diff(tt.wantErrs, feedtest.ErrorStrings(t, errs)); diff != "" {
 				t.Errorf("errors (-want +got):\n%s", diff)
 			}
 			for _, r := range got {
@@ -477,20 +477,6 @@ func TestParse(t *testing.T) {
 			}
 		})
 	}
-}
-
-// errorStrings returns the errors' texts, checking that each keeps
-// feed.ErrFormat for errors.Is.
-func errorStrings(t *testing.T, errs []error) []string {
-	t.Helper()
-	var out []string
-	for _, err := range errs {
-		if !errors.Is(err, feed.ErrFormat) {
-			t.Errorf("error does not wrap feed.ErrFormat: %v", err)
-		}
-		out = append(out, err.Error())
-	}
-	return out
 }
 
 // TestShapes checks that one entry reads the same as a lone object, in an

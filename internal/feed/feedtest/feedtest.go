@@ -178,3 +178,17 @@ func contains(lines [][]byte, l []byte) bool {
 	}
 	return false
 }
+
+// ErrorStrings returns the errors' texts, failing the test for any error
+// that does not wrap feed.ErrFormat (callers rely on errors.Is).
+func ErrorStrings(t testing.TB, errs []error) []string {
+	t.Helper()
+	var out []string
+	for _, err := range errs {
+		if !errors.Is(err, feed.ErrFormat) {
+			t.Errorf("error does not wrap feed.ErrFormat: %v", err)
+		}
+		out = append(out, err.Error())
+	}
+	return out
+}
