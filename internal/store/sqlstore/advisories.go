@@ -20,7 +20,7 @@ func (s *Store) PutRecords(ctx context.Context, recs []advisory.Record) (store.B
 	var res store.BatchResult
 	err := s.inTx(ctx, func(tx *txn) error {
 		res = store.BatchResult{}
-		w := &writer{tx: tx, now: s.clock(), touched: map[int64]bool{}, fresh: map[int64]*freshVuln{}}
+		w := &writer{tx: tx, now: s.clock(), prec: s.prec, touched: map[int64]bool{}, fresh: map[int64]*freshVuln{}}
 		for i := range recs {
 			if err := w.put(ctx, &recs[i], &res); err != nil {
 				return fmt.Errorf("record %d (%s %s): %w", i, recs[i].Source, recs[i].ID, err)
@@ -38,6 +38,7 @@ func (s *Store) PutRecords(ctx context.Context, recs []advisory.Record) (store.B
 type writer struct {
 	tx      *txn
 	now     time.Time
+	prec    advisory.Precedence
 	touched map[int64]bool // vulnerabilities whose summary must be recomputed
 	// fresh holds what the merged view of a vulnerability created in this
 	// batch needs, while exactly one record has written to it, so that its
@@ -46,10 +47,25 @@ type writer struct {
 	fresh map[int64]*freshVuln
 }
 
+// newFresh is what a vulnerability created by rec alone needs for its
+// merged view. claims are rec's claims; they get the batch's time as seen.
+func (w *writer) newFresh(rec *advisory.Record, claims []advisory.Claim) *freshVuln {
+	for i := range claims {
+		claims[i].Seen = w.now
+	}
+	ids := slices.Clone(rec.IDs())
+	slices.Sort(ids)
+	return &freshVuln{ids: ids, claims: claims,
+		src: advisory.SourceRef{Source: rec.Source, Record: rec.ID, Document: rec.Document, Modified: rec.Modified.UTC(), Seen: w.now}}
+}
+
 type freshVuln struct {
 	ids    []string
 	src    advisory.SourceRef
 	claims []advisory.Claim
+	// stored says the summary went in with the vulnerability's row, so
+	// there is nothing to refresh.
+	stored bool
 }
 
 func (w *writer) put(ctx context.Context, rec *advisory.Record, res *store.BatchResult) error {
@@ -84,20 +100,12 @@ func (w *writer) put(ctx context.Context, rec *advisory.Record, res *store.Batch
 		return nil
 	}
 
-	vuln, created, merged, err := w.resolve(ctx, rec, rowVuln)
+	vuln, created, merged, err := w.resolve(ctx, rec, claims, rowVuln)
 	if err != nil {
 		return err
 	}
 	res.Merged += merged
-	if created {
-		for i := range claims {
-			claims[i].Seen = w.now
-		}
-		ids := slices.Clone(rec.IDs())
-		slices.Sort(ids)
-		w.fresh[vuln] = &freshVuln{ids: ids, claims: claims,
-			src: advisory.SourceRef{Source: rec.Source, Record: rec.ID, Document: rec.Document, Modified: rec.Modified.UTC(), Seen: w.now}}
-	} else {
+	if !created {
 		w.fresh[vuln] = nil
 	}
 
@@ -132,7 +140,7 @@ func (w *writer) put(ctx context.Context, rec *advisory.Record, res *store.Batch
 // resolve finds the vulnerability a record belongs to, creating it or
 // folding several into one as its identifiers demand, and makes every
 // identifier of the record an alias of it. created says it is new.
-func (w *writer) resolve(ctx context.Context, rec *advisory.Record, current int64) (target int64, created bool, merged int, err error) {
+func (w *writer) resolve(ctx context.Context, rec *advisory.Record, claims []advisory.Claim, current int64) (target int64, created bool, merged int, err error) {
 	ids := rec.IDs()
 	keys := make([]any, len(ids))
 	for i, id := range ids {
@@ -162,10 +170,22 @@ func (w *writer) resolve(ctx context.Context, rec *advisory.Record, current int6
 
 	switch len(found) {
 	case 0:
-		if err := w.tx.queryRow(ctx, `INSERT INTO vulns (primary_id, published, created_at, updated_at) VALUES (?, ?, ?, ?) RETURNING id`,
-			advisory.PrimaryID(ids), time.Time{}, w.now, w.now).Scan(&target); err != nil {
+		// A new vulnerability's merged view is this record alone: its
+		// summary goes in with the row.
+		f := w.newFresh(rec, claims)
+		v := advisory.Merge(advisory.PrimaryID(f.ids), f.ids, []advisory.SourceRef{f.src}, f.claims, w.prec)
+		sum := v.Summary()
+		b, err := json.Marshal(sum)
+		if err != nil {
+			return 0, false, 0, err
+		}
+		if err := w.tx.queryRow(ctx, `INSERT INTO vulns (primary_id, summary, search, published, score, kev, epss, created_at, updated_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+			v.ID, string(b), searchText(sum), sum.Published.UTC(), sum.Score, sum.KEV, sum.EPSS, w.now, w.now).Scan(&target); err != nil {
 			return 0, false, 0, fmt.Errorf("insert vulnerability: %w", err)
 		}
+		f.stored = true
+		w.fresh[target] = f
 		created = true
 	default:
 		// The oldest vulnerability survives, so ids handed out earlier in
@@ -335,6 +355,9 @@ func (s *Store) refreshSummaries(ctx context.Context, tx *txn, touched map[int64
 	for _, id := range ids {
 		var v advisory.Vulnerability
 		if f := fresh[id]; f != nil {
+			if f.stored {
+				continue
+			}
 			v = advisory.Merge(advisory.PrimaryID(f.ids), f.ids, []advisory.SourceRef{f.src}, f.claims, s.prec)
 		} else {
 			var err error
