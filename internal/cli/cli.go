@@ -88,18 +88,22 @@ from discovery to verified fix.`,
 		newImport(),
 		newFeed(),
 		newCSAF(),
+		newScan(),
+		newAsset(),
 	)
 	return root
 }
 
 func newVersion() *cobra.Command {
-	return &cobra.Command{
+	cmd := &cobra.Command{
 		Use:   "version",
-		Short: "Print vmc's version",
+		Short: "Print vmc's version; compare package versions",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			_, err := fmt.Fprintf(cmd.OutOrStdout(), "vmc %s\n", Version)
 			return err
 		},
 	}
+	cmd.AddCommand(newVersionCompare())
+	return cmd
 }

@@ -32,6 +32,8 @@ func TestScripts(t *testing.T) {
 			env.Setenv("SHARED", shared)
 			demo, err := filepath.Abs(filepath.Join("..", "demo", "data"))
 			env.Setenv("DEMO", demo)
+			repo, _ := filepath.Abs(filepath.Join("..", ".."))
+			env.Setenv("REPO", repo)
 			return err
 		},
 		UpdateScripts: os.Getenv("UPDATE_SCRIPTS") != "",

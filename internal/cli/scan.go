@@ -1,0 +1,181 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/spf13/cobra"
+
+	"github.com/vmc-dev/vmc/internal/advisory"
+	"github.com/vmc-dev/vmc/internal/asset"
+	"github.com/vmc-dev/vmc/internal/match"
+	"github.com/vmc-dev/vmc/internal/sbom"
+	"github.com/vmc-dev/vmc/internal/store"
+)
+
+// readInventory parses an SBOM, lockfile or OS package list.
+func readInventory(path string) (sbom.Inventory, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return sbom.Inventory{}, err
+	}
+	defer f.Close()
+	return sbom.ParseAny(path, f)
+}
+
+// matchComponents looks the components' packages up and matches them.
+func matchComponents(ctx context.Context, s store.Store, cs []asset.Component, prec advisory.Precedence) ([]match.Match, []error, error) {
+	seen := map[store.Package]bool{}
+	var pkgs []store.Package
+	for _, c := range cs {
+		p := store.Package{Ecosystem: c.Ecosystem, Name: c.Name}
+		if c.Ecosystem != "" && !seen[p] {
+			seen[p] = true
+			pkgs = append(pkgs, p)
+		}
+	}
+	found, err := s.AffectedFor(ctx, pkgs)
+	if err != nil {
+		return nil, nil, err
+	}
+	entries := make([]match.Entry, len(found))
+	for i, e := range found {
+		entries[i] = match.Entry{Vuln: e.Vuln, Source: e.Source, Record: e.Record, Document: e.Document, Affected: e.Affected}
+	}
+	ms, errs := match.Components(cs, entries, prec)
+	return ms, errs, nil
+}
+
+// severityRank orders the qualitative ratings --fail-on takes.
+var severityRank = map[string]int{"NONE": 0, "LOW": 1, "MEDIUM": 2, "MODERATE": 2, "HIGH": 3, "CRITICAL": 4}
+
+func newScan() *cobra.Command {
+	var (
+		asJSON bool
+		failOn string
+		lang   string
+	)
+	cmd := &cobra.Command{
+		Use:   "scan FILE",
+		Short: "Match an SBOM, lockfile or OS package list against the database, without storing it",
+		Long: `Match the components of an SBOM (CycloneDX, SPDX), a lockfile or an OS package
+list against the vulnerabilities in the database and print what affects them,
+each with the reason. Nothing is stored: it is for CI pipelines. With
+--fail-on SEVERITY the exit code is 5 when a match of that severity or worse
+is found (LOW, MEDIUM, HIGH, CRITICAL). A match no source rates (the Go
+vulnerability database rates nothing) counts as meeting any threshold: a
+gate should not open for want of a score.`,
+		Args: cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			failOn = strings.ToUpper(failOn)
+			if _, ok := severityRank[failOn]; failOn != "" && !ok {
+				return usageError{fmt.Errorf("--fail-on %q: want LOW, MEDIUM, HIGH or CRITICAL", failOn)}
+			}
+			return withStore(cmd, false, func(c *Config, s store.Store) error {
+				inv, err := readInventory(args[0])
+				if err != nil {
+					return err
+				}
+				prec := advisory.DefaultPrecedence.WithSources(c.Merge.Precedence)
+				ms, matchErrs, err := matchComponents(cmd.Context(), s, inv.Components, prec)
+				if err != nil {
+					return err
+				}
+				rows, worst, err := scanRows(cmd.Context(), s, ms)
+				if err != nil {
+					return err
+				}
+				out := cmd.OutOrStdout()
+				if asJSON {
+					err = writeJSON(out, map[string]any{"file": args[0], "subject": inv.Subject,
+						"components": len(inv.Components), "matches": rows, "errors": errorStrings(append(inv.Errors, matchErrs...))})
+				} else {
+					err = printScan(out, args[0], inv, rows, append(inv.Errors, matchErrs...), lang)
+				}
+				if err != nil {
+					return err
+				}
+				if failOn != "" && worst >= severityRank[failOn] && len(rows) > 0 {
+					return &exitError{code: 5, err: fmt.Errorf("found vulnerabilities of severity %s or worse", failOn)}
+				}
+				return nil
+			})
+		},
+	}
+	cmd.Flags().BoolVar(&asJSON, "json", false, "print the matches as JSON")
+	cmd.Flags().StringVar(&failOn, "fail-on", "", "exit with code 5 if a match is this severe or worse: LOW, MEDIUM, HIGH, CRITICAL")
+	cmd.Flags().StringVar(&lang, "lang", "en", "language of the explanations: en or zh-CN")
+	return cmd
+}
+
+// scanRow is a match with the vulnerability's summary.
+type scanRow struct {
+	match.Match
+	Summary advisory.Summary `json:"summary"`
+}
+
+func scanRows(ctx context.Context, s store.Store, ms []match.Match) ([]scanRow, int, error) {
+	sums := map[string]advisory.Summary{}
+	worst := 0
+	rows := make([]scanRow, len(ms))
+	for i, m := range ms {
+		sum, ok := sums[m.Vuln]
+		if !ok {
+			v, err := s.Vuln(ctx, m.Vuln, store.VulnOptions{})
+			if err != nil {
+				return nil, 0, err
+			}
+			sum = v.Summary()
+			sums[m.Vuln] = sum
+		}
+		rows[i] = scanRow{Match: m, Summary: sum}
+		rank, rated := severityRank[strings.ToUpper(sum.Rating)]
+		if !rated {
+			rank = severityRank["CRITICAL"]
+		}
+		worst = max(worst, rank)
+	}
+	return rows, worst, nil
+}
+
+func errorStrings(errs []error) []string {
+	out := make([]string, len(errs))
+	for i, e := range errs {
+		out[i] = e.Error()
+	}
+	return out
+}
+
+func printScan(w io.Writer, file string, inv sbom.Inventory, rows []scanRow, errs []error, lang string) error {
+	for _, e := range errs {
+		fmt.Fprintf(w, "warning: %s: %v\n", file, e)
+	}
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	fmt.Fprintf(tw, "COMPONENT\tVERSION\tVULNERABILITY\tSEVERITY\tFIXED IN\tKEV\n")
+	for _, r := range rows {
+		kev := ""
+		if r.Summary.KEV {
+			kev = "KEV"
+		}
+		sev := r.Summary.Rating
+		if r.Summary.Score > 0 {
+			sev = fmt.Sprintf("%s %.1f", sev, r.Summary.Score)
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", r.Component.Name, r.Component.Version, r.Vuln, sev, r.Explanation.FixedVersion, kev)
+	}
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	for _, r := range rows {
+		fmt.Fprintf(w, "\n%s", r.Text(lang))
+	}
+	if len(rows) > 0 {
+		fmt.Fprintln(w)
+	}
+	fmt.Fprintf(w, "%s: %d components, %d matches\n", file, len(inv.Components), len(rows))
+	return nil
+}
