@@ -18,7 +18,7 @@ import (
 // PutRecords implements store.Advisories.
 func (s *Store) PutRecords(ctx context.Context, recs []advisory.Record) (store.BatchResult, error) {
 	var res store.BatchResult
-	err := s.inTx(ctx, func(tx *txn) error {
+	err := s.inTx(ctx, func(ctx context.Context, tx *txn) error {
 		res = store.BatchResult{}
 		w := &writer{tx: tx, now: s.clock(), prec: s.prec, touched: map[int64]bool{}, fresh: map[int64]*freshVuln{}}
 		for i := range recs {
@@ -481,7 +481,7 @@ func (s *Store) RetireMissing(ctx context.Context, source string, present []stri
 		keep[id] = true
 	}
 	n := 0
-	err := s.inTx(ctx, func(tx *txn) error {
+	err := s.inTx(ctx, func(ctx context.Context, tx *txn) error {
 		n = 0
 		type rec struct {
 			id, vuln int64
@@ -553,7 +553,7 @@ func (s *Store) PutDocuments(ctx context.Context, docs []store.Document) error {
 	if len(docs) == 0 {
 		return nil
 	}
-	return s.inTx(ctx, func(tx *txn) error {
+	return s.inTx(ctx, func(ctx context.Context, tx *txn) error {
 		now := s.clock()
 		for _, d := range docs {
 			if _, err := tx.exec(ctx, `INSERT INTO documents (name, fingerprint, imported_at) VALUES (?, ?, ?)

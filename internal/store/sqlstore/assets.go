@@ -24,7 +24,7 @@ func (s *Store) PutAsset(ctx context.Context, a asset.Asset) (asset.Asset, error
 	if err != nil {
 		return asset.Asset{}, err
 	}
-	err = s.inTx(ctx, func(tx *txn) error {
+	err = s.inTx(ctx, func(ctx context.Context, tx *txn) error {
 		now := s.clock()
 		return tx.queryRow(ctx, `INSERT INTO assets (name, kind, team, environment, criticality, exposure, tags, maintenance_group, created_at, updated_at)
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
@@ -85,7 +85,7 @@ func (s *Store) ListAssets(ctx context.Context) ([]asset.Asset, error) {
 
 // DeleteAsset implements store.Assets.
 func (s *Store) DeleteAsset(ctx context.Context, name string) error {
-	return s.inTx(ctx, func(tx *txn) error {
+	return s.inTx(ctx, func(ctx context.Context, tx *txn) error {
 		res, err := tx.exec(ctx, `DELETE FROM assets WHERE name = ?`, name)
 		if err != nil {
 			return fmt.Errorf("delete asset %s: %w", name, err)
@@ -105,7 +105,7 @@ func (s *Store) SetComponents(ctx context.Context, assetID int64, source string,
 		}
 	}
 	var ch asset.Change
-	err := s.inTx(ctx, func(tx *txn) error {
+	err := s.inTx(ctx, func(ctx context.Context, tx *txn) error {
 		old, err := s.components(ctx, tx, assetID)
 		if err != nil {
 			return err
