@@ -31,11 +31,18 @@ func readInventory(path string) (sbom.Inventory, error) {
 func matchComponents(ctx context.Context, s store.Store, cs []asset.Component, prec advisory.Precedence) ([]match.Match, []error, error) {
 	seen := map[store.Package]bool{}
 	var pkgs []store.Package
-	for _, c := range cs {
-		p := store.Package{Ecosystem: c.Ecosystem, Name: c.Name}
-		if c.Ecosystem != "" && !seen[p] {
+	add := func(p store.Package) {
+		if !seen[p] {
 			seen[p] = true
 			pkgs = append(pkgs, p)
+		}
+	}
+	for _, c := range cs {
+		if c.Ecosystem != "" {
+			add(store.Package{Ecosystem: c.Ecosystem, Name: c.Name})
+		}
+		for _, k := range match.CPEKeys(c.CPEs) {
+			add(store.Package{Ecosystem: store.CPE, Name: k})
 		}
 	}
 	found, err := s.AffectedFor(ctx, pkgs)
@@ -44,7 +51,8 @@ func matchComponents(ctx context.Context, s store.Store, cs []asset.Component, p
 	}
 	entries := make([]match.Entry, len(found))
 	for i, e := range found {
-		entries[i] = match.Entry{Vuln: e.Vuln, Source: e.Source, Record: e.Record, Document: e.Document, Affected: e.Affected}
+		entries[i] = match.Entry{Vuln: e.Vuln, Source: e.Source, Record: e.Record, Document: e.Document,
+			Affected: e.Affected, Configurations: e.Configurations}
 	}
 	ms, errs := match.Components(cs, entries, prec)
 	return ms, errs, nil

@@ -3,7 +3,18 @@ package match
 import (
 	"fmt"
 	"strings"
+
+	"github.com/vmc-dev/vmc/internal/asset"
 )
+
+// label names a component with its version and, when it has one, its
+// ecosystem between open and close.
+func label(c asset.Component, open, close string) string {
+	if c.Ecosystem == "" {
+		return c.Name + " " + c.Version
+	}
+	return c.Name + " " + c.Version + open + c.Ecosystem + close
+}
 
 // Text says in plain language, in English ("en") or Simplified Chinese
 // ("zh-CN"), why a component matched. Other languages get English.
@@ -12,13 +23,19 @@ func (m Match) Text(lang string) string {
 	c := m.Component
 	if strings.HasPrefix(lang, "zh") {
 		var b strings.Builder
-		fmt.Fprintf(&b, "%s %s（%s）受 %s 影响：来源 %s 的记录 %s ", c.Name, c.Version, c.Ecosystem, m.Vuln, e.Source, e.Record)
+		l := label(c, "（", "）")
+		if c.Ecosystem == "" {
+			l += " " // a space between the Latin version and 受
+		}
+		fmt.Fprintf(&b, "%s受 %s 影响：来源 %s 的记录 %s ", l, m.Vuln, e.Source, e.Record)
 		if e.Document != "" {
 			fmt.Fprintf(&b, "（文档 %s）", e.Document)
 		}
 		switch e.Kind {
 		case "version":
 			fmt.Fprintf(&b, "明确列出受影响版本 %s。", e.Installed)
+		case "cpe":
+			fmt.Fprintf(&b, "的适用性配置中，条件 %s 与组件的 CPE %s 匹配（版本 %s）。", e.Criterion, e.CPE, e.Installed)
 		default:
 			fmt.Fprintf(&b, "指出 %s 范围内", e.RangeType)
 			if e.Introduced != "" {
@@ -45,13 +62,15 @@ func (m Match) Text(lang string) string {
 		return b.String()
 	}
 	var b strings.Builder
-	fmt.Fprintf(&b, "%s %s (%s) is affected by %s: record %s from %s", c.Name, c.Version, c.Ecosystem, m.Vuln, e.Record, e.Source)
+	fmt.Fprintf(&b, "%s is affected by %s: record %s from %s", label(c, " (", ")"), m.Vuln, e.Record, e.Source)
 	if e.Document != "" {
 		fmt.Fprintf(&b, " (document %s)", e.Document)
 	}
 	switch e.Kind {
 	case "version":
 		fmt.Fprintf(&b, " lists version %s as affected.", e.Installed)
+	case "cpe":
+		fmt.Fprintf(&b, " has a configuration whose criterion %s matches the component's CPE %s at version %s.", e.Criterion, e.CPE, e.Installed)
 	default:
 		fmt.Fprintf(&b, " says versions")
 		if e.Introduced != "" {

@@ -11,12 +11,14 @@ package match
 
 import (
 	"cmp"
+	"encoding/json"
 	"fmt"
 	"slices"
 	"strings"
 
 	"github.com/vmc-dev/vmc/internal/advisory"
 	"github.com/vmc-dev/vmc/internal/asset"
+	"github.com/vmc-dev/vmc/internal/cpe"
 	"github.com/vmc-dev/vmc/internal/version"
 )
 
@@ -27,6 +29,9 @@ type Entry struct {
 	Record   string
 	Document string
 	Affected advisory.Affected
+	// Configurations are the record's NVD applicability statements; an
+	// entry that names a product by CPE is decided by them.
+	Configurations json.RawMessage
 }
 
 // Match is a vulnerability found on a component.
@@ -44,8 +49,9 @@ type Explanation struct {
 	Source   string `json:"source"`
 	Record   string `json:"record"`
 	Document string `json:"document,omitempty"`
-	// Kind is "range" (a range's events decided), or "version" (the
-	// installed version is listed explicitly).
+	// Kind is "range" (a range's events decided), "version" (the
+	// installed version is listed explicitly) or "cpe" (an NVD
+	// configuration's criterion matched the component's CPE).
 	Kind      string `json:"kind"`
 	Ecosystem string `json:"ecosystem"`
 	Package   string `json:"package"`
@@ -62,6 +68,10 @@ type Explanation struct {
 	// Status is the record's own product status when it states one (CSAF
 	// known_affected, a VEX statement).
 	Status string `json:"status,omitempty"`
+	// Criterion is the NVD criterion that matched, with its version bounds,
+	// and CPE the component's CPE it matched (kind "cpe").
+	Criterion string `json:"criterion,omitempty"`
+	CPE       string `json:"cpe,omitempty"`
 }
 
 // Components matches components against entries. A component matches an
@@ -73,7 +83,15 @@ type Explanation struct {
 // never stop the run.
 func Components(cs []asset.Component, entries []Entry, prec advisory.Precedence) ([]Match, []error) {
 	byPkg := map[string][]Entry{}
+	byCPE := map[string][]Entry{} // vendor:product → entries with configurations
 	for _, e := range entries {
+		if e.Affected.Ecosystem == "" {
+			if len(e.Configurations) > 0 {
+				k := strings.ToLower(e.Affected.Vendor + ":" + e.Affected.Product)
+				byCPE[k] = append(byCPE[k], e)
+			}
+			continue
+		}
 		k := pkgKey(e.Affected.Ecosystem, e.Affected.Package)
 		byPkg[k] = append(byPkg[k], e)
 	}
@@ -83,15 +101,27 @@ func Components(cs []asset.Component, entries []Entry, prec advisory.Precedence)
 	)
 	for _, c := range cs {
 		cands := slices.Clone(byPkg[pkgKey(c.Ecosystem, c.Name)])
+		for _, k := range CPEKeys(c.CPEs) {
+			cands = append(cands, byCPE[k]...)
+		}
 		slices.SortStableFunc(cands, func(a, b Entry) int {
 			return prec.Compare(advisory.FieldAffected, a.Source, b.Source)
 		})
 		found := map[string]int{} // vuln → index in out
 		for _, e := range cands {
-			if !sameEcosystem(c.Ecosystem, e.Affected.Ecosystem) {
+			var (
+				ex  Explanation
+				ok  bool
+				err error
+			)
+			switch {
+			case e.Affected.Ecosystem == "":
+				ex, ok, err = explainCPE(c, e)
+			case !sameEcosystem(c.Ecosystem, e.Affected.Ecosystem):
 				continue
+			default:
+				ex, ok, err = explain(c, e)
 			}
-			ex, ok, err := explain(c, e)
 			if err != nil {
 				errs = append(errs, fmt.Errorf("%s %s@%s against %s %s: %w", c.Ecosystem, c.Name, c.Version, e.Source, e.Record, err))
 				continue
@@ -225,4 +255,47 @@ func toVersionRange(r advisory.Range) version.Range {
 		events[i] = version.Event(e)
 	}
 	return version.Range{Type: string(r.Type), Repo: r.Repo, Events: events}
+}
+
+// CPEKeys returns the lower-cased "vendor:product" of each CPE that
+// parses, without repeats: what an inventory's CPEs are looked up by.
+func CPEKeys(cpes []string) []string {
+	var keys []string
+	for _, s := range cpes {
+		n, err := cpe.Parse(s)
+		if err != nil {
+			continue
+		}
+		k := strings.ToLower(n.Vendor() + ":" + n.Product())
+		if !slices.Contains(keys, k) {
+			keys = append(keys, k)
+		}
+	}
+	return keys
+}
+
+// explainCPE decides an entry by its NVD configurations.
+func explainCPE(c asset.Component, e Entry) (Explanation, bool, error) {
+	ex := Explanation{Source: e.Source, Record: e.Record, Document: e.Document, Kind: "cpe",
+		Package: e.Affected.Vendor + ":" + e.Affected.Product, Installed: c.Version}
+	m, ok, err := cpe.MatchConfigurations(e.Configurations, c.CPEs, c.Version)
+	if err != nil || !ok {
+		return ex, false, err
+	}
+	ex.CPE = m.CPE
+	if m.Version != "" {
+		ex.Installed = m.Version
+	}
+	cr := m.Criterion
+	ex.Criterion = cr.Criteria
+	for _, b := range []struct{ label, v string }{
+		{"from", cr.VersionStartIncluding}, {"after", cr.VersionStartExcluding},
+		{"up to and including", cr.VersionEndIncluding}, {"before", cr.VersionEndExcluding},
+	} {
+		if b.v != "" {
+			ex.Criterion += " " + b.label + " " + b.v
+		}
+	}
+	ex.FixedVersion = cr.VersionEndExcluding
+	return ex, true, nil
 }

@@ -1,6 +1,7 @@
 package match
 
 import (
+	"os"
 	"strings"
 	"testing"
 
@@ -95,5 +96,34 @@ func TestText(t *testing.T) {
 		if got := ms[0].Text(lang); got != want {
 			t.Errorf("Text(%s) =\n%s\nwant\n%s", lang, got, want)
 		}
+	}
+}
+
+// Log4Shell's real NVD configurations (internal/cpe/testdata, from the
+// NVD API) decide a component known by CPE.
+func TestCPEMatch(t *testing.T) {
+	configs, err := os.ReadFile("../cpe/testdata/CVE-2021-44228.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	nvd := Entry{Vuln: "CVE-2021-44228", Source: "nvd", Record: "CVE-2021-44228",
+		Affected: advisory.Affected{Vendor: "apache", Product: "log4j", CPEs: []string{"cpe:2.3:a:apache:log4j:*:*:*:*:*:*:*:*"}}, Configurations: configs}
+	comp := func(v string) asset.Component {
+		return asset.Component{Name: "log4j-core", Version: v, CPEs: []string{"cpe:2.3:a:apache:log4j:" + v + ":*:*:*:*:*:*:*"}}
+	}
+	ms, errs := Components([]asset.Component{comp("2.14.1")}, []Entry{nvd}, advisory.DefaultPrecedence)
+	if len(errs) > 0 || len(ms) != 1 {
+		t.Fatalf("2.14.1: matches %+v, errors %v", ms, errs)
+	}
+	ex := ms[0].Explanation
+	if ex.Kind != "cpe" || !strings.HasPrefix(ex.Criterion, "cpe:2.3:a:apache:log4j:*:") || ex.FixedVersion == "" {
+		t.Errorf("explanation %+v", ex)
+	}
+	t.Log(ms[0].Text("en"))
+	if ms, _ := Components([]asset.Component{comp("2.17.1")}, []Entry{nvd}, advisory.DefaultPrecedence); len(ms) != 0 {
+		t.Errorf("2.17.1 matched: %+v", ms)
+	}
+	if got := CPEKeys([]string{"cpe:2.3:a:apache:log4j:2.14.1:*:*:*:*:*:*:*", "cpe:/a:apache:log4j:2.0", "not a cpe"}); !cmp.Equal(got, []string{"apache:log4j"}) {
+		t.Errorf("CPEKeys = %v", got)
 	}
 }

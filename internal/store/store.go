@@ -6,6 +6,7 @@ package store
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"time"
 
@@ -89,11 +90,16 @@ type Assets interface {
 	AffectedFor(ctx context.Context, pkgs []Package) ([]AffectedEntry, error)
 }
 
-// Package names a package in an ecosystem.
+// Package names a package in an ecosystem. The pseudo-ecosystem CPE,
+// with Name "vendor:product", looks up records that name the product by
+// CPE (NVD's configurations).
 type Package struct {
 	Ecosystem string
 	Name      string
 }
+
+// CPE is the Package ecosystem for lookups by CPE vendor and product.
+const CPE = "cpe"
 
 // AffectedEntry is one source record's statement that a package is
 // affected.
@@ -103,6 +109,9 @@ type AffectedEntry struct {
 	Record   string
 	Document string
 	Affected advisory.Affected
+	// Configurations are the record's NVD applicability statements, for
+	// entries found by CPE.
+	Configurations json.RawMessage
 }
 
 // BatchResult counts what a PutRecords call did, record by record.

@@ -171,6 +171,11 @@ func packageKey(ecosystem, name string) (string, string) {
 
 var separators = regexp.MustCompile(`[-_.]+`)
 
+// cpeKey is the index key of a CPE vendor and product.
+func cpeKey(vendor, product string) string {
+	return strings.ToLower(vendor) + ":" + strings.ToLower(product)
+}
+
 // indexAffected brings a record's rows in affected_index in line with its
 // affected entries.
 // existed says the record was stored before, so it may have rows to drop.
@@ -183,10 +188,15 @@ func (w *writer) indexAffected(ctx context.Context, recordID int64, affected []a
 	var args []any
 	seen := map[[2]string]bool{}
 	for _, a := range affected {
-		if a.Ecosystem == "" || a.Package == "" {
-			continue
-		}
 		eco, name := packageKey(a.Ecosystem, a.Package)
+		if a.Ecosystem == "" || a.Package == "" {
+			// A product named by vendor and product (NVD's CPEs) is
+			// found by CPE.
+			if a.Vendor == "" || a.Product == "" || len(a.CPEs) == 0 {
+				continue
+			}
+			eco, name = store.CPE, cpeKey(a.Vendor, a.Product)
+		}
 		if seen[[2]string{eco, name}] {
 			continue
 		}
@@ -207,6 +217,9 @@ func (s *Store) AffectedFor(ctx context.Context, pkgs []store.Package) ([]store.
 	keys := map[[2]string]bool{}
 	for _, p := range pkgs {
 		eco, name := packageKey(p.Ecosystem, p.Name)
+		if p.Ecosystem == store.CPE {
+			eco, name = store.CPE, strings.ToLower(p.Name)
+		}
 		keys[[2]string{eco, name}] = true
 	}
 	// One query per package keeps the statement simple and indexable on
@@ -214,19 +227,21 @@ func (s *Store) AffectedFor(ctx context.Context, pkgs []store.Package) ([]store.
 	// lookups.
 	var out []store.AffectedEntry
 	type row struct {
-		entry store.AffectedEntry
-		value []byte
+		entry   store.AffectedEntry
+		value   []byte
+		configs []byte
 	}
 	for k := range keys {
-		rows, err := collect(ctx, s.r, s.d.Rebind(`SELECT v.primary_id, r.source, r.record_id, r.document, c.value
+		rows, err := collect(ctx, s.r, s.d.Rebind(`SELECT v.primary_id, r.source, r.record_id, r.document, c.value, g.value
 			FROM affected_index i
 			JOIN source_records r ON r.id = i.record_id
 			JOIN vulns v ON v.id = r.vuln_id
 			JOIN claims c ON c.record_id = r.id AND c.field = 'affected' AND c.replaced_at IS NULL
+			LEFT JOIN claims g ON g.record_id = r.id AND g.field = 'configurations' AND g.replaced_at IS NULL
 			WHERE i.ecosystem = ? AND i.package = ?`), []any{k[0], k[1]},
 			func(r *sql.Rows) (row, error) {
 				var x row
-				return x, r.Scan(&x.entry.Vuln, &x.entry.Source, &x.entry.Record, &x.entry.Document, &x.value)
+				return x, r.Scan(&x.entry.Vuln, &x.entry.Source, &x.entry.Record, &x.entry.Document, &x.value, &x.configs)
 			})
 		if err != nil {
 			return nil, fmt.Errorf("affected entries for %s/%s: %w", k[0], k[1], err)
@@ -239,9 +254,16 @@ func (s *Store) AffectedFor(ctx context.Context, pkgs []store.Package) ([]store.
 			// A record may name the package more than once (two sets of
 			// ranges); each is an entry.
 			for _, a := range all {
-				if eco, name := packageKey(a.Ecosystem, a.Package); eco == k[0] && name == k[1] {
+				eco, name := packageKey(a.Ecosystem, a.Package)
+				if k[0] == store.CPE {
+					eco, name = store.CPE, cpeKey(a.Vendor, a.Product)
+				}
+				if eco == k[0] && name == k[1] {
 					e := x.entry
 					e.Affected = a
+					if len(x.configs) > 0 {
+						e.Configurations = json.RawMessage(x.configs)
+					}
 					out = append(out, e)
 				}
 			}

@@ -2,6 +2,7 @@ package storetest
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"testing"
 
@@ -93,6 +94,15 @@ func testAffectedFor(t *testing.T, open Opener) {
 	want := []string{"CVE-2020-36567/GO-2020-0001/github.com/gin-gonic/gin", "CVE-2021-21330/PYSEC-2021-19/aiohttp"}
 	if diff := cmp.Diff(want, ids); diff != "" {
 		t.Errorf("AffectedFor -want +got:\n%s", diff)
+	}
+	// NVD names products by CPE; they are found by vendor and product, with
+	// the record's configurations (Log4Shell's, cut to one criterion).
+	configs := json.RawMessage(`[{"nodes":[{"operator":"OR","negate":false,"cpeMatch":[{"vulnerable":true,"criteria":"cpe:2.3:a:apache:log4j:*:*:*:*:*:*:*:*","versionStartIncluding":"2.13.0","versionEndExcluding":"2.15.0"}]}]}]`)
+	put(t, s, advisory.Record{Source: "nvd", ID: "CVE-2021-44228", Configurations: configs,
+		Affected: []advisory.Affected{{Vendor: "apache", Product: "log4j", CPEs: []string{"cpe:2.3:a:apache:log4j:*:*:*:*:*:*:*:*"}}}})
+	byCPE, err := s.AffectedFor(ctx, []store.Package{{Ecosystem: store.CPE, Name: "Apache:Log4j"}})
+	if err != nil || len(byCPE) != 1 || byCPE[0].Record != "CVE-2021-44228" || string(byCPE[0].Configurations) != string(configs) {
+		t.Errorf("by CPE: %+v, %v", byCPE, err)
 	}
 	// A record that stops naming the package drops out of the index.
 	pysec.Affected[0].Package = "aiohttp-session"
