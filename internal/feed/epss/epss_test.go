@@ -367,55 +367,21 @@ func TestCorpus(t *testing.T) {
 	}
 }
 
-// rows is a generated daily file of n rows, made as it is read.
-type rows struct {
-	n, next int
-	buf     []byte
-	read    int // bytes handed out
-}
-
-func (r *rows) Read(p []byte) (int, error) {
-	for len(r.buf) < len(p) && r.next <= r.n {
-		if r.next == 0 {
-			r.buf = append(r.buf, "#model_version:v2025.03.14,score_date:2025-08-25T00:00:00+0000\ncve,epss,percentile\n"...)
-		} else {
-			r.buf = fmt.Appendf(r.buf, "CVE-%d-%d,0.%05d,0.%05d\n", 1999+r.next%27, 1000+r.next, r.next%100000, (r.next*7)%100000)
-		}
-		r.next++
-	}
-	if len(r.buf) == 0 {
-		return 0, io.EOF
-	}
-	n := copy(p, r.buf)
-	r.buf = r.buf[n:]
-	r.read += n
-	return n, nil
-}
-
 // TestParseStreams reads a file the size of a real daily one and checks
 // that records come out while it is still being read.
 func TestParseStreams(t *testing.T) {
 	if testing.Short() {
 		t.Skip("reads 250,000 rows")
 	}
-	const n = 250_000
-	in := &rows{n: n}
-	count := 0
-	for rec, err := range Parse("epss_scores-2025-08-25.csv", in) {
-		if err != nil {
-			t.Fatal(err)
-		}
-		if count == 0 && in.read > 64<<10 {
-			t.Errorf("first record came after %d bytes were read; want it within 64 KiB", in.read)
-		}
+	g := &feedtest.Generated{N: 250_000, Head: "#model_version:v2025.03.14,score_date:2025-08-25T00:00:00+0000\ncve,epss,percentile\n",
+		Item: func(i int) string {
+			return fmt.Sprintf("CVE-%d-%d,0.%05d,0.%05d\n", 1999+i%27, 1000+i, i%100000, (i*7)%100000)
+		}}
+	feedtest.Streams(t, Parse("epss_scores-2025-08-25.csv", g), g, func(rec advisory.Record) {
 		if rec.EPSS.Date != "2025-08-25" {
 			t.Fatalf("%s: date %q", rec.ID, rec.EPSS.Date)
 		}
-		count++
-	}
-	if count != n {
-		t.Errorf("read %d records, want %d", count, n)
-	}
+	})
 }
 
 func TestSniff(t *testing.T) {

@@ -553,56 +553,16 @@ type errReader struct{ err error }
 
 func (r errReader) Read([]byte) (int, error) { return 0, r.err }
 
-// pages is a generated search page of n entries, made as it is read.
-type pages struct {
-	n, next int
-	buf     []byte
-	read    int // bytes handed out
-}
-
-func (p *pages) Read(b []byte) (int, error) {
-	for len(p.buf) < len(b) && p.next <= p.n+1 {
-		switch {
-		case p.next == 0:
-			p.buf = append(p.buf, `{"items":[`...)
-		case p.next > p.n:
-			p.buf = append(p.buf, fmt.Sprintf(`],"total":%d}`, p.n)...)
-		default:
-			if p.next > 1 {
-				p.buf = append(p.buf, ',')
-			}
-			p.buf = append(p.buf, strings.Replace(configMgrJSON, "EUVD-2024-40737", fmt.Sprintf("EUVD-2024-%d", 10000+p.next), 1)...)
-		}
-		p.next++
-	}
-	if len(p.buf) == 0 {
-		return 0, io.EOF
-	}
-	n := copy(b, p.buf)
-	p.buf = p.buf[n:]
-	p.read += n
-	return n, nil
-}
-
 // TestParseStreams reads a generated page of 20,000 entries (about 20 MiB,
 // more than the record limit) and checks that records come out while it is
 // still being read.
 func TestParseStreams(t *testing.T) {
 	const n = 20_000
-	in := &pages{n: n}
-	count := 0
-	for _, err := range Parse("euvd.json", in) {
-		if err != nil {
-			t.Fatal(err)
-		}
-		if count == 0 && in.read > 64<<10 {
-			t.Errorf("first record came after %d bytes were read; want it within 64 KiB", in.read)
-		}
-		count++
-	}
-	if count != n {
-		t.Errorf("read %d records, want %d", count, n)
-	}
+	g := &feedtest.Generated{N: n, Head: `{"items":[`, Sep: ",", Tail: fmt.Sprintf(`],"total":%d}`, n),
+		Item: func(i int) string {
+			return strings.Replace(configMgrJSON, "EUVD-2024-40737", fmt.Sprintf("EUVD-2024-%d", 10000+i), 1)
+		}}
+	feedtest.Streams(t, Parse("euvd.json", g), g, nil)
 }
 
 func TestParseDate(t *testing.T) {

@@ -192,3 +192,64 @@ func ErrorStrings(t testing.TB, errs []error) []string {
 	}
 	return out
 }
+
+// Generated is a document made as it is read, for streaming tests: Head,
+// then Item(1) ... Item(N) separated by Sep, then Tail. Consumed counts the
+// bytes handed out so far.
+type Generated struct {
+	Head, Sep, Tail string
+	Item            func(i int) string
+	N               int
+	Consumed        int
+
+	next int
+	buf  []byte
+}
+
+func (g *Generated) Read(p []byte) (int, error) {
+	for len(g.buf) < len(p) && g.next <= g.N+1 {
+		switch {
+		case g.next == 0:
+			g.buf = append(g.buf, g.Head...)
+		case g.next > g.N:
+			g.buf = append(g.buf, g.Tail...)
+		default:
+			if g.next > 1 {
+				g.buf = append(g.buf, g.Sep...)
+			}
+			g.buf = append(g.buf, g.Item(g.next)...)
+		}
+		g.next++
+	}
+	if len(g.buf) == 0 {
+		return 0, io.EOF
+	}
+	n := copy(p, g.buf)
+	g.buf = g.buf[n:]
+	g.Consumed += n
+	return n, nil
+}
+
+// Streams checks that seq, a parse of g, yields all g.N records without
+// error, the first while no more than 64 KiB of g has been read: the
+// parser streams rather than reading the document whole. check, if not
+// nil, is called on every record.
+func Streams(t testing.TB, seq iter.Seq2[advisory.Record, error], g *Generated, check func(advisory.Record)) {
+	t.Helper()
+	count := 0
+	for rec, err := range seq {
+		if err != nil {
+			t.Fatal(err)
+		}
+		if count == 0 && g.Consumed > 64<<10 {
+			t.Errorf("first record came after %d bytes were read; want it within 64 KiB", g.Consumed)
+		}
+		if check != nil {
+			check(rec)
+		}
+		count++
+	}
+	if count != g.N {
+		t.Errorf("read %d records, want %d", count, g.N)
+	}
+}
