@@ -56,6 +56,8 @@ type feedsConfig struct {
 	} `koanf:"nvd"`
 	KEV  feedConfig `koanf:"kev"`
 	EPSS feedConfig `koanf:"epss"`
+	// EUVD's url is the API's base (https://euvdservices.enisa.europa.eu/api).
+	EUVD feedConfig `koanf:"euvd"`
 	// CSAF's providers are provider-metadata.json URLs or domains (its
 	// url, when set, is one more). tlp lists the labels imported (default
 	// WHITE); insecure-unsigned imports documents without a signature;
@@ -78,7 +80,7 @@ type feedConfig struct {
 
 // feedNames lists the sources "vmc feed sync" knows, in the order a
 // schedule first runs them.
-var feedNames = []string{"kev", "epss", "osv", "cve", "nvd", "csaf"}
+var feedNames = []string{"kev", "epss", "osv", "cve", "nvd", "euvd", "csaf"}
 
 func (fc *feedsConfig) feed(name string) *feedConfig {
 	switch name {
@@ -92,6 +94,8 @@ func (fc *feedsConfig) feed(name string) *feedConfig {
 		return &fc.KEV
 	case "epss":
 		return &fc.EPSS
+	case "euvd":
+		return &fc.EUVD
 	case "csaf":
 		return &fc.CSAF.feedConfig
 	}
@@ -157,6 +161,8 @@ func buildSource(name string, c *Config, fc *feedsConfig, f syncFlags) (fetch.So
 		return &fetch.NVD{Client: client, Dir: dir, URL: url, APIKey: fc.NVD.APIKey, PageSize: fc.NVD.PageSize, Full: f.full}, nil
 	case "kev":
 		return &fetch.KEV{Client: client, Dir: dir, URL: url, Full: f.full}, nil
+	case "euvd":
+		return &fetch.EUVD{Client: &fetch.EUVDClient{BaseURL: url, HTTPClient: client}, Dir: dir, Full: f.full}, nil
 	case "epss":
 		src := &fetch.EPSS{Client: client, Dir: dir, URL: url, Full: f.full}
 		if f.date != "" {
@@ -239,6 +245,7 @@ func newFeedSync() *cobra.Command {
                     VMC_FEEDS__NVD__API_KEY) raises its rate limit tenfold
   kev               CISA's Known Exploited Vulnerabilities catalogue
   epss              FIRST's EPSS scores of the day (--date for another day)
+  euvd              ENISA's EUVD entries updated since the last sync
   csaf              CSAF 2.0 advisories of the providers named by --provider
                     (a provider-metadata.json URL or a domain), each document
                     checked against its hashes and OpenPGP signature
@@ -287,6 +294,7 @@ the exit code is 4. A document without a signature is refused unless
 		syncCommand("nvd", "Fetch CVEs changed since the last sync from the NVD CVE API", cobra.NoArgs),
 		syncCommand("kev", "Fetch CISA's Known Exploited Vulnerabilities catalogue", cobra.NoArgs),
 		epss,
+		syncCommand("euvd", "Fetch entries changed since the last sync from ENISA's EUVD API", cobra.NoArgs),
 		csaf,
 	)
 	return cmd

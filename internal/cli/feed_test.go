@@ -224,7 +224,7 @@ func TestFeedSyncUsage(t *testing.T) {
 		wantErr string
 	}{
 		{name: "unknown command", args: []string{"fetch"}, wantErr: `unknown command "fetch" for "vmc feed"`},
-		{name: "unknown feed", args: []string{"sync", "ghsa"}, wantErr: `feed sync: no feed named "ghsa" (kev, epss, osv, cve, nvd, csaf)`},
+		{name: "unknown feed", args: []string{"sync", "ghsa"}, wantErr: `feed sync: no feed named "ghsa" (kev, epss, osv, cve, nvd, euvd, csaf)`},
 		{name: "osv without ecosystems", args: []string{"sync", "osv"},
 			wantErr: "osv: name the ecosystems to fetch (Go, crates.io, PyPI, ...) or set feeds.osv.ecosystems"},
 		{name: "osv bad ecosystem", args: []string{"sync", "osv", "../etc"}},
@@ -482,4 +482,30 @@ func TestFeedJobsCSAF(t *testing.T) {
 		`msg="feed document refused" feed=csaf url=`+srv.URL+`/white/avendor-advisory-0004.json err="no signature: GET `,
 		`msg="feed imported" feed=csaf files=0 unchanged=0`,
 	)
+}
+
+// TestFeedSyncEUVD syncs from a server answering every search with a real
+// EUVD search page (the Pillow page, 14 entries, from github.com/caisarus/euvd;
+// see internal/feed/euvd/testdata).
+func TestFeedSyncEUVD(t *testing.T) {
+	page, err := os.ReadFile(filepath.Join("..", "feed", "euvd", "testdata", "search-pillow.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path != "/search" || r.URL.Query().Get("page") != "0" {
+			// One page holds every entry; later pages are empty.
+			w.Header().Set("Content-Type", "application/json")
+			w.Write([]byte(`{"items":[],"total":14}`))
+			return
+		}
+		w.Header().Set("Content-Type", "application/json")
+		w.Write(page)
+	}))
+	defer srv.Close()
+	out, err := runFeed(t, "sync", "euvd", "--url", srv.URL, "--data-dir", t.TempDir())
+	if err != nil {
+		t.Fatalf("%v\n%s", err, out)
+	}
+	wantLines(t, out, "records read 14: new 14,")
 }

@@ -334,3 +334,49 @@ func SyncEUVD(ctx context.Context, c *EUVDClient, dir string, since time.Time) (
 		}
 	}
 }
+
+// EUVD is the EUVD source for `vmc feed sync euvd`: the entries updated
+// since the previous sync began (the state's watermark), as search pages.
+// A first sync, or a full one, asks for every entry.
+type EUVD struct {
+	Client *EUVDClient
+	Dir    string
+	Full   bool
+	// Now is the clock, replaceable in tests (default time.Now).
+	Now func() time.Time
+}
+
+var _ Source = (*EUVD)(nil)
+
+func (*EUVD) Name() string { return "euvd" }
+
+// Sync implements Source. The watermark moves to this sync's start only
+// after every page is imported, so a failed import is asked for again.
+func (s *EUVD) Sync(ctx context.Context, imp Import) (Result, error) {
+	var res Result
+	st, err := prepare(s.Dir)
+	if err != nil {
+		return res, fmt.Errorf("euvd: %w", err)
+	}
+	now := time.Now
+	if s.Now != nil {
+		now = s.Now
+	}
+	start := now().UTC()
+	since := st.Watermark
+	if s.Full {
+		since = time.Time{}
+	}
+	files, err := SyncEUVD(ctx, s.Client, filepath.Join(s.Dir, "pages"), since)
+	if err != nil {
+		return res, err
+	}
+	for _, f := range files {
+		if err := imp(ctx, f); err != nil {
+			return res, fmt.Errorf("euvd: import %s: %w", f, err)
+		}
+		res.Files = append(res.Files, f)
+	}
+	st.Watermark = start
+	return res, SaveState(s.Dir, st)
+}

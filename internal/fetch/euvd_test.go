@@ -513,3 +513,33 @@ func TestEUVDDelay(t *testing.T) {
 		t.Errorf("zero since sent fromUpdatedDate=%s", q.Get("fromUpdatedDate"))
 	}
 }
+
+// TestEUVDSource runs the source twice against the server of real EUVD
+// entries: the first sync asks for everything and imports the pages, the
+// second asks only for what changed since the first began.
+func TestEUVDSource(t *testing.T) {
+	s := newEUVDServer(t)
+	srv := httptest.NewServer(s)
+	defer srv.Close()
+	dir := t.TempDir()
+	clock := time.Date(2026, 11, 1, 12, 0, 0, 0, time.UTC)
+	src := &EUVD{Client: euvdQuick(srv.URL), Dir: dir, Now: func() time.Time { return clock }}
+	var imported []string
+	imp := func(_ context.Context, path string) error { imported = append(imported, path); return nil }
+	res, err := src.Sync(context.Background(), imp)
+	if err != nil || len(res.Files) == 0 || len(imported) != len(res.Files) {
+		t.Fatalf("first sync: %+v, %v, imported %v", res, err, imported)
+	}
+	first := s.requests()
+	if q := first[0]; q.Get("fromUpdatedDate") != "" {
+		t.Errorf("first sync asked from %q, want everything", q.Get("fromUpdatedDate"))
+	}
+	clock = clock.Add(24 * time.Hour)
+	if _, err := src.Sync(context.Background(), imp); err != nil {
+		t.Fatal(err)
+	}
+	second := s.requests()[len(first):]
+	if len(second) == 0 || second[0].Get("fromUpdatedDate") != "2026-11-01" {
+		t.Errorf("second sync asked %v, want entries updated from 2026-11-01", second)
+	}
+}
