@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/vmc-dev/vmc/internal/ecosystem"
 	"github.com/vmc-dev/vmc/internal/sbom/internal/inventory"
 )
 
@@ -82,7 +83,7 @@ func requirementLine(b *inventory.Builder, n int, line string) {
 	spec, _, _ := strings.Cut(line, ";")
 	m := requirement.FindStringSubmatch(strings.TrimSpace(spec))
 	if m != nil && strings.HasPrefix(strings.TrimSpace(m[3]), "@") {
-		name := inventory.NormalizePyPI(m[1])
+		name := ecosystem.NormalizePyPIName(m[1])
 		b.Report(label(at, name, ""), "version", "installed from %s, not pinned to a release; skipped", strings.TrimSpace(strings.TrimSpace(m[3])[1:]))
 		return
 	}
@@ -90,7 +91,7 @@ func requirementLine(b *inventory.Builder, n int, line string) {
 		b.Report(at, "", "%.80q: not a named requirement (a path or URL); skipped", line)
 		return
 	}
-	name, rest := inventory.NormalizePyPI(m[1]), strings.TrimSpace(m[3])
+	name, rest := ecosystem.NormalizePyPIName(m[1]), strings.TrimSpace(m[3])
 	record := label(at, name, "")
 	var pins []string
 	var clauses []string
@@ -133,7 +134,7 @@ func parsePoetry(b *inventory.Builder, data []byte) error {
 		t, _ := raw.(map[string]any)
 		name, _ := t["name"].(string)
 		version, _ := t["version"].(string)
-		name = inventory.NormalizePyPI(name)
+		name = ecosystem.NormalizePyPIName(name)
 		record := label(at, name, version)
 		if name == "" || version == "" {
 			b.Report(record, "", "name or version missing; skipped")
@@ -151,7 +152,7 @@ func parsePoetry(b *inventory.Builder, data []byte) error {
 		keys[name] = k
 		if d, ok := t["dependencies"].(map[string]any); ok {
 			for dep := range d {
-				deps[k] = append(deps[k], inventory.NormalizePyPI(dep))
+				deps[k] = append(deps[k], ecosystem.NormalizePyPIName(dep))
 			}
 		}
 	}
@@ -196,7 +197,7 @@ func parsePipfile(b *inventory.Builder, data []byte) error {
 				b.Report(at, "", "%v", elementError(group.entries[n], err))
 				continue
 			}
-			name := inventory.NormalizePyPI(n)
+			name := ecosystem.NormalizePyPIName(n)
 			version, ok := strings.CutPrefix(e.Version, "==")
 			if !ok {
 				b.Report(label(at, name, ""), "version", "not pinned with == (%q); skipped", e.Version)

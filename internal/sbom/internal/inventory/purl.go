@@ -3,7 +3,6 @@ package inventory
 import (
 	"errors"
 	"fmt"
-	"net/url"
 	"regexp"
 	"strconv"
 	"strings"
@@ -11,6 +10,7 @@ import (
 	"github.com/package-url/packageurl-go"
 
 	"github.com/vmc-dev/vmc/internal/asset"
+	"github.com/vmc-dev/vmc/internal/ecosystem"
 )
 
 // Ident is a package as OSV names it: the ecosystem, the name within it
@@ -30,79 +30,34 @@ var ErrUnknownEcosystem = errors.New("no OSV ecosystem")
 // version even when the ecosystem is unknown (with ErrUnknownEcosystem), so
 // that the component can be shown and matched by CPE.
 //
-// This is a stopgap: internal/ecosystem is the home of package identity,
-// and ecosystem.FromPURL should replace this function once it exists.
+// Language ecosystems are ecosystem.FromPURL's; Go versions lose their "v"
+// as OSV's Go records write them. Distribution packages are mapped here,
+// because an SBOM's purl names the binary package and carries the source
+// package in Syft's "upstream" qualifier, and OSV names source packages.
 func FromPURL(s string) (Ident, error) {
 	p, err := packageurl.FromString(s)
 	if err != nil {
 		return Ident{}, fmt.Errorf("invalid purl %q: %w", s, err)
 	}
-	id := Ident{Name: p.Name, Version: p.Version}
-	if p.Namespace != "" {
-		id.Name = p.Namespace + "/" + p.Name
-	}
-	q := p.Qualifiers.Map()
 	switch p.Type {
-	case packageurl.TypeNPM:
-		id.Ecosystem = "npm"
-	case packageurl.TypePyPi:
-		id.Ecosystem, id.Name = "PyPI", NormalizePyPI(p.Name)
-	case packageurl.TypeGolang:
-		id.Ecosystem = "Go"
-		id.Name = goModulePath(s, id.Name)
-		id.Version = GoVersion(p.Version)
-	case packageurl.TypeMaven:
-		id.Ecosystem = "Maven"
-		if p.Namespace != "" {
-			id.Name = p.Namespace + ":" + p.Name
-		}
-	case packageurl.TypeCargo:
-		id.Ecosystem = "crates.io"
-	case packageurl.TypeGem:
-		id.Ecosystem = "RubyGems"
-	case packageurl.TypeComposer:
-		id.Ecosystem = "Packagist"
-	case packageurl.TypeNuget:
-		id.Ecosystem = "NuGet"
-	case packageurl.TypeHex:
-		id.Ecosystem = "Hex"
-	case packageurl.TypePub:
-		id.Ecosystem = "Pub"
-	case packageurl.TypeHackage:
-		id.Ecosystem = "Hackage"
-	case packageurl.TypeCran:
-		id.Ecosystem = "CRAN"
-	case packageurl.TypeConan:
-		id.Ecosystem = "ConanCenter"
-	case packageurl.TypeBitnami:
-		id.Ecosystem = "Bitnami"
 	case packageurl.TypeDebian, packageurl.TypeApk, packageurl.TypeRPM:
-		return osPURL(p, q)
-	default:
-		return id, fmt.Errorf("%w for purl type %q", ErrUnknownEcosystem, p.Type)
+		return osPURL(p, p.Qualifiers.Map())
 	}
-	return id, nil
-}
-
-// goModulePath returns the module path of a golang purl with the case it
-// was written in. packageurl-go lowercases golang namespaces and names, as
-// an old purl-spec rule said, but Go module paths are case-sensitive and
-// OSV's Go records keep the case ("github.com/BurntSushi/toml"). The
-// lowercased path is returned when the written one does not match it.
-func goModulePath(purl, lowered string) string {
-	rest := purl[len("pkg:"):]
-	rest = strings.TrimLeft(rest, "/")
-	_, rest, _ = strings.Cut(rest, "/") // the type
-	rest, _, _ = strings.Cut(rest, "#")
-	rest, _, _ = strings.Cut(rest, "?")
-	if i := strings.LastIndexByte(rest, '@'); i >= 0 {
-		rest = rest[:i]
+	eco, name, version, err := ecosystem.FromPURL(s)
+	if err != nil {
+		id := Ident{Name: p.Name, Version: p.Version}
+		if p.Namespace != "" {
+			id.Name = p.Namespace + "/" + p.Name
+		}
+		if errors.Is(err, ecosystem.ErrUnknown) {
+			return id, fmt.Errorf("%w for purl type %q", ErrUnknownEcosystem, p.Type)
+		}
+		return id, err
 	}
-	raw, err := url.PathUnescape(strings.Trim(rest, "/"))
-	if err != nil || !strings.EqualFold(raw, lowered) {
-		return lowered
+	if eco == string(ecosystem.Go) {
+		version = GoVersion(version)
 	}
-	return raw
+	return Ident{Ecosystem: eco, Name: name, Version: version}, nil
 }
 
 // osPURL maps distribution packages. OSV scopes them to a release, which
@@ -217,15 +172,6 @@ func isDigits(s string) bool {
 		}
 	}
 	return true
-}
-
-// pypiSeparators are the runs PEP 503 folds into one hyphen.
-var pypiSeparators = regexp.MustCompile(`[-_.]+`)
-
-// NormalizePyPI returns a PyPI project name in PEP 503 normal form, which
-// is how OSV's PyPI records name packages.
-func NormalizePyPI(name string) string {
-	return strings.ToLower(pypiSeparators.ReplaceAllString(name, "-"))
 }
 
 // GoVersion returns a Go module version as OSV's Go records write it:
