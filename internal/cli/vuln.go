@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"slices"
 	"sort"
 	"strings"
@@ -194,7 +195,7 @@ func oneLine(s string, max int) string {
 }
 
 func newStats() *cobra.Command {
-	var asJSON bool
+	var asJSON, coverage bool
 	cmd := &cobra.Command{
 		Use:   "stats",
 		Short: "Count vulnerabilities, records by source and identifiers by kind",
@@ -205,8 +206,17 @@ func newStats() *cobra.Command {
 				if err != nil {
 					return err
 				}
+				var cov map[string]store.Coverage
+				if coverage {
+					if cov, err = s.Coverage(cmd.Context()); err != nil {
+						return err
+					}
+				}
 				if asJSON {
-					return writeJSON(cmd.OutOrStdout(), st)
+					return writeJSON(cmd.OutOrStdout(), struct {
+						store.Stats
+						Coverage map[string]store.Coverage `json:"coverage,omitempty"`
+					}{st, cov})
 				}
 				tw := tabwriter.NewWriter(cmd.OutOrStdout(), 0, 4, 2, ' ', 0)
 				fmt.Fprintf(tw, "vulnerabilities\t%d\n", st.Vulnerabilities)
@@ -214,11 +224,18 @@ func newStats() *cobra.Command {
 				fmt.Fprintf(tw, "claims\t%d current, %d in history\n", st.CurrentClaims, st.HistoryClaims)
 				printCounts(tw, "by source", st.BySource)
 				printCounts(tw, "ids by kind", st.ByKind)
+				if coverage {
+					fmt.Fprintf(tw, "coverage\tvulnerabilities\tonly this source\n")
+					for _, src := range slices.Sorted(maps.Keys(cov)) {
+						fmt.Fprintf(tw, "  %s\t%d\t%d\n", src, cov[src].Vulnerabilities, cov[src].Only)
+					}
+				}
 				return tw.Flush()
 			})
 		},
 	}
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print as JSON")
+	cmd.Flags().BoolVar(&coverage, "coverage", false, "per source, the vulnerabilities it carries and those only it carries")
 	return cmd
 }
 

@@ -66,6 +66,9 @@ type Advisories interface {
 	ListVulns(ctx context.Context, q VulnQuery) (VulnPage, error)
 	// Stats counts what the store holds.
 	Stats(ctx context.Context) (Stats, error)
+	// Coverage counts, per source, the vulnerabilities its current records
+	// carry and those no other source carries: what would be lost with it.
+	Coverage(ctx context.Context) (map[string]Coverage, error)
 }
 
 // Assets keeps what the organisation runs and the components found on it.
@@ -167,6 +170,12 @@ type VulnPage struct {
 	Items []advisory.Summary `json:"items"`
 	// Next is the cursor for the following page; empty on the last.
 	Next string `json:"next,omitempty"`
+}
+
+// Coverage is one source's share of the vulnerabilities.
+type Coverage struct {
+	Vulnerabilities int `json:"vulnerabilities"`
+	Only            int `json:"only"`
 }
 
 // Stats counts records by source and identifiers by kind.

@@ -163,6 +163,38 @@ func (s *Store) Stats(ctx context.Context) (store.Stats, error) {
 	return st, nil
 }
 
+// Coverage implements store.Advisories.
+func (s *Store) Coverage(ctx context.Context) (map[string]store.Coverage, error) {
+	type kv struct {
+		source string
+		n      int
+	}
+	scan := func(r *sql.Rows) (kv, error) {
+		var x kv
+		return x, r.Scan(&x.source, &x.n)
+	}
+	all, err := collect(ctx, s.r, `SELECT source, COUNT(DISTINCT vuln_id) FROM source_records WHERE retired_at IS NULL GROUP BY source`, nil, scan)
+	if err != nil {
+		return nil, fmt.Errorf("coverage: %w", err)
+	}
+	only, err := collect(ctx, s.r, `SELECT source, COUNT(*) FROM (
+		SELECT vuln_id, MIN(source) AS source FROM source_records WHERE retired_at IS NULL
+		GROUP BY vuln_id HAVING COUNT(DISTINCT source) = 1) AS single GROUP BY source`, nil, scan)
+	if err != nil {
+		return nil, fmt.Errorf("coverage: %w", err)
+	}
+	cov := map[string]store.Coverage{}
+	for _, x := range all {
+		cov[x.source] = store.Coverage{Vulnerabilities: x.n}
+	}
+	for _, x := range only {
+		c := cov[x.source]
+		c.Only = x.n
+		cov[x.source] = c
+	}
+	return cov, nil
+}
+
 // Check implements store.Store: the engine's own check, then the
 // invariants the schema cannot express.
 func (s *Store) Check(ctx context.Context) error {

@@ -428,6 +428,18 @@ func testStats(t *testing.T, open Opener) {
 	if diff := cmp.Diff(want, st); diff != "" {
 		t.Errorf("stats -want +got:\n%s", diff)
 	}
+
+	// A CNVD entry no other source carries (CNVD-2021-95914, which cites
+	// no CVE in this store) is what CNVD alone keeps.
+	put(t, s, advisory.Record{Source: "cnvd", ID: "CNVD-2021-95914"})
+	cov, err := s.Coverage(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantCov := map[string]store.Coverage{"osv": {Vulnerabilities: 1}, "cve5": {Vulnerabilities: 1}, "cnvd": {Vulnerabilities: 1, Only: 1}}
+	if diff := cmp.Diff(wantCov, cov); diff != "" {
+		t.Errorf("coverage -want +got:\n%s", diff)
+	}
 }
 
 // kevRecord is a real entry of CISA's KEV catalogue 2025.08.25, cut to the
