@@ -233,7 +233,7 @@ components and says what changed. The components are matched at once.`,
 				if err != nil {
 					return err
 				}
-				rows, _, err := scanRows(ctx, s, ms)
+				rows, _, err := scanRows(ctx, s, ms, nil)
 				if err != nil {
 					return err
 				}

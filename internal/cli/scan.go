@@ -1,10 +1,14 @@
 package cli
 
 import (
+	"bytes"
+	"cmp"
 	"context"
 	"fmt"
 	"io"
+	"net/url"
 	"os"
+	"slices"
 	"strings"
 	"text/tabwriter"
 
@@ -14,6 +18,8 @@ import (
 	"github.com/vmc-dev/vmc/internal/asset"
 	"github.com/vmc-dev/vmc/internal/match"
 	"github.com/vmc-dev/vmc/internal/sbom"
+	"github.com/vmc-dev/vmc/internal/sbom/cyclonedx"
+	"github.com/vmc-dev/vmc/internal/sbom/openvex"
 	"github.com/vmc-dev/vmc/internal/store"
 )
 
@@ -66,6 +72,7 @@ func newScan() *cobra.Command {
 		asJSON bool
 		failOn string
 		lang   string
+		vexes  []string
 	)
 	cmd := &cobra.Command{
 		Use:   "scan FILE",
@@ -88,12 +95,20 @@ gate should not open for want of a score.`,
 				if err != nil {
 					return err
 				}
+				var statements []match.VEX
+				for _, f := range vexes {
+					sts, err := readVEX(f)
+					if err != nil {
+						return err
+					}
+					statements = append(statements, sts...)
+				}
 				prec := advisory.DefaultPrecedence.WithSources(c.Merge.Precedence)
 				ms, matchErrs, err := matchComponents(cmd.Context(), s, inv.Components, prec)
 				if err != nil {
 					return err
 				}
-				rows, worst, err := scanRows(cmd.Context(), s, ms)
+				rows, worst, err := scanRows(cmd.Context(), s, ms, statements)
 				if err != nil {
 					return err
 				}
@@ -107,7 +122,7 @@ gate should not open for want of a score.`,
 				if err != nil {
 					return err
 				}
-				if failOn != "" && worst >= severityRank[failOn] && len(rows) > 0 {
+				if failOn != "" && worst >= severityRank[failOn] && slices.ContainsFunc(rows, func(r scanRow) bool { return !r.VEX.Suppresses() }) {
 					return &exitError{code: 5, err: fmt.Errorf("found vulnerabilities of severity %s or worse", failOn)}
 				}
 				return nil
@@ -117,7 +132,77 @@ gate should not open for want of a score.`,
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print the matches as JSON")
 	cmd.Flags().StringVar(&failOn, "fail-on", "", "exit with code 5 if a match is this severe or worse: LOW, MEDIUM, HIGH, CRITICAL")
 	cmd.Flags().StringVar(&lang, "lang", "en", "language of the explanations: en or zh-CN")
+	cmd.Flags().StringArrayVar(&vexes, "vex", nil, "OpenVEX or CycloneDX VEX document to apply: not_affected and fixed statements suppress matches (repeatable)")
 	return cmd
+}
+
+// readVEX reads the statements of an OpenVEX or CycloneDX VEX document.
+func readVEX(path string) ([]match.VEX, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	if openvex.Sniff(path, data[:min(len(data), 4096)]) {
+		doc, err := openvex.Parse(path, bytes.NewReader(data))
+		if err != nil && len(doc.Statements) == 0 {
+			return nil, err
+		}
+		var out []match.VEX
+		for _, st := range doc.Statements {
+			v := match.VEX{Vulns: append([]string{st.Vulnerability}, st.Aliases...), Status: string(st.Status),
+				Justification: string(st.Justification), Detail: st.ImpactStatement, Source: path}
+			for _, p := range st.Products {
+				v.Products = append(v.Products, cmp.Or(p.PURL, p.ID))
+				v.Products = append(v.Products, p.Subcomponents...)
+			}
+			out = append(out, v)
+		}
+		return out, nil
+	}
+	sts, err := cyclonedx.ParseVEX(path, bytes.NewReader(data))
+	if err != nil && len(sts) == 0 {
+		return nil, fmt.Errorf("%s: neither OpenVEX nor CycloneDX VEX: %w", path, err)
+	}
+	var out []match.VEX
+	for _, st := range sts {
+		v := match.VEX{Vulns: append([]string{st.VulnID}, st.Aliases...), Status: cdxStatus(string(st.State)),
+			Justification: string(st.Justification), Detail: st.Detail, Source: path}
+		for _, t := range st.Affects {
+			v.Products = append(v.Products, cmp.Or(t.PURL, bomLinkPURL(t.Ref), t.Ref))
+		}
+		out = append(out, v)
+	}
+	return out, nil
+}
+
+// bomLinkPURL returns the purl a CycloneDX BOM-Link names in its fragment
+// ("urn:cdx:<serial>/<version>#pkg:maven/..."), as VEX documents written
+// apart from their SBOM refer to components; "" for anything else.
+func bomLinkPURL(ref string) string {
+	if !strings.HasPrefix(ref, "urn:cdx:") {
+		return ""
+	}
+	_, frag, _ := strings.Cut(ref, "#")
+	if p, err := url.PathUnescape(frag); err == nil && strings.HasPrefix(p, "pkg:") {
+		return p
+	}
+	return ""
+}
+
+// cdxStatus maps CycloneDX analysis states onto OpenVEX's statuses, as
+// CISA's "minimum requirements for VEX" pairs them.
+func cdxStatus(state string) string {
+	switch state {
+	case "not_affected", "false_positive":
+		return "not_affected"
+	case "resolved", "resolved_with_pedigree":
+		return "fixed"
+	case "exploitable":
+		return "affected"
+	case "in_triage":
+		return "under_investigation"
+	}
+	return state
 }
 
 // scanRow is a match with the vulnerability's summary.
@@ -126,21 +211,27 @@ type scanRow struct {
 	Summary advisory.Summary `json:"summary"`
 }
 
-func scanRows(ctx context.Context, s store.Store, ms []match.Match) ([]scanRow, int, error) {
+func scanRows(ctx context.Context, s store.Store, ms []match.Match, vex []match.VEX) ([]scanRow, int, error) {
 	sums := map[string]advisory.Summary{}
+	for _, m := range ms {
+		if _, ok := sums[m.Vuln]; ok {
+			continue
+		}
+		v, err := s.Vuln(ctx, m.Vuln, store.VulnOptions{})
+		if err != nil {
+			return nil, 0, err
+		}
+		sums[m.Vuln] = v.Summary()
+	}
+	match.ApplyVEX(ms, vex, func(vuln string) []string { return sums[vuln].Aliases })
 	worst := 0
 	rows := make([]scanRow, len(ms))
 	for i, m := range ms {
-		sum, ok := sums[m.Vuln]
-		if !ok {
-			v, err := s.Vuln(ctx, m.Vuln, store.VulnOptions{})
-			if err != nil {
-				return nil, 0, err
-			}
-			sum = v.Summary()
-			sums[m.Vuln] = sum
-		}
+		sum := sums[m.Vuln]
 		rows[i] = scanRow{Match: m, Summary: sum}
+		if m.VEX.Suppresses() {
+			continue // not a finding to gate on
+		}
 		rank, rated := severityRank[strings.ToUpper(sum.Rating)]
 		if !rated {
 			rank = severityRank["CRITICAL"]
@@ -163,7 +254,7 @@ func printScan(w io.Writer, file string, inv sbom.Inventory, rows []scanRow, err
 		fmt.Fprintf(w, "warning: %s: %v\n", file, e)
 	}
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
-	fmt.Fprintf(tw, "COMPONENT\tVERSION\tVULNERABILITY\tSEVERITY\tFIXED IN\tKEV\n")
+	fmt.Fprintf(tw, "COMPONENT\tVERSION\tVULNERABILITY\tSEVERITY\tFIXED IN\tKEV\tVEX\n")
 	for _, r := range rows {
 		kev := ""
 		if r.Summary.KEV {
@@ -173,7 +264,11 @@ func printScan(w io.Writer, file string, inv sbom.Inventory, rows []scanRow, err
 		if r.Summary.Score > 0 {
 			sev = fmt.Sprintf("%s %.1f", sev, r.Summary.Score)
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", r.Component.Name, r.Component.Version, r.Vuln, sev, r.Explanation.FixedVersion, kev)
+		vex := ""
+		if r.VEX != nil {
+			vex = r.VEX.Status
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", r.Component.Name, r.Component.Version, r.Vuln, sev, r.Explanation.FixedVersion, kev, vex)
 	}
 	if err := tw.Flush(); err != nil {
 		return err

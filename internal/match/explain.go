@@ -59,6 +59,13 @@ func (m Match) Text(lang string) string {
 		if len(m.Also) > 0 {
 			fmt.Fprintf(&b, "另有 %s 持相同结论。", strings.Join(m.Also, "、"))
 		}
+		if v := m.VEX; v != nil {
+			fmt.Fprintf(&b, "VEX（%s）声明状态为 %s", v.Source, v.Status)
+			if v.Justification != "" {
+				fmt.Fprintf(&b, "，理由：%s", v.Justification)
+			}
+			b.WriteString("。")
+		}
 		return b.String()
 	}
 	var b strings.Builder
@@ -93,6 +100,13 @@ func (m Match) Text(lang string) string {
 	}
 	if len(m.Also) > 0 {
 		fmt.Fprintf(&b, " %s say the same.", strings.Join(m.Also, ", "))
+	}
+	if v := m.VEX; v != nil {
+		fmt.Fprintf(&b, " VEX (%s) states %s", v.Source, v.Status)
+		if v.Justification != "" {
+			fmt.Fprintf(&b, ": %s", v.Justification)
+		}
+		b.WriteString(".")
 	}
 	return b.String()
 }

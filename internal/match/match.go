@@ -42,6 +42,8 @@ type Match struct {
 	// Also lists the other records that state the same, beyond the one
 	// the explanation rests on.
 	Also []string `json:"also,omitempty"`
+	// VEX is what a VEX statement says about this match, if one does.
+	VEX *Verdict `json:"vex,omitempty"`
 }
 
 // Explanation says why a component matched.
