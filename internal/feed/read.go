@@ -57,3 +57,26 @@ func SkipSpace(br *bufio.Reader) (byte, error) {
 		}
 	}
 }
+
+// NextLine is the line of the input where a CSV reader reading from br,
+// which reads from b, will start its next row: one past the newlines
+// consumed (those read through b less those still waiting in br), and past
+// the blank lines waiting in br, which the CSV reader skips. Parsers use it
+// to name the line of a bad row.
+func (b *BoundedReader) NextLine(br *bufio.Reader) int {
+	ahead, _ := br.Peek(br.Buffered())
+	line := int(b.Lines) - bytes.Count(ahead, newline) + 1
+	for {
+		switch {
+		case bytes.HasPrefix(ahead, newline):
+			ahead = ahead[1:]
+		case bytes.HasPrefix(ahead, crlf):
+			ahead = ahead[2:]
+		default:
+			return line
+		}
+		line++
+	}
+}
+
+var crlf = []byte{'\r', '\n'}

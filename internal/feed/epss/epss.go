@@ -68,7 +68,7 @@ func Parse(name string, r io.Reader) iter.Seq2[advisory.Record, error] {
 	return func(yield func(advisory.Record, error) bool) {
 		cr := &feed.BoundedReader{R: r, Limit: maxLine + slack}
 		br := bufio.NewReader(cr)
-		if b, _ := br.Peek(3); bytes.Equal(b, bom) {
+		if b, _ := br.Peek(3); bytes.Equal(b, feed.BOM) {
 			br.Discard(3)
 		}
 
@@ -202,7 +202,7 @@ func parseCSV(cr *feed.BoundedReader, br *bufio.Reader, line int, file *advisory
 
 	for {
 		bound()
-		start, startOffset := nextLine(cr, br), cvr.InputOffset()
+		start, startOffset := cr.NextLine(br), cvr.InputOffset()
 		row, err := cvr.Read()
 		var pe *csv.ParseError
 		switch {
@@ -286,32 +286,6 @@ func probability(s string) (float64, error) {
 	}
 	return v, nil
 }
-
-// nextLine is the line of the file where the CSV reader's next row
-// starts: one past the newlines it has consumed (those read through cr
-// less those still waiting in br), and past the blank lines waiting in br,
-// which it skips.
-func nextLine(cr *feed.BoundedReader, br *bufio.Reader) int {
-	ahead, _ := br.Peek(br.Buffered())
-	line := int(cr.Lines) - bytes.Count(ahead, newline) + 1
-	for {
-		switch {
-		case bytes.HasPrefix(ahead, newline):
-			ahead = ahead[1:]
-		case bytes.HasPrefix(ahead, crlf):
-			ahead = ahead[2:]
-		default:
-			return line
-		}
-		line++
-	}
-}
-
-var (
-	newline = []byte{'\n'}
-	crlf    = []byte{'\r', '\n'}
-	bom     = []byte{0xEF, 0xBB, 0xBF}
-)
 
 // docError wraps a failure to read the file as a whole.
 func docError(err error) error {

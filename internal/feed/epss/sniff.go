@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"path"
 	"strings"
+
+	"github.com/vmc-dev/vmc/internal/feed"
 )
 
 // Sniff reports whether a document looks like an EPSS score file: its name
@@ -13,6 +15,6 @@ func Sniff(name string, head []byte) bool {
 	if strings.Contains(strings.ToLower(path.Base(strings.ReplaceAll(name, `\`, "/"))), "epss_scores") {
 		return true
 	}
-	head = bytes.TrimPrefix(head, bom)
+	head = bytes.TrimPrefix(head, feed.BOM)
 	return bytes.HasPrefix(head, []byte("#"+keyModel)) || bytes.HasPrefix(head, []byte(colCVE+","+colEPSS))
 }

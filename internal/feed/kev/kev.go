@@ -258,7 +258,7 @@ func parseCSV(catalog string, cr *feed.BoundedReader, br *bufio.Reader, yield fu
 	}
 	for {
 		bound()
-		start, startOffset := nextLine(cr, br), cvr.InputOffset()
+		start, startOffset := cr.NextLine(br), cvr.InputOffset()
 		row, err := cvr.Read()
 		var pe *csv.ParseError
 		switch {
@@ -294,31 +294,6 @@ func parseCSV(catalog string, cr *feed.BoundedReader, br *bufio.Reader, yield fu
 		}
 	}
 }
-
-// nextLine is the line of the file where the CSV reader's next row
-// starts: one past the newlines it has consumed (those read through cr
-// less those still waiting in br), and past the blank lines waiting in br,
-// which it skips.
-func nextLine(cr *feed.BoundedReader, br *bufio.Reader) int {
-	ahead, _ := br.Peek(br.Buffered())
-	line := int(cr.Lines) - bytes.Count(ahead, newline) + 1
-	for {
-		switch {
-		case bytes.HasPrefix(ahead, newline):
-			ahead = ahead[1:]
-		case bytes.HasPrefix(ahead, crlf):
-			ahead = ahead[2:]
-		default:
-			return line
-		}
-		line++
-	}
-}
-
-var (
-	newline = []byte{'\n'}
-	crlf    = []byte{'\r', '\n'}
-)
 
 // csvEntry turns one CSV row into a record.
 func csvEntry(header []string, col map[string]int, row []string, pos, catalog string) (advisory.Record, error) {
@@ -463,12 +438,10 @@ func docError(err error) error {
 // skipBOM drops a UTF-8 byte order mark, which spreadsheet exports of the
 // CSV put first.
 func skipBOM(br *bufio.Reader) {
-	if b, _ := br.Peek(3); bytes.Equal(b, bom) {
+	if b, _ := br.Peek(3); bytes.Equal(b, feed.BOM) {
 		br.Discard(3)
 	}
 }
-
-var bom = []byte{0xEF, 0xBB, 0xBF}
 
 // firstByte returns the first byte that is not white space, leaving it
 // unread.

@@ -5,6 +5,8 @@ import (
 	"path"
 	"regexp"
 	"strings"
+
+	"github.com/vmc-dev/vmc/internal/feed"
 )
 
 // catalogVersionKey is the header field only the catalogue has. Its value
@@ -20,7 +22,7 @@ var csvHeader = []byte("cveID,vendorProject")
 // a file named like CISA's (known_exploited_vulnerabilities.json, but not
 // the schema beside it), or CSV whose header starts cveID,vendorProject.
 func Sniff(name string, head []byte) bool {
-	head = bytes.TrimPrefix(head, bom)
+	head = bytes.TrimPrefix(head, feed.BOM)
 	if bytes.HasPrefix(head, csvHeader) {
 		return true
 	}
