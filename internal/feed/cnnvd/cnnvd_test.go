@@ -406,13 +406,7 @@ func TestParse(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got, errs := feedtest.Collect(Parse("cnnvd.json", strings.NewReader(tt.in(t))))
-			if diff := cmp.Diff(tt.want, got); diff != "" {
-				t.Errorf("records (-want +got):\n%s", diff)
-			}
-			if diff := cmp.Diff(tt.wantErrs, feedtest.ErrorStrings(t, errs)); diff != "" {
-				t.Errorf("errors (-want +got):\n%s", diff)
-			}
+			feedtest.Expect(t, Parse("cnnvd.json", strings.NewReader(tt.in(t))), tt.want, tt.wantErrs)
 		})
 	}
 }
@@ -468,13 +462,7 @@ func TestParseLarge(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got, errs := feedtest.Collect(Parse("x.json", strings.NewReader(tt.in)))
-			if diff := cmp.Diff(tt.want, got); diff != "" {
-				t.Errorf("records (-want +got):\n%s", diff)
-			}
-			if diff := cmp.Diff(tt.wantErrs, feedtest.ErrorStrings(t, errs)); diff != "" {
-				t.Errorf("errors (-want +got):\n%s", diff)
-			}
+			feedtest.Expect(t, Parse("x.json", strings.NewReader(tt.in)), tt.want, tt.wantErrs)
 		})
 	}
 }

@@ -209,20 +209,7 @@ func TestParse(t *testing.T) {
 			if file == "" {
 				file = name
 			}
-			got, errs := feedtest.Collect(Parse(file, strings.NewReader(tt.in)))
-			if diff := cmp.Diff(tt.want, got); diff != "" {
-				t.Errorf("records (-want +got):\n%s", diff)
-			}
-			var gotErrs []string
-			for _, err := range errs {
-				if !errors.Is(err, feed.ErrFormat) {
-					t.Errorf("error does not wrap feed.ErrFormat: %v", err)
-				}
-				gotErrs = append(gotErrs, err.Error())
-			}
-			if diff := cmp.Diff(tt.wantErrs, gotErrs); diff != "" {
-				t.Errorf("errors (-want +got):\n%s", diff)
-			}
+			feedtest.Expect(t, Parse(file, strings.NewReader(tt.in)), tt.want, tt.wantErrs)
 		})
 	}
 }

@@ -463,18 +463,7 @@ func TestParse(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got, errs := feedtest.Collect(Parse("euvd.json", strings.NewReader(tt.in)))
-			if diff := cmp.Diff(tt.want, got); diff != "" {
-				t.Errorf("records (-want +got):\n%s", diff)
-			}
-			if diff := cmp.Diff(tt.wantErrs, feedtest.ErrorStrings(t, errs)); diff != "" {
-				t.Errorf("errors (-want +got):\n%s", diff)
-			}
-			for _, r := range got {
-				if err := r.Validate(); err != nil {
-					t.Errorf("%s: %v", r.ID, err)
-				}
-			}
+			feedtest.Expect(t, Parse("euvd.json", strings.NewReader(tt.in)), tt.want, tt.wantErrs)
 		})
 	}
 }

@@ -13,6 +13,8 @@ import (
 	"path/filepath"
 	"testing"
 
+	"github.com/google/go-cmp/cmp"
+
 	"github.com/vmc-dev/vmc/internal/advisory"
 	"github.com/vmc-dev/vmc/internal/feed"
 )
@@ -251,5 +253,25 @@ func Streams(t testing.TB, seq iter.Seq2[advisory.Record, error], g *Generated, 
 	}
 	if count != g.N {
 		t.Errorf("read %d records, want %d", count, g.N)
+	}
+}
+
+// Expect checks a parse against the records and error texts it should
+// give, each as a -want +got diff; every error must wrap feed.ErrFormat
+// and every record must validate, as the importer requires. opts go to
+// the records' diff.
+func Expect(t testing.TB, seq iter.Seq2[advisory.Record, error], want []advisory.Record, wantErrs []string, opts ...cmp.Option) {
+	t.Helper()
+	got, errs := Collect(seq)
+	if diff := cmp.Diff(want, got, opts...); diff != "" {
+		t.Errorf("records (-want +got):\n%s", diff)
+	}
+	if diff := cmp.Diff(wantErrs, ErrorStrings(t, errs)); diff != "" {
+		t.Errorf("errors (-want +got):\n%s", diff)
+	}
+	for _, r := range got {
+		if err := r.Validate(); err != nil {
+			t.Errorf("%s: %v", r.ID, err)
+		}
 	}
 }

@@ -465,25 +465,7 @@ func TestParse(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got, errs := feedtest.Collect(jvn.Parse("feed.rdf", strings.NewReader(tt.in)))
-			if diff := cmp.Diff(tt.want, got); diff != "" {
-				t.Errorf("records (-want +got):\n%s", diff)
-			}
-			var gotErrs []string
-			for _, err := range errs {
-				gotErrs = append(gotErrs, err.Error())
-				if !errors.Is(err, feed.ErrFormat) {
-					t.Errorf("error %q does not wrap feed.ErrFormat", err)
-				}
-			}
-			if diff := cmp.Diff(tt.wantErrs, gotErrs); diff != "" {
-				t.Errorf("errors (-want +got):\n%s", diff)
-			}
-			for _, r := range got {
-				if err := r.Validate(); err != nil {
-					t.Errorf("%s: %v", r.ID, err)
-				}
-			}
+			feedtest.Expect(t, jvn.Parse("feed.rdf", strings.NewReader(tt.in)), tt.want, tt.wantErrs)
 		})
 	}
 }

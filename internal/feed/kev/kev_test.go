@@ -313,13 +313,7 @@ func TestParse(t *testing.T) {
 			if file == "" {
 				file = "kev.json"
 			}
-			got, errs := feedtest.Collect(Parse(file, strings.NewReader(tt.in)))
-			if diff := cmp.Diff(tt.want, got); diff != "" {
-				t.Errorf("records (-want +got):\n%s", diff)
-			}
-			if diff := cmp.Diff(tt.wantErrs, feedtest.ErrorStrings(t, errs)); diff != "" {
-				t.Errorf("errors (-want +got):\n%s", diff)
-			}
+			feedtest.Expect(t, Parse(file, strings.NewReader(tt.in)), tt.want, tt.wantErrs)
 		})
 	}
 }
