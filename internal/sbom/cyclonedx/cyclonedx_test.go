@@ -18,6 +18,7 @@ import (
 	"github.com/vmc-dev/vmc/internal/feed"
 	"github.com/vmc-dev/vmc/internal/feed/feedtest"
 	"github.com/vmc-dev/vmc/internal/sbom/internal/inventory"
+	"github.com/vmc-dev/vmc/internal/sbom/internal/inventorytest"
 )
 
 func parseFile(t *testing.T, path string) (inventory.Inventory, error) {
@@ -409,25 +410,7 @@ func TestParse(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			inv, err := Parse(tt.name, strings.NewReader(tt.doc))
-			if tt.err != "" {
-				if err == nil || err.Error() != tt.err || !errors.Is(err, feed.ErrFormat) {
-					t.Fatalf("error %v, want %s (wrapping ErrFormat)", err, tt.err)
-				}
-				return
-			}
-			if err != nil {
-				t.Fatal(err)
-			}
-			if diff := cmp.Diff(tt.want, inv.Components, cmpopts.EquateEmpty()); diff != "" {
-				t.Errorf("components (-want +got):\n%s", diff)
-			}
-			var errs []string
-			for _, e := range inv.Errors {
-				errs = append(errs, e.Error())
-			}
-			if diff := cmp.Diff(tt.errs, errs); diff != "" {
-				t.Errorf("errors (-want +got):\n%s", diff)
-			}
+			inventorytest.Expect(t, inv, err, tt.err, tt.want, tt.errs)
 		})
 	}
 }

@@ -2,20 +2,17 @@ package ospkg
 
 import (
 	"bytes"
-	"encoding/json"
 	"errors"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
-	"github.com/google/go-cmp/cmp"
-	"github.com/google/go-cmp/cmp/cmpopts"
-
 	"github.com/vmc-dev/vmc/internal/asset"
 	"github.com/vmc-dev/vmc/internal/feed"
 	"github.com/vmc-dev/vmc/internal/feed/feedtest"
 	"github.com/vmc-dev/vmc/internal/sbom/internal/inventory"
+	"github.com/vmc-dev/vmc/internal/sbom/internal/inventorytest"
 )
 
 func debian12(t testing.TB) []byte {
@@ -197,25 +194,7 @@ func TestParse(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			inv, err := tt.opts.Parse(tt.name, strings.NewReader(tt.doc))
-			if tt.err != "" {
-				if err == nil || err.Error() != tt.err || !errors.Is(err, feed.ErrFormat) {
-					t.Fatalf("error %v, want %s (wrapping ErrFormat)", err, tt.err)
-				}
-				return
-			}
-			if err != nil {
-				t.Fatal(err)
-			}
-			if diff := cmp.Diff(tt.want, inv.Components, cmpopts.EquateEmpty()); diff != "" {
-				t.Errorf("components (-want +got):\n%s", diff)
-			}
-			var errs []string
-			for _, e := range inv.Errors {
-				errs = append(errs, e.Error())
-			}
-			if diff := cmp.Diff(tt.errs, errs); diff != "" {
-				t.Errorf("errors (-want +got):\n%s", diff)
-			}
+			inventorytest.Expect(t, inv, err, tt.err, tt.want, tt.errs)
 		})
 	}
 }
@@ -252,24 +231,6 @@ func FuzzParse(f *testing.F) {
 	f.Add([]byte("P:a\nV:1\no:b\n"), "")
 	f.Fuzz(func(t *testing.T, data []byte, distro string) {
 		inv, err := Options{Distro: distro, OSRelease: data}.Parse("fuzz", bytes.NewReader(data))
-		if err != nil && !errors.Is(err, feed.ErrFormat) {
-			t.Fatalf("error does not wrap ErrFormat: %v", err)
-		}
-		for _, e := range inv.Errors {
-			var re *feed.RecordError
-			if !errors.As(e, &re) {
-				t.Fatalf("not a RecordError: %v", e)
-			}
-		}
-		for _, c := range inv.Components {
-			if err := c.Validate(); err != nil {
-				t.Fatalf("%s: %v", c.Source, err)
-			}
-		}
-		b, _ := json.Marshal(inv)
-		var back inventory.Inventory
-		if err := json.Unmarshal(b, &back); err != nil || !cmp.Equal(inv.Components, back.Components, cmpopts.EquateEmpty()) {
-			t.Fatalf("components change in a JSON round trip: %v", err)
-		}
+		inventorytest.Fuzzed(t, inv, err)
 	})
 }

@@ -17,6 +17,7 @@ import (
 	"github.com/vmc-dev/vmc/internal/feed"
 	"github.com/vmc-dev/vmc/internal/feed/feedtest"
 	"github.com/vmc-dev/vmc/internal/sbom/internal/inventory"
+	"github.com/vmc-dev/vmc/internal/sbom/internal/inventorytest"
 )
 
 func parseFile(t *testing.T, path string) inventory.Inventory {
@@ -223,27 +224,8 @@ PackageName: nameless
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			inv, err := Parse(tt.name, strings.NewReader(tt.doc))
-			if tt.err != "" {
-				if err == nil || err.Error() != tt.err || !errors.Is(err, feed.ErrFormat) {
-					t.Fatalf("error %v, want %s (wrapping ErrFormat)", err, tt.err)
-				}
-				return
-			}
-			if err != nil {
-				t.Fatal(err)
-			}
-			if diff := cmp.Diff(tt.want, inv.Components, cmpopts.EquateEmpty()); diff != "" {
-				t.Errorf("components (-want +got):\n%s", diff)
-			}
-			if inv.Subject != tt.subject {
+			if inventorytest.Expect(t, inv, err, tt.err, tt.want, tt.errs) && inv.Subject != tt.subject {
 				t.Errorf("subject %q, want %q", inv.Subject, tt.subject)
-			}
-			var errs []string
-			for _, e := range inv.Errors {
-				errs = append(errs, e.Error())
-			}
-			if diff := cmp.Diff(tt.errs, errs); diff != "" {
-				t.Errorf("errors (-want +got):\n%s", diff)
 			}
 		})
 	}
@@ -282,24 +264,6 @@ func FuzzParse(f *testing.F) {
 	f.Add([]byte("SPDXVersion: SPDX-2.3\nPackageName: a\nSPDXID: SPDXRef-a\nExternalRef: PACKAGE-MANAGER purl pkg:npm/a@1.0.0\nRelationship: SPDXRef-a DEPENDS_ON SPDXRef-a\n"))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		inv, err := Parse("fuzz", bytes.NewReader(data))
-		if err != nil && !errors.Is(err, feed.ErrFormat) {
-			t.Fatalf("error does not wrap ErrFormat: %v", err)
-		}
-		for _, e := range inv.Errors {
-			var re *feed.RecordError
-			if !errors.As(e, &re) {
-				t.Fatalf("not a RecordError: %v", e)
-			}
-		}
-		for _, c := range inv.Components {
-			if err := c.Validate(); err != nil {
-				t.Fatalf("%s: %v", c.Source, err)
-			}
-		}
-		b, _ := json.Marshal(inv)
-		var back inventory.Inventory
-		if err := json.Unmarshal(b, &back); err != nil || !cmp.Equal(inv.Components, back.Components, cmpopts.EquateEmpty()) {
-			t.Fatalf("components change in a JSON round trip: %v", err)
-		}
+		inventorytest.Fuzzed(t, inv, err)
 	})
 }
