@@ -2,6 +2,7 @@ package feed
 
 import (
 	"net/url"
+	"regexp"
 	"strings"
 	"unicode"
 )
@@ -57,3 +58,13 @@ func IsURL(s string) bool {
 	}
 	return false
 }
+
+// urlInText finds URLs in free text. It stops at white space and at the
+// Chinese punctuation written around links; the scheme may stand inside a
+// word, so that "1.http://..." and "hthttp://..." still give their URL.
+var urlInText = regexp.MustCompile(`(?i)(?:https?|ftp)://[^\s<>"，。；、！？（）【】《》]+`)
+
+// URLSpans returns the start and end of every URL in text, for callers
+// that also need what lies between them (to keep prose that is not a
+// link).
+func URLSpans(text string) [][]int { return urlInText.FindAllStringIndex(text, -1) }

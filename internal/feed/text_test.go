@@ -34,3 +34,14 @@ func TestTextHelpers(t *testing.T) {
 		}
 	}
 }
+
+func TestURLSpans(t *testing.T) {
+	text := "链接:https://www.cnvd.org.cn/flaw/show/CNVD-2021-95914，另见1.http://example.com/a。"
+	var got []string
+	for _, s := range URLSpans(text) {
+		got = append(got, text[s[0]:s[1]])
+	}
+	if len(got) != 2 || got[0] != "https://www.cnvd.org.cn/flaw/show/CNVD-2021-95914" || got[1] != "http://example.com/a" {
+		t.Errorf("URLSpans found %q", got)
+	}
+}

@@ -210,11 +210,6 @@ func refKey(u string) string {
 	return strings.TrimSuffix(u, "/")
 }
 
-// urlInText finds URLs in free text. It stops at white space and at the
-// Chinese punctuation written around links; the scheme may stand inside a
-// word, so that "1.http://..." still gives its URL.
-var urlInText = regexp.MustCompile(`(?i)(?:https?|ftp)://[^\s<>"，。；、！？（）【】《》]+`)
-
 // referenceText adds the links of referUrl as references. CNNVD writes
 // them in blocks, "来源:MISC" (the source, kept as the link's tag)
 // then "链接:https://...", separated by blank lines. When anything but
@@ -234,7 +229,7 @@ func (m *mapper) referenceText(text string) {
 		}
 		var rest strings.Builder
 		last := 0
-		for _, l := range urlInText.FindAllStringIndex(line, -1) {
+		for _, l := range feed.URLSpans(line) {
 			u := feed.TrimURL(line[l[0]:l[1]])
 			if !feed.IsURL(u) {
 				continue

@@ -314,12 +314,6 @@ func looseCVEs(v string) []string {
 
 func isAlnum(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) }
 
-// urlInText finds URLs in free text. It stops at white space and at the
-// Chinese punctuation CNVD writes around links; the scheme may stand
-// inside a word, so that "1.http://..." and "hthttp://..." still give
-// their URL.
-var urlInText = regexp.MustCompile(`(?i)(?:https?|ftp)://[^\s<>"，。；、！？（）【】《》]+`)
-
 // referenceText adds the URLs of referenceLink as references. The field
 // holds links one per line, since 2020 often labelled the way CNNVD labels
 // them: "来源:GENTOO" (the source, kept as the link's tag) then
@@ -346,7 +340,7 @@ func (m *mapper) referenceText(text string) {
 		}
 		var rest strings.Builder
 		last := 0
-		for _, l := range urlInText.FindAllStringIndex(line, -1) {
+		for _, l := range feed.URLSpans(line) {
 			u := feed.TrimURL(line[l[0]:l[1]])
 			if !feed.IsURL(u) {
 				continue
