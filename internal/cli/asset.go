@@ -4,13 +4,13 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"path/filepath"
 	"strings"
 	"text/tabwriter"
 
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 
-	"github.com/vmc-dev/vmc/internal/advisory"
 	"github.com/vmc-dev/vmc/internal/asset"
 	"github.com/vmc-dev/vmc/internal/store"
 )
@@ -193,7 +193,6 @@ func newAssetImport() *cobra.Command {
 	var (
 		name   string
 		asJSON bool
-		lang   string
 	)
 	cmd := &cobra.Command{
 		Use:   "import --asset NAME FILE",
@@ -229,27 +228,29 @@ components and says what changed. The components are matched at once.`,
 				if err != nil {
 					return err
 				}
-				ms, matchErrs, err := matchComponents(ctx, s, inv.Components, advisory.DefaultPrecedence.WithSources(c.Merge.Precedence))
+				chs, outcome, err := newMatcher(c, s).Asset(ctx, a, nil, "inventory "+filepath.Base(args[0]))
 				if err != nil {
 					return err
 				}
-				rows, _, err := scanRows(ctx, s, ms, nil)
-				if err != nil {
-					return err
-				}
+				problems := append(errorStrings(inv.Errors), outcome.Problems...)
 				out := cmd.OutOrStdout()
 				if asJSON {
-					return writeJSON(out, map[string]any{"asset": a, "change": ch, "matches": rows,
-						"errors": errorStrings(append(inv.Errors, matchErrs...))})
+					return writeJSON(out, map[string]any{"asset": a, "change": ch, "findings": findingsOf(chs), "outcome": outcome, "errors": problems})
+				}
+				for _, p := range problems {
+					fmt.Fprintf(out, "warning: %s: %s\n", args[0], p)
 				}
 				fmt.Fprintf(out, "%s: %d components (%d added, %d removed, %d kept)\n", a.Name, len(inv.Components), len(ch.Added), len(ch.Removed), ch.Kept)
-				return printScan(out, args[0], inv, rows, append(inv.Errors, matchErrs...), lang)
+				if err := printChanges(out, chs); err != nil {
+					return err
+				}
+				fmt.Fprintf(out, "%s: %d matches, %d findings opened, %d state changes\n", a.Name, outcome.Matches, outcome.Opened, outcome.Moved)
+				return nil
 			})
 		},
 	}
 	cmd.Flags().StringVar(&name, "asset", "", "the asset's name")
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print as JSON")
-	cmd.Flags().StringVar(&lang, "lang", "en", "language of the explanations: en or zh-CN")
 	assetFlags(cmd.Flags())
 	return cmd
 }

@@ -90,6 +90,9 @@ from discovery to verified fix.`,
 		newCSAF(),
 		newScan(),
 		newAsset(),
+		newFinding(),
+		newVEX(),
+		newAudit(),
 	)
 	return root
 }

@@ -2,11 +2,13 @@ package cli_test
 
 import (
 	"context"
+	"database/sql"
 	"os"
 	"path/filepath"
 	"testing"
 
 	"github.com/rogpeppe/go-internal/testscript"
+	_ "modernc.org/sqlite"
 
 	"github.com/vmc-dev/vmc/internal/cli"
 )
@@ -37,7 +39,25 @@ func TestScripts(t *testing.T) {
 			return err
 		},
 		UpdateScripts: os.Getenv("UPDATE_SCRIPTS") != "",
+		Cmds:          map[string]func(ts *testscript.TestScript, neg bool, args []string){"sqlite": sqliteCmd},
 	})
+}
+
+// sqliteCmd runs one SQL statement on a SQLite database, the way someone
+// with the file would, behind vmc's back: "sqlite DB STATEMENT".
+func sqliteCmd(ts *testscript.TestScript, neg bool, args []string) {
+	if len(args) != 2 {
+		ts.Fatalf("usage: sqlite DB STATEMENT")
+	}
+	db, err := sql.Open("sqlite", ts.MkAbs(args[0]))
+	if err != nil {
+		ts.Fatalf("open %s: %v", args[0], err)
+	}
+	defer db.Close()
+	_, err = db.Exec(args[1])
+	if neg != (err != nil) {
+		ts.Fatalf("sqlite %q: %v", args[1], err)
+	}
 }
 
 func sharedData(t *testing.T) string {

@@ -18,6 +18,7 @@ import (
 
 	"github.com/vmc-dev/vmc/internal/fetch"
 	"github.com/vmc-dev/vmc/internal/ingest"
+	"github.com/vmc-dev/vmc/internal/store"
 )
 
 // feedsConfig is the configuration's "feeds" section. In vmc.yaml:
@@ -335,20 +336,20 @@ func syncCommand(use, short string, args cobra.PositionalArgs) *cobra.Command {
 				return err
 			}
 			defer s.Close()
-			return syncFeed(cmd.Context(), cmd.OutOrStdout(), src, s)
+			return syncFeed(cmd.Context(), cmd.OutOrStdout(), src, newMatcher(c, s))
 		},
 	}
 }
 
 // syncFeed runs one sync, importing each file as it arrives, and prints
 // what happened.
-func syncFeed(ctx context.Context, out io.Writer, src fetch.Source, s ingest.Writer) error {
+func syncFeed(ctx context.Context, out io.Writer, src fetch.Source, m *ingest.Matcher) error {
 	total := ingest.Report{BySource: map[string]int{}}
 	imported := 0
 	res, err := src.Sync(ctx, func(ctx context.Context, path string) error {
 		fmt.Fprintf(out, "importing %s\n", path)
 		imported++
-		return importFeedFile(ctx, s, path, &total)
+		return importFeedFile(ctx, m, path, &total)
 	})
 	for _, u := range res.Unchanged {
 		fmt.Fprintf(out, "unchanged: %s\n", u)
@@ -382,9 +383,10 @@ func syncFeed(ctx context.Context, out io.Writer, src fetch.Source, s ingest.Wri
 	return nil
 }
 
-// importFeedFile imports one downloaded file and adds its report to total.
-func importFeedFile(ctx context.Context, s ingest.Writer, path string, total *ingest.Report) error {
-	im := &ingest.Importer{Store: s, Sources: ingest.Sources()}
+// importFeedFile imports one downloaded file, re-matching what it changes,
+// and adds its report to total.
+func importFeedFile(ctx context.Context, m *ingest.Matcher, path string, total *ingest.Report) error {
+	im := &ingest.Importer{Store: m.Store, Sources: ingest.Sources(), Matcher: m}
 	rep, err := im.Import(ctx, path)
 	total.Add(rep)
 	return err
@@ -394,8 +396,9 @@ func importFeedFile(ctx context.Context, s ingest.Writer, path string, total *in
 // (feeds.SOURCE.every), for serve to run with fetch.Schedule. Each job
 // keeps its source between runs, so that NVD's rate limit counts across
 // them.
-func feedJobs(c *Config, s ingest.Writer, log *slog.Logger) ([]fetch.Job, error) {
+func feedJobs(c *Config, s store.Store, log *slog.Logger) ([]fetch.Job, error) {
 	fc := &c.Feeds
+	m := newMatcher(c, s)
 	var jobs []fetch.Job
 	for _, name := range feedNames {
 		every := fc.feed(name).Every
@@ -409,7 +412,7 @@ func feedJobs(c *Config, s ingest.Writer, log *slog.Logger) ([]fetch.Job, error)
 		jobs = append(jobs, fetch.Job{Name: name, Every: every, Run: func(ctx context.Context) error {
 			total := ingest.Report{BySource: map[string]int{}}
 			res, err := src.Sync(ctx, func(ctx context.Context, path string) error {
-				return importFeedFile(ctx, s, path, &total)
+				return importFeedFile(ctx, m, path, &total)
 			})
 			// The first few say what is wrong; "vmc import" of the cached
 			// file lists them all.

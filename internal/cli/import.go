@@ -37,8 +37,8 @@ The exit code is 0 when every record was imported, 4 when some were
 rejected (each is listed with its file, record and field).`,
 		Args: cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, paths []string) error {
-			return withStore(cmd, true, func(_ *Config, s store.Store) error {
-				im := &ingest.Importer{Store: s, Sources: ingest.Sources(), Source: source, BatchSize: batch, Force: force}
+			return withStore(cmd, true, func(c *Config, s store.Store) error {
+				im := &ingest.Importer{Store: s, Sources: ingest.Sources(), Source: source, BatchSize: batch, Force: force, Matcher: newMatcher(c, s)}
 				out := cmd.OutOrStdout()
 				if bar := progressBar(cmd.ErrOrStderr(), paths); bar != nil {
 					im.Progress = func(p ingest.Progress) { bar.Set64(p.BytesRead) }
@@ -101,4 +101,10 @@ func printReport(w io.Writer, rep ingest.Report) {
 	}
 	fmt.Fprintf(w, "documents %d read, %d unchanged since last import; records read %d: new %d, changed %d, unchanged %d, rejected %d, stale %d, retired %d, merged %d vulnerabilities; %s\n",
 		rep.Documents, rep.DocumentsUnchanged, rep.Read, rep.New, rep.Changed, rep.Unchanged, rep.Rejected, rep.Stale, rep.Retired, rep.Merged, rep.Duration.Round(time.Millisecond))
+	if f := rep.Findings; f.Assets > 0 {
+		for _, p := range f.Problems {
+			fmt.Fprintf(w, "warning: %s\n", p)
+		}
+		fmt.Fprintf(w, "findings: %d asset re-matches, %d matches, %d findings opened, %d state changes\n", f.Assets, f.Matches, f.Opened, f.Moved)
+	}
 }

@@ -1,12 +1,9 @@
 package cli
 
 import (
-	"bytes"
-	"cmp"
 	"context"
 	"fmt"
 	"io"
-	"net/url"
 	"os"
 	"slices"
 	"strings"
@@ -15,11 +12,9 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/vmc-dev/vmc/internal/advisory"
-	"github.com/vmc-dev/vmc/internal/asset"
+	"github.com/vmc-dev/vmc/internal/ingest"
 	"github.com/vmc-dev/vmc/internal/match"
 	"github.com/vmc-dev/vmc/internal/sbom"
-	"github.com/vmc-dev/vmc/internal/sbom/cyclonedx"
-	"github.com/vmc-dev/vmc/internal/sbom/openvex"
 	"github.com/vmc-dev/vmc/internal/store"
 )
 
@@ -33,35 +28,30 @@ func readInventory(path string) (sbom.Inventory, error) {
 	return sbom.ParseAny(path, f)
 }
 
-// matchComponents looks the components' packages up and matches them.
-func matchComponents(ctx context.Context, s store.Store, cs []asset.Component, prec advisory.Precedence) ([]match.Match, []error, error) {
-	seen := map[store.Package]bool{}
-	var pkgs []store.Package
-	add := func(p store.Package) {
-		if !seen[p] {
-			seen[p] = true
-			pkgs = append(pkgs, p)
-		}
-	}
-	for _, c := range cs {
-		if c.Ecosystem != "" {
-			add(store.Package{Ecosystem: c.Ecosystem, Name: c.Name})
-		}
-		for _, k := range match.CPEKeys(c.CPEs) {
-			add(store.Package{Ecosystem: store.CPE, Name: k})
-		}
-	}
-	found, err := s.AffectedFor(ctx, pkgs)
+// newMatcher is the matcher over s with the configured precedence.
+func newMatcher(c *Config, s store.Store) *ingest.Matcher {
+	return &ingest.Matcher{Store: s, Precedence: advisory.DefaultPrecedence.WithSources(c.Merge.Precedence)}
+}
+
+// maxVEXSize bounds a VEX document read into memory.
+const maxVEXSize = 64 << 20
+
+// readVEX reads the statements of an OpenVEX, CycloneDX VEX or CSAF
+// document.
+func readVEX(path string) ([]match.VEX, error) {
+	f, err := os.Open(path)
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
-	entries := make([]match.Entry, len(found))
-	for i, e := range found {
-		entries[i] = match.Entry{Vuln: e.Vuln, Source: e.Source, Record: e.Record, Document: e.Document,
-			Affected: e.Affected, Configurations: e.Configurations}
+	defer f.Close()
+	data, err := io.ReadAll(io.LimitReader(f, maxVEXSize+1))
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
 	}
-	ms, errs := match.Components(cs, entries, prec)
-	return ms, errs, nil
+	if len(data) > maxVEXSize {
+		return nil, fmt.Errorf("%s: larger than %d MiB", path, maxVEXSize>>20)
+	}
+	return ingest.ReadVEX(path, data)
 }
 
 // severityRank orders the qualitative ratings --fail-on takes.
@@ -98,13 +88,14 @@ gate should not open for want of a score.`,
 				var statements []match.VEX
 				for _, f := range vexes {
 					sts, err := readVEX(f)
-					if err != nil {
+					if err != nil && len(sts) == 0 {
 						return err
+					} else if err != nil {
+						fmt.Fprintf(cmd.ErrOrStderr(), "warning: %v\n", err)
 					}
 					statements = append(statements, sts...)
 				}
-				prec := advisory.DefaultPrecedence.WithSources(c.Merge.Precedence)
-				ms, matchErrs, err := matchComponents(cmd.Context(), s, inv.Components, prec)
+				ms, matchErrs, err := newMatcher(c, s).Match(cmd.Context(), inv.Components)
 				if err != nil {
 					return err
 				}
@@ -132,77 +123,8 @@ gate should not open for want of a score.`,
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print the matches as JSON")
 	cmd.Flags().StringVar(&failOn, "fail-on", "", "exit with code 5 if a match is this severe or worse: LOW, MEDIUM, HIGH, CRITICAL")
 	cmd.Flags().StringVar(&lang, "lang", "en", "language of the explanations: en or zh-CN")
-	cmd.Flags().StringArrayVar(&vexes, "vex", nil, "OpenVEX or CycloneDX VEX document to apply: not_affected and fixed statements suppress matches (repeatable)")
+	cmd.Flags().StringArrayVar(&vexes, "vex", nil, "OpenVEX, CycloneDX VEX or CSAF document to apply: not_affected and fixed statements suppress matches (repeatable)")
 	return cmd
-}
-
-// readVEX reads the statements of an OpenVEX or CycloneDX VEX document.
-func readVEX(path string) ([]match.VEX, error) {
-	data, err := os.ReadFile(path)
-	if err != nil {
-		return nil, err
-	}
-	if openvex.Sniff(path, data[:min(len(data), 4096)]) {
-		doc, err := openvex.Parse(path, bytes.NewReader(data))
-		if err != nil && len(doc.Statements) == 0 {
-			return nil, err
-		}
-		var out []match.VEX
-		for _, st := range doc.Statements {
-			v := match.VEX{Vulns: append([]string{st.Vulnerability}, st.Aliases...), Status: string(st.Status),
-				Justification: string(st.Justification), Detail: st.ImpactStatement, Source: path}
-			for _, p := range st.Products {
-				v.Products = append(v.Products, cmp.Or(p.PURL, p.ID))
-				v.Products = append(v.Products, p.Subcomponents...)
-			}
-			out = append(out, v)
-		}
-		return out, nil
-	}
-	sts, err := cyclonedx.ParseVEX(path, bytes.NewReader(data))
-	if err != nil && len(sts) == 0 {
-		return nil, fmt.Errorf("%s: neither OpenVEX nor CycloneDX VEX: %w", path, err)
-	}
-	var out []match.VEX
-	for _, st := range sts {
-		v := match.VEX{Vulns: append([]string{st.VulnID}, st.Aliases...), Status: cdxStatus(string(st.State)),
-			Justification: string(st.Justification), Detail: st.Detail, Source: path}
-		for _, t := range st.Affects {
-			v.Products = append(v.Products, cmp.Or(t.PURL, bomLinkPURL(t.Ref), t.Ref))
-		}
-		out = append(out, v)
-	}
-	return out, nil
-}
-
-// bomLinkPURL returns the purl a CycloneDX BOM-Link names in its fragment
-// ("urn:cdx:<serial>/<version>#pkg:maven/..."), as VEX documents written
-// apart from their SBOM refer to components; "" for anything else.
-func bomLinkPURL(ref string) string {
-	if !strings.HasPrefix(ref, "urn:cdx:") {
-		return ""
-	}
-	_, frag, _ := strings.Cut(ref, "#")
-	if p, err := url.PathUnescape(frag); err == nil && strings.HasPrefix(p, "pkg:") {
-		return p
-	}
-	return ""
-}
-
-// cdxStatus maps CycloneDX analysis states onto OpenVEX's statuses, as
-// CISA's "minimum requirements for VEX" pairs them.
-func cdxStatus(state string) string {
-	switch state {
-	case "not_affected", "false_positive":
-		return "not_affected"
-	case "resolved", "resolved_with_pedigree":
-		return "fixed"
-	case "exploitable":
-		return "affected"
-	case "in_triage":
-		return "under_investigation"
-	}
-	return state
 }
 
 // scanRow is a match with the vulnerability's summary.

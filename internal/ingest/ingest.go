@@ -73,6 +73,9 @@ type Importer struct {
 	Limits    Limits
 	// Progress, when set, is called after every batch and at the end.
 	Progress func(Progress)
+	// Matcher, when set, re-matches after each batch what its records can
+	// affect, so that findings follow advisories as they change.
+	Matcher *Matcher
 }
 
 // Progress is what the importer has done so far.
@@ -102,6 +105,8 @@ type Report struct {
 	Errors   []string       `json:"errors,omitempty"`
 	Duration time.Duration  `json:"duration_ns"`
 	BySource map[string]int `json:"by_source"`
+	// Findings is what re-matching did, when the importer has a Matcher.
+	Findings Outcome `json:"findings"`
 }
 
 // Add accumulates another import's report into r, keeping the bound on
@@ -111,6 +116,7 @@ func (r *Report) Add(o Report) {
 	r.DocumentsUnchanged += o.DocumentsUnchanged
 	r.Read += o.Read
 	r.BatchResult.Add(o.BatchResult)
+	r.Findings.Merge(o.Findings)
 	r.Rejected += o.Rejected
 	r.Skipped = append(r.Skipped, o.Skipped[:min(len(o.Skipped), max(0, MaxErrors-len(r.Skipped)))]...)
 	r.Errors = append(r.Errors, o.Errors[:min(len(o.Errors), max(0, MaxErrors-len(r.Errors)))]...)
@@ -194,6 +200,7 @@ func (im *Importer) do(ctx context.Context, read func(*run) error) (Report, erro
 	close(r.jobs)
 	<-r.wdone
 	r.rep.BatchResult.Add(r.written)
+	r.rep.Findings.Merge(r.matched)
 	if err == nil {
 		err = r.werr
 	}
@@ -240,6 +247,7 @@ type run struct {
 	failed  atomic.Bool
 	werr    error
 	written store.BatchResult
+	matched Outcome
 }
 
 // job is work for the writer goroutine.
@@ -405,6 +413,15 @@ func (r *run) flush() error {
 				return fmt.Errorf("write batch %s..%s (%d records, rolled back): %w", b[0].ID, b[len(b)-1].ID, len(b), err)
 			}
 			r.written.Add(res)
+			if m := r.im.Matcher; m != nil {
+				// The batch is committed whatever happens here; a failed
+				// re-match is reported, and `vmc finding rematch` redoes it.
+				o, err := m.Records(r.ctx, b)
+				if err != nil {
+					o.Problems = append(o.Problems, fmt.Sprintf("re-match after batch %s..%s: %v", b[0].ID, b[len(b)-1].ID, err))
+				}
+				r.matched.Merge(o)
+			}
 		}
 		// A crash between the two transactions only means the documents
 		// are read again next time, and found unchanged record by record.

@@ -14,8 +14,12 @@ type VEX struct {
 	Vulns []string
 	// Products are purls (or other ids) the statement is about; a purl
 	// without a version covers every version. None means every product
-	// the document is about.
+	// the document is about: the SBOM being scanned, or the asset the
+	// document was imported for.
 	Products []string
+	// Product names the product as the document does when it gives no
+	// purl (a CSAF product's full name), for display.
+	Product string `json:",omitempty"`
 	// Status is OpenVEX's: not_affected, affected, fixed,
 	// under_investigation.
 	Status        string

@@ -8,10 +8,14 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"iter"
 	"time"
 
 	"github.com/vmc-dev/vmc/internal/advisory"
 	"github.com/vmc-dev/vmc/internal/asset"
+	"github.com/vmc-dev/vmc/internal/audit"
+	"github.com/vmc-dev/vmc/internal/finding"
+	"github.com/vmc-dev/vmc/internal/match"
 )
 
 var (
@@ -28,6 +32,8 @@ var (
 type Store interface {
 	Advisories
 	Assets
+	Findings
+	Audit
 	// Ping reports whether the database answers.
 	Ping(ctx context.Context) error
 	// Check verifies the database's physical and logical integrity.
@@ -91,6 +97,62 @@ type Assets interface {
 	// the result is a superset: the matcher decides by each ecosystem's
 	// own rules.
 	AffectedFor(ctx context.Context, pkgs []Package) ([]AffectedEntry, error)
+}
+
+// Findings keeps what the matcher found on assets, through its lifecycle.
+type Findings interface {
+	// ReconcileFindings brings the asset's findings in line with a scan's
+	// matches (see finding.Reconcile) in one transaction, writing each
+	// change to the audit log as the system's, and returns the changes
+	// with their findings' ids. Matches name vulnerabilities by any id;
+	// findings are kept against the merged vulnerability.
+	ReconcileFindings(ctx context.Context, a asset.Asset, matches []match.Match, scan finding.Scan) ([]finding.Change, error)
+	// Finding returns a finding by id.
+	Finding(ctx context.Context, id int64) (finding.Finding, error)
+	// ListFindings returns one page of findings, lowest id first.
+	ListFindings(ctx context.Context, q FindingQuery) (FindingPage, error)
+	// RematchScope returns, per asset id, the PackageKeys (see
+	// finding.PackageKey) of its components that a change to advisories
+	// may affect: components of the packages named, and packages with a
+	// finding on a vulnerability one of the records belongs to (the
+	// record may have stopped naming the package).
+	RematchScope(ctx context.Context, pkgs []Package, records []RecordRef) (map[int64][]string, error)
+	// PutVEX replaces the statements kept from document for one asset
+	// (assetID 0: every asset) with sts.
+	PutVEX(ctx context.Context, assetID int64, document string, sts []match.VEX) error
+	// VEXFor returns the statements that apply to an asset, oldest first.
+	VEXFor(ctx context.Context, assetID int64) ([]match.VEX, error)
+}
+
+// FindingQuery selects findings. The zero value lists every finding.
+type FindingQuery struct {
+	After int64 // the cursor from the previous page
+	Limit int   // 0 means 100; never more than 1000
+	Asset string
+	Vuln  string // any id of the vulnerability
+	State finding.State
+	Open  bool // only findings in an open state
+}
+
+// FindingPage is one page of findings.
+type FindingPage struct {
+	Items []finding.Finding `json:"items"`
+	Next  int64             `json:"next,omitempty"`
+}
+
+// RecordRef names a source record.
+type RecordRef struct {
+	Source string
+	ID     string
+}
+
+// Audit is the append-only, hash-chained record of decisions.
+type Audit interface {
+	// AuditLog yields the entries after seq, in order.
+	AuditLog(ctx context.Context, after int64) iter.Seq2[audit.Entry, error]
+	// AuditOf returns the entries about one object ("finding:42"), in
+	// order.
+	AuditOf(ctx context.Context, object string) ([]audit.Entry, error)
 }
 
 // Package names a package in an ecosystem. The pseudo-ecosystem CPE,

@@ -232,6 +232,9 @@ func (w *writer) fold(ctx context.Context, from, into int64, via *advisory.Recor
 	if err := w.tx.queryRow(ctx, `SELECT primary_id FROM vulns WHERE id = ?`, from).Scan(&primary); err != nil {
 		return fmt.Errorf("read vulnerability %d: %w", from, err)
 	}
+	if err := moveFindings(ctx, w.tx, w.now, from, into, primary, via.Source+":"+via.ID); err != nil {
+		return err
+	}
 	steps := []struct {
 		q    string
 		args []any

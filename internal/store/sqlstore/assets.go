@@ -12,6 +12,7 @@ import (
 
 	"github.com/vmc-dev/vmc/internal/advisory"
 	"github.com/vmc-dev/vmc/internal/asset"
+	"github.com/vmc-dev/vmc/internal/match"
 	"github.com/vmc-dev/vmc/internal/store"
 )
 
@@ -121,9 +122,17 @@ func (s *Store) SetComponents(ctx context.Context, assetID int64, source string,
 			if err != nil {
 				return err
 			}
-			if _, err := tx.exec(ctx, `INSERT INTO components (asset_id, ckey, ecosystem, name, version, purl, detail) VALUES (?, ?, ?, ?, ?, ?, ?)`,
-				assetID, c.Key(), c.Ecosystem, c.Name, c.Version, c.PURL, string(detail)); err != nil {
+			eco, name := looseKey(c.Ecosystem, c.Name)
+			var id int64
+			if err := tx.queryRow(ctx, `INSERT INTO components (asset_id, ckey, ecosystem, name, version, purl, detail, pkg_eco, pkg_name)
+				VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+				assetID, c.Key(), c.Ecosystem, c.Name, c.Version, c.PURL, string(detail), eco, name).Scan(&id); err != nil {
 				return fmt.Errorf("add component %s: %w", c.Name, err)
+			}
+			for _, k := range match.CPEKeys(c.CPEs) {
+				if _, err := tx.exec(ctx, `INSERT INTO component_cpes (component_id, cpe_key) VALUES (?, ?)`, id, k); err != nil {
+					return fmt.Errorf("add component %s: CPE %s: %w", c.Name, k, err)
+				}
 			}
 		}
 		summary, err := json.Marshal(ch)

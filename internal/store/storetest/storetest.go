@@ -42,6 +42,8 @@ func Run(t *testing.T, open Opener) {
 		{"Documents", testDocumentFingerprints},
 		{"Assets", testAssets},
 		{"AffectedFor", testAffectedFor},
+		{"Findings", testFindings},
+		{"FindingsFollowMerges", testFindingsFollowMerges},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) { tc.fn(t, open) })

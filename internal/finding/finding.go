@@ -1,0 +1,304 @@
+// Package finding is the lifecycle of a vulnerability found on an asset:
+// its states and the moves between them, and how a scan's matches
+// reconcile with the findings already recorded (opening new ones,
+// verifying fixes, re-opening regressions, applying VEX).
+//
+// A finding is one vulnerability on one package of one asset. Several
+// installed versions of the package that the vulnerability affects are
+// one finding (Versions lists them), and the vulnerability is the merged
+// one, so a CVE and its GHSA, GO and CNVD aliases make one finding.
+//
+// This package knows nothing of storage, HTTP or the command line.
+package finding
+
+import (
+	"cmp"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/vmc-dev/vmc/internal/asset"
+	"github.com/vmc-dev/vmc/internal/match"
+)
+
+// Finding is a vulnerability on a package of an asset.
+type Finding struct {
+	ID      int64  `json:"id"`
+	AssetID int64  `json:"asset_id"`
+	Asset   string `json:"asset"`
+	// Ecosystem and Package name the package as the inventory does.
+	Ecosystem string `json:"ecosystem,omitempty"`
+	Package   string `json:"package"`
+	// Versions are the installed versions the vulnerability affects.
+	Versions []string `json:"versions"`
+	// PURL is the first matching component's.
+	PURL string `json:"purl,omitempty"`
+	Vuln string `json:"vuln"`
+	// Explanation is why the first version matched; Also the other
+	// records that say the same.
+	Explanation match.Explanation `json:"explanation"`
+	Also        []string          `json:"also,omitempty"`
+	// VEX is what a VEX statement says about it, if one does.
+	VEX   *match.Verdict `json:"vex,omitempty"`
+	State State          `json:"state"`
+	// Reason is why it is in its state: the last move's reason.
+	Reason string `json:"reason,omitempty"`
+	// Regression says it was verified fixed once and came back.
+	Regression bool      `json:"regression,omitempty"`
+	FirstSeen  time.Time `json:"first_seen"`
+	LastSeen   time.Time `json:"last_seen"`
+	Updated    time.Time `json:"updated"`
+}
+
+// Key identifies a finding within an asset.
+func (f Finding) Key() Key { return Key{PackageKey(f.Ecosystem, f.Package), f.Vuln} }
+
+// Key is a finding's identity within its asset: package and vulnerability.
+type Key struct {
+	Package string // PackageKey
+	Vuln    string
+}
+
+// PackageKey names a package of an asset whatever its version.
+func PackageKey(ecosystem, name string) string { return ecosystem + "\x1f" + name }
+
+// ComponentPackage is the PackageKey of a component.
+func ComponentPackage(c asset.Component) string { return PackageKey(c.Ecosystem, c.Name) }
+
+// Explain says in plain language, in English ("en") or Simplified Chinese
+// ("zh-CN"), what the finding is, why it matched, and where it stands.
+func (f Finding) Explain(lang string) string {
+	m := match.Match{
+		Component:   asset.Component{Name: f.Package, Ecosystem: f.Ecosystem, Version: f.Explanation.Installed, PURL: f.PURL},
+		Vuln:        f.Vuln,
+		Explanation: f.Explanation,
+		Also:        f.Also,
+		VEX:         f.VEX,
+	}
+	var b strings.Builder
+	zh := strings.HasPrefix(lang, "zh")
+	if zh {
+		fmt.Fprintf(&b, "发现 #%d：资产 %s 上的 %s，状态 %s", f.ID, f.Asset, f.Vuln, stateZH[f.State])
+		if f.Regression {
+			b.WriteString("（曾验证修复后再次出现）")
+		}
+		b.WriteString("。\n")
+	} else {
+		fmt.Fprintf(&b, "Finding #%d: %s on asset %s, %s", f.ID, f.Vuln, f.Asset, strings.ReplaceAll(string(f.State), "_", " "))
+		if f.Regression {
+			b.WriteString(" (a regression: it was verified fixed and came back)")
+		}
+		b.WriteString(".\n")
+	}
+	b.WriteString(m.Text(lang))
+	if len(f.Versions) > 1 {
+		if zh {
+			fmt.Fprintf(&b, "\n受影响的已安装版本：%s。", strings.Join(f.Versions, "、"))
+		} else {
+			fmt.Fprintf(&b, "\nAffected installed versions: %s.", strings.Join(f.Versions, ", "))
+		}
+	}
+	if f.Reason != "" {
+		if zh {
+			fmt.Fprintf(&b, "\n当前状态的原因：%s", f.Reason)
+		} else {
+			fmt.Fprintf(&b, "\nReason for the current state: %s", f.Reason)
+		}
+	}
+	return b.String()
+}
+
+var stateZH = map[State]string{
+	New: "新发现", Triaged: "已研判", InRemediation: "修复中", Fixed: "已修复（待验证）", Verified: "已验证（关闭）",
+	RiskAccepted: "风险已接受", FalsePositive: "误报", NotAffected: "不受影响", Duplicate: "重复",
+}
+
+// Scan is one look at an asset's components: a re-import of its
+// inventory, or a re-match after advisories changed.
+type Scan struct {
+	At time.Time
+	// Source says what the scan was, as evidence: "inventory bom.json",
+	// "advisory update".
+	Source string
+	// Scope lists the PackageKeys the scan covered; nil means every
+	// package of the asset. Findings outside the scope are left alone.
+	Scope []string
+	// Present lists, per PackageKey in scope, the versions the asset has
+	// after the scan, to tell an upgrade from a removal.
+	Present map[string][]string
+}
+
+func (s Scan) covers(pkg string) bool { return s.Scope == nil || slices.Contains(s.Scope, pkg) }
+
+// Step is one move of a finding's state, with its reason.
+type Step struct {
+	From, To State
+	Reason   string
+}
+
+// Change is what Reconcile decided for one finding: its new content and
+// the moves that led there.
+type Change struct {
+	Finding Finding
+	// Opened says the finding is new (its ID is 0 until stored).
+	Opened bool
+	Steps  []Step
+}
+
+// Reconcile compares the findings recorded for an asset with the matches
+// of a scan of it and says what changes. Matches must come with their VEX
+// verdicts applied. Within the scan's scope:
+//   - a match with no finding opens one (new; not_affected or fixed when
+//     a VEX statement says so);
+//   - a finding still matched is refreshed (versions, explanation, last
+//     seen); a verified one comes back as a regression, and one marked
+//     fixed by a person goes back to remediation, the re-scan showing the
+//     fix did not take;
+//   - an open finding no longer matched is fixed and, the scan being the
+//     evidence, verified; the reason says whether the package was removed,
+//     upgraded, or the advisories no longer cover its version.
+//
+// Findings in side states (false positive, not affected, duplicate) are
+// only refreshed: a person decided them.
+func Reconcile(a asset.Asset, existing []Finding, matches []match.Match, scan Scan) []Change {
+	type group struct {
+		ms []match.Match
+	}
+	groups := map[Key]*group{}
+	var order []Key
+	for _, m := range matches {
+		k := Key{ComponentPackage(m.Component), m.Vuln}
+		if !scan.covers(k.Package) {
+			continue
+		}
+		g := groups[k]
+		if g == nil {
+			g = &group{}
+			groups[k] = g
+			order = append(order, k)
+		}
+		g.ms = append(g.ms, m)
+	}
+	var out []Change
+	seen := map[Key]bool{}
+	for _, f := range existing {
+		k := f.Key()
+		if !scan.covers(k.Package) || seen[k] {
+			continue
+		}
+		seen[k] = true
+		if g := groups[k]; g != nil {
+			out = append(out, refresh(f, g.ms, scan))
+			continue
+		}
+		if ch, ok := resolve(f, scan); ok {
+			out = append(out, ch)
+		}
+	}
+	for _, k := range order {
+		if seen[k] {
+			continue
+		}
+		f := Finding{AssetID: a.ID, Asset: a.Name, FirstSeen: scan.At, State: New}
+		fill(&f, groups[k].ms, scan)
+		f.Reason = "found by " + scan.Source
+		var steps []Step
+		if to, why, ok := vexState(f.VEX); ok {
+			steps = append(steps, Step{New, to, why})
+			f.State, f.Reason = to, why
+		}
+		out = append(out, Change{Finding: f, Opened: true, Steps: steps})
+	}
+	return out
+}
+
+// fill sets what a scan's matches say about a finding.
+func fill(f *Finding, ms []match.Match, scan Scan) {
+	slices.SortFunc(ms, func(a, b match.Match) int { return cmp.Compare(a.Component.Version, b.Component.Version) })
+	first := ms[0]
+	f.Ecosystem, f.Package, f.Vuln, f.PURL = first.Component.Ecosystem, first.Component.Name, first.Vuln, first.Component.PURL
+	f.Explanation, f.Also, f.VEX = first.Explanation, first.Also, nil
+	f.Versions = f.Versions[:0:0]
+	for _, m := range ms {
+		if !slices.Contains(f.Versions, m.Component.Version) {
+			f.Versions = append(f.Versions, m.Component.Version)
+		}
+		if m.VEX != nil {
+			f.VEX = m.VEX
+		}
+	}
+	f.LastSeen, f.Updated = scan.At, scan.At
+}
+
+// vexState is the state a VEX verdict puts a finding in, if any.
+func vexState(v *match.Verdict) (State, string, bool) {
+	if v == nil {
+		return "", "", false
+	}
+	switch v.Status {
+	case "not_affected":
+		why := "VEX " + v.Source + ": not affected"
+		if v.Justification != "" {
+			why += " (" + v.Justification + ")"
+		}
+		if v.Detail != "" {
+			why += ": " + v.Detail
+		}
+		return NotAffected, why, true
+	case "fixed":
+		return Fixed, "VEX " + v.Source + ": fixed", true
+	}
+	return "", "", false
+}
+
+// refresh updates a finding the scan still matches.
+func refresh(f Finding, ms []match.Match, scan Scan) Change {
+	before := f
+	fill(&f, ms, scan)
+	ch := Change{Finding: f}
+	move := func(to State, why string) {
+		ch.Steps = append(ch.Steps, Step{f.State, to, why})
+		f.State, f.Reason = to, why
+		ch.Finding = f
+	}
+	vexTo, vexWhy, vexSays := vexState(f.VEX)
+	switch {
+	case vexSays && f.State != vexTo && f.State.Open():
+		move(vexTo, vexWhy)
+	case f.State == NotAffected && before.VEX != nil && before.VEX.Status == "not_affected" && !vexSays:
+		move(Triaged, "the VEX statement that it is not affected no longer applies; re-examine")
+	case f.State == Verified:
+		f.Regression = true
+		move(New, fmt.Sprintf("regression: %s finds %s %s again", scan.Source, f.Package, strings.Join(f.Versions, ", ")))
+	case f.State == Fixed && !(vexSays && vexTo == Fixed):
+		move(InRemediation, fmt.Sprintf("verification failed: %s still finds %s %s", scan.Source, f.Package, strings.Join(f.Versions, ", ")))
+	}
+	return ch
+}
+
+// resolve closes an open finding a scan no longer matches.
+func resolve(f Finding, scan Scan) (Change, bool) {
+	if !f.State.Open() {
+		return Change{}, false
+	}
+	present := scan.Present[f.Key().Package]
+	var why string
+	switch {
+	case len(present) == 0:
+		why = fmt.Sprintf("component removed: %s no longer has %s", scan.Source, f.Package)
+	case slices.ContainsFunc(f.Versions, func(v string) bool { return slices.Contains(present, v) }):
+		why = fmt.Sprintf("no longer affected: after %s the advisories do not cover %s %s", scan.Source, f.Package, strings.Join(f.Versions, ", "))
+	default:
+		why = fmt.Sprintf("upgraded: %s has %s %s", scan.Source, f.Package, strings.Join(present, ", "))
+	}
+	ch := Change{}
+	if f.State != Fixed {
+		ch.Steps = append(ch.Steps, Step{f.State, Fixed, why})
+	}
+	verify := fmt.Sprintf("verified by %s at %s", scan.Source, scan.At.UTC().Format(time.RFC3339))
+	ch.Steps = append(ch.Steps, Step{Fixed, Verified, verify})
+	f.State, f.Reason, f.Updated = Verified, why+"; "+verify, scan.At
+	ch.Finding = f
+	return ch, true
+}

@@ -1,0 +1,208 @@
+package ingest
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"time"
+
+	"github.com/vmc-dev/vmc/internal/advisory"
+	"github.com/vmc-dev/vmc/internal/asset"
+	"github.com/vmc-dev/vmc/internal/finding"
+	"github.com/vmc-dev/vmc/internal/match"
+	"github.com/vmc-dev/vmc/internal/store"
+)
+
+// Matcher keeps findings in step with what assets run and what advisories
+// say: a new inventory is matched at once, and a changed advisory
+// re-matches only the components it can affect.
+type Matcher struct {
+	Store      store.Store
+	Precedence advisory.Precedence
+	// Now is the clock; nil means time.Now.
+	Now func() time.Time
+}
+
+// Outcome counts what a re-match did.
+type Outcome struct {
+	Assets int `json:"assets"`
+	// Matches counts the matches found in scope.
+	Matches int `json:"matches"`
+	Opened  int `json:"opened"`
+	// Moved counts state moves: fixes verified, regressions, VEX.
+	Moved int `json:"moved"`
+	// Problems are matching errors (an unparseable version) that did not
+	// stop the run.
+	Problems []string `json:"problems,omitempty"`
+}
+
+func (o *Outcome) add(chs []finding.Change, matches int, errs []error) {
+	o.Assets++
+	o.Matches += matches
+	for _, ch := range chs {
+		if ch.Opened {
+			o.Opened++
+		}
+		o.Moved += len(ch.Steps)
+	}
+	for _, e := range errs {
+		if len(o.Problems) < MaxErrors {
+			o.Problems = append(o.Problems, e.Error())
+		}
+	}
+}
+
+// Merge adds another outcome's counts, keeping the bound on problems.
+func (o *Outcome) Merge(p Outcome) {
+	o.Assets += p.Assets
+	o.Matches += p.Matches
+	o.Opened += p.Opened
+	o.Moved += p.Moved
+	o.Problems = append(o.Problems, p.Problems[:min(len(p.Problems), max(0, MaxErrors-len(o.Problems)))]...)
+}
+
+func (m *Matcher) now() time.Time {
+	if m.Now != nil {
+		return m.Now().UTC()
+	}
+	return time.Now().UTC()
+}
+
+// Match looks up the advisories that name the components' packages or
+// CPE products and matches them. Problems with single components are
+// returned beside the matches.
+func (m *Matcher) Match(ctx context.Context, cs []asset.Component) ([]match.Match, []error, error) {
+	seen := map[store.Package]bool{}
+	var pkgs []store.Package
+	add := func(p store.Package) {
+		if !seen[p] {
+			seen[p] = true
+			pkgs = append(pkgs, p)
+		}
+	}
+	for _, c := range cs {
+		if c.Ecosystem != "" {
+			add(store.Package{Ecosystem: c.Ecosystem, Name: c.Name})
+		}
+		for _, k := range match.CPEKeys(c.CPEs) {
+			add(store.Package{Ecosystem: store.CPE, Name: k})
+		}
+	}
+	found, err := m.Store.AffectedFor(ctx, pkgs)
+	if err != nil {
+		return nil, nil, err
+	}
+	entries := make([]match.Entry, len(found))
+	for i, e := range found {
+		entries[i] = match.Entry{Vuln: e.Vuln, Source: e.Source, Record: e.Record, Document: e.Document,
+			Affected: e.Affected, Configurations: e.Configurations}
+	}
+	ms, errs := match.Components(cs, entries, m.Precedence)
+	return ms, errs, nil
+}
+
+// applyVEX sets the matches' VEX verdicts from statements, reading the
+// vulnerabilities' aliases only when there are statements to apply.
+func (m *Matcher) applyVEX(ctx context.Context, ms []match.Match, sts []match.VEX) error {
+	if len(sts) == 0 || len(ms) == 0 {
+		return nil
+	}
+	aliases := map[string][]string{}
+	for _, x := range ms {
+		if _, ok := aliases[x.Vuln]; ok {
+			continue
+		}
+		v, err := m.Store.Vuln(ctx, x.Vuln, store.VulnOptions{})
+		if err != nil {
+			return fmt.Errorf("aliases of %s: %w", x.Vuln, err)
+		}
+		aliases[x.Vuln] = v.Aliases
+	}
+	match.ApplyVEX(ms, sts, func(id string) []string { return aliases[id] })
+	return nil
+}
+
+// Asset re-matches an asset's components and reconciles its findings.
+// scope lists the finding.PackageKeys to re-match; nil means all. source
+// says what prompted it, as the evidence findings record.
+func (m *Matcher) Asset(ctx context.Context, a asset.Asset, scope []string, source string) ([]finding.Change, Outcome, error) {
+	var out Outcome
+	cs, err := m.Store.Components(ctx, a.ID)
+	if err != nil {
+		return nil, out, err
+	}
+	if scope != nil {
+		cs = slices.DeleteFunc(cs, func(c asset.Component) bool { return !slices.Contains(scope, finding.ComponentPackage(c)) })
+	}
+	present := map[string][]string{}
+	for _, c := range cs {
+		k := finding.ComponentPackage(c)
+		present[k] = append(present[k], c.Version)
+	}
+	ms, errs, err := m.Match(ctx, cs)
+	if err != nil {
+		return nil, out, fmt.Errorf("match asset %s: %w", a.Name, err)
+	}
+	sts, err := m.Store.VEXFor(ctx, a.ID)
+	if err != nil {
+		return nil, out, err
+	}
+	if err := m.applyVEX(ctx, ms, sts); err != nil {
+		return nil, out, fmt.Errorf("asset %s: %w", a.Name, err)
+	}
+	chs, err := m.Store.ReconcileFindings(ctx, a, ms, finding.Scan{At: m.now(), Source: source, Scope: scope, Present: present})
+	if err != nil {
+		return nil, out, err
+	}
+	out.add(chs, len(ms), errs)
+	return chs, out, nil
+}
+
+// Records re-matches what changed advisory records can affect: the
+// components of the packages and CPE products they name, and the packages
+// with findings on their vulnerabilities.
+func (m *Matcher) Records(ctx context.Context, recs []advisory.Record) (Outcome, error) {
+	var (
+		out  Outcome
+		pkgs []store.Package
+		refs []store.RecordRef
+		seen = map[store.Package]bool{}
+	)
+	add := func(p store.Package) {
+		if !seen[p] {
+			seen[p] = true
+			pkgs = append(pkgs, p)
+		}
+	}
+	for _, r := range recs {
+		refs = append(refs, store.RecordRef{Source: r.Source, ID: r.ID})
+		for _, a := range r.Affected {
+			if a.Ecosystem != "" && a.Package != "" {
+				add(store.Package{Ecosystem: a.Ecosystem, Name: a.Package})
+			}
+			if a.Vendor != "" && a.Product != "" {
+				add(store.Package{Ecosystem: store.CPE, Name: a.Vendor + ":" + a.Product})
+			}
+		}
+	}
+	scopes, err := m.Store.RematchScope(ctx, pkgs, refs)
+	if err != nil || len(scopes) == 0 {
+		return out, err
+	}
+	assets, err := m.Store.ListAssets(ctx)
+	if err != nil {
+		return out, err
+	}
+	for _, a := range assets {
+		scope, ok := scopes[a.ID]
+		if !ok {
+			continue
+		}
+		_, o, err := m.Asset(ctx, a, scope, "advisory update")
+		if err != nil {
+			return out, err
+		}
+		out.Merge(o)
+	}
+	return out, nil
+}

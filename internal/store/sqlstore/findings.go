@@ -1,0 +1,442 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"iter"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/vmc-dev/vmc/internal/asset"
+	"github.com/vmc-dev/vmc/internal/audit"
+	"github.com/vmc-dev/vmc/internal/finding"
+	"github.com/vmc-dev/vmc/internal/match"
+	"github.com/vmc-dev/vmc/internal/store"
+)
+
+// looseKey is the key components are found by when an advisory changes:
+// the base ecosystem and the name in lower case with '_' and '.' as '-'.
+// Migration 00003 computes the same in SQL for rows it found; keep the
+// two in step.
+func looseKey(ecosystem, name string) (string, string) {
+	eco, _, _ := strings.Cut(ecosystem, ":")
+	return strings.ToLower(eco), strings.NewReplacer("_", "-", ".", "-").Replace(strings.ToLower(name))
+}
+
+// ReconcileFindings implements store.Findings.
+func (s *Store) ReconcileFindings(ctx context.Context, a asset.Asset, matches []match.Match, scan finding.Scan) ([]finding.Change, error) {
+	var changes []finding.Change
+	err := s.inTx(ctx, func(ctx context.Context, tx *txn) error {
+		ms, vulnIDs, err := s.resolveMatches(ctx, tx, matches)
+		if err != nil {
+			return err
+		}
+		existing, err := s.findings(ctx, tx, `f.asset_id = ?`, []any{a.ID}, 0)
+		if err != nil {
+			return err
+		}
+		changes = finding.Reconcile(a, existing, ms, scan)
+		for i := range changes {
+			if err := s.applyChange(ctx, tx, &changes[i], vulnIDs); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("findings of asset %s: %w", a.Name, err)
+	}
+	return changes, nil
+}
+
+// resolveMatches names each match's vulnerability by its current primary
+// id (a match may name it by an alias, or by an id merged since) and
+// returns the primary ids' row ids.
+func (s *Store) resolveMatches(ctx context.Context, tx *txn, matches []match.Match) ([]match.Match, map[string]int64, error) {
+	primary := map[string]string{} // id as matched → primary id
+	ids := map[string]int64{}      // primary id → vulns.id
+	for _, m := range matches {
+		if _, ok := primary[m.Vuln]; ok {
+			continue
+		}
+		var (
+			vid int64
+			pid string
+		)
+		err := tx.queryRow(ctx, `SELECT v.id, v.primary_id FROM aliases a JOIN vulns v ON v.id = a.vuln_id WHERE a.alias_key = ?`,
+			strings.ToUpper(m.Vuln)).Scan(&vid, &pid)
+		if errors.Is(err, sql.ErrNoRows) {
+			return nil, nil, fmt.Errorf("vulnerability %s: %w", m.Vuln, store.ErrNotFound)
+		}
+		if err != nil {
+			return nil, nil, fmt.Errorf("vulnerability %s: %w", m.Vuln, err)
+		}
+		primary[m.Vuln], ids[pid] = pid, vid
+	}
+	out := slices.Clone(matches)
+	for i := range out {
+		out[i].Vuln = primary[out[i].Vuln]
+	}
+	return out, ids, nil
+}
+
+// applyChange writes one reconciled change and its audit entries.
+func (s *Store) applyChange(ctx context.Context, tx *txn, ch *finding.Change, vulnIDs map[string]int64) error {
+	f := &ch.Finding
+	now := s.clock()
+	detail, err := json.Marshal(f)
+	if err != nil {
+		return err
+	}
+	var entries []audit.Entry
+	if f.ID == 0 {
+		vid, ok := vulnIDs[f.Vuln]
+		if !ok {
+			return fmt.Errorf("finding %s on %s: vulnerability not resolved", f.Vuln, f.Package)
+		}
+		err := tx.queryRow(ctx, `INSERT INTO findings (asset_id, package_key, vuln_id, state, detail, first_seen, last_seen, updated_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+			f.AssetID, f.Key().Package, vid, f.State, string(detail), f.FirstSeen, f.LastSeen, f.Updated).Scan(&f.ID)
+		if err != nil {
+			return fmt.Errorf("open finding %s on %s: %w", f.Vuln, f.Package, err)
+		}
+		entries = append(entries, auditEntry(now, "finding.open", f.ID, nil, f.State, "found by "+sourceOf(f)))
+	} else {
+		_, err := tx.exec(ctx, `UPDATE findings SET state = ?, detail = ?, last_seen = ?, updated_at = ? WHERE id = ?`,
+			f.State, string(detail), f.LastSeen, f.Updated, f.ID)
+		if err != nil {
+			return fmt.Errorf("update finding %d: %w", f.ID, err)
+		}
+	}
+	for _, st := range ch.Steps {
+		entries = append(entries, auditEntry(now, "finding.state", f.ID, &st.From, st.To, st.Reason))
+	}
+	return appendAudit(ctx, tx, entries...)
+}
+
+func sourceOf(f *finding.Finding) string {
+	return f.Explanation.Source + " " + f.Explanation.Record
+}
+
+// entry is the system's audit entry for a finding's state.
+func auditEntry(now time.Time, action string, id int64, from *finding.State, to finding.State, reason string) audit.Entry {
+	e := audit.Entry{At: now, Actor: "system", Action: action, Object: fmt.Sprintf("finding:%d", id), Reason: reason}
+	if from != nil {
+		e.Before, _ = json.Marshal(map[string]finding.State{"state": *from})
+	}
+	e.After, _ = json.Marshal(map[string]finding.State{"state": to})
+	return e
+}
+
+// appendAudit links entries after the log's head and writes them. Two
+// transactions appending at once both read the same head; the second to
+// commit fails on the sequence number's key and is retried.
+func appendAudit(ctx context.Context, tx *txn, entries ...audit.Entry) error {
+	if len(entries) == 0 {
+		return nil
+	}
+	var head *audit.Entry
+	var last audit.Entry
+	err := tx.queryRow(ctx, `SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1`).Scan(&last.Seq, &last.Hash)
+	switch {
+	case err == nil:
+		head = &last
+	case !errors.Is(err, sql.ErrNoRows):
+		return fmt.Errorf("read audit log head: %w", err)
+	}
+	for _, e := range entries {
+		e = audit.Link(e, head)
+		_, err := tx.exec(ctx, `INSERT INTO audit_log (seq, at, actor, action, object, before, after, reason, prev, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			e.Seq, e.At, e.Actor, e.Action, e.Object, string(e.Before), string(e.After), e.Reason, e.Prev, e.Hash)
+		if err != nil {
+			return fmt.Errorf("append audit entry %d (%s %s): %w", e.Seq, e.Action, e.Object, err)
+		}
+		head = &e
+	}
+	return nil
+}
+
+// AuditLog implements store.Audit. It reads in pages, so that a long log
+// neither sits in memory nor holds one query open for the whole walk.
+func (s *Store) AuditLog(ctx context.Context, after int64) iter.Seq2[audit.Entry, error] {
+	const page = 1000
+	return func(yield func(audit.Entry, error) bool) {
+		for {
+			es, err := s.auditEntries(ctx, `seq > ? ORDER BY seq LIMIT `+fmt.Sprint(page), after)
+			if err != nil {
+				yield(audit.Entry{}, fmt.Errorf("read audit log after %d: %w", after, err))
+				return
+			}
+			for _, e := range es {
+				if !yield(e, nil) {
+					return
+				}
+				after = e.Seq
+			}
+			if len(es) < page {
+				return
+			}
+		}
+	}
+}
+
+// AuditOf implements store.Audit.
+func (s *Store) AuditOf(ctx context.Context, object string) ([]audit.Entry, error) {
+	es, err := s.auditEntries(ctx, `object = ? ORDER BY seq`, object)
+	if err != nil {
+		return nil, fmt.Errorf("audit log of %s: %w", object, err)
+	}
+	return es, nil
+}
+
+func (s *Store) auditEntries(ctx context.Context, where string, args ...any) ([]audit.Entry, error) {
+	return collect(ctx, s.r, s.d.Rebind(`SELECT seq, at, actor, action, object, before, after, reason, prev, hash FROM audit_log WHERE `+where), args,
+		func(r *sql.Rows) (audit.Entry, error) {
+			var (
+				e             audit.Entry
+				before, after string
+			)
+			err := r.Scan(&e.Seq, &e.At, &e.Actor, &e.Action, &e.Object, &before, &after, &e.Reason, &e.Prev, &e.Hash)
+			e.At = e.At.UTC()
+			if before != "" {
+				e.Before = json.RawMessage(before)
+			}
+			if after != "" {
+				e.After = json.RawMessage(after)
+			}
+			return e, err
+		})
+}
+
+const findingColumns = `f.id, f.asset_id, a.name, v.primary_id, f.state, f.detail, f.first_seen, f.last_seen, f.updated_at`
+
+// findings reads the findings that where selects, by id, at most limit
+// (0: all).
+func (s *Store) findings(ctx context.Context, q querier, where string, args []any, limit int) ([]finding.Finding, error) {
+	query := `SELECT ` + findingColumns + ` FROM findings f JOIN assets a ON a.id = f.asset_id JOIN vulns v ON v.id = f.vuln_id
+		WHERE ` + where + ` ORDER BY f.id`
+	if limit > 0 {
+		query += fmt.Sprintf(" LIMIT %d", limit)
+	}
+	return collect(ctx, q, s.d.Rebind(query), args, func(r *sql.Rows) (finding.Finding, error) {
+		var (
+			f              finding.Finding
+			id, assetID    int64
+			name, vuln     string
+			state          finding.State
+			detail         string
+			first, last, u sql.NullTime
+		)
+		if err := r.Scan(&id, &assetID, &name, &vuln, &state, &detail, &first, &last, &u); err != nil {
+			return f, err
+		}
+		if err := json.Unmarshal([]byte(detail), &f); err != nil {
+			return f, fmt.Errorf("finding %d: detail: %w", id, err)
+		}
+		f.ID, f.AssetID, f.Asset, f.Vuln, f.State = id, assetID, name, vuln, state
+		f.FirstSeen, f.LastSeen, f.Updated = first.Time.UTC(), last.Time.UTC(), u.Time.UTC()
+		return f, nil
+	})
+}
+
+// Finding implements store.Findings.
+func (s *Store) Finding(ctx context.Context, id int64) (finding.Finding, error) {
+	fs, err := s.findings(ctx, s.r, `f.id = ?`, []any{id}, 1)
+	if err != nil {
+		return finding.Finding{}, fmt.Errorf("finding %d: %w", id, err)
+	}
+	if len(fs) == 0 {
+		return finding.Finding{}, fmt.Errorf("finding %d: %w", id, store.ErrNotFound)
+	}
+	return fs[0], nil
+}
+
+// ListFindings implements store.Findings.
+func (s *Store) ListFindings(ctx context.Context, q store.FindingQuery) (store.FindingPage, error) {
+	limit := q.Limit
+	if limit <= 0 {
+		limit = 100
+	}
+	limit = min(limit, 1000)
+	where, args := []string{"f.id > ?"}, []any{q.After}
+	if q.Asset != "" {
+		where, args = append(where, "a.name = ?"), append(args, q.Asset)
+	}
+	if q.Vuln != "" {
+		where, args = append(where, "f.vuln_id = (SELECT vuln_id FROM aliases WHERE alias_key = ?)"), append(args, strings.ToUpper(q.Vuln))
+	}
+	if q.State != "" {
+		where, args = append(where, "f.state = ?"), append(args, q.State)
+	}
+	if q.Open {
+		var open []string
+		for _, st := range finding.States {
+			if st.Open() {
+				open = append(open, "'"+string(st)+"'")
+			}
+		}
+		where = append(where, "f.state IN ("+strings.Join(open, ", ")+")")
+	}
+	fs, err := s.findings(ctx, s.r, strings.Join(where, " AND "), args, limit+1)
+	if err != nil {
+		return store.FindingPage{}, fmt.Errorf("list findings: %w", err)
+	}
+	page := store.FindingPage{Items: fs}
+	if len(fs) > limit {
+		page.Items = fs[:limit]
+		page.Next = fs[limit-1].ID
+	}
+	return page, nil
+}
+
+// RematchScope implements store.Findings.
+func (s *Store) RematchScope(ctx context.Context, pkgs []store.Package, records []store.RecordRef) (map[int64][]string, error) {
+	out := map[int64][]string{}
+	// addComponent and addFinding take rows of (asset id, ecosystem,
+	// name) and (asset id, package key).
+	addKey := func(assetID int64, key string) {
+		if !slices.Contains(out[assetID], key) {
+			out[assetID] = append(out[assetID], key)
+		}
+	}
+	addComponent := func(r *sql.Rows) (struct{}, error) {
+		var (
+			assetID   int64
+			eco, name string
+		)
+		err := r.Scan(&assetID, &eco, &name)
+		addKey(assetID, finding.PackageKey(eco, name))
+		return struct{}{}, err
+	}
+	addFinding := func(r *sql.Rows) (struct{}, error) {
+		var (
+			assetID int64
+			key     string
+		)
+		err := r.Scan(&assetID, &key)
+		addKey(assetID, key)
+		return struct{}{}, err
+	}
+	const chunk = 400
+	var loose, cpes []any
+	for _, p := range pkgs {
+		if p.Ecosystem == store.CPE {
+			cpes = append(cpes, strings.ToLower(p.Name))
+			continue
+		}
+		e, n := looseKey(p.Ecosystem, p.Name)
+		loose = append(loose, e, n)
+	}
+	for part := range slices.Chunk(loose, 2*chunk) {
+		if _, err := collect(ctx, s.r, s.d.Rebind(`SELECT DISTINCT c.asset_id, c.ecosystem, c.name FROM components c
+			WHERE (c.pkg_eco, c.pkg_name) IN (VALUES `+tuples(len(part)/2, 2)+`)`), part, addComponent); err != nil {
+			return nil, fmt.Errorf("components of changed packages: %w", err)
+		}
+	}
+	for part := range slices.Chunk(cpes, chunk) {
+		if _, err := collect(ctx, s.r, s.d.Rebind(`SELECT DISTINCT c.asset_id, c.ecosystem, c.name FROM component_cpes k JOIN components c ON c.id = k.component_id
+			WHERE k.cpe_key IN (`+placeholders(len(part))+`)`), part, addComponent); err != nil {
+			return nil, fmt.Errorf("components of changed CPE products: %w", err)
+		}
+	}
+	var refs []any
+	for _, r := range records {
+		refs = append(refs, r.Source, r.ID)
+	}
+	for part := range slices.Chunk(refs, 2*chunk) {
+		if _, err := collect(ctx, s.r, s.d.Rebind(`SELECT DISTINCT f.asset_id, f.package_key FROM findings f JOIN source_records r ON r.vuln_id = f.vuln_id
+			WHERE (r.source, r.record_id) IN (VALUES `+tuples(len(part)/2, 2)+`)`), part, addFinding); err != nil {
+			return nil, fmt.Errorf("findings of changed records: %w", err)
+		}
+	}
+	return out, nil
+}
+
+// PutVEX implements store.Findings.
+func (s *Store) PutVEX(ctx context.Context, assetID int64, document string, sts []match.VEX) error {
+	var aid any
+	if assetID != 0 {
+		aid = assetID
+	}
+	return s.inTx(ctx, func(ctx context.Context, tx *txn) error {
+		del := `DELETE FROM vex_statements WHERE document = ? AND asset_id IS NULL`
+		args := []any{document}
+		if aid != nil {
+			del, args = `DELETE FROM vex_statements WHERE document = ? AND asset_id = ?`, []any{document, aid}
+		}
+		if _, err := tx.exec(ctx, del, args...); err != nil {
+			return fmt.Errorf("replace VEX statements of %s: %w", document, err)
+		}
+		now := s.clock()
+		for i, st := range sts {
+			b, err := json.Marshal(st)
+			if err != nil {
+				return err
+			}
+			if _, err := tx.exec(ctx, `INSERT INTO vex_statements (asset_id, document, statement, imported_at) VALUES (?, ?, ?, ?)`,
+				aid, document, string(b), now); err != nil {
+				return fmt.Errorf("VEX %s statement %d: %w", document, i, err)
+			}
+		}
+		return nil
+	})
+}
+
+// VEXFor implements store.Findings.
+func (s *Store) VEXFor(ctx context.Context, assetID int64) ([]match.VEX, error) {
+	sts, err := collect(ctx, s.r, s.d.Rebind(`SELECT statement FROM vex_statements WHERE asset_id IS NULL OR asset_id = ? ORDER BY id`), []any{assetID},
+		func(r *sql.Rows) (match.VEX, error) {
+			var (
+				st match.VEX
+				b  string
+			)
+			if err := r.Scan(&b); err != nil {
+				return st, err
+			}
+			return st, json.Unmarshal([]byte(b), &st)
+		})
+	if err != nil {
+		return nil, fmt.Errorf("VEX statements for asset %d: %w", assetID, err)
+	}
+	return sts, nil
+}
+
+// moveFindings re-points the findings of vulnerability from, being folded
+// into into, at into. Where the asset's package already has a finding on
+// into, the two are one finding: the one on into stays and the other is
+// removed, its state and reason kept in the audit log.
+func moveFindings(ctx context.Context, tx *txn, now time.Time, from, into int64, fromPrimary, via string) error {
+	rows, err := collect(ctx, tx, `SELECT f.id, f.state FROM findings f WHERE f.vuln_id = ?
+		AND EXISTS (SELECT 1 FROM findings g WHERE g.vuln_id = ? AND g.asset_id = f.asset_id AND g.package_key = f.package_key)`,
+		[]any{from, into}, func(r *sql.Rows) (struct {
+			id    int64
+			state finding.State
+		}, error) {
+			var v struct {
+				id    int64
+				state finding.State
+			}
+			return v, r.Scan(&v.id, &v.state)
+		})
+	if err != nil {
+		return fmt.Errorf("findings of %s: %w", fromPrimary, err)
+	}
+	for _, d := range rows {
+		if _, err := tx.exec(ctx, `DELETE FROM findings WHERE id = ?`, d.id); err != nil {
+			return fmt.Errorf("fold finding %d: %w", d.id, err)
+		}
+		e := auditEntry(now, "finding.merge", d.id, &d.state, finding.Duplicate,
+			fmt.Sprintf("%s was merged into another vulnerability via %s; the package's finding on it carries on", fromPrimary, via))
+		if err := appendAudit(ctx, tx, e); err != nil {
+			return err
+		}
+	}
+	if _, err := tx.exec(ctx, `UPDATE findings SET vuln_id = ? WHERE vuln_id = ?`, into, from); err != nil {
+		return fmt.Errorf("move findings of %s: %w", fromPrimary, err)
+	}
+	return nil
+}

@@ -1,0 +1,221 @@
+package storetest
+
+import (
+	"context"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/vmc-dev/vmc/internal/advisory"
+	"github.com/vmc-dev/vmc/internal/asset"
+	"github.com/vmc-dev/vmc/internal/audit"
+	"github.com/vmc-dev/vmc/internal/finding"
+	"github.com/vmc-dev/vmc/internal/match"
+	"github.com/vmc-dev/vmc/internal/store"
+)
+
+// ginMatch is what the matcher says of gin at version on GO-2020-0001.
+func ginMatch(version, vuln string) match.Match {
+	return match.Match{
+		Component: asset.Component{Ecosystem: "Go", Name: "github.com/gin-gonic/gin", Version: version, PURL: "pkg:golang/github.com/gin-gonic/gin@" + version},
+		Vuln:      vuln,
+		Explanation: match.Explanation{Source: "osv", Record: vuln, Kind: "range", Ecosystem: "Go", Package: "github.com/gin-gonic/gin",
+			RangeType: "SEMVER", Introduced: "0", Fixed: "1.6.0", Installed: version, FixedVersion: "1.6.0"},
+	}
+}
+
+func reconcile(t *testing.T, s store.Store, a asset.Asset, scan finding.Scan, ms ...match.Match) []finding.Change {
+	t.Helper()
+	chs, err := s.ReconcileFindings(context.Background(), a, ms, scan)
+	if err != nil {
+		t.Fatalf("ReconcileFindings(%s): %v", scan.Source, err)
+	}
+	return chs
+}
+
+func states(t *testing.T, s store.Store, q store.FindingQuery) []string {
+	t.Helper()
+	page, err := s.ListFindings(context.Background(), q)
+	if err != nil {
+		t.Fatalf("ListFindings(%+v): %v", q, err)
+	}
+	var out []string
+	for _, f := range page.Items {
+		out = append(out, f.Asset+" "+f.Vuln+" "+string(f.State))
+	}
+	return out
+}
+
+func verifyAudit(t *testing.T, s store.Store) int64 {
+	t.Helper()
+	n, _, err := audit.Verify(s.AuditLog(context.Background(), 0))
+	if err != nil {
+		t.Fatalf("audit chain: %v", err)
+	}
+	return n
+}
+
+const ginKey = "Go\x1fgithub.com/gin-gonic/gin"
+
+func testFindings(t *testing.T, open Opener) {
+	s, c := openWithClock(t, open)
+	ctx := context.Background()
+	put(t, s, goRecord())
+	a, err := s.PutAsset(ctx, asset.Asset{Name: "shop-api", Kind: asset.KindApplication})
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := s.PutAsset(ctx, asset.Asset{Name: "shop-web", Kind: asset.KindApplication})
+	if err != nil {
+		t.Fatal(err)
+	}
+	at := func() time.Time { c.tick(); return c.now() }
+
+	// Found, named by an alias: kept against the merged vulnerability.
+	chs := reconcile(t, s, a, finding.Scan{At: at(), Source: "inventory go.mod"}, ginMatch("1.5.0", "GHSA-6vm3-jj99-7229"))
+	if len(chs) != 1 || chs[0].Finding.ID == 0 || chs[0].Finding.Vuln != "CVE-2020-36567" {
+		t.Fatalf("first scan: %+v", chs)
+	}
+	id := chs[0].Finding.ID
+	f, err := s.Finding(ctx, id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if f.Asset != "shop-api" || f.State != finding.New || f.Explanation.FixedVersion != "1.6.0" || !slices.Equal(f.Versions, []string{"1.5.0"}) || f.FirstSeen.IsZero() {
+		t.Errorf("stored finding: %+v", f)
+	}
+	reconcile(t, s, b, finding.Scan{At: at(), Source: "inventory package.json"}, ginMatch("1.4.0", "GO-2020-0001"))
+	for _, tc := range []struct {
+		q    store.FindingQuery
+		want []string
+	}{
+		{store.FindingQuery{}, []string{"shop-api CVE-2020-36567 new", "shop-web CVE-2020-36567 new"}},
+		{store.FindingQuery{Asset: "shop-web"}, []string{"shop-web CVE-2020-36567 new"}},
+		{store.FindingQuery{Vuln: "ghsa-6vm3-jj99-7229"}, []string{"shop-api CVE-2020-36567 new", "shop-web CVE-2020-36567 new"}},
+		{store.FindingQuery{Vuln: "CVE-1999-0001"}, nil},
+		{store.FindingQuery{State: finding.Verified}, nil},
+	} {
+		if diff := cmp.Diff(tc.want, states(t, s, tc.q)); diff != "" {
+			t.Errorf("ListFindings(%+v) -want +got:\n%s", tc.q, diff)
+		}
+	}
+	page, err := s.ListFindings(ctx, store.FindingQuery{Limit: 1})
+	if err != nil || len(page.Items) != 1 || page.Next == 0 {
+		t.Fatalf("first page: %+v, %v", page, err)
+	}
+	if page, _ = s.ListFindings(ctx, store.FindingQuery{Limit: 1, After: page.Next}); len(page.Items) != 1 || page.Next != 0 || page.Items[0].Asset != "shop-web" {
+		t.Errorf("second page: %+v", page)
+	}
+
+	// Upgraded: fixed and verified; back again: a regression.
+	reconcile(t, s, a, finding.Scan{At: at(), Source: "inventory go.mod", Present: map[string][]string{ginKey: {"1.6.3"}}})
+	if f, _ = s.Finding(ctx, id); f.State != finding.Verified {
+		t.Errorf("after the upgrade: %s (%s)", f.State, f.Reason)
+	}
+	if diff := cmp.Diff([]string{"shop-web CVE-2020-36567 new"}, states(t, s, store.FindingQuery{Open: true})); diff != "" {
+		t.Errorf("open findings -want +got:\n%s", diff)
+	}
+	reconcile(t, s, a, finding.Scan{At: at(), Source: "inventory go.mod"}, ginMatch("1.5.0", "GO-2020-0001"))
+	if f, _ = s.Finding(ctx, id); f.State != finding.New || !f.Regression {
+		t.Errorf("after the downgrade: %s regression=%v", f.State, f.Regression)
+	}
+	// open, open (shop-web), fixed, verified, regression
+	if n := verifyAudit(t, s); n != 5 {
+		t.Errorf("audit entries = %d, want 5", n)
+	}
+
+	// What a changed advisory may affect.
+	if _, err := s.SetComponents(ctx, a.ID, "go.mod", []asset.Component{
+		{Ecosystem: "Go", Name: "github.com/gin-gonic/gin", Version: "1.5.0", CPEs: []string{"cpe:2.3:a:gin-gonic:gin:1.5.0:*:*:*:*:*:*:*"}},
+		{Ecosystem: "PyPI", Name: "Flask_Cors", Version: "3.0.8"},
+	}); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		name    string
+		pkgs    []store.Package
+		records []store.RecordRef
+		want    map[int64][]string
+	}{
+		{"package, loosely", []store.Package{{Ecosystem: "PyPI", Name: "flask.cors"}}, nil, map[int64][]string{a.ID: {"PyPI\x1fFlask_Cors"}}},
+		{"CPE product", []store.Package{{Ecosystem: store.CPE, Name: "Gin-Gonic:Gin"}}, nil, map[int64][]string{a.ID: {ginKey}}},
+		{"record with findings", nil, []store.RecordRef{{Source: "osv", ID: "GO-2020-0001"}}, map[int64][]string{a.ID: {ginKey}, b.ID: {ginKey}}},
+		{"nothing", []store.Package{{Ecosystem: "npm", Name: "left-pad"}}, []store.RecordRef{{Source: "osv", ID: "GO-2099-0001"}}, map[int64][]string{}},
+	} {
+		got, err := s.RematchScope(ctx, tc.pkgs, tc.records)
+		if err != nil {
+			t.Fatalf("RematchScope %s: %v", tc.name, err)
+		}
+		if diff := cmp.Diff(tc.want, got); diff != "" {
+			t.Errorf("RematchScope %s -want +got:\n%s", tc.name, diff)
+		}
+	}
+
+	// VEX statements: per asset and global, replaced by document.
+	st := match.VEX{Vulns: []string{"CVE-2020-36567"}, Products: []string{"pkg:golang/github.com/gin-gonic/gin"}, Status: "not_affected",
+		Justification: "vulnerable_code_not_in_execute_path", Source: "vex.json"}
+	if err := s.PutVEX(ctx, a.ID, "vex.json", []match.VEX{st, st}); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.PutVEX(ctx, a.ID, "vex.json", []match.VEX{st}); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.PutVEX(ctx, 0, "global.json", []match.VEX{{Vulns: []string{"CVE-2021-44228"}, Status: "under_investigation", Source: "global.json"}}); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := s.VEXFor(ctx, a.ID); err != nil || len(got) != 2 || !cmp.Equal(got[0], st) {
+		t.Errorf("VEXFor(shop-api) = %+v, %v", got, err)
+	}
+	if got, err := s.VEXFor(ctx, b.ID); err != nil || len(got) != 1 || got[0].Status != "under_investigation" {
+		t.Errorf("VEXFor(shop-web) = %+v, %v", got, err)
+	}
+
+	if err := s.DeleteAsset(ctx, "shop-web"); err != nil {
+		t.Fatal(err)
+	}
+	if got := states(t, s, store.FindingQuery{}); len(got) != 1 {
+		t.Errorf("findings after deleting shop-web: %v", got)
+	}
+}
+
+// testFindingsFollowMerges: findings on two vulnerabilities that a new
+// record shows to be one (the CVE and GHSA of GO-2021-0052, gin) become
+// one finding, the fold in the audit log.
+func testFindingsFollowMerges(t *testing.T, open Opener) {
+	s, c := openWithClock(t, open)
+	ctx := context.Background()
+	gin := func(source, id string, aliases ...string) advisory.Record {
+		return advisory.Record{Source: source, ID: id, Aliases: aliases,
+			Affected: []advisory.Affected{{Ecosystem: "Go", Package: "github.com/gin-gonic/gin",
+				Ranges: []advisory.Range{{Type: advisory.RangeSemver, Events: []advisory.Event{{Introduced: "0"}, {Fixed: "1.7.7"}}}}}}}
+	}
+	put(t, s, gin("cve5", "CVE-2020-28483"), gin("ghsa", "GHSA-h395-qcrw-5vmq"))
+	a, err := s.PutAsset(ctx, asset.Asset{Name: "shop-api", Kind: asset.KindApplication})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c.tick()
+	reconcile(t, s, a, finding.Scan{At: c.now(), Source: "inventory go.mod"},
+		ginMatch("1.6.3", "CVE-2020-28483"), ginMatch("1.6.3", "GHSA-h395-qcrw-5vmq"))
+	if got := states(t, s, store.FindingQuery{}); len(got) != 2 {
+		t.Fatalf("before the merge: %v", got)
+	}
+	c.tick()
+	put(t, s, gin("osv", "GO-2021-0052", "CVE-2020-28483", "GHSA-h395-qcrw-5vmq"))
+	if diff := cmp.Diff([]string{"shop-api CVE-2020-28483 new"}, states(t, s, store.FindingQuery{Vuln: "GO-2021-0052"})); diff != "" {
+		t.Errorf("after the merge -want +got:\n%s", diff)
+	}
+	var actions []string
+	for e, err := range s.AuditLog(ctx, 0) {
+		if err != nil {
+			t.Fatal(err)
+		}
+		actions = append(actions, e.Action)
+	}
+	if diff := cmp.Diff([]string{"finding.open", "finding.open", "finding.merge"}, actions); diff != "" {
+		t.Errorf("audit actions -want +got:\n%s", diff)
+	}
+	verifyAudit(t, s)
+}
