@@ -59,9 +59,9 @@ func printChanges(w io.Writer, chs []finding.Change) error {
 
 func printFindings(w io.Writer, fs []finding.Finding) error {
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
-	fmt.Fprintf(tw, "ID\tASSET\tPACKAGE\tVERSION\tVULNERABILITY\tSTATE\tFIXED IN\n")
+	fmt.Fprintf(tw, "ID\tASSET\tPACKAGE\tVERSION\tVULNERABILITY\tSTATE\tPRIORITY\tFIXED IN\n")
 	for _, f := range fs {
-		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%s\t%s\n", f.ID, f.Asset, f.Package, strings.Join(f.Versions, ", "), f.Vuln, f.State, f.Explanation.FixedVersion)
+		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", f.ID, f.Asset, f.Package, strings.Join(f.Versions, ", "), f.Vuln, f.State, f.Priority, f.Explanation.FixedVersion)
 	}
 	return tw.Flush()
 }
@@ -153,6 +153,21 @@ func newFindingShow() *cobra.Command {
 					f.Explanation.FixedVersion, f.FirstSeen.Format(time.RFC3339), f.LastSeen.Format(time.RFC3339))
 				if f.VEX != nil {
 					fmt.Fprintf(tw, "VEX\t%s %s (%s)\n", f.VEX.Status, f.VEX.Justification, f.VEX.Source)
+				}
+				if f.Assignee != "" {
+					fmt.Fprintf(tw, "assignee\t%s\n", f.Assignee)
+				}
+				if !f.Due.IsZero() {
+					fmt.Fprintf(tw, "due\t%s\t%s\n", f.Due.Format(time.DateOnly), f.DueRule)
+				}
+				if as := f.Assessment; as != nil {
+					fmt.Fprintf(tw, "priority\t%s\t%s\n", f.Priority, strings.Join(as.Why, "; "))
+					if o := f.PriorityOverride; o != nil {
+						fmt.Fprintf(tw, "\toverridden by %s: %s\n", o.By, o.Reason)
+					}
+					for _, in := range as.Inputs {
+						fmt.Fprintf(tw, "\t%s\t%s\t%s\n", in.Name, in.Value, in.Source)
+					}
 				}
 				if err := tw.Flush(); err != nil {
 					return err

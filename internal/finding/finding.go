@@ -20,6 +20,7 @@ import (
 
 	"github.com/vmc-dev/vmc/internal/asset"
 	"github.com/vmc-dev/vmc/internal/match"
+	"github.com/vmc-dev/vmc/internal/risk"
 )
 
 // Finding is a vulnerability on a package of an asset.
@@ -45,10 +46,69 @@ type Finding struct {
 	// Reason is why it is in its state: the last move's reason.
 	Reason string `json:"reason,omitempty"`
 	// Regression says it was verified fixed once and came back.
-	Regression bool      `json:"regression,omitempty"`
-	FirstSeen  time.Time `json:"first_seen"`
-	LastSeen   time.Time `json:"last_seen"`
-	Updated    time.Time `json:"updated"`
+	Regression bool `json:"regression,omitempty"`
+	// Priority is the assessment's, or an analyst's override of it.
+	Priority   risk.Priority    `json:"priority,omitempty"`
+	Assessment *risk.Assessment `json:"assessment,omitempty"`
+	// Overrides are analysts' SSVC decision-point overrides for it.
+	Overrides []risk.SSVCOverride `json:"ssvc_overrides,omitempty"`
+	// PriorityOverride is an analyst's priority, which the assessment
+	// no longer changes.
+	PriorityOverride *PriorityOverride `json:"priority_override,omitempty"`
+	// Assignee is the person or team working on it.
+	Assignee string `json:"assignee,omitempty"`
+	// Due is when it must be fixed by (zero: no deadline), DueRule the
+	// policy rule that set it.
+	Due       time.Time `json:"due,omitzero"`
+	DueRule   string    `json:"due_rule,omitempty"`
+	FirstSeen time.Time `json:"first_seen"`
+	LastSeen  time.Time `json:"last_seen"`
+	Updated   time.Time `json:"updated"`
+	// Closed is when it last left the open states; zero while open.
+	Closed time.Time `json:"closed,omitzero"`
+}
+
+// PriorityOverride is an analyst's priority for a finding, and why.
+type PriorityOverride struct {
+	Priority risk.Priority `json:"priority"`
+	By       string        `json:"by"`
+	Reason   string        `json:"reason"`
+	At       time.Time     `json:"at"`
+}
+
+// move puts f in state to for why at t, keeping Closed in step.
+func (f *Finding) move(to State, why string, t time.Time) Step {
+	st := Step{From: f.State, To: to, Reason: why}
+	f.State, f.Reason, f.Updated = to, why, t
+	switch {
+	case !to.Open() && f.Closed.IsZero():
+		f.Closed = t
+	case to.Open():
+		f.Closed = time.Time{}
+	}
+	return st
+}
+
+// Reassessment is a change of a finding's priority.
+type Reassessment struct {
+	From, To risk.Priority
+	Why      string
+}
+
+// reassess sets f's assessment and, unless an analyst fixed it, its
+// priority; it returns the change when the priority moved.
+func (f *Finding) reassess(as risk.Assessment) *Reassessment {
+	f.Assessment = &as
+	to := as.Priority
+	if f.PriorityOverride != nil {
+		to = f.PriorityOverride.Priority
+	}
+	if to == f.Priority {
+		return nil
+	}
+	r := &Reassessment{From: f.Priority, To: to, Why: strings.Join(as.Why, "; ")}
+	f.Priority = to
+	return r
 }
 
 // Key identifies a finding within an asset.
@@ -127,9 +187,24 @@ type Scan struct {
 	// Present lists, per PackageKey in scope, the versions the asset has
 	// after the scan, to tell an upgrade from a removal.
 	Present map[string][]string
+	// Assess, when set, assesses a vulnerability on the asset with a
+	// finding's SSVC overrides; findings the scan touches are
+	// re-assessed. An error leaves the finding's assessment as it was.
+	Assess func(vuln string, overrides []risk.SSVCOverride) (risk.Assessment, error)
 }
 
 func (s Scan) covers(pkg string) bool { return s.Scope == nil || slices.Contains(s.Scope, pkg) }
+
+func (s Scan) assess(f *Finding) *Reassessment {
+	if s.Assess == nil {
+		return nil
+	}
+	as, err := s.Assess(f.Vuln, f.Overrides)
+	if err != nil {
+		return nil
+	}
+	return f.reassess(as)
+}
 
 // Step is one move of a finding's state, with its reason.
 type Step struct {
@@ -144,6 +219,8 @@ type Change struct {
 	// Opened says the finding is new (its ID is 0 until stored).
 	Opened bool
 	Steps  []Step
+	// Reassessed is set when the finding's priority changed.
+	Reassessed *Reassessment
 }
 
 // Reconcile compares the findings recorded for an asset with the matches
@@ -203,12 +280,13 @@ func Reconcile(a asset.Asset, existing []Finding, matches []match.Match, scan Sc
 		f := Finding{AssetID: a.ID, Asset: a.Name, FirstSeen: scan.At, State: New}
 		fill(&f, groups[k].ms, scan)
 		f.Reason = "found by " + scan.Source
-		var steps []Step
+		ch := Change{Opened: true}
 		if to, why, ok := vexState(f.VEX); ok {
-			steps = append(steps, Step{New, to, why})
-			f.State, f.Reason = to, why
+			ch.Steps = append(ch.Steps, f.move(to, why, scan.At))
 		}
-		out = append(out, Change{Finding: f, Opened: true, Steps: steps})
+		ch.Reassessed = scan.assess(&f)
+		ch.Finding = f
+		out = append(out, ch)
 	}
 	return out
 }
@@ -256,12 +334,8 @@ func vexState(v *match.Verdict) (State, string, bool) {
 func refresh(f Finding, ms []match.Match, scan Scan) Change {
 	before := f
 	fill(&f, ms, scan)
-	ch := Change{Finding: f}
-	move := func(to State, why string) {
-		ch.Steps = append(ch.Steps, Step{f.State, to, why})
-		f.State, f.Reason = to, why
-		ch.Finding = f
-	}
+	var ch Change
+	move := func(to State, why string) { ch.Steps = append(ch.Steps, f.move(to, why, scan.At)) }
 	vexTo, vexWhy, vexSays := vexState(f.VEX)
 	switch {
 	case vexSays && f.State != vexTo && f.State.Open():
@@ -274,6 +348,8 @@ func refresh(f Finding, ms []match.Match, scan Scan) Change {
 	case f.State == Fixed && !(vexSays && vexTo == Fixed):
 		move(InRemediation, fmt.Sprintf("verification failed: %s still finds %s %s", scan.Source, f.Package, strings.Join(f.Versions, ", ")))
 	}
+	ch.Reassessed = scan.assess(&f)
+	ch.Finding = f
 	return ch
 }
 
@@ -292,13 +368,13 @@ func resolve(f Finding, scan Scan) (Change, bool) {
 	default:
 		why = fmt.Sprintf("upgraded: %s has %s %s", scan.Source, f.Package, strings.Join(present, ", "))
 	}
-	ch := Change{}
+	var ch Change
 	if f.State != Fixed {
-		ch.Steps = append(ch.Steps, Step{f.State, Fixed, why})
+		ch.Steps = append(ch.Steps, f.move(Fixed, why, scan.At))
 	}
 	verify := fmt.Sprintf("verified by %s at %s", scan.Source, scan.At.UTC().Format(time.RFC3339))
-	ch.Steps = append(ch.Steps, Step{Fixed, Verified, verify})
-	f.State, f.Reason, f.Updated = Verified, why+"; "+verify, scan.At
+	ch.Steps = append(ch.Steps, f.move(Verified, verify, scan.At))
+	f.Reason = why + "; " + verify
 	ch.Finding = f
 	return ch, true
 }

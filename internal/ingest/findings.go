@@ -10,6 +10,7 @@ import (
 	"github.com/vmc-dev/vmc/internal/asset"
 	"github.com/vmc-dev/vmc/internal/finding"
 	"github.com/vmc-dev/vmc/internal/match"
+	"github.com/vmc-dev/vmc/internal/risk"
 	"github.com/vmc-dev/vmc/internal/store"
 )
 
@@ -150,12 +151,34 @@ func (m *Matcher) Asset(ctx context.Context, a asset.Asset, scope []string, sour
 	if err := m.applyVEX(ctx, ms, sts); err != nil {
 		return nil, out, fmt.Errorf("asset %s: %w", a.Name, err)
 	}
-	chs, err := m.Store.ReconcileFindings(ctx, a, ms, finding.Scan{At: m.now(), Source: source, Scope: scope, Present: present})
+	chs, err := m.Store.ReconcileFindings(ctx, a, ms, finding.Scan{At: m.now(), Source: source, Scope: scope, Present: present,
+		Assess: m.assessor(ctx, a)})
 	if err != nil {
 		return nil, out, err
 	}
 	out.add(chs, len(ms), errs)
 	return chs, out, nil
+}
+
+// assessor assesses vulnerabilities on a, reading each once.
+func (m *Matcher) assessor(ctx context.Context, a asset.Asset) func(string, []risk.SSVCOverride) (risk.Assessment, error) {
+	vulns := map[string]advisory.Vulnerability{}
+	return func(id string, overrides []risk.SSVCOverride) (risk.Assessment, error) {
+		v, ok := vulns[id]
+		if !ok {
+			var err error
+			if v, err = m.Store.Vuln(ctx, id, store.VulnOptions{}); err != nil {
+				return risk.Assessment{}, err
+			}
+			vulns[id] = v
+		}
+		return risk.Assess(v, a, overrides)
+	}
+}
+
+// Assess assesses one vulnerability on an asset, as re-matching does.
+func (m *Matcher) Assess(ctx context.Context, a asset.Asset, vuln string, overrides []risk.SSVCOverride) (risk.Assessment, error) {
+	return m.assessor(ctx, a)(vuln, overrides)
 }
 
 // Records re-matches what changed advisory records can affect: the

@@ -109,6 +109,11 @@ type Findings interface {
 	ReconcileFindings(ctx context.Context, a asset.Asset, matches []match.Match, scan finding.Scan) ([]finding.Change, error)
 	// Finding returns a finding by id.
 	Finding(ctx context.Context, id int64) (finding.Finding, error)
+	// ChangeFinding applies a person's decision to a finding in one
+	// transaction: fn changes the finding and returns the decisions it
+	// made, which go to the audit log as actor's. An error from fn
+	// changes nothing.
+	ChangeFinding(ctx context.Context, id int64, actor string, fn func(*finding.Finding) ([]finding.Decision, error)) (finding.Finding, error)
 	// ListFindings returns one page of findings, lowest id first.
 	ListFindings(ctx context.Context, q FindingQuery) (FindingPage, error)
 	// RematchScope returns, per asset id, the PackageKeys (see

@@ -15,6 +15,7 @@ import (
 	"github.com/vmc-dev/vmc/internal/audit"
 	"github.com/vmc-dev/vmc/internal/finding"
 	"github.com/vmc-dev/vmc/internal/match"
+	"github.com/vmc-dev/vmc/internal/risk"
 	"github.com/vmc-dev/vmc/internal/store"
 )
 
@@ -98,37 +99,94 @@ func (s *Store) applyChange(ctx context.Context, tx *txn, ch *finding.Change, vu
 		if !ok {
 			return fmt.Errorf("finding %s on %s: vulnerability not resolved", f.Vuln, f.Package)
 		}
-		err := tx.queryRow(ctx, `INSERT INTO findings (asset_id, package_key, vuln_id, state, detail, first_seen, last_seen, updated_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
-			f.AssetID, f.Key().Package, vid, f.State, string(detail), f.FirstSeen, f.LastSeen, f.Updated).Scan(&f.ID)
+		err := tx.queryRow(ctx, `INSERT INTO findings (asset_id, package_key, vuln_id, state, detail, first_seen, last_seen, updated_at, priority, due_at, closed_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+			f.AssetID, f.Key().Package, vid, f.State, string(detail), f.FirstSeen, f.LastSeen, f.Updated, f.Priority, nullTime(f.Due), nullTime(f.Closed)).Scan(&f.ID)
 		if err != nil {
 			return fmt.Errorf("open finding %s on %s: %w", f.Vuln, f.Package, err)
 		}
-		entries = append(entries, auditEntry(now, "finding.open", f.ID, nil, f.State, "found by "+sourceOf(f)))
-	} else {
-		_, err := tx.exec(ctx, `UPDATE findings SET state = ?, detail = ?, last_seen = ?, updated_at = ? WHERE id = ?`,
-			f.State, string(detail), f.LastSeen, f.Updated, f.ID)
-		if err != nil {
-			return fmt.Errorf("update finding %d: %w", f.ID, err)
-		}
+		entries = append(entries, auditEntry(now, "system", "finding.open", f.ID, nil, state{f.State}, "found by "+sourceOf(f)))
+	} else if err := updateFinding(ctx, tx, f, detail); err != nil {
+		return err
 	}
 	for _, st := range ch.Steps {
-		entries = append(entries, auditEntry(now, "finding.state", f.ID, &st.From, st.To, st.Reason))
+		entries = append(entries, auditEntry(now, "system", "finding.state", f.ID, state{st.From}, state{st.To}, st.Reason))
+	}
+	if r := ch.Reassessed; r != nil {
+		entries = append(entries, auditEntry(now, "system", "finding.priority", f.ID, priority{r.From}, priority{r.To}, r.Why))
 	}
 	return appendAudit(ctx, tx, entries...)
+}
+
+// state and priority are what audit entries of those changes record.
+type (
+	state struct {
+		State finding.State `json:"state"`
+	}
+	priority struct {
+		Priority risk.Priority `json:"priority"`
+	}
+)
+
+func updateFinding(ctx context.Context, tx *txn, f *finding.Finding, detail []byte) error {
+	_, err := tx.exec(ctx, `UPDATE findings SET state = ?, detail = ?, last_seen = ?, updated_at = ?, priority = ?, due_at = ?, closed_at = ? WHERE id = ?`,
+		f.State, string(detail), f.LastSeen, f.Updated, f.Priority, nullTime(f.Due), nullTime(f.Closed), f.ID)
+	if err != nil {
+		return fmt.Errorf("update finding %d: %w", f.ID, err)
+	}
+	return nil
+}
+
+// ChangeFinding implements store.Findings.
+func (s *Store) ChangeFinding(ctx context.Context, id int64, actor string, fn func(*finding.Finding) ([]finding.Decision, error)) (finding.Finding, error) {
+	var f finding.Finding
+	err := s.inTx(ctx, func(ctx context.Context, tx *txn) error {
+		fs, err := s.findings(ctx, tx, `f.id = ?`, []any{id}, 1)
+		if err != nil {
+			return err
+		}
+		if len(fs) == 0 {
+			return store.ErrNotFound
+		}
+		f = fs[0]
+		decisions, err := fn(&f)
+		if err != nil {
+			return err
+		}
+		detail, err := json.Marshal(f)
+		if err != nil {
+			return err
+		}
+		if err := updateFinding(ctx, tx, &f, detail); err != nil {
+			return err
+		}
+		now := s.clock()
+		entries := make([]audit.Entry, len(decisions))
+		for i, d := range decisions {
+			entries[i] = auditEntry(now, actor, d.Action, f.ID, d.Before, d.After, d.Reason)
+		}
+		return appendAudit(ctx, tx, entries...)
+	})
+	if err != nil {
+		return finding.Finding{}, fmt.Errorf("finding %d: %w", id, err)
+	}
+	return f, nil
 }
 
 func sourceOf(f *finding.Finding) string {
 	return f.Explanation.Source + " " + f.Explanation.Record
 }
 
-// entry is the system's audit entry for a finding's state.
-func auditEntry(now time.Time, action string, id int64, from *finding.State, to finding.State, reason string) audit.Entry {
-	e := audit.Entry{At: now, Actor: "system", Action: action, Object: fmt.Sprintf("finding:%d", id), Reason: reason}
-	if from != nil {
-		e.Before, _ = json.Marshal(map[string]finding.State{"state": *from})
+// auditEntry is an audit entry about a finding. before and after are
+// marshalled as JSON; nil leaves them empty.
+func auditEntry(now time.Time, actor, action string, id int64, before, after any, reason string) audit.Entry {
+	e := audit.Entry{At: now, Actor: actor, Action: action, Object: fmt.Sprintf("finding:%d", id), Reason: reason}
+	if before != nil {
+		e.Before, _ = json.Marshal(before)
 	}
-	e.After, _ = json.Marshal(map[string]finding.State{"state": to})
+	if after != nil {
+		e.After, _ = json.Marshal(after)
+	}
 	return e
 }
 
@@ -429,7 +487,7 @@ func moveFindings(ctx context.Context, tx *txn, now time.Time, from, into int64,
 		if _, err := tx.exec(ctx, `DELETE FROM findings WHERE id = ?`, d.id); err != nil {
 			return fmt.Errorf("fold finding %d: %w", d.id, err)
 		}
-		e := auditEntry(now, "finding.merge", d.id, &d.state, finding.Duplicate,
+		e := auditEntry(now, "system", "finding.merge", d.id, state{d.state}, state{finding.Duplicate},
 			fmt.Sprintf("%s was merged into another vulnerability via %s; the package's finding on it carries on", fromPrimary, via))
 		if err := appendAudit(ctx, tx, e); err != nil {
 			return err

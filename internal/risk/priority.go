@@ -1,0 +1,162 @@
+package risk
+
+import (
+	"cmp"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/vmc-dev/vmc/internal/advisory"
+	"github.com/vmc-dev/vmc/internal/asset"
+)
+
+// Priority is how urgently a finding should be fixed.
+type Priority string
+
+const (
+	PriorityLow      Priority = "low"
+	PriorityMedium   Priority = "medium"
+	PriorityHigh     Priority = "high"
+	PriorityCritical Priority = "critical"
+)
+
+// Priorities lists the priorities from lowest to highest.
+var Priorities = []Priority{PriorityLow, PriorityMedium, PriorityHigh, PriorityCritical}
+
+func (p Priority) String() string { return string(p) }
+
+// IsValid reports whether p is a known priority.
+func (p Priority) IsValid() bool { return slices.Contains(Priorities, p) }
+
+// Rank orders priorities: low is 0, critical 3, unknown -1.
+func (p Priority) Rank() int { return slices.Index(Priorities, p) }
+
+// UnmarshalText rejects unknown priorities.
+func (p *Priority) UnmarshalText(b []byte) error {
+	if !Priority(b).IsValid() {
+		return fmt.Errorf("unknown priority %q (low, medium, high, critical)", b)
+	}
+	*p = Priority(b)
+	return nil
+}
+
+// Input is one thing an assessment rests on, with where it came from.
+type Input struct {
+	Name   string `json:"name"`
+	Value  string `json:"value"`
+	Source string `json:"source,omitempty"`
+}
+
+// Assessment is a finding's priority and everything it rests on.
+type Assessment struct {
+	Priority Priority `json:"priority"`
+	// Why says how the inputs gave the priority, one sentence a rule.
+	Why []string `json:"why"`
+	// CVSS is the chosen vector scored with the asset's environment, if
+	// the vulnerability has a vector.
+	CVSS *CVSS `json:"cvss,omitempty"`
+	// EPSS and KEV are as the merged vulnerability says.
+	EPSS *advisory.EPSS `json:"epss,omitempty"`
+	KEV  *advisory.KEV  `json:"kev,omitempty"`
+	SSVC SSVCDecision   `json:"ssvc"`
+	// Inputs lists every input with its source, for the explanation.
+	Inputs []Input `json:"inputs"`
+}
+
+// ssvcPriority maps the CISA Coordinator outcome onto a priority: Act is
+// critical, Attend high, Track* medium, Track low.
+var ssvcPriority = map[string]Priority{"A": PriorityCritical, "AT": PriorityHigh, "T*": PriorityMedium, "T": PriorityLow}
+
+// Assess decides a priority for a vulnerability (its merged record, with
+// provenance from v) on an asset:
+//   - the CISA Coordinator SSVC outcome sets it (Act critical, Attend
+//     high, Track* medium, Track low), its decision points derived from
+//     KEV, exploit references, EPSS, the CVSS vector and the asset;
+//   - a vulnerability in KEV is at least high, whatever the asset: CISA
+//     requires it fixed by its due date;
+//   - a CVSS score of 9.0 or more, after the asset's environment, is at
+//     least high.
+//
+// overrides are the analyst's SSVC decision-point overrides.
+func Assess(v advisory.Vulnerability, a asset.Asset, overrides []SSVCOverride) (Assessment, error) {
+	rec, err := v.Record()
+	if err != nil {
+		return Assessment{}, fmt.Errorf("assess %s: %w", v.ID, err)
+	}
+	source := func(f advisory.Field, key string) string {
+		if fv, ok := v.Field(f, key); ok {
+			c := fv.Chosen()
+			return c.Source + " " + c.Record
+		}
+		return ""
+	}
+	var as Assessment
+	ev := SSVCEvidenceFrom(&rec, &a)
+	if sev, ok := chooseVector(rec.Severities); ok {
+		c, err := Environmental(sev.Vector, AssetContext{Criticality: a.Criticality, Exposure: a.Exposure})
+		if err == nil {
+			as.CVSS = &c
+			ev.CVSS, ev.CVSSVector = map[string]string{}, c.Vector
+			for _, m := range c.Metrics {
+				ev.CVSS[m.Key] = m.Value
+			}
+			as.Inputs = append(as.Inputs, Input{"CVSS", fmt.Sprintf("%s base %.1f, with the asset's environment %.1f %s", c.Vector, c.Base, c.Score, c.Severity),
+				cmp.Or(sev.Provider, source(advisory.FieldSeverity, sev.Vector))})
+		}
+	}
+	if rec.EPSS != nil {
+		e := *rec.EPSS
+		as.EPSS = &e
+		as.Inputs = append(as.Inputs, Input{"EPSS", fmt.Sprintf("%.5f (percentile %.5f) on %s", e.Score, e.Percentile, e.Date), "epss"})
+	}
+	if rec.KEV != nil {
+		k := *rec.KEV
+		as.KEV = &k
+		as.Inputs = append(as.Inputs, Input{"KEV", fmt.Sprintf("added %s, due %s, ransomware use %s", k.DateAdded, k.DueDate, cmp.Or(k.KnownRansomwareCampaignUse, "unknown")), "kev"})
+	}
+	as.Inputs = append(as.Inputs, Input{"asset", fmt.Sprintf("criticality %s, exposure %s, environment %s",
+		cmp.Or(string(a.Criticality), "unset"), cmp.Or(string(a.Exposure), "unset"), cmp.Or(string(a.Environment), "unset")), a.Name})
+	d, err := DecideSSVC(ev, SSVCOptions{}, overrides)
+	if err != nil {
+		return Assessment{}, fmt.Errorf("assess %s on %s: %w", v.ID, a.Name, err)
+	}
+	as.SSVC = d
+	for _, p := range d.Points {
+		value := p.Name
+		if p.Override != nil {
+			value += fmt.Sprintf(" (overridden by %s: %s; derived %s)", p.Override.By, p.Override.Reason, p.Derived)
+		}
+		as.Inputs = append(as.Inputs, Input{"SSVC " + string(p.Point), value, p.Why})
+	}
+	as.Priority = cmp.Or(ssvcPriority[d.Coordinator.Value], PriorityMedium)
+	as.Why = append(as.Why, fmt.Sprintf("SSVC (CISA Coordinator) says %s: %s", d.Coordinator.Name, as.Priority))
+	raise := func(to Priority, why string) {
+		if to.Rank() > as.Priority.Rank() {
+			as.Priority = to
+			as.Why = append(as.Why, why+": raised to "+string(to))
+		}
+	}
+	if as.KEV != nil {
+		raise(PriorityHigh, "in CISA KEV, due "+as.KEV.DueDate)
+	}
+	if as.CVSS != nil && as.CVSS.Score >= 9.0 {
+		raise(PriorityHigh, fmt.Sprintf("CVSS %.1f with the asset's environment", as.CVSS.Score))
+	}
+	return as, nil
+}
+
+// chooseVector picks the vector to score: the newest CVSS version, and
+// within it the highest base score the sources state.
+func chooseVector(sevs []advisory.Severity) (advisory.Severity, bool) {
+	rank := map[advisory.SeverityType]int{advisory.CVSSv2: 1, advisory.CVSSv30: 2, advisory.CVSSv31: 3, advisory.CVSSv40: 4}
+	var best advisory.Severity
+	for _, s := range sevs {
+		if rank[s.Type] == 0 || strings.TrimSpace(s.Vector) == "" {
+			continue
+		}
+		if c := cmp.Compare(rank[s.Type], rank[best.Type]); c > 0 || (c == 0 && s.Score > best.Score) {
+			best = s
+		}
+	}
+	return best, best.Vector != ""
+}
