@@ -94,6 +94,8 @@ from discovery to verified fix.`,
 		newFinding(),
 		newVEX(),
 		newAudit(),
+		newSLA(),
+		newNotify(),
 	)
 	return root
 }

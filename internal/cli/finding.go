@@ -21,7 +21,9 @@ func newFinding() *cobra.Command {
 		Use:   "finding",
 		Short: "Vulnerabilities found on assets, through their lifecycle",
 	}
-	cmd.AddCommand(newFindingList(), newFindingShow(), newFindingExplain(), newFindingRematch())
+	cmd.AddCommand(newFindingList(), newFindingShow(), newFindingExplain(), newFindingRematch(),
+		newFindingSet(), newFindingAssign(), newFindingPriority(), newFindingSSVC(), newFindingAccept(),
+		newFindingSweep(), newFindingMetrics())
 	return cmd
 }
 
@@ -68,10 +70,12 @@ func printFindings(w io.Writer, fs []finding.Finding) error {
 
 func newFindingList() *cobra.Command {
 	var (
-		q      store.FindingQuery
-		state  string
-		asJSON bool
-		all    bool
+		q       store.FindingQuery
+		state   string
+		asJSON  bool
+		all     bool
+		overdue bool
+		at      string
 	)
 	cmd := &cobra.Command{
 		Use:   "list",
@@ -84,6 +88,16 @@ func newFindingList() *cobra.Command {
 				}
 			}
 			q.Open = !all && state == ""
+			if overdue {
+				q.OverdueAt = time.Now().UTC()
+				if at != "" {
+					t, err := time.Parse(time.DateOnly, at)
+					if err != nil {
+						return usageError{fmt.Errorf("--at %q: want YYYY-MM-DD", at)}
+					}
+					q.OverdueAt = t
+				}
+			}
 			return withStore(cmd, false, func(_ *Config, s store.Store) error {
 				var fs []finding.Finding
 				for {
@@ -109,6 +123,8 @@ func newFindingList() *cobra.Command {
 	f.StringVar(&q.Vuln, "vuln", "", "only findings of this vulnerability (any of its ids)")
 	f.StringVar(&state, "state", "", "only findings in this state")
 	f.BoolVar(&all, "all", false, "closed findings too")
+	f.BoolVar(&overdue, "overdue", false, "only open findings past their due date (SLA breached)")
+	f.StringVar(&at, "at", "", "with --overdue: as of this date, YYYY-MM-DD")
 	f.IntVar(&q.Limit, "limit", 0, "at most this many")
 	f.BoolVar(&asJSON, "json", false, "print as JSON")
 	return cmd

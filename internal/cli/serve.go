@@ -17,6 +17,7 @@ import (
 	"github.com/vmc-dev/vmc/internal/fetch"
 	"github.com/vmc-dev/vmc/internal/ingest"
 	"github.com/vmc-dev/vmc/internal/store"
+	"github.com/vmc-dev/vmc/internal/task"
 )
 
 func newServe() *cobra.Command {
@@ -45,6 +46,13 @@ SIGINT or SIGTERM shuts it down gracefully.`,
 			if err != nil {
 				return usageError{err}
 			}
+			jobs = append(jobs, fetch.Job{Name: "finding sweep", Every: time.Hour, Run: func(ctx context.Context) error {
+				sw, err := task.RunSweep(ctx, s, time.Now().UTC())
+				if sw.Expired+sw.Breached > 0 {
+					log.Info("finding sweep", "acceptances expired", sw.Expired, "SLA breaches", sw.Breached)
+				}
+				return err
+			}})
 			return serve(cmd.Context(), c, s, log, jobs)
 		},
 	}

@@ -3,6 +3,7 @@ package finding
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -16,6 +17,9 @@ type Decision struct {
 	Before any
 	After  any
 	Reason string
+	// Notify, when set, names who must be told of the decision (a team,
+	// a person); the reason is the message.
+	Notify string
 }
 
 // ErrReason marks a decision that needs a reason and was given none.
@@ -90,4 +94,51 @@ func (f *Finding) OverrideSSVC(o risk.SSVCOverride, as risk.Assessment, at time.
 			After: map[string]risk.Priority{"priority": r.To}, Reason: r.Why})
 	}
 	return ds
+}
+
+// Accept records a risk acceptance and moves the finding to
+// risk_accepted. The acceptance must be valid: time-limited, with a
+// reason, compensating controls and an approver who is not the requester.
+func (f *Finding) Accept(a Acceptance, now time.Time) (Decision, error) {
+	if err := a.Validate(now); err != nil {
+		return Decision{}, fmt.Errorf("finding %d: %w", f.ID, err)
+	}
+	if !slices.Contains([]State{New, Triaged, InRemediation, RiskAccepted}, f.State) {
+		return Decision{}, fmt.Errorf("%w: %s → %s: only an open finding not yet fixed can be accepted", ErrTransition, f.State, RiskAccepted)
+	}
+	from := f.State
+	f.Acceptance = &a
+	f.move(RiskAccepted, fmt.Sprintf("risk accepted by %s, approved by %s, until %s: %s", a.Requester, a.Approver, a.Expires.Format(time.DateOnly), a.Reason), now)
+	return Decision{Action: "finding.accept", Before: map[string]State{"state": from}, After: a, Reason: a.Reason}, nil
+}
+
+// Expire re-opens a risk-accepted finding whose acceptance has run out,
+// to be told to its assignee or else the acceptance's requester (the
+// caller adds the asset's team); ok is false when there is nothing to do.
+func (f *Finding) Expire(now time.Time) (d Decision, ok bool) {
+	st, ok := ExpireAcceptance(f.State, f.Acceptance, now)
+	if !ok {
+		return Decision{}, false
+	}
+	f.move(st.To, st.Reason, now)
+	owner := f.Assignee
+	if owner == "" && f.Acceptance != nil {
+		owner = f.Acceptance.Requester
+	}
+	return Decision{Action: "finding.state", Before: map[string]State{"state": st.From}, After: map[string]State{"state": st.To}, Reason: st.Reason,
+		Notify: owner}, true
+}
+
+// NoticeBreach records, once, that an open finding is past its due date,
+// to be told to owner (its assignee when it has one).
+func (f *Finding) NoticeBreach(owner string, now time.Time) (Decision, bool) {
+	if !f.Breached.IsZero() || !Breached(f.State, f.Due, now) {
+		return Decision{}, false
+	}
+	f.Breached = now
+	if f.Assignee != "" {
+		owner = f.Assignee
+	}
+	why := fmt.Sprintf("SLA breached: %s priority, due %s (%s)", f.Priority, f.Due.Format(time.DateOnly), f.DueRule)
+	return Decision{Action: "finding.breach", After: map[string]time.Time{"due": f.Due}, Reason: why, Notify: owner}, true
 }

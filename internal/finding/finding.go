@@ -57,10 +57,14 @@ type Finding struct {
 	PriorityOverride *PriorityOverride `json:"priority_override,omitempty"`
 	// Assignee is the person or team working on it.
 	Assignee string `json:"assignee,omitempty"`
+	// Acceptance is the risk acceptance in effect or last in effect.
+	Acceptance *Acceptance `json:"acceptance,omitempty"`
 	// Due is when it must be fixed by (zero: no deadline), DueRule the
 	// policy rule that set it.
-	Due       time.Time `json:"due,omitzero"`
-	DueRule   string    `json:"due_rule,omitempty"`
+	Due     time.Time `json:"due,omitzero"`
+	DueRule string    `json:"due_rule,omitempty"`
+	// Breached is when the finding was first seen past its due date.
+	Breached  time.Time `json:"breached,omitzero"`
 	FirstSeen time.Time `json:"first_seen"`
 	LastSeen  time.Time `json:"last_seen"`
 	Updated   time.Time `json:"updated"`
@@ -191,6 +195,9 @@ type Scan struct {
 	// finding's SSVC overrides; findings the scan touches are
 	// re-assessed. An error leaves the finding's assessment as it was.
 	Assess func(vuln string, overrides []risk.SSVCOverride) (risk.Assessment, error)
+	// Policy, when set, is the SLA policy of the asset's environment;
+	// findings the scan assesses get their due dates from it.
+	Policy *Policy
 }
 
 func (s Scan) covers(pkg string) bool { return s.Scope == nil || slices.Contains(s.Scope, pkg) }
@@ -203,7 +210,30 @@ func (s Scan) assess(f *Finding) *Reassessment {
 	if err != nil {
 		return nil
 	}
-	return f.reassess(as)
+	r := f.reassess(as)
+	if s.Policy != nil {
+		f.Schedule(*s.Policy)
+	}
+	return r
+}
+
+// Schedule sets the finding's due date from the policy, its priority
+// and its assessment's KEV due date and BOD 26-04 outcome. A finding the
+// policy gives no deadline keeps none.
+func (f *Finding) Schedule(p Policy) {
+	var kevDue, bod string
+	if as := f.Assessment; as != nil {
+		if as.KEV != nil {
+			kevDue = as.KEV.DueDate
+		}
+		bod = as.SSVC.BOD2604.Value
+	}
+	d, err := DueDate(p, f.FirstSeen, f.Priority, kevDue, bod)
+	if err != nil {
+		f.Due, f.DueRule = time.Time{}, ""
+		return
+	}
+	f.Due, f.DueRule = d.Due, d.Rule
 }
 
 // Step is one move of a finding's state, with its reason.

@@ -151,8 +151,13 @@ func (m *Matcher) Asset(ctx context.Context, a asset.Asset, scope []string, sour
 	if err := m.applyVEX(ctx, ms, sts); err != nil {
 		return nil, out, fmt.Errorf("asset %s: %w", a.Name, err)
 	}
+	policies, err := m.Store.SLAPolicies(ctx)
+	if err != nil {
+		return nil, out, err
+	}
+	policy := finding.PolicyFor(policies, a.Environment)
 	chs, err := m.Store.ReconcileFindings(ctx, a, ms, finding.Scan{At: m.now(), Source: source, Scope: scope, Present: present,
-		Assess: m.assessor(ctx, a)})
+		Assess: m.assessor(ctx, a), Policy: &policy})
 	if err != nil {
 		return nil, out, err
 	}

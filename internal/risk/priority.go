@@ -65,7 +65,7 @@ type Assessment struct {
 
 // ssvcPriority maps the CISA Coordinator outcome onto a priority: Act is
 // critical, Attend high, Track* medium, Track low.
-var ssvcPriority = map[string]Priority{"A": PriorityCritical, "AT": PriorityHigh, "T*": PriorityMedium, "T": PriorityLow}
+var ssvcPriority = map[string]Priority{"AC": PriorityCritical, "AT": PriorityHigh, "T*": PriorityMedium, "T": PriorityLow}
 
 // Assess decides a priority for a vulnerability (its merged record, with
 // provenance from v) on an asset:

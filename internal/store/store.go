@@ -127,6 +127,24 @@ type Findings interface {
 	PutVEX(ctx context.Context, assetID int64, document string, sts []match.VEX) error
 	// VEXFor returns the statements that apply to an asset, oldest first.
 	VEXFor(ctx context.Context, assetID int64) ([]match.VEX, error)
+	// SLAPolicies returns the SLA policies, or finding.DefaultPolicies
+	// when none is stored.
+	SLAPolicies(ctx context.Context) ([]finding.Policy, error)
+	// PutSLAPolicy stores one environment's policy, in the audit log as
+	// actor's decision.
+	PutSLAPolicy(ctx context.Context, p finding.Policy, actor, reason string) error
+	// Notifications returns the notifications after id, oldest first.
+	Notifications(ctx context.Context, after int64) ([]Notification, error)
+}
+
+// Notification is a message to an owner about a finding.
+type Notification struct {
+	ID        int64     `json:"id"`
+	Created   time.Time `json:"created"`
+	Recipient string    `json:"recipient"`
+	Subject   string    `json:"subject"`
+	Body      string    `json:"body"`
+	Object    string    `json:"object"`
 }
 
 // FindingQuery selects findings. The zero value lists every finding.
@@ -137,6 +155,9 @@ type FindingQuery struct {
 	Vuln  string // any id of the vulnerability
 	State finding.State
 	Open  bool // only findings in an open state
+	// OverdueAt keeps open findings past their due date at that time
+	// (risk-accepted ones are not overdue).
+	OverdueAt time.Time
 }
 
 // FindingPage is one page of findings.

@@ -1,6 +1,7 @@
 package sqlstore
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"encoding/json"
@@ -164,6 +165,14 @@ func (s *Store) ChangeFinding(ctx context.Context, id int64, actor string, fn fu
 		entries := make([]audit.Entry, len(decisions))
 		for i, d := range decisions {
 			entries[i] = auditEntry(now, actor, d.Action, f.ID, d.Before, d.After, d.Reason)
+			if d.Notify == "" {
+				continue
+			}
+			subject := fmt.Sprintf("finding %d: %s on %s", f.ID, f.Vuln, f.Asset)
+			if _, err := tx.exec(ctx, `INSERT INTO notifications (created_at, recipient, subject, body, object) VALUES (?, ?, ?, ?, ?)`,
+				now, d.Notify, subject, d.Reason, entries[i].Object); err != nil {
+				return fmt.Errorf("notify %s: %w", d.Notify, err)
+			}
 		}
 		return appendAudit(ctx, tx, entries...)
 	})
@@ -329,6 +338,10 @@ func (s *Store) ListFindings(ctx context.Context, q store.FindingQuery) (store.F
 	}
 	if q.State != "" {
 		where, args = append(where, "f.state = ?"), append(args, q.State)
+	}
+	if !q.OverdueAt.IsZero() {
+		where, args = append(where, "f.due_at < ? AND f.state NOT IN ('risk_accepted')"), append(args, q.OverdueAt)
+		q.Open = true
 	}
 	if q.Open {
 		var open []string
@@ -497,4 +510,81 @@ func moveFindings(ctx context.Context, tx *txn, now time.Time, from, into int64,
 		return fmt.Errorf("move findings of %s: %w", fromPrimary, err)
 	}
 	return nil
+}
+
+// SLAPolicies implements store.Findings.
+func (s *Store) SLAPolicies(ctx context.Context) ([]finding.Policy, error) {
+	ps, err := collect(ctx, s.r, `SELECT policy FROM sla_policies ORDER BY environment`, nil, func(r *sql.Rows) (finding.Policy, error) {
+		var (
+			p finding.Policy
+			b string
+		)
+		if err := r.Scan(&b); err != nil {
+			return p, err
+		}
+		return p, json.Unmarshal([]byte(b), &p)
+	})
+	if err != nil {
+		return nil, fmt.Errorf("SLA policies: %w", err)
+	}
+	if len(ps) == 0 {
+		return finding.DefaultPolicies(), nil
+	}
+	return ps, nil
+}
+
+// PutSLAPolicy implements store.Findings. The first change stores the
+// defaults beside it, so that the other environments keep the policy
+// they had.
+func (s *Store) PutSLAPolicy(ctx context.Context, p finding.Policy, actor, reason string) error {
+	if err := p.Validate(); err != nil {
+		return err
+	}
+	current, err := s.SLAPolicies(ctx)
+	if err != nil {
+		return err
+	}
+	before := finding.PolicyFor(current, p.Environment)
+	return s.inTx(ctx, func(ctx context.Context, tx *txn) error {
+		now := s.clock()
+		var n int
+		if err := tx.queryRow(ctx, `SELECT COUNT(*) FROM sla_policies`).Scan(&n); err != nil {
+			return err
+		}
+		put := func(p finding.Policy) error {
+			b, err := json.Marshal(p)
+			if err != nil {
+				return err
+			}
+			_, err = tx.exec(ctx, `INSERT INTO sla_policies (environment, policy, updated_at, updated_by) VALUES (?, ?, ?, ?)
+				ON CONFLICT (environment) DO UPDATE SET policy = excluded.policy, updated_at = excluded.updated_at, updated_by = excluded.updated_by`,
+				string(p.Environment), string(b), now, actor)
+			return err
+		}
+		if n == 0 {
+			for _, d := range finding.DefaultPolicies() {
+				if err := put(d); err != nil {
+					return err
+				}
+			}
+		}
+		if err := put(p); err != nil {
+			return fmt.Errorf("SLA policy %q: %w", p.Environment, err)
+		}
+		e := audit.Entry{At: now, Actor: actor, Action: "policy.update", Object: "sla:" + cmp.Or(string(p.Environment), "default"), Reason: reason}
+		e.Before, _ = json.Marshal(before)
+		e.After, _ = json.Marshal(p)
+		return appendAudit(ctx, tx, e)
+	})
+}
+
+// Notifications implements store.Findings.
+func (s *Store) Notifications(ctx context.Context, after int64) ([]store.Notification, error) {
+	return collect(ctx, s.r, s.d.Rebind(`SELECT id, created_at, recipient, subject, body, object FROM notifications WHERE id > ? ORDER BY id`), []any{after},
+		func(r *sql.Rows) (store.Notification, error) {
+			var n store.Notification
+			err := r.Scan(&n.ID, &n.Created, &n.Recipient, &n.Subject, &n.Body, &n.Object)
+			n.Created = n.Created.UTC()
+			return n, err
+		})
 }

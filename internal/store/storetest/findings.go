@@ -2,6 +2,8 @@ package storetest
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"slices"
 	"testing"
 	"time"
@@ -13,6 +15,7 @@ import (
 	"github.com/vmc-dev/vmc/internal/audit"
 	"github.com/vmc-dev/vmc/internal/finding"
 	"github.com/vmc-dev/vmc/internal/match"
+	"github.com/vmc-dev/vmc/internal/risk"
 	"github.com/vmc-dev/vmc/internal/store"
 )
 
@@ -216,6 +219,86 @@ func testFindingsFollowMerges(t *testing.T, open Opener) {
 	}
 	if diff := cmp.Diff([]string{"finding.open", "finding.open", "finding.merge"}, actions); diff != "" {
 		t.Errorf("audit actions -want +got:\n%s", diff)
+	}
+	verifyAudit(t, s)
+}
+
+// testFindingDecisions: a person's decisions with their audit entries and
+// notifications, SLA policies, and the overdue filter.
+func testFindingDecisions(t *testing.T, open Opener) {
+	s, c := openWithClock(t, open)
+	ctx := context.Background()
+	put(t, s, goRecord())
+	a, err := s.PutAsset(ctx, asset.Asset{Name: "shop-api", Kind: asset.KindApplication, Team: "payments", Environment: asset.EnvProd})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c.tick()
+	chs := reconcile(t, s, a, finding.Scan{At: c.now(), Source: "inventory go.mod"}, ginMatch("1.5.0", "GO-2020-0001"))
+	id := chs[0].Finding.ID
+
+	// A refused decision changes nothing.
+	_, err = s.ChangeFinding(ctx, id, "alice", func(f *finding.Finding) ([]finding.Decision, error) {
+		f.Assignee = "mallory"
+		d, err := f.Move(finding.Verified, "", c.now())
+		return []finding.Decision{d}, err
+	})
+	if !errors.Is(err, finding.ErrTransition) {
+		t.Fatalf("new → verified: %v, want ErrTransition", err)
+	}
+	if f, _ := s.Finding(ctx, id); f.Assignee != "" || f.State != finding.New {
+		t.Errorf("after a refused decision: %+v", f)
+	}
+	due := c.now().Add(24 * time.Hour)
+	f, err := s.ChangeFinding(ctx, id, "alice", func(f *finding.Finding) ([]finding.Decision, error) {
+		d, err := f.Move(finding.Triaged, "reachable", c.now())
+		f.Due = due
+		a := f.Assign("bob", "owner", c.now())
+		a.Notify = "bob"
+		return []finding.Decision{d, a}, err
+	})
+	if err != nil || f.State != finding.Triaged || f.Assignee != "bob" {
+		t.Fatalf("triage: %+v, %v", f, err)
+	}
+	es, err := s.AuditOf(ctx, fmt.Sprintf("finding:%d", id))
+	if err != nil || len(es) != 3 || es[1].Actor != "alice" || es[2].Action != "finding.assign" {
+		t.Errorf("audit of the finding: %+v, %v", es, err)
+	}
+	ns, err := s.Notifications(ctx, 0)
+	if err != nil || len(ns) != 1 || ns[0].Recipient != "bob" || ns[0].Object != fmt.Sprintf("finding:%d", id) {
+		t.Errorf("notifications: %+v, %v", ns, err)
+	}
+	for _, tc := range []struct {
+		at   time.Time
+		want int
+	}{{due.Add(-time.Minute), 0}, {due.Add(time.Minute), 1}} {
+		page, err := s.ListFindings(ctx, store.FindingQuery{OverdueAt: tc.at})
+		if err != nil || len(page.Items) != tc.want {
+			t.Errorf("overdue at %s: %d findings, %v; want %d", tc.at, len(page.Items), err, tc.want)
+		}
+	}
+
+	// SLA policies: the defaults until one is set; a change is audited.
+	ps, err := s.SLAPolicies(ctx)
+	if err != nil || !cmp.Equal(ps, finding.DefaultPolicies()) {
+		t.Fatalf("default policies: %+v, %v", ps, err)
+	}
+	prod := finding.PolicyFor(ps, asset.EnvProd)
+	prod.Days[risk.PriorityCritical] = 3
+	if err := s.PutSLAPolicy(ctx, prod, "alice", "audit finding 7"); err != nil {
+		t.Fatal(err)
+	}
+	bad := prod
+	bad.Days = map[risk.Priority]int{risk.PriorityCritical: -1}
+	if err := s.PutSLAPolicy(ctx, bad, "alice", "typo"); !errors.Is(err, finding.ErrPolicy) {
+		t.Errorf("invalid policy: %v, want ErrPolicy", err)
+	}
+	ps, _ = s.SLAPolicies(ctx)
+	if got := finding.PolicyFor(ps, asset.EnvProd).Days[risk.PriorityCritical]; got != 3 || len(ps) != len(finding.DefaultPolicies()) {
+		t.Errorf("after the change: prod critical %d days, %d policies", got, len(ps))
+	}
+	if es, _ := s.AuditOf(ctx, "sla:prod"); len(es) != 1 || es[0].Reason != "audit finding 7" {
+		t.Errorf("policy audit: %+v", es)
 	}
 	verifyAudit(t, s)
 }

@@ -44,6 +44,7 @@ func Run(t *testing.T, open Opener) {
 		{"AffectedFor", testAffectedFor},
 		{"Findings", testFindings},
 		{"FindingsFollowMerges", testFindingsFollowMerges},
+		{"FindingDecisions", testFindingDecisions},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) { tc.fn(t, open) })
