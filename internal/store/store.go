@@ -93,7 +93,9 @@ type Assets interface {
 	Components(ctx context.Context, assetID int64) ([]asset.Component, error)
 	// AffectedFor returns, for each package, the affected entries of the
 	// current source records that name it, with the vulnerability each
-	// belongs to. Lookup ignores case and treats '-', '_' and '.' alike, so
+	// belongs to. Records their source has withdrawn (OSV "withdrawn") are
+	// left out, record by record: a live alias of the same vulnerability
+	// still counts. Lookup ignores case and treats '-', '_' and '.' alike, so
 	// the result is a superset: the matcher decides by each ecosystem's
 	// own rules.
 	AffectedFor(ctx context.Context, pkgs []Package) ([]AffectedEntry, error)

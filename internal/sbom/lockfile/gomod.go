@@ -3,7 +3,9 @@ package lockfile
 import (
 	"bufio"
 	"bytes"
+	"cmp"
 	"errors"
+	"regexp"
 	"strconv"
 	"strings"
 
@@ -134,9 +136,10 @@ func parseGoMod(b *inventory.Builder, data []byte) error {
 		}
 	}
 	if v := strings.TrimPrefix(toolchain, "go"); toolchain != "" && toolchain != "default" {
-		add(b, "line toolchain", "toolchain", pkg{ecosystem: "Go", name: "stdlib", version: strings.SplitN(v, "-", 2)[0], purlVersion: "go" + v})
-	} else if strings.Count(goVersion, ".") == 2 {
-		add(b, "line go", "go", pkg{ecosystem: "Go", name: "stdlib", version: goVersion, purlVersion: "go" + goVersion})
+		release, _, _ := strings.Cut(v, "-") // "1.22.3-custom": a vendor's build of 1.22.3
+		add(b, "line toolchain", "toolchain", pkg{ecosystem: "Go", name: "stdlib", version: goSemver(release), purlVersion: "go" + v})
+	} else if strings.Count(goVersion, ".") == 2 || goPrerelease.MatchString(goVersion) {
+		add(b, "line go", "go", pkg{ecosystem: "Go", name: "stdlib", version: goSemver(goVersion), purlVersion: "go" + goVersion})
 	}
 	for _, l := range lines {
 		if l.verb != "require" {
@@ -197,4 +200,22 @@ func parseGoSum(b *inventory.Builder, data []byte) error {
 		}
 	}
 	return nil
+}
+
+// goPrerelease matches a Go release name with a pre-release: "1.21rc2",
+// "1.9beta1".
+var goPrerelease = regexp.MustCompile(`^(\d+)\.(\d+)(?:\.(\d+))?(rc|beta)(\d+)$`)
+
+// goSemver turns a Go release name into the semver the Go vulnerability
+// database writes its ranges in, as golang/vuln's GoTagToSemver does:
+// "1.21rc2" is 1.21.0-rc.2, "1.21" is 1.21.0. Anything else is returned
+// as it is, for the version check to report.
+func goSemver(v string) string {
+	if m := goPrerelease.FindStringSubmatch(v); m != nil {
+		return m[1] + "." + m[2] + "." + cmp.Or(m[3], "0") + "-" + m[4] + "." + m[5]
+	}
+	if strings.Count(v, ".") == 1 {
+		return v + ".0"
+	}
+	return v
 }

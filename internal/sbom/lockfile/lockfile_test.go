@@ -201,6 +201,16 @@ func TestParse(t *testing.T) {
 			`line 8: require: malformed input: want PATH VERSION, got "example.com/bad"`,
 		},
 	}, {
+		// Go's pre-release names become the semver the Go vulnerability
+		// database writes (golang/vuln GoTagToSemver).
+		name: "go.mod",
+		doc:  "module example.com/m\n\ngo 1.21rc1\n\ntoolchain go1.21rc2\n",
+		want: []asset.Component{{Name: "stdlib", Version: "1.21.0-rc.2", Ecosystem: "Go", PURL: "pkg:golang/stdlib@go1.21rc2", Source: "go.mod: toolchain"}},
+	}, {
+		name: "go.mod",
+		doc:  "module example.com/m\n\ngo 1.22rc1\n",
+		want: []asset.Component{{Name: "stdlib", Version: "1.22.0-rc.1", Ecosystem: "Go", PURL: "pkg:golang/stdlib@go1.22rc1", Source: "go.mod: go"}},
+	}, {
 		name: "package-lock.json",
 		doc: `{"name":"app","lockfileVersion":3,"packages":{"":{"dependencies":{"a":"^1"}},
 			"node_modules/a":{"version":"1.0.0","dependencies":{"b":"*"}},

@@ -247,7 +247,8 @@ func (s *Store) AffectedFor(ctx context.Context, pkgs []store.Package) ([]store.
 			JOIN vulns v ON v.id = r.vuln_id
 			JOIN claims c ON c.record_id = r.id AND c.field = 'affected' AND c.replaced_at IS NULL
 			LEFT JOIN claims g ON g.record_id = r.id AND g.field = 'configurations' AND g.replaced_at IS NULL
-			WHERE i.ecosystem = ? AND i.package = ?`), []any{k[0], k[1]},
+			WHERE i.ecosystem = ? AND i.package = ?
+			AND NOT EXISTS (SELECT 1 FROM claims w WHERE w.record_id = r.id AND w.field = 'withdrawn' AND w.replaced_at IS NULL)`), []any{k[0], k[1]},
 			func(r *sql.Rows) (row, error) {
 				var x row
 				return x, r.Scan(&x.entry.Vuln, &x.entry.Source, &x.entry.Record, &x.entry.Document, &x.value, &x.configs)

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 
@@ -103,6 +104,21 @@ func testAffectedFor(t *testing.T, open Opener) {
 	byCPE, err := s.AffectedFor(ctx, []store.Package{{Ecosystem: store.CPE, Name: "Apache:Log4j"}})
 	if err != nil || len(byCPE) != 1 || byCPE[0].Record != "CVE-2021-44228" || string(byCPE[0].Configurations) != string(configs) {
 		t.Errorf("by CPE: %+v, %v", byCPE, err)
+	}
+	// A withdrawn record does not count (GO-2026-4923, bbolt, withdrawn as
+	// a false positive), though its vulnerability still exists.
+	withdrawn := advisory.Record{Source: "osv", ID: "GO-2026-4923", Aliases: []string{"CVE-2026-33817"},
+		Withdrawn: time.Date(2026, 4, 8, 13, 33, 56, 0, time.UTC),
+		Affected: []advisory.Affected{{Ecosystem: "Go", Package: "go.etcd.io/bbolt",
+			Ranges: []advisory.Range{{Type: advisory.RangeSemver, Events: []advisory.Event{{Introduced: "0"}}}}}}}
+	put(t, s, withdrawn)
+	if got, err := s.AffectedFor(ctx, []store.Package{{Ecosystem: "Go", Name: "go.etcd.io/bbolt"}}); err != nil || len(got) != 0 {
+		t.Errorf("withdrawn record: %+v, %v", got, err)
+	}
+	withdrawn.Withdrawn = time.Time{}
+	put(t, s, withdrawn) // un-withdrawn by a later version: it counts again
+	if got, _ := s.AffectedFor(ctx, []store.Package{{Ecosystem: "Go", Name: "go.etcd.io/bbolt"}}); len(got) != 1 {
+		t.Errorf("after the withdrawal was lifted: %+v", got)
 	}
 	// A record that stops naming the package drops out of the index.
 	pysec.Affected[0].Package = "aiohttp-session"
