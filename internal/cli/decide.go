@@ -28,6 +28,9 @@ func defaultActor() string { return cmp.Or(os.Getenv("VMC_USER"), os.Getenv("USE
 // decideFlags are the selection and actor flags every decision takes.
 type decideFlags struct {
 	vuln, asset, actor, reason string
+	// scope and teams make the decision a triage rule (see ruleFor).
+	scope string
+	teams []string
 }
 
 func (d *decideFlags) register(fs *pflag.FlagSet) {
@@ -35,6 +38,100 @@ func (d *decideFlags) register(fs *pflag.FlagSet) {
 	fs.StringVar(&d.asset, "asset", "", "every open finding on this asset")
 	fs.StringVar(&d.actor, "as", defaultActor(), "who decides, for the audit log")
 	fs.StringVar(&d.reason, "reason", "", "why")
+}
+
+// registerScope adds the flags that make a decision a rule.
+func (d *decideFlags) registerScope(fs *pflag.FlagSet) {
+	fs.StringVar(&d.scope, "scope", "", `make it a rule: "component" (this vulnerability on this package, every asset) or "vuln" (this vulnerability everywhere), now and for future matches`)
+	fs.StringSliceVar(&d.teams, "team", nil, "with --scope: only assets of these teams (default: every asset)")
+}
+
+// ruleFor turns a decision into a rule whose scope is set by --scope,
+// taking the vulnerability and package from one finding (the only id
+// given) or --vuln, applies it to the findings it reaches now, and keeps
+// it for future matches.
+func (d *decideFlags) ruleFor(cmd *cobra.Command, args []string, make func(r finding.Rule) finding.Rule) error {
+	var scope finding.Scope
+	if err := scope.UnmarshalText([]byte(d.scope)); err != nil {
+		return usageError{fmt.Errorf("--scope: %w", err)}
+	}
+	return withStore(cmd, false, func(c *Config, s store.Store) error {
+		ctx := cmd.Context()
+		r := finding.Rule{Scope: scope, Reason: d.reason, By: d.actor, Teams: d.teams, Created: time.Now().UTC()}
+		switch {
+		case len(args) == 1:
+			f, err := findingArg(cmd, s, args[0])
+			if err != nil {
+				return err
+			}
+			r.Vuln, r.Package = f.Vuln, f.Key().Package
+		case len(args) == 0 && d.vuln != "" && scope == finding.ScopeVuln:
+			v, err := s.Vuln(ctx, d.vuln, store.VulnOptions{})
+			if err != nil {
+				return err
+			}
+			r.Vuln = v.ID
+		default:
+			return usageError{errors.New("--scope takes one finding id (whose vulnerability and package it reaches), or --vuln with --scope vuln")}
+		}
+		r = make(r)
+		if err := r.Validate(r.Created); err != nil {
+			return usageError{err}
+		}
+		r, err := s.PutRule(ctx, r)
+		if err != nil {
+			return err
+		}
+		out := cmd.OutOrStdout()
+		where := "everywhere"
+		if r.Package != "" {
+			where = "on " + strings.ReplaceAll(r.Package, "\x1f", " ")
+		}
+		if r.Teams != nil {
+			where += " of teams " + strings.Join(r.Teams, ", ")
+		}
+		fmt.Fprintf(out, "rule %d: %s %s\n", r.ID, r.Vuln, where)
+		q := store.FindingQuery{Vuln: r.Vuln, Limit: 1000}
+		teams := map[string]string{}
+		for {
+			page, err := s.ListFindings(ctx, q)
+			if err != nil {
+				return err
+			}
+			for _, f := range page.Items {
+				team, ok := teams[f.Asset]
+				if !ok {
+					a, err := s.Asset(ctx, f.Asset)
+					if err != nil {
+						return err
+					}
+					team, teams[f.Asset] = a.Team, a.Team
+				}
+				if !r.Reaches(f, team) {
+					continue
+				}
+				applied := false
+				g, err := s.ChangeFinding(ctx, f.ID, d.actor, func(f *finding.Finding) ([]finding.Decision, error) {
+					dec, ok, err := r.Apply(f, time.Now().UTC())
+					if err != nil || !ok {
+						return nil, err
+					}
+					applied = true
+					return []finding.Decision{dec}, reschedule(cmd, s, f)
+				})
+				if err != nil {
+					return err
+				}
+				if applied {
+					fmt.Fprintf(out, "finding %d: %s, priority %s%s\n", g.ID, g.State, g.Priority, assigned(g))
+				}
+			}
+			if page.Next == 0 {
+				return nil
+			}
+			q.After = page.Next
+		}
+	})
 }
 
 // ids resolves the findings a decision is about.
@@ -134,6 +231,9 @@ audit log with who made it and why.`,
 			if err := to.UnmarshalText([]byte(state)); err != nil {
 				return usageError{fmt.Errorf("--state: %w (%v)", err, finding.States)}
 			}
+			if d.scope != "" {
+				return d.ruleFor(cmd, args, func(r finding.Rule) finding.Rule { r.State = to; return r })
+			}
 			return d.decide(cmd, args, func(_ *Config, _ store.Store, f *finding.Finding, now time.Time) ([]finding.Decision, error) {
 				dec, err := f.Move(to, d.reason, now)
 				return []finding.Decision{dec}, err
@@ -141,6 +241,7 @@ audit log with who made it and why.`,
 		},
 	}
 	d.register(cmd.Flags())
+	d.registerScope(cmd.Flags())
 	cmd.Flags().StringVar(&state, "state", "", "the state to move to")
 	return cmd
 }
@@ -183,6 +284,12 @@ func newFindingPriority() *cobra.Command {
 					return usageError{fmt.Errorf("--set: %w", err)}
 				}
 			}
+			if d.scope != "" {
+				if clear {
+					return usageError{errors.New("--scope makes a rule; a rule cannot --clear")}
+				}
+				return d.ruleFor(cmd, args, func(r finding.Rule) finding.Rule { r.Priority = p; return r })
+			}
 			return d.decide(cmd, args, func(_ *Config, s store.Store, f *finding.Finding, now time.Time) ([]finding.Decision, error) {
 				dec, err := f.OverridePriority(p, d.actor, d.reason, now)
 				if err != nil {
@@ -193,6 +300,7 @@ func newFindingPriority() *cobra.Command {
 		},
 	}
 	d.register(cmd.Flags())
+	d.registerScope(cmd.Flags())
 	cmd.Flags().StringVar(&set, "set", "", "low, medium, high or critical")
 	cmd.Flags().BoolVar(&clear, "clear", false, "remove the override")
 	return cmd
@@ -281,15 +389,26 @@ re-opens the finding and notifies its owner.`,
 			if err != nil {
 				return usageError{fmt.Errorf("--until %q: want YYYY-MM-DD", until)}
 			}
-			return d.decide(cmd, args, func(_ *Config, _ store.Store, f *finding.Finding, now time.Time) ([]finding.Decision, error) {
-				a := finding.Acceptance{Requester: d.actor, Approver: approver, Reason: d.reason, CompensatingControls: controls,
+			acceptance := func(now time.Time) finding.Acceptance {
+				return finding.Acceptance{Requester: d.actor, Approver: approver, Reason: d.reason, CompensatingControls: controls,
 					Granted: now, Expires: expires.Add(24*time.Hour - time.Second)}
+			}
+			if d.scope != "" {
+				return d.ruleFor(cmd, args, func(r finding.Rule) finding.Rule {
+					a := acceptance(r.Created)
+					r.State, r.Acceptance = finding.RiskAccepted, &a
+					return r
+				})
+			}
+			return d.decide(cmd, args, func(_ *Config, _ store.Store, f *finding.Finding, now time.Time) ([]finding.Decision, error) {
+				a := acceptance(now)
 				dec, err := f.Accept(a, now)
 				return []finding.Decision{dec}, err
 			})
 		},
 	}
 	d.register(cmd.Flags())
+	d.registerScope(cmd.Flags())
 	cmd.Flags().StringVar(&approver, "approver", "", "who approves (not the requester)")
 	cmd.Flags().StringVar(&controls, "controls", "", "the compensating controls in place")
 	cmd.Flags().StringVar(&until, "until", "", "last day of the acceptance, YYYY-MM-DD")

@@ -198,6 +198,9 @@ type Scan struct {
 	// Policy, when set, is the SLA policy of the asset's environment;
 	// findings the scan assesses get their due dates from it.
 	Policy *Policy
+	// Rules are the triage rules in force: the findings the scan opens
+	// get the decisions of those that reach them.
+	Rules []Rule
 }
 
 func (s Scan) covers(pkg string) bool { return s.Scope == nil || slices.Contains(s.Scope, pkg) }
@@ -251,6 +254,8 @@ type Change struct {
 	Steps  []Step
 	// Reassessed is set when the finding's priority changed.
 	Reassessed *Reassessment
+	// Decisions are those triage rules made on a new finding.
+	Decisions []Decision
 }
 
 // Reconcile compares the findings recorded for an asset with the matches
@@ -315,6 +320,17 @@ func Reconcile(a asset.Asset, existing []Finding, matches []match.Match, scan Sc
 			ch.Steps = append(ch.Steps, f.move(to, why, scan.At))
 		}
 		ch.Reassessed = scan.assess(&f)
+		for _, r := range scan.Rules {
+			if !r.Reaches(f, a.Team) {
+				continue
+			}
+			if d, ok, err := r.Apply(&f, scan.At); err == nil && ok {
+				ch.Decisions = append(ch.Decisions, d)
+			}
+		}
+		if scan.Policy != nil && len(ch.Decisions) > 0 {
+			f.Schedule(*scan.Policy)
+		}
 		ch.Finding = f
 		out = append(out, ch)
 	}

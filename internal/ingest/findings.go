@@ -156,8 +156,12 @@ func (m *Matcher) Asset(ctx context.Context, a asset.Asset, scope []string, sour
 		return nil, out, err
 	}
 	policy := finding.PolicyFor(policies, a.Environment)
+	rules, err := m.Store.Rules(ctx)
+	if err != nil {
+		return nil, out, err
+	}
 	chs, err := m.Store.ReconcileFindings(ctx, a, ms, finding.Scan{At: m.now(), Source: source, Scope: scope, Present: present,
-		Assess: m.assessor(ctx, a), Policy: &policy})
+		Assess: m.assessor(ctx, a), Policy: &policy, Rules: rules})
 	if err != nil {
 		return nil, out, err
 	}

@@ -137,6 +137,13 @@ type Findings interface {
 	PutSLAPolicy(ctx context.Context, p finding.Policy, actor, reason string) error
 	// Notifications returns the notifications after id, oldest first.
 	Notifications(ctx context.Context, after int64) ([]Notification, error)
+	// PutRule keeps a triage rule, in the audit log as its maker's
+	// decision, and returns it with its id. Rules name vulnerabilities by
+	// their primary id at the time; Rules resolves them again.
+	PutRule(ctx context.Context, r finding.Rule) (finding.Rule, error)
+	// Rules returns the triage rules, each naming its vulnerability by
+	// its current primary id.
+	Rules(ctx context.Context) ([]finding.Rule, error)
 }
 
 // Notification is a message to an owner about a finding.

@@ -116,6 +116,9 @@ func (s *Store) applyChange(ctx context.Context, tx *txn, ch *finding.Change, vu
 	if r := ch.Reassessed; r != nil {
 		entries = append(entries, auditEntry(now, "system", "finding.priority", f.ID, priority{r.From}, priority{r.To}, r.Why))
 	}
+	for _, d := range ch.Decisions {
+		entries = append(entries, auditEntry(now, "system", d.Action, f.ID, d.Before, d.After, d.Reason))
+	}
 	return appendAudit(ctx, tx, entries...)
 }
 
@@ -587,4 +590,52 @@ func (s *Store) Notifications(ctx context.Context, after int64) ([]store.Notific
 			n.Created = n.Created.UTC()
 			return n, err
 		})
+}
+
+// PutRule implements store.Findings.
+func (s *Store) PutRule(ctx context.Context, r finding.Rule) (finding.Rule, error) {
+	err := s.inTx(ctx, func(ctx context.Context, tx *txn) error {
+		b, err := json.Marshal(r)
+		if err != nil {
+			return err
+		}
+		if err := tx.queryRow(ctx, `INSERT INTO triage_rules (vuln_key, rule, created_at, created_by) VALUES (?, ?, ?, ?) RETURNING id`,
+			strings.ToUpper(r.Vuln), string(b), r.Created, r.By).Scan(&r.ID); err != nil {
+			return fmt.Errorf("keep rule: %w", err)
+		}
+		e := audit.Entry{At: s.clock(), Actor: r.By, Action: "rule.create", Object: fmt.Sprintf("rule:%d", r.ID), Reason: r.Reason}
+		e.After, _ = json.Marshal(r)
+		return appendAudit(ctx, tx, e)
+	})
+	if err != nil {
+		return finding.Rule{}, fmt.Errorf("triage rule for %s: %w", r.Vuln, err)
+	}
+	return r, nil
+}
+
+// Rules implements store.Findings. A rule's vulnerability may since have
+// merged into another: it is named by the current primary id, found
+// through the aliases.
+func (s *Store) Rules(ctx context.Context) ([]finding.Rule, error) {
+	rs, err := collect(ctx, s.r, `SELECT t.id, t.rule, COALESCE(v.primary_id, t.vuln_key) FROM triage_rules t
+		LEFT JOIN aliases a ON a.alias_key = t.vuln_key LEFT JOIN vulns v ON v.id = a.vuln_id ORDER BY t.id`, nil,
+		func(r *sql.Rows) (finding.Rule, error) {
+			var (
+				x     finding.Rule
+				id    int64
+				b, pk string
+			)
+			if err := r.Scan(&id, &b, &pk); err != nil {
+				return x, err
+			}
+			if err := json.Unmarshal([]byte(b), &x); err != nil {
+				return x, fmt.Errorf("rule %d: %w", id, err)
+			}
+			x.ID, x.Vuln = id, pk
+			return x, nil
+		})
+	if err != nil {
+		return nil, fmt.Errorf("triage rules: %w", err)
+	}
+	return rs, nil
 }

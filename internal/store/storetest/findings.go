@@ -205,8 +205,17 @@ func testFindingsFollowMerges(t *testing.T, open Opener) {
 	if got := states(t, s, store.FindingQuery{}); len(got) != 2 {
 		t.Fatalf("before the merge: %v", got)
 	}
+	rule, err := s.PutRule(ctx, finding.Rule{Scope: finding.ScopeVuln, Vuln: "GHSA-h395-qcrw-5vmq", Priority: risk.PriorityLow,
+		Reason: "dev-only dependency", By: "alice", Created: c.now()})
+	if err != nil || rule.ID == 0 {
+		t.Fatalf("PutRule: %+v, %v", rule, err)
+	}
 	c.tick()
 	put(t, s, gin("osv", "GO-2021-0052", "CVE-2020-28483", "GHSA-h395-qcrw-5vmq"))
+	// The rule follows its vulnerability into the merge.
+	if rs, err := s.Rules(ctx); err != nil || len(rs) != 1 || rs[0].Vuln != "CVE-2020-28483" || rs[0].ID != rule.ID || rs[0].Reason != "dev-only dependency" {
+		t.Errorf("Rules after the merge: %+v, %v", rs, err)
+	}
 	if diff := cmp.Diff([]string{"shop-api CVE-2020-28483 new"}, states(t, s, store.FindingQuery{Vuln: "GO-2021-0052"})); diff != "" {
 		t.Errorf("after the merge -want +got:\n%s", diff)
 	}
@@ -217,7 +226,7 @@ func testFindingsFollowMerges(t *testing.T, open Opener) {
 		}
 		actions = append(actions, e.Action)
 	}
-	if diff := cmp.Diff([]string{"finding.open", "finding.open", "finding.merge"}, actions); diff != "" {
+	if diff := cmp.Diff([]string{"finding.open", "finding.open", "rule.create", "finding.merge"}, actions); diff != "" {
 		t.Errorf("audit actions -want +got:\n%s", diff)
 	}
 	verifyAudit(t, s)
