@@ -81,7 +81,7 @@ func newAssetAdd() *cobra.Command {
 		Short: "Add an asset, or update the one with that name",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return withStore(cmd, true, func(_ *Config, s store.Store) error {
+			return withStore(cmd, true, func(c *Config, s store.Store) error {
 				base, err := s.Asset(cmd.Context(), args[0])
 				if err != nil && !errors.Is(err, store.ErrNotFound) {
 					return err
@@ -95,7 +95,20 @@ func newAssetAdd() *cobra.Command {
 				if err != nil {
 					return err
 				}
-				return printAsset(cmd.OutOrStdout(), a)
+				if err := printAsset(cmd.OutOrStdout(), a); err != nil || base.ID == 0 {
+					return err
+				}
+				// The asset's context feeds its findings' priorities and
+				// deadlines: re-assess them.
+				chs, o, err := newMatcher(c, s).Asset(cmd.Context(), a, nil, "asset context change")
+				if err != nil {
+					return err
+				}
+				if err := printChanges(cmd.OutOrStdout(), chs); err != nil {
+					return err
+				}
+				_, err = fmt.Fprintf(cmd.OutOrStdout(), "%s: %d findings re-assessed, %d priorities changed\n", a.Name, o.Matches, o.Reassessed)
+				return err
 			})
 		},
 	}

@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -200,21 +201,25 @@ func newFindingShow() *cobra.Command {
 	return cmd
 }
 
-// transition renders an audit entry's before and after states.
+// transition renders an audit entry's before and after: "new → triaged"
+// for a change of one field, the new value alone for a creation.
 func transition(before, after []byte) string {
-	state := func(b []byte) string {
-		s := string(b)
-		if i := strings.Index(s, `"state":"`); i >= 0 {
-			s = s[i+len(`"state":"`):]
-			s, _, _ = strings.Cut(s, `"`)
-			return s
+	value := func(b []byte) string {
+		var m map[string]any
+		if json.Unmarshal(b, &m) != nil || len(m) != 1 {
+			return ""
+		}
+		for _, v := range m {
+			if s, ok := v.(string); ok {
+				return s
+			}
 		}
 		return ""
 	}
-	if b := state(before); b != "" {
-		return b + " → " + state(after)
+	if b := value(before); b != "" {
+		return b + " → " + value(after)
 	}
-	return state(after)
+	return value(after)
 }
 
 func newFindingExplain() *cobra.Command {

@@ -105,6 +105,6 @@ func printReport(w io.Writer, rep ingest.Report) {
 		for _, p := range f.Problems {
 			fmt.Fprintf(w, "warning: %s\n", p)
 		}
-		fmt.Fprintf(w, "findings: %d asset re-matches, %d matches, %d findings opened, %d state changes\n", f.Assets, f.Matches, f.Opened, f.Moved)
+		fmt.Fprintf(w, "findings: %d asset re-matches, %d matches, %d findings opened, %d state changes, %d priorities changed\n", f.Assets, f.Matches, f.Opened, f.Moved, f.Reassessed)
 	}
 }

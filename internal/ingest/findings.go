@@ -32,6 +32,8 @@ type Outcome struct {
 	Opened  int `json:"opened"`
 	// Moved counts state moves: fixes verified, regressions, VEX.
 	Moved int `json:"moved"`
+	// Reassessed counts findings whose priority changed.
+	Reassessed int `json:"reassessed"`
 	// Problems are matching errors (an unparseable version) that did not
 	// stop the run.
 	Problems []string `json:"problems,omitempty"`
@@ -45,6 +47,9 @@ func (o *Outcome) add(chs []finding.Change, matches int, errs []error) {
 			o.Opened++
 		}
 		o.Moved += len(ch.Steps)
+		if ch.Reassessed != nil && !ch.Opened {
+			o.Reassessed++
+		}
 	}
 	for _, e := range errs {
 		if len(o.Problems) < MaxErrors {
@@ -59,6 +64,7 @@ func (o *Outcome) Merge(p Outcome) {
 	o.Matches += p.Matches
 	o.Opened += p.Opened
 	o.Moved += p.Moved
+	o.Reassessed += p.Reassessed
 	o.Problems = append(o.Problems, p.Problems[:min(len(p.Problems), max(0, MaxErrors-len(o.Problems)))]...)
 }
 
