@@ -6,10 +6,8 @@ import (
 	"slices"
 	"strings"
 
-	gocvss20 "github.com/pandatix/go-cvss/20"
 	gocvss30 "github.com/pandatix/go-cvss/30"
 	gocvss31 "github.com/pandatix/go-cvss/31"
-	gocvss40 "github.com/pandatix/go-cvss/40"
 )
 
 // CVSSVersion is a version of the Common Vulnerability Scoring System.
@@ -112,13 +110,12 @@ func (m Metric) String() string { return m.Key + ":" + m.Value }
 
 // CVSS is a parsed and scored CVSS vector.
 //
-// Scores are those of FIRST's calculators as github.com/pandatix/go-cvss
-// computes them, tested here against Red Hat's 7,667 scored vectors. go-cvss
-// rounds a few x.x5 ties down where float arithmetic lands a hair below
-// them and FIRST's calculators round up (v2.0 temporal and environmental
-// scores, v4.0 scores); cvss_redhat_test.go lists the six such vectors in
-// Red Hat's set and measures the effect. A metric the vector leaves out
-// counts as Not Defined.
+// Scores are those of FIRST's specifications and calculators: v2.0 in
+// exact decimal arithmetic (cvss20.go), v3.0 and v3.1 by
+// github.com/pandatix/go-cvss, v4.0 by the calculator's algorithm and
+// rounding (cvss40.go). They reproduce all of Red Hat's 7,667 scored
+// vectors (cvss_redhat_test.go). A metric the vector leaves out counts as
+// Not Defined.
 type CVSS struct {
 	Version CVSSVersion `json:"version"`
 	// Vector is the vector string as given, trimmed of surrounding space.
@@ -326,26 +323,14 @@ type scores struct {
 	base, temporal, environmental float64
 }
 
-// computeScores scores valid metrics with go-cvss. The vector it hands
-// go-cvss is rebuilt from the metrics: go-cvss wants whole metric groups
-// in v2.0 and the specification's order in v2.0 and v4.0.
+// computeScores scores valid metrics: v2.0 and v4.0 here (cvss20.go,
+// cvss40.go), v3.0 and v3.1 with go-cvss. The vector go-cvss is handed is
+// rebuilt from the metrics in the specification's order.
 func computeScores(sp *spec, ms []Metric) (scores, error) {
 	var sc scores
 	switch sp.version {
 	case CVSS20:
-		full := make([]Metric, 0, len(sp.metrics))
-		for _, d := range sp.metrics {
-			val := sp.notDefined
-			if i := slices.IndexFunc(ms, func(m Metric) bool { return m.Key == d.key }); i >= 0 {
-				val = ms[i].Value
-			}
-			full = append(full, Metric{Key: d.key, Value: val})
-		}
-		c, err := gocvss20.ParseVector(vectorString(sp, full))
-		if err != nil {
-			return sc, err
-		}
-		sc = scores{c.BaseScore(), c.TemporalScore(), c.EnvironmentalScore()}
+		sc = scoreV2(sp.values(ms))
 	case CVSS30:
 		c, err := gocvss30.ParseVector(vectorString(sp, ms))
 		if err != nil {
@@ -361,45 +346,58 @@ func computeScores(sp *spec, ms []Metric) (scores, error) {
 	case CVSS40:
 		// v4.0 has one formula over whatever metrics are given; the base
 		// and threat scores are those of the vector cut down to its base
-		// (and threat) metrics.
-		score := func(upTo group) (float64, error) {
-			var part []Metric
-			for _, m := range ms {
-				if d := sp.def(m.Key); d.group <= upTo {
-					part = append(part, m)
-				}
-			}
-			c, err := gocvss40.ParseVector(vectorString(sp, part))
-			if err != nil {
-				return 0, err
-			}
-			return c.Score(), nil
+		// (and threat) metrics, the rest Not Defined.
+		v := sp.values(ms)
+		sc.environmental = scoreV4(v)
+		sc.temporal = sc.environmental
+		if sets(sp, ms, groupEnvironmental) {
+			sc.temporal = scoreV4(sp.cut(v, groupTemporal))
 		}
-		var err error
-		if sc.base, err = score(groupBase); err != nil {
-			return sc, err
-		}
-		if sc.temporal, err = score(groupTemporal); err != nil {
-			return sc, err
-		}
-		if sc.environmental, err = score(groupEnvironmental); err != nil {
-			return sc, err
+		sc.base = sc.temporal
+		if sets(sp, ms, groupTemporal) {
+			sc.base = scoreV4(sp.cut(v, groupBase))
 		}
 	default:
 		return sc, fmt.Errorf("no formula for CVSS v%s", sp.version)
 	}
 	// v2.0's equations can fall below zero, which its guide's 0 to 10
-	// range does not allow: the base equation multiplies a negative sum by
-	// a zero impact factor and yields -0.0 (Red Hat's vectors_simple2 shows
-	// it), and a low requirement can shrink a small impact until the
-	// adjusted base is negative (AV:L/AC:H/Au:M/C:N/I:N/A:P/AR:L gives
-	// -0.2). vmc clamps at 0, which also turns -0.0 into 0.
+	// range does not allow: a low requirement can shrink a small impact
+	// until the adjusted base is negative (AV:L/AC:H/Au:M/C:N/I:N/A:P/AR:L
+	// gives -0.2), and float implementations give -0.0 for a zero impact
+	// (Red Hat's vectors_simple2 shows it). vmc clamps at 0.
 	for _, p := range []*float64{&sc.base, &sc.temporal, &sc.environmental} {
 		if *p <= 0 {
 			*p = 0
 		}
 	}
 	return sc, nil
+}
+
+// values returns the value ms gives each metric of sp, in sp's order, and
+// Not Defined for each metric ms leaves out.
+func (sp *spec) values(ms []Metric) []string {
+	v := make([]string, len(sp.metrics))
+	for i := range v {
+		v[i] = sp.notDefined
+	}
+	for _, m := range ms {
+		if i := sp.index(m.Key); i >= 0 {
+			v[i] = m.Value
+		}
+	}
+	return v
+}
+
+// cut returns a copy of values v (in sp's order) with every metric of a
+// group after g Not Defined.
+func (sp *spec) cut(v []string, g group) []string {
+	c := slices.Clone(v)
+	for i, d := range sp.metrics {
+		if d.group > g {
+			c[i] = sp.notDefined
+		}
+	}
+	return c
 }
 
 // vectorString writes metrics as a vector of sp, in the specification's

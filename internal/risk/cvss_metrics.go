@@ -2,8 +2,10 @@ package risk
 
 // The metrics of each CVSS version, in the order its specification lists
 // them, with the values each may take. ParseCVSS validates vectors against
-// these tables itself, before go-cvss scores them, so that an error can
-// name the metric at fault: go-cvss reports only "invalid metric value".
+// these tables before scoring them, so that an error can name the metric
+// at fault (go-cvss, which scores v3.x, reports only "invalid metric
+// value"). The v2.0 and v4.0 scoring code finds metrics by their position
+// in these tables.
 //
 //   - v2.0: CVSS v2 Complete Guide, section 2 and Table 13
 //     (https://www.first.org/cvss/v2/guide), and FIRST's JSON schema

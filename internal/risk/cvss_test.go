@@ -50,6 +50,13 @@ func TestParseCVSS(t *testing.T) {
 			want:   CVSS{Version: CVSS20, Base: 0.8, Environmental: ptr(0), Score: 0, Severity: SeverityLow},
 		},
 		{
+			// Red Hat vectors_calculator2: 9.0 × 0.95 is 8.55, a tie that
+			// rounds up; float64 makes it 8.549999999999999.
+			name:   "v2.0 temporal tie",
+			vector: "AV:N/AC:L/Au:S/C:C/I:C/A:C/E:F/RL:U/RC:C",
+			want:   CVSS{Version: CVSS20, Base: 9.0, Temporal: ptr(8.6), Score: 8.6, Severity: SeverityHigh},
+		},
+		{
 			// Red Hat vectors_calculator3: any order; RL:X sets nothing.
 			name:   "v3.0 out of order",
 			vector: "CVSS:3.0/S:U/AV:N/AC:L/PR:H/UI:N/C:L/I:L/A:N/E:F/RL:X",
@@ -96,6 +103,13 @@ func TestParseCVSS(t *testing.T) {
 			name:   "v4.0 threat and environmental",
 			vector: "CVSS:4.0/AV:N/AC:L/AT:N/PR:N/UI:N/VC:H/VI:H/VA:H/SC:N/SI:N/SA:N/E:U/CR:L/IR:L/AR:L/MAV:L",
 			want:   CVSS{Version: CVSS40, Base: 9.3, Temporal: ptr(8.1), Environmental: ptr(4.3), Score: 4.3, Severity: SeverityMedium},
+		},
+		{
+			// Red Hat vectors_simple4: the calculator's value is
+			// 5.6499999999999995, a tie at 5.65 that its 1e-6 rounds up.
+			name:   "v4.0 tie",
+			vector: "CVSS:4.0/AV:N/AC:L/AT:P/PR:H/UI:A/VC:N/VI:H/VA:L/SC:N/SI:N/SA:L",
+			want:   CVSS{Version: CVSS40, Base: 5.7, Score: 5.7, Severity: SeverityMedium},
 		},
 		{
 			// MacroVector 100100 (lookup 9.4); supplemental metrics never
@@ -334,5 +348,37 @@ func TestWith(t *testing.T) {
 	}
 	if c.Vector != base || len(c.Metrics) != 9 {
 		t.Errorf("With changed its receiver: %s %v", c.Vector, c.Metrics)
+	}
+}
+
+// vectorSpace enumerates the vectors of a version: the metrics named
+// vary take each of their values, the rest are Not Defined. Vector i of n
+// is decoded in mixed radix, the last metric varying fastest.
+type vectorSpace struct {
+	sp    *spec
+	vary  []int // positions in sp.metrics
+	radix []int
+	n     int
+}
+
+func newVectorSpace(sp *spec, vary ...string) vectorSpace {
+	s := vectorSpace{sp: sp, n: 1}
+	for _, k := range vary {
+		i := sp.index(k)
+		s.vary = append(s.vary, i)
+		s.radix = append(s.radix, len(sp.metrics[i].values))
+		s.n *= len(sp.metrics[i].values)
+	}
+	return s
+}
+
+// vector writes vector i's values, in sp's order, to v.
+func (s vectorSpace) vector(i int, v []string) {
+	for j := range v {
+		v[j] = s.sp.notDefined
+	}
+	for j := len(s.vary) - 1; j >= 0; j-- {
+		v[s.vary[j]] = s.sp.metrics[s.vary[j]].values[i%s.radix[j]]
+		i /= s.radix[j]
 	}
 }
