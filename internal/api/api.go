@@ -1,141 +1,164 @@
-// Package api is vmc's HTTP API under /api/v1. Handlers decode a request,
-// call the store or a service and return a value or an error; one function
-// writes every response, and one table maps error kinds to status codes,
-// so that no handler writes HTTP itself.
+// Package api is vmc's HTTP API under /api/v1, described by OpenAPI 3.1 at
+// /api/v1/openapi.json with a docs page at /api/v1/docs. Operations are
+// registered with huma; every one names the permission it needs (or that
+// it is public, or open to any signed-in user), the middleware checks it
+// before the handler runs, and Routes lists them all, so that a test can
+// hold every route against every role. Handlers decode, call the store or a
+// service, and return a value or an error; errors are RFC 9457
+// problem+json.
 package api
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"log/slog"
 	"net/http"
-	"strconv"
+	"time"
 
+	"github.com/danielgtaylor/huma/v2"
+	"github.com/danielgtaylor/huma/v2/adapters/humago"
+
+	"github.com/vmc-dev/vmc/internal/auth"
+	"github.com/vmc-dev/vmc/internal/finding"
+	"github.com/vmc-dev/vmc/internal/ingest"
 	"github.com/vmc-dev/vmc/internal/store"
 	"github.com/vmc-dev/vmc/internal/store/sqlstore"
 )
 
 // Server serves the API.
 type Server struct {
-	Store store.Store
-	Log   *slog.Logger
+	Store   store.Store
+	Matcher *ingest.Matcher
+	Log     *slog.Logger
 	// Ready reports whether the server has finished starting (demo data
 	// loaded, migrations run); /readyz answers 503 until it does.
 	Ready func() bool
+	// CSRFKey keys the CSRF tokens of browser sessions; a random key per
+	// process is fine (sessions then need a new token after a restart).
+	CSRFKey []byte
+	// SecureCookies marks the session cookie Secure: on, unless vmc is
+	// served over plain HTTP on a loopback address.
+	SecureCookies bool
+	// Limiter bounds login attempts.
+	Limiter *auth.Limiter
+	// Now is the clock; nil means time.Now.
+	Now func() time.Time
+
+	routes []Route
 }
 
-// Handler returns the routes.
+// Route is one operation and who may call it.
+type Route struct {
+	Method, Path string
+	// Access is "public", "signed-in" or a permission.
+	Access string
+}
+
+// Access levels besides permissions.
+const (
+	Public   = "public"
+	SignedIn = "signed-in"
+)
+
+// Routes lists every operation, in registration order.
+func (s *Server) Routes() []Route { return s.routes }
+
+func (s *Server) now() time.Time {
+	if s.Now != nil {
+		return s.Now().UTC()
+	}
+	return time.Now().UTC()
+}
+
+// Handler returns the routes: health checks, and the API.
 func (s *Server) Handler() http.Handler {
+	if s.CSRFKey == nil {
+		s.CSRFKey = auth.NewCSRFKey()
+	}
+	if s.Limiter == nil {
+		s.Limiter = auth.NewLimiter(auth.Limits{})
+	}
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 		w.Write([]byte("ok\n"))
 	})
-	mux.Handle("GET /readyz", s.handle(s.readyz))
-	mux.Handle("GET /api/v1/vulns", s.handle(s.listVulns))
-	mux.Handle("GET /api/v1/vulns/{id}", s.handle(s.getVuln))
-	mux.Handle("/api/", s.handle(func(*http.Request) (any, error) {
-		return nil, errNotFound("no such API route")
-	}))
+	mux.HandleFunc("GET /readyz", s.readyz)
+	cfg := huma.DefaultConfig("vmc", "1")
+	cfg.Info.Description = "vmc, the vulnerability management centre: vulnerabilities merged from every source, assets, findings and their lifecycle."
+	cfg.OpenAPIPath = "/api/v1/openapi"
+	cfg.DocsPath = "/api/v1/docs"
+	cfg.SchemasPath = "/api/v1/schemas"
+	cfg.Components.SecuritySchemes = map[string]*huma.SecurityScheme{
+		"token":   {Type: "http", Scheme: "bearer", Description: "an API token (vmc token create)"},
+		"session": {Type: "apiKey", In: "cookie", Name: sessionCookie, Description: "a browser session; unsafe methods also need the X-CSRF-Token header"},
+	}
+	api := humago.New(mux, cfg)
+	api.UseMiddleware(s.authorise(api))
+	s.routes = nil
+	s.register(api)
+	mux.HandleFunc("/api/", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/problem+json")
+		w.WriteHeader(http.StatusNotFound)
+		w.Write([]byte(`{"title":"Not Found","status":404,"detail":"no such API route"}` + "\n"))
+	})
 	return mux
 }
 
-// apiFunc is a handler that returns its response body or an error.
-type apiFunc func(r *http.Request) (any, error)
-
-// Error is an API error with its HTTP status, rendered as RFC 9457
-// problem+json.
-type Error struct {
-	Status int
-	Detail string
-	Err    error
-}
-
-func (e *Error) Error() string { return e.Detail }
-func (e *Error) Unwrap() error { return e.Err }
-
-func errBadRequest(detail string) *Error {
-	return &Error{Status: http.StatusBadRequest, Detail: detail}
-}
-func errNotFound(detail string) *Error { return &Error{Status: http.StatusNotFound, Detail: detail} }
-
-// status maps an error to its HTTP status; unknown errors are 500 and
-// their text is not shown to the client.
-func status(err error) (int, string) {
-	var ae *Error
+func (s *Server) readyz(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 	switch {
-	case errors.As(err, &ae):
-		return ae.Status, ae.Detail
-	case errors.Is(err, store.ErrNotFound):
-		return http.StatusNotFound, err.Error()
-	case errors.Is(err, store.ErrConflict):
-		return http.StatusConflict, err.Error()
-	case errors.Is(err, sqlstore.ErrBadCursor):
-		return http.StatusBadRequest, err.Error()
-	case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
-		return http.StatusServiceUnavailable, "request cancelled"
+	case s.Ready != nil && !s.Ready():
+		w.WriteHeader(http.StatusServiceUnavailable)
+		w.Write([]byte("starting\n"))
+	case s.Store.Ping(r.Context()) != nil:
+		w.WriteHeader(http.StatusServiceUnavailable)
+		w.Write([]byte("database unavailable\n"))
+	default:
+		w.Write([]byte("ready\n"))
 	}
-	return http.StatusInternalServerError, "internal error"
 }
 
-func (s *Server) handle(fn apiFunc) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		v, err := fn(r)
-		if err != nil {
-			code, detail := status(err)
-			// Only failures nobody planned for are worth an error log; a
-			// 503 while starting or a 404 is the API working.
-			if code == http.StatusInternalServerError {
-				s.Log.Error("request failed", "method", r.Method, "path", r.URL.Path, "err", err)
-			}
-			w.Header().Set("Content-Type", "application/problem+json")
-			w.WriteHeader(code)
-			json.NewEncoder(w).Encode(map[string]any{
-				"type": "about:blank", "title": http.StatusText(code), "status": code, "detail": detail,
-			})
-			return
-		}
-		w.Header().Set("Content-Type", "application/json")
-		enc := json.NewEncoder(w)
-		enc.SetEscapeHTML(false)
-		if err := enc.Encode(v); err != nil {
-			s.Log.Warn("write response", "path", r.URL.Path, "err", err)
-		}
+// op registers an operation with its access rule. Every operation goes
+// through here, so none lacks a rule.
+func op[I, O any](s *Server, api huma.API, o huma.Operation, access string, h func(context.Context, *I) (*O, error)) {
+	if o.Metadata == nil {
+		o.Metadata = map[string]any{}
+	}
+	o.Metadata[accessKey] = access
+	switch access {
+	case Public:
+	default:
+		o.Security = []map[string][]string{{"token": {}}, {"session": {}}}
+	}
+	s.routes = append(s.routes, Route{Method: o.Method, Path: o.Path, Access: access})
+	huma.Register(api, o, func(ctx context.Context, in *I) (*O, error) {
+		out, err := h(ctx, in)
+		return out, s.problem(ctx, err)
 	})
 }
 
-func (s *Server) readyz(r *http.Request) (any, error) {
-	if s.Ready != nil && !s.Ready() {
-		return nil, &Error{Status: http.StatusServiceUnavailable, Detail: "starting"}
+// problem maps an error to its API error; unknown errors are 500 and
+// their text is logged, not shown.
+func (s *Server) problem(ctx context.Context, err error) error {
+	var se huma.StatusError
+	switch {
+	case err == nil:
+		return nil
+	case errors.As(err, &se):
+		return err
+	case errors.Is(err, store.ErrNotFound):
+		return huma.Error404NotFound(err.Error())
+	case errors.Is(err, store.ErrConflict):
+		return huma.Error409Conflict(err.Error())
+	case errors.Is(err, sqlstore.ErrBadCursor):
+		return huma.Error400BadRequest(err.Error())
+	case errors.Is(err, finding.ErrTransition), errors.Is(err, finding.ErrReason), errors.Is(err, finding.ErrAcceptance),
+		errors.Is(err, finding.ErrPolicy):
+		return huma.Error422UnprocessableEntity(err.Error())
+	case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
+		return huma.Error503ServiceUnavailable("request cancelled")
 	}
-	if err := s.Store.Ping(r.Context()); err != nil {
-		return nil, &Error{Status: http.StatusServiceUnavailable, Detail: "database unavailable", Err: err}
-	}
-	return map[string]string{"status": "ready"}, nil
-}
-
-func (s *Server) listVulns(r *http.Request) (any, error) {
-	q := r.URL.Query()
-	vq := store.VulnQuery{After: q.Get("after"), Text: q.Get("q"), Source: q.Get("source")}
-	if v := q.Get("limit"); v != "" {
-		n, err := strconv.Atoi(v)
-		if err != nil || n < 1 {
-			return nil, errBadRequest("limit: want a positive whole number")
-		}
-		vq.Limit = n
-	}
-	if v := q.Get("kev"); v != "" {
-		b, err := strconv.ParseBool(v)
-		if err != nil {
-			return nil, errBadRequest("kev: want true or false")
-		}
-		vq.KEV = b
-	}
-	return s.Store.ListVulns(r.Context(), vq)
-}
-
-func (s *Server) getVuln(r *http.Request) (any, error) {
-	history, _ := strconv.ParseBool(r.URL.Query().Get("history"))
-	return s.Store.Vuln(r.Context(), r.PathValue("id"), store.VulnOptions{History: history})
+	s.Log.Error("request failed", "err", err)
+	return huma.Error500InternalServerError("internal error")
 }

@@ -96,6 +96,7 @@ from discovery to verified fix.`,
 		newAudit(),
 		newSLA(),
 		newNotify(),
+		newUser(),
 	)
 	return root
 }

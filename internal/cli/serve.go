@@ -7,12 +7,14 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/netip"
 	"sync/atomic"
 	"time"
 
 	"github.com/spf13/cobra"
 
 	"github.com/vmc-dev/vmc/internal/api"
+	"github.com/vmc-dev/vmc/internal/auth"
 	"github.com/vmc-dev/vmc/internal/demo"
 	"github.com/vmc-dev/vmc/internal/fetch"
 	"github.com/vmc-dev/vmc/internal/ingest"
@@ -66,14 +68,25 @@ const shutdownGrace = 10 * time.Second
 
 func serve(ctx context.Context, c *Config, s store.Store, log *slog.Logger, jobs []fetch.Job) error {
 	var ready atomic.Bool
-	srv := &http.Server{
-		Handler:           (&api.Server{Store: s, Log: log, Ready: ready.Load}).Handler(),
-		ReadHeaderTimeout: 10 * time.Second,
-		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
-	}
 	ln, err := net.Listen("tcp", c.Addr)
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", c.Addr, err)
+	}
+	if err := firstAdmin(ctx, s, log); err != nil {
+		return err
+	}
+	// vmc serves plain HTTP: on a loopback address that is a developer's
+	// machine; anywhere else a TLS-terminating proxy is in front, and the
+	// session cookie must only travel over HTTPS.
+	loopback := false
+	if ap, err := netip.ParseAddrPort(ln.Addr().String()); err == nil {
+		loopback = ap.Addr().IsLoopback()
+	}
+	srv := &http.Server{
+		Handler: (&api.Server{Store: s, Matcher: newMatcher(c, s), Log: log, Ready: ready.Load,
+			SecureCookies: !loopback}).Handler(),
+		ReadHeaderTimeout: 10 * time.Second,
+		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
 	}
 	log.Info("vmc listening", "addr", "http://"+ln.Addr().String(), "db", redact(c.dbURL()), "version", Version)
 
@@ -129,5 +142,24 @@ func loadDemo(ctx context.Context, c *Config, s store.Store, log *slog.Logger) e
 		log.Warn("demo record rejected", "err", e)
 	}
 	log.Info("demo data loaded", "records", rep.New, "documents", rep.Documents, "took", rep.Duration.Round(time.Millisecond))
+	return nil
+}
+
+// firstAdmin creates the user "admin" with a random password when there
+// are no users yet, and says the password once.
+func firstAdmin(ctx context.Context, s store.Store, log *slog.Logger) error {
+	us, err := s.ListUsers(ctx)
+	if err != nil || len(us) > 0 {
+		return err
+	}
+	pw := auth.NewPassword()
+	hash, err := auth.HashPassword(pw)
+	if err != nil {
+		return err
+	}
+	if _, err := s.PutUser(ctx, auth.User{Name: "admin", Role: auth.Admin}, hash, "system"); err != nil {
+		return fmt.Errorf("create the first admin: %w", err)
+	}
+	log.Warn("first admin created: sign in as admin with this password, shown only now; change it with vmc user passwd admin", "user", "admin", "password", pw)
 	return nil
 }

@@ -7,7 +7,9 @@ import (
 	"fmt"
 	"net"
 	"net/http"
+	"net/http/cookiejar"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"sync"
 	"testing"
@@ -49,8 +51,9 @@ func freeAddr(t *testing.T) string {
 
 // TestServeDemo starts the centre as the README's first command does, on an
 // empty data directory, and checks that it answers /healthz, turns ready
-// with the demo data in, serves the merged Log4Shell record, and shuts
-// down cleanly when its context ends (as on SIGINT).
+// with the demo data in, says the first admin's password once, refuses the
+// API without signing in, serves the merged Log4Shell record to the admin,
+// and shuts down cleanly when its context ends (as on SIGINT).
 func TestServeDemo(t *testing.T) {
 	addr := freeAddr(t)
 	ctx, cancel := context.WithCancel(context.Background())
@@ -61,6 +64,30 @@ func TestServeDemo(t *testing.T) {
 	}()
 	base := "http://" + addr
 	waitFor(t, base+"/readyz", 30*time.Second, errs)
+
+	resp, err := http.Get(base + "/api/v1/vulns")
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusUnauthorized || resp.Header.Get("Content-Type") != "application/problem+json" {
+		t.Errorf("without signing in: %d %s, want 401 problem+json", resp.StatusCode, resp.Header.Get("Content-Type"))
+	}
+	m := regexp.MustCompile(`first admin created.* password=(\S+)`).FindStringSubmatch(errs.String())
+	if m == nil {
+		t.Fatalf("the log does not give the first admin's password:\n%s", errs)
+	}
+	jar, _ := cookiejar.New(nil)
+	client := &http.Client{Jar: jar}
+	signIn, err := client.Post(base+"/api/v1/session", "application/json", strings.NewReader(`{"name":"admin","password":"`+m[1]+`"}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	signIn.Body.Close()
+	if signIn.StatusCode != http.StatusOK {
+		t.Fatalf("sign in: %s", signIn.Status)
+	}
+	getJSON := func(t *testing.T, url string, v any) { t.Helper(); getJSONWith(t, client, url, v) }
 
 	var page struct {
 		Items []struct {
@@ -96,7 +123,7 @@ func TestServeDemo(t *testing.T) {
 	if v.ID != "CVE-2024-4577" {
 		t.Errorf("BIT-php-2024-4577 resolves to %s, want CVE-2024-4577", v.ID)
 	}
-	resp, err := http.Get(base + "/api/v1/vulns/CVE-1999-99999")
+	resp, err = client.Get(base + "/api/v1/vulns/CVE-1999-99999")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -135,9 +162,9 @@ func waitFor(t *testing.T, url string, limit time.Duration, log fmt.Stringer) {
 	t.Fatalf("%s not ready within %v; log:\n%s", url, limit, log)
 }
 
-func getJSON(t *testing.T, url string, v any) {
+func getJSONWith(t *testing.T, client *http.Client, url string, v any) {
 	t.Helper()
-	resp, err := http.Get(url)
+	resp, err := client.Get(url)
 	if err != nil {
 		t.Fatal(err)
 	}

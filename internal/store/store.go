@@ -14,6 +14,7 @@ import (
 	"github.com/vmc-dev/vmc/internal/advisory"
 	"github.com/vmc-dev/vmc/internal/asset"
 	"github.com/vmc-dev/vmc/internal/audit"
+	"github.com/vmc-dev/vmc/internal/auth"
 	"github.com/vmc-dev/vmc/internal/finding"
 	"github.com/vmc-dev/vmc/internal/match"
 )
@@ -34,6 +35,7 @@ type Store interface {
 	Assets
 	Findings
 	Audit
+	Users
 	// Ping reports whether the database answers.
 	Ping(ctx context.Context) error
 	// Check verifies the database's physical and logical integrity.
@@ -179,6 +181,42 @@ type FindingPage struct {
 type RecordRef struct {
 	Source string
 	ID     string
+}
+
+// Users keeps who may use vmc, their API tokens and browser sessions.
+// Secrets are never stored: only their hashes.
+type Users interface {
+	// PutUser creates the user or updates the one with its name; a
+	// passwordHash of "" keeps the current password. The change is in the
+	// audit log as actor's.
+	PutUser(ctx context.Context, u auth.User, passwordHash, actor string) (auth.User, error)
+	// User returns a user and its password hash.
+	User(ctx context.Context, name string) (auth.User, string, error)
+	ListUsers(ctx context.Context) ([]auth.User, error)
+	// PutToken keeps a new API token's hash, audited as actor's.
+	PutToken(ctx context.Context, t auth.Token, hash, actor string) error
+	// Token returns a token and its hash by its public id.
+	Token(ctx context.Context, id string) (auth.Token, string, error)
+	// Tokens lists a user's tokens.
+	Tokens(ctx context.Context, user string) ([]auth.Token, error)
+	// RevokeToken deletes a token, audited as actor's.
+	RevokeToken(ctx context.Context, id, actor string) error
+	// TouchToken records that a token was used.
+	TouchToken(ctx context.Context, id string, at time.Time) error
+	// PutSession keeps a new browser session.
+	PutSession(ctx context.Context, s Session) error
+	// Session returns a session by its public id.
+	Session(ctx context.Context, id string) (Session, error)
+	DeleteSession(ctx context.Context, id string) error
+}
+
+// Session is a signed-in browser.
+type Session struct {
+	ID      string
+	User    string
+	Hash    string
+	Created time.Time
+	Expires time.Time
 }
 
 // Audit is the append-only, hash-chained record of decisions.

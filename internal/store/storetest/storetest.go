@@ -45,6 +45,7 @@ func Run(t *testing.T, open Opener) {
 		{"Findings", testFindings},
 		{"FindingsFollowMerges", testFindingsFollowMerges},
 		{"FindingDecisions", testFindingDecisions},
+		{"Users", testUsers},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) { tc.fn(t, open) })

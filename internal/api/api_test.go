@@ -1,0 +1,324 @@
+package api_test
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/cookiejar"
+	"net/http/httptest"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/vmc-dev/vmc/internal/advisory"
+	"github.com/vmc-dev/vmc/internal/api"
+	"github.com/vmc-dev/vmc/internal/asset"
+	"github.com/vmc-dev/vmc/internal/auth"
+	"github.com/vmc-dev/vmc/internal/ingest"
+	"github.com/vmc-dev/vmc/internal/store"
+	"github.com/vmc-dev/vmc/internal/store/sqlite"
+)
+
+// fixture is a server with one user of each role, each with a token of
+// every scope.
+type fixture struct {
+	srv    *httptest.Server
+	api    *api.Server
+	store  store.Store
+	users  map[auth.Role]auth.User
+	tokens map[auth.Role]string
+}
+
+func newFixture(t *testing.T) *fixture {
+	t.Helper()
+	ctx := context.Background()
+	s, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "vmc.db"), sqlite.Options{Migrate: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	f := &fixture{store: s, users: map[auth.Role]auth.User{}, tokens: map[auth.Role]string{}}
+	for _, r := range auth.Roles {
+		u := auth.User{Name: string(r) + "-user", Role: r}
+		if r == auth.Owner {
+			u.Teams = []string{"payments"}
+		}
+		hash, err := auth.HashPassword("correct horse battery staple")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if u, err = s.PutUser(ctx, u, hash, "test"); err != nil {
+			t.Fatal(err)
+		}
+		plain, id, thash := auth.NewToken(auth.TokenPrefix)
+		now := time.Now().UTC()
+		if err := s.PutToken(ctx, auth.Token{ID: id, User: u.Name, Name: "all", Scopes: auth.Scopes, Created: now, Expires: now.Add(time.Hour)}, thash, "test"); err != nil {
+			t.Fatal(err)
+		}
+		f.users[r], f.tokens[r] = u, plain
+	}
+	f.api = &api.Server{Store: s, Matcher: &ingest.Matcher{Store: s, Precedence: advisory.DefaultPrecedence},
+		Log: slog.New(slog.NewTextHandler(io.Discard, nil))}
+	f.srv = httptest.NewServer(f.api.Handler())
+	t.Cleanup(f.srv.Close)
+	return f
+}
+
+func (f *fixture) do(t *testing.T, c *http.Client, method, path, token, body string, header ...string) (int, string) {
+	t.Helper()
+	var rd io.Reader
+	if body != "" {
+		rd = strings.NewReader(body)
+	}
+	req, err := http.NewRequest(method, f.srv.URL+path, rd)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if body != "" {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	for i := 0; i+1 < len(header); i += 2 {
+		req.Header.Set(header[i], header[i+1])
+	}
+	if c == nil {
+		c = http.DefaultClient
+	}
+	resp, err := c.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, string(b)
+}
+
+// TestEveryRouteEveryRole sends every route of the API a request as
+// every role and checks that the access rule decides as the permission
+// matrix says: a denied request is a 403 naming the permission; an
+// allowed one gets past the check (whatever the handler then says). A
+// route added without a rule cannot be registered (api.op takes one), and
+// one registered around it is caught by TestNoRouteWithoutRule.
+func TestEveryRouteEveryRole(t *testing.T) {
+	f := newFixture(t)
+	fill := strings.NewReplacer("{id}", "1", "{name}", "nosuch", "{env}", "default")
+	checked := 0
+	seen := map[string]bool{}
+	for _, rt := range f.api.Routes() {
+		key := rt.Method + " " + rt.Path
+		seen[key] = true
+		access, ok := rules[key]
+		switch {
+		case !ok:
+			t.Errorf("%s is a new route: add who may call it to rules", key)
+			continue
+		case access != rt.Access:
+			t.Errorf("%s: the server says %s, rules say %s", key, rt.Access, access)
+		}
+		for _, role := range auth.Roles {
+			u := f.users[role]
+			want := true
+			if access != api.Public && access != api.SignedIn {
+				want = auth.CanSome(u, auth.Permission(access))
+			}
+			body := ""
+			if rt.Method == http.MethodPost || rt.Method == http.MethodPut {
+				body = "{}"
+			}
+			code, got := f.do(t, nil, rt.Method, fill.Replace(rt.Path), f.tokens[role], body)
+			denied := code == http.StatusForbidden && strings.Contains(got, fmt.Sprintf("%s may not %s", u.Name, access))
+			if denied == want {
+				t.Errorf("%s %s (%s) as %s: %d %s; want allowed=%v", rt.Method, rt.Path, rt.Access, role, code, got, want)
+			}
+			checked++
+		}
+	}
+	for key := range rules {
+		if !seen[key] {
+			t.Errorf("%s is in rules but the server has no such route", key)
+		}
+	}
+	if checked < 20*len(auth.Roles) {
+		t.Errorf("only %d route × role checks: the route list is not what it should be", checked)
+	}
+	t.Logf("%d routes × %d roles checked", checked/len(auth.Roles), len(auth.Roles))
+}
+
+// TestNoRouteWithoutRule: every operation the OpenAPI document describes
+// is one the server registered with an access rule.
+func TestNoRouteWithoutRule(t *testing.T) {
+	f := newFixture(t)
+	code, body := f.do(t, nil, http.MethodGet, "/api/v1/openapi.json", "", "")
+	if code != http.StatusOK {
+		t.Fatalf("openapi.json: %d", code)
+	}
+	var doc struct {
+		OpenAPI string                               `json:"openapi"`
+		Paths   map[string]map[string]map[string]any `json:"paths"`
+	}
+	if err := json.Unmarshal([]byte(body), &doc); err != nil {
+		t.Fatal(err)
+	}
+	if doc.OpenAPI != "3.1.0" {
+		t.Errorf("openapi %q, want 3.1.0", doc.OpenAPI)
+	}
+	known := map[string]bool{}
+	for _, r := range f.api.Routes() {
+		if r.Access == "" {
+			t.Errorf("%s %s has no access rule", r.Method, r.Path)
+		}
+		known[r.Method+" "+r.Path] = true
+	}
+	n := 0
+	for path, ops := range doc.Paths {
+		for method := range ops {
+			n++
+			if !known[strings.ToUpper(method)+" "+path] {
+				t.Errorf("%s %s is in the OpenAPI document but has no access rule", method, path)
+			}
+		}
+	}
+	if n != len(known) {
+		t.Errorf("OpenAPI describes %d operations, the server registered %d", n, len(known))
+	}
+}
+
+// TestSession signs in with a password, uses the session cookie, and
+// checks CSRF, sign-out and the login rate limit.
+func TestSession(t *testing.T) {
+	f := newFixture(t)
+	jar, _ := cookiejar.New(nil)
+	c := &http.Client{Jar: jar}
+	if code, _ := f.do(t, c, http.MethodGet, "/api/v1/me", "", ""); code != http.StatusUnauthorized {
+		t.Errorf("me before signing in: %d, want 401", code)
+	}
+	code, body := f.do(t, c, http.MethodPost, "/api/v1/session", "", `{"name":"analyst-user","password":"correct horse battery staple"}`)
+	if code != http.StatusOK {
+		t.Fatalf("sign in: %d %s", code, body)
+	}
+	var me struct {
+		User      auth.User `json:"user"`
+		CSRFToken string    `json:"csrf_token"`
+	}
+	if err := json.Unmarshal([]byte(body), &me); err != nil || me.CSRFToken == "" || me.User.Role != auth.Analyst {
+		t.Fatalf("sign-in body %s: %v", body, err)
+	}
+	if code, _ := f.do(t, c, http.MethodGet, "/api/v1/vulns", "", ""); code != http.StatusOK {
+		t.Errorf("vulns with the session: %d", code)
+	}
+	// A state-changing request needs the CSRF token.
+	if code, body := f.do(t, c, http.MethodPost, "/api/v1/findings/1/decisions", "", `{"state":"triaged","reason":"x"}`); code != http.StatusForbidden || !strings.Contains(body, "X-CSRF-Token") {
+		t.Errorf("without CSRF token: %d %s", code, body)
+	}
+	if code, _ := f.do(t, c, http.MethodPost, "/api/v1/findings/1/decisions", "", `{"state":"triaged","reason":"x"}`, "X-CSRF-Token", me.CSRFToken); code != http.StatusNotFound {
+		t.Errorf("with the CSRF token: %d, want 404 (no finding 1)", code)
+	}
+	if code, _ := f.do(t, c, http.MethodDelete, "/api/v1/session", "", "", "X-CSRF-Token", me.CSRFToken); code != http.StatusNoContent {
+		t.Errorf("sign out: %d", code)
+	}
+	if code, _ := f.do(t, c, http.MethodGet, "/api/v1/me", "", ""); code != http.StatusUnauthorized {
+		t.Errorf("me after signing out: %d, want 401", code)
+	}
+
+	// Five wrong passwords lock the name at this address.
+	for i := range 5 {
+		if code, _ := f.do(t, c, http.MethodPost, "/api/v1/session", "", `{"name":"auditor-user","password":"wrong"}`); code != http.StatusUnauthorized {
+			t.Errorf("wrong password %d: %d, want 401", i+1, code)
+		}
+	}
+	if code, body := f.do(t, c, http.MethodPost, "/api/v1/session", "", `{"name":"auditor-user","password":"correct horse battery staple"}`); code != http.StatusTooManyRequests {
+		t.Errorf("after five failures: %d %s, want 429", code, body)
+	}
+}
+
+// TestTokenScopes: a token narrows its user's permissions; an expired or
+// revoked token is refused.
+func TestTokenScopes(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	plain, id, hash := auth.NewToken(auth.TokenPrefix)
+	now := time.Now().UTC()
+	if err := f.store.PutToken(ctx, auth.Token{ID: id, User: "admin-user", Name: "read only", Scopes: []auth.Scope{auth.ScopeRead}, Created: now, Expires: now.Add(time.Hour)}, hash, "test"); err != nil {
+		t.Fatal(err)
+	}
+	if code, _ := f.do(t, nil, http.MethodGet, "/api/v1/users", plain, ""); code != http.StatusForbidden {
+		t.Errorf("read-only admin token listing users: %d, want 403", code)
+	}
+	if code, _ := f.do(t, nil, http.MethodGet, "/api/v1/vulns", plain, ""); code != http.StatusOK {
+		t.Errorf("read-only token reading vulns: %d", code)
+	}
+	if code, _ := f.do(t, nil, http.MethodDelete, "/api/v1/tokens/"+id, plain, ""); code != http.StatusNoContent {
+		t.Errorf("revoke own token: %d", code)
+	}
+	if code, _ := f.do(t, nil, http.MethodGet, "/api/v1/vulns", plain, ""); code != http.StatusUnauthorized {
+		t.Errorf("revoked token: %d, want 401", code)
+	}
+	if code, _ := f.do(t, nil, http.MethodGet, "/api/v1/vulns", "vmc_aaaaaaaaaaaaaaaa_bogus", ""); code != http.StatusUnauthorized {
+		t.Errorf("bogus token: %d, want 401", code)
+	}
+}
+
+// rules is who may call each route, written out so that a new route, or
+// a changed rule, shows up here as a failing test and then as a diff.
+var rules = map[string]string{
+	"POST /api/v1/session":                 api.Public,
+	"DELETE /api/v1/session":               api.SignedIn,
+	"GET /api/v1/me":                       api.SignedIn,
+	"POST /api/v1/tokens":                  api.SignedIn,
+	"GET /api/v1/tokens":                   api.SignedIn,
+	"DELETE /api/v1/tokens/{id}":           api.SignedIn,
+	"GET /api/v1/users":                    string(auth.UserAdmin),
+	"PUT /api/v1/users/{name}":             string(auth.UserAdmin),
+	"GET /api/v1/vulns":                    string(auth.VulnRead),
+	"GET /api/v1/vulns/{id}":               string(auth.VulnRead),
+	"GET /api/v1/assets":                   string(auth.AssetRead),
+	"GET /api/v1/assets/{name}":            string(auth.AssetRead),
+	"PUT /api/v1/assets/{name}":            string(auth.AssetWrite),
+	"DELETE /api/v1/assets/{name}":         string(auth.AssetWrite),
+	"PUT /api/v1/assets/{name}/inventory":  string(auth.ImportWrite),
+	"PUT /api/v1/assets/{name}/vex":        string(auth.ImportWrite),
+	"GET /api/v1/findings":                 string(auth.FindingRead),
+	"GET /api/v1/findings/{id}":            string(auth.FindingRead),
+	"POST /api/v1/findings/{id}/decisions": string(auth.FindingTriage),
+	"GET /api/v1/audit":                    string(auth.AuditRead),
+	"GET /api/v1/audit/verify":             string(auth.AuditRead),
+	"GET /api/v1/sla":                      string(auth.FindingRead),
+	"PUT /api/v1/sla/{env}":                string(auth.PolicyWrite),
+	"GET /api/v1/metrics/findings":         string(auth.FindingRead),
+}
+
+// TestOwnerSeesOwnTeams: an asset owner sees and changes only the assets
+// of their teams; another team's asset is not found rather than
+// forbidden, so that its existence does not leak.
+func TestOwnerSeesOwnTeams(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	for _, a := range []asset.Asset{{Name: "pay-api", Kind: asset.KindApplication, Team: "payments"}, {Name: "hr-app", Kind: asset.KindApplication, Team: "hr"}} {
+		if _, err := f.store.PutAsset(ctx, a); err != nil {
+			t.Fatal(err)
+		}
+	}
+	owner := f.tokens[auth.Owner]
+	code, body := f.do(t, nil, http.MethodGet, "/api/v1/assets", owner, "")
+	if code != http.StatusOK || !strings.Contains(body, `"pay-api"`) || strings.Contains(body, `"hr-app"`) {
+		t.Errorf("owner's asset list: %d %s", code, body)
+	}
+	if code, _ := f.do(t, nil, http.MethodGet, "/api/v1/assets/hr-app", owner, ""); code != http.StatusNotFound {
+		t.Errorf("another team's asset: %d, want 404", code)
+	}
+	if code, _ := f.do(t, nil, http.MethodPut, "/api/v1/assets/hr-app", owner, `{"kind":"application","team":"payments"}`); code != http.StatusForbidden {
+		t.Errorf("taking another team's asset: %d, want 403", code)
+	}
+	if code, _ := f.do(t, nil, http.MethodPut, "/api/v1/assets/pay-api", owner, `{"kind":"application","team":"payments","criticality":"high"}`); code != http.StatusOK {
+		t.Errorf("changing its own asset: %d", code)
+	}
+	if code, body := f.do(t, nil, http.MethodGet, "/api/v1/assets", f.tokens[auth.Auditor], ""); code != http.StatusOK || !strings.Contains(body, `"hr-app"`) {
+		t.Errorf("auditor's asset list: %d %s", code, body)
+	}
+}

@@ -1,0 +1,539 @@
+package api
+
+import (
+	"bytes"
+	"cmp"
+	"context"
+	"fmt"
+	"net/http"
+	"slices"
+	"time"
+
+	"github.com/danielgtaylor/huma/v2"
+
+	"github.com/vmc-dev/vmc/internal/advisory"
+	"github.com/vmc-dev/vmc/internal/asset"
+	"github.com/vmc-dev/vmc/internal/audit"
+	"github.com/vmc-dev/vmc/internal/auth"
+	"github.com/vmc-dev/vmc/internal/finding"
+	"github.com/vmc-dev/vmc/internal/ingest"
+	"github.com/vmc-dev/vmc/internal/risk"
+	"github.com/vmc-dev/vmc/internal/sbom"
+	"github.com/vmc-dev/vmc/internal/store"
+)
+
+// maxUpload bounds an uploaded SBOM, lockfile or VEX document.
+const maxUpload = 64 << 20
+
+func (s *Server) register(api huma.API) {
+	s.registerAuth(api)
+	s.registerVulns(api)
+	s.registerAssets(api)
+	s.registerFindings(api)
+	s.registerAdmin(api)
+}
+
+type vulnListInput struct {
+	After  string `query:"after" doc:"the cursor from the previous page's next"`
+	Limit  int    `query:"limit" minimum:"0" maximum:"1000" doc:"page size, 50 by default"`
+	Q      string `query:"q" maxLength:"200" doc:"text in ids and titles, in any language"`
+	Source string `query:"source" maxLength:"32" doc:"only vulnerabilities with a record from this source"`
+	KEV    bool   `query:"kev" doc:"only vulnerabilities in CISA KEV"`
+}
+
+type vulnListOutput struct{ Body store.VulnPage }
+
+type vulnGetInput struct {
+	ID      string `path:"id" maxLength:"128"`
+	History bool   `query:"history" doc:"include replaced claims"`
+}
+
+type vulnGetOutput struct {
+	Body struct {
+		advisory.Vulnerability
+		Summary advisory.Summary `json:"summary"`
+	}
+}
+
+func (s *Server) registerVulns(api huma.API) {
+	op(s, api, huma.Operation{OperationID: "list-vulns", Method: http.MethodGet, Path: "/api/v1/vulns", Tags: []string{"vulnerabilities"},
+		Summary: "List vulnerabilities, newest first"}, string(auth.VulnRead),
+		func(ctx context.Context, in *vulnListInput) (*vulnListOutput, error) {
+			page, err := s.Store.ListVulns(ctx, store.VulnQuery{After: in.After, Limit: in.Limit, Text: in.Q, Source: in.Source, KEV: in.KEV})
+			return &vulnListOutput{Body: page}, err
+		})
+	op(s, api, huma.Operation{OperationID: "get-vuln", Method: http.MethodGet, Path: "/api/v1/vulns/{id}", Tags: []string{"vulnerabilities"},
+		Summary: "A vulnerability by any of its ids: the merged view, every field with its provenance"}, string(auth.VulnRead),
+		func(ctx context.Context, in *vulnGetInput) (*vulnGetOutput, error) {
+			v, err := s.Store.Vuln(ctx, in.ID, store.VulnOptions{History: in.History})
+			if err != nil {
+				return nil, err
+			}
+			out := &vulnGetOutput{}
+			out.Body.Vulnerability, out.Body.Summary = v, v.Summary()
+			return out, nil
+		})
+}
+
+type assetListOutput struct{ Body []asset.Asset }
+
+type assetNameInput struct {
+	Name string `path:"name" maxLength:"512"`
+}
+
+type assetGetOutput struct {
+	Body struct {
+		Asset      asset.Asset       `json:"asset"`
+		Components []asset.Component `json:"components"`
+	}
+}
+
+type assetPutInput struct {
+	Name string `path:"name" maxLength:"512"`
+	Body struct {
+		Kind             asset.Kind        `json:"kind" enum:"host,image,application"`
+		Team             string            `json:"team,omitempty" maxLength:"200"`
+		Environment      asset.Environment `json:"environment,omitempty" enum:"prod,staging,test,dev"`
+		Criticality      asset.Criticality `json:"criticality,omitempty" enum:"low,medium,high,critical"`
+		Exposure         asset.Exposure    `json:"exposure,omitempty" enum:"internet,internal,isolated"`
+		Tags             []string          `json:"tags,omitempty"`
+		MaintenanceGroup string            `json:"maintenance_group,omitempty" maxLength:"200"`
+	}
+}
+
+type assetOutput struct{ Body asset.Asset }
+
+type uploadInput struct {
+	Name    string `path:"name" maxLength:"512"`
+	File    string `query:"file" maxLength:"200" doc:"the file's name, which helps detect its format (go.mod, package-lock.json, bom.cdx.json)"`
+	RawBody []byte `contentType:"application/octet-stream"`
+}
+
+type inventoryOutput struct {
+	Body struct {
+		Change   asset.Change      `json:"change"`
+		Findings []finding.Finding `json:"findings"`
+		Outcome  ingest.Outcome    `json:"outcome"`
+		Errors   []string          `json:"errors,omitempty"`
+	}
+}
+
+// visibleAsset returns the asset if the principal may do perm on it; an
+// asset it may not read is not found.
+func (s *Server) visibleAsset(ctx context.Context, name string, perm auth.Permission) (asset.Asset, error) {
+	p := who(ctx)
+	a, err := s.Store.Asset(ctx, name)
+	if err != nil {
+		return a, err
+	}
+	if !p.can(auth.AssetRead, a.Team) && !p.can(auth.FindingRead, a.Team) {
+		return a, huma.Error404NotFound("asset " + name + ": not found")
+	}
+	if !p.can(perm, a.Team) {
+		return a, forbid(p, perm, "asset "+name)
+	}
+	return a, nil
+}
+
+func (s *Server) registerAssets(api huma.API) {
+	op(s, api, huma.Operation{OperationID: "list-assets", Method: http.MethodGet, Path: "/api/v1/assets", Tags: []string{"assets"},
+		Summary: "List the assets you may see"}, string(auth.AssetRead),
+		func(ctx context.Context, _ *emptyInput) (*assetListOutput, error) {
+			as, err := s.Store.ListAssets(ctx)
+			p := who(ctx)
+			as = slices.DeleteFunc(as, func(a asset.Asset) bool { return !p.can(auth.AssetRead, a.Team) })
+			return &assetListOutput{Body: as}, err
+		})
+	op(s, api, huma.Operation{OperationID: "get-asset", Method: http.MethodGet, Path: "/api/v1/assets/{name}", Tags: []string{"assets"},
+		Summary: "An asset and its components"}, string(auth.AssetRead),
+		func(ctx context.Context, in *assetNameInput) (*assetGetOutput, error) {
+			a, err := s.visibleAsset(ctx, in.Name, auth.AssetRead)
+			if err != nil {
+				return nil, err
+			}
+			cs, err := s.Store.Components(ctx, a.ID)
+			out := &assetGetOutput{}
+			out.Body.Asset, out.Body.Components = a, cs
+			return out, err
+		})
+	op(s, api, huma.Operation{OperationID: "put-asset", Method: http.MethodPut, Path: "/api/v1/assets/{name}", Tags: []string{"assets"},
+		Summary: "Create or change an asset; a change re-assesses its findings"}, string(auth.AssetWrite),
+		func(ctx context.Context, in *assetPutInput) (*assetOutput, error) {
+			p := who(ctx)
+			b := in.Body
+			a := asset.Asset{Name: in.Name, Kind: b.Kind, Team: b.Team, Environment: b.Environment, Criticality: b.Criticality,
+				Exposure: b.Exposure, Tags: b.Tags, MaintenanceGroup: b.MaintenanceGroup}
+			old, err := s.Store.Asset(ctx, in.Name)
+			existed := err == nil
+			if existed && !p.can(auth.AssetWrite, old.Team) || !p.can(auth.AssetWrite, a.Team) {
+				return nil, forbid(p, auth.AssetWrite, "asset "+in.Name)
+			}
+			if err := a.Validate(); err != nil {
+				return nil, huma.Error422UnprocessableEntity(err.Error())
+			}
+			a, err = s.Store.PutAsset(ctx, a)
+			if err != nil {
+				return nil, err
+			}
+			if existed {
+				if _, _, err := s.Matcher.Asset(ctx, a, nil, "asset context change"); err != nil {
+					return nil, err
+				}
+			}
+			return &assetOutput{Body: a}, nil
+		})
+	op(s, api, huma.Operation{OperationID: "delete-asset", Method: http.MethodDelete, Path: "/api/v1/assets/{name}", Tags: []string{"assets"},
+		Summary: "Delete an asset, its components and findings", DefaultStatus: http.StatusNoContent}, string(auth.AssetWrite),
+		func(ctx context.Context, in *assetNameInput) (*struct{}, error) {
+			if _, err := s.visibleAsset(ctx, in.Name, auth.AssetWrite); err != nil {
+				return nil, err
+			}
+			return nil, s.Store.DeleteAsset(ctx, in.Name)
+		})
+	op(s, api, huma.Operation{OperationID: "put-inventory", Method: http.MethodPut, Path: "/api/v1/assets/{name}/inventory", Tags: []string{"assets"},
+		Summary:      "Upload the asset's SBOM, lockfile or OS package list: it replaces the components and is matched at once",
+		MaxBodyBytes: maxUpload}, string(auth.ImportWrite),
+		func(ctx context.Context, in *uploadInput) (*inventoryOutput, error) {
+			a, err := s.visibleAsset(ctx, in.Name, auth.ImportWrite)
+			if err != nil {
+				return nil, err
+			}
+			name := in.File
+			if name == "" {
+				name = "upload"
+			}
+			inv, err := sbom.ParseAny(name, bytes.NewReader(in.RawBody))
+			if err != nil {
+				return nil, huma.Error422UnprocessableEntity(err.Error())
+			}
+			ch, err := s.Store.SetComponents(ctx, a.ID, name, inv.Components)
+			if err != nil {
+				return nil, err
+			}
+			chs, o, err := s.Matcher.Asset(ctx, a, nil, "inventory "+name)
+			if err != nil {
+				return nil, err
+			}
+			out := &inventoryOutput{}
+			out.Body.Change, out.Body.Outcome = ch, o
+			for _, c := range chs {
+				out.Body.Findings = append(out.Body.Findings, c.Finding)
+			}
+			for _, e := range inv.Errors {
+				out.Body.Errors = append(out.Body.Errors, e.Error())
+			}
+			return out, nil
+		})
+	op(s, api, huma.Operation{OperationID: "put-vex", Method: http.MethodPut, Path: "/api/v1/assets/{name}/vex", Tags: []string{"assets"},
+		Summary:      "Upload a VEX document (OpenVEX, CycloneDX VEX, CSAF) about the asset; it applies now and to future matches",
+		MaxBodyBytes: maxUpload}, string(auth.ImportWrite),
+		func(ctx context.Context, in *uploadInput) (*inventoryOutput, error) {
+			a, err := s.visibleAsset(ctx, in.Name, auth.ImportWrite)
+			if err != nil {
+				return nil, err
+			}
+			name := in.File
+			if name == "" {
+				name = "vex.json"
+			}
+			sts, err := ingest.ReadVEX(name, in.RawBody)
+			if err != nil && len(sts) == 0 {
+				return nil, huma.Error422UnprocessableEntity(err.Error())
+			}
+			for i := range sts {
+				sts[i].Source = name
+			}
+			if err := s.Store.PutVEX(ctx, a.ID, name, sts); err != nil {
+				return nil, err
+			}
+			chs, o, err := s.Matcher.Asset(ctx, a, nil, "VEX import")
+			if err != nil {
+				return nil, err
+			}
+			out := &inventoryOutput{}
+			out.Body.Outcome = o
+			for _, c := range chs {
+				out.Body.Findings = append(out.Body.Findings, c.Finding)
+			}
+			return out, nil
+		})
+}
+
+type findingListInput struct {
+	After   int64         `query:"after" minimum:"0"`
+	Limit   int           `query:"limit" minimum:"0" maximum:"1000"`
+	Asset   string        `query:"asset" maxLength:"512"`
+	Vuln    string        `query:"vuln" maxLength:"128"`
+	State   finding.State `query:"state"`
+	All     bool          `query:"all" doc:"closed findings too"`
+	Overdue bool          `query:"overdue" doc:"only open findings past their due date"`
+}
+
+type findingListOutput struct{ Body store.FindingPage }
+
+type findingIDInput struct {
+	ID int64 `path:"id"`
+}
+
+type findingGetOutput struct {
+	Body struct {
+		Finding finding.Finding `json:"finding"`
+		// Explanation is why it matched, in plain language.
+		Explanation string        `json:"explanation"`
+		History     []audit.Entry `json:"history"`
+	}
+}
+
+type findingExplainInput struct {
+	ID   int64  `path:"id"`
+	Lang string `query:"lang" enum:"en,zh-CN" default:"en"`
+}
+
+type decisionInput struct {
+	ID   int64 `path:"id"`
+	Body struct {
+		// State moves the finding (triaged, in_remediation, fixed,
+		// false_positive, not_affected, duplicate).
+		State finding.State `json:"state,omitempty"`
+		// Assignee assigns it ("" leaves it).
+		Assignee string `json:"assignee,omitempty" maxLength:"200"`
+		// Priority overrides its priority.
+		Priority risk.Priority `json:"priority,omitempty"`
+		Reason   string        `json:"reason" maxLength:"2000"`
+		// Acceptance accepts its risk (with an approver who is not you).
+		Acceptance *struct {
+			Approver string `json:"approver" maxLength:"64"`
+			Controls string `json:"compensating_controls" maxLength:"4000"`
+			Until    string `json:"until" format:"date"`
+		} `json:"acceptance,omitempty"`
+	}
+}
+
+type findingOutput struct{ Body finding.Finding }
+
+// teamOf returns a function giving each asset's team, reading each once.
+func (s *Server) teamOf(ctx context.Context) func(name string) string {
+	teams := map[string]string{}
+	return func(name string) string {
+		t, ok := teams[name]
+		if !ok {
+			if a, err := s.Store.Asset(ctx, name); err == nil {
+				t = a.Team
+			}
+			teams[name] = t
+		}
+		return t
+	}
+}
+
+// visibleFinding returns the finding if the principal may do perm on it.
+func (s *Server) visibleFinding(ctx context.Context, id int64, perm auth.Permission) (finding.Finding, error) {
+	f, err := s.Store.Finding(ctx, id)
+	if err != nil {
+		return f, err
+	}
+	p := who(ctx)
+	team := s.teamOf(ctx)(f.Asset)
+	if !p.can(auth.FindingRead, team) {
+		return f, huma.Error404NotFound(fmt.Sprintf("finding %d: not found", id))
+	}
+	if !p.can(perm, team) {
+		return f, forbid(p, perm, fmt.Sprintf("finding %d", id))
+	}
+	return f, nil
+}
+
+func (s *Server) registerFindings(api huma.API) {
+	op(s, api, huma.Operation{OperationID: "list-findings", Method: http.MethodGet, Path: "/api/v1/findings", Tags: []string{"findings"},
+		Summary: "List findings (open ones unless all or state)"}, string(auth.FindingRead),
+		func(ctx context.Context, in *findingListInput) (*findingListOutput, error) {
+			q := store.FindingQuery{After: in.After, Limit: in.Limit, Asset: in.Asset, Vuln: in.Vuln, State: in.State, Open: !in.All && in.State == ""}
+			if in.Overdue {
+				q.OverdueAt = s.now()
+			}
+			page, err := s.Store.ListFindings(ctx, q)
+			if err != nil {
+				return nil, err
+			}
+			p, team := who(ctx), s.teamOf(ctx)
+			page.Items = slices.DeleteFunc(page.Items, func(f finding.Finding) bool { return !p.can(auth.FindingRead, team(f.Asset)) })
+			return &findingListOutput{Body: page}, nil
+		})
+	op(s, api, huma.Operation{OperationID: "get-finding", Method: http.MethodGet, Path: "/api/v1/findings/{id}", Tags: []string{"findings"},
+		Summary: "A finding, why it matched, and its history"}, string(auth.FindingRead),
+		func(ctx context.Context, in *findingExplainInput) (*findingGetOutput, error) {
+			f, err := s.visibleFinding(ctx, in.ID, auth.FindingRead)
+			if err != nil {
+				return nil, err
+			}
+			h, err := s.Store.AuditOf(ctx, fmt.Sprintf("finding:%d", f.ID))
+			out := &findingGetOutput{}
+			out.Body.Finding, out.Body.Explanation, out.Body.History = f, f.Explain(in.Lang), h
+			return out, err
+		})
+	op(s, api, huma.Operation{OperationID: "decide-finding", Method: http.MethodPost, Path: "/api/v1/findings/{id}/decisions", Tags: []string{"findings"},
+		Summary: "Decide on a finding: move its state, assign it, override its priority or accept its risk"}, string(auth.FindingTriage),
+		func(ctx context.Context, in *decisionInput) (*findingOutput, error) {
+			if _, err := s.visibleFinding(ctx, in.ID, auth.FindingTriage); err != nil {
+				return nil, err
+			}
+			p := who(ctx)
+			b := in.Body
+			var approver auth.User
+			if b.Acceptance != nil {
+				u, _, err := s.Store.User(ctx, b.Acceptance.Approver)
+				if err != nil {
+					return nil, huma.Error422UnprocessableEntity("approver " + b.Acceptance.Approver + ": no such user")
+				}
+				approver = u
+			}
+			f, err := s.Store.ChangeFinding(ctx, in.ID, p.User.Name, func(f *finding.Finding) ([]finding.Decision, error) {
+				now := s.now()
+				var ds []finding.Decision
+				if b.Assignee != "" {
+					ds = append(ds, f.Assign(b.Assignee, b.Reason, now))
+				}
+				if b.Priority != "" {
+					d, err := f.OverridePriority(b.Priority, p.User.Name, b.Reason, now)
+					if err != nil {
+						return nil, err
+					}
+					ds = append(ds, d)
+				}
+				if b.State != "" {
+					d, err := f.Move(b.State, b.Reason, now)
+					if err != nil {
+						return nil, err
+					}
+					ds = append(ds, d)
+				}
+				if a := b.Acceptance; a != nil {
+					if !auth.Can(approver, auth.FindingAccept, s.teamOf(ctx)(f.Asset)) {
+						return nil, fmt.Errorf("%w: approver %s may not approve risk acceptances here", finding.ErrAcceptance, approver.Name)
+					}
+					until, err := time.Parse(time.DateOnly, a.Until)
+					if err != nil {
+						return nil, fmt.Errorf("%w: until %q: want YYYY-MM-DD", finding.ErrAcceptance, a.Until)
+					}
+					d, err := f.Accept(finding.Acceptance{Requester: p.User.Name, Approver: approver.Name, Reason: b.Reason,
+						CompensatingControls: a.Controls, Granted: now, Expires: until.Add(24*time.Hour - time.Second)}, now)
+					if err != nil {
+						return nil, err
+					}
+					ds = append(ds, d)
+				}
+				if len(ds) == 0 {
+					return nil, fmt.Errorf("%w: say what to decide: state, assignee, priority or acceptance", finding.ErrReason)
+				}
+				return ds, nil
+			})
+			return &findingOutput{Body: f}, err
+		})
+}
+
+type auditListInput struct {
+	After int64 `query:"after" minimum:"0"`
+	Limit int   `query:"limit" minimum:"0" maximum:"1000"`
+}
+
+type auditListOutput struct {
+	Body struct {
+		Items []audit.Entry `json:"items"`
+		Next  int64         `json:"next,omitempty"`
+	}
+}
+
+type auditVerifyOutput struct {
+	Body struct {
+		Entries int64  `json:"entries"`
+		Head    string `json:"head"`
+		Intact  bool   `json:"intact"`
+		Problem string `json:"problem,omitempty"`
+	}
+}
+
+type slaOutput struct{ Body []finding.Policy }
+
+type slaPutInput struct {
+	Env  string `path:"env" enum:"default,prod,staging,test,dev"`
+	Body struct {
+		Policy finding.Policy `json:"policy"`
+		Reason string         `json:"reason" minLength:"1" maxLength:"2000"`
+	}
+}
+
+type metricsOutput struct{ Body finding.Metrics }
+
+func (s *Server) registerAdmin(api huma.API) {
+	op(s, api, huma.Operation{OperationID: "list-audit", Method: http.MethodGet, Path: "/api/v1/audit", Tags: []string{"audit"},
+		Summary: "The audit log, oldest first"}, string(auth.AuditRead),
+		func(ctx context.Context, in *auditListInput) (*auditListOutput, error) {
+			limit := cmp.Or(in.Limit, 100)
+			out := &auditListOutput{}
+			for e, err := range s.Store.AuditLog(ctx, in.After) {
+				if err != nil {
+					return nil, err
+				}
+				if len(out.Body.Items) == limit {
+					out.Body.Next = out.Body.Items[limit-1].Seq
+					break
+				}
+				out.Body.Items = append(out.Body.Items, e)
+			}
+			return out, nil
+		})
+	op(s, api, huma.Operation{OperationID: "verify-audit", Method: http.MethodGet, Path: "/api/v1/audit/verify", Tags: []string{"audit"},
+		Summary: "Check the audit log's hash chain"}, string(auth.AuditRead),
+		func(ctx context.Context, _ *emptyInput) (*auditVerifyOutput, error) {
+			n, head, err := audit.Verify(s.Store.AuditLog(ctx, 0))
+			out := &auditVerifyOutput{}
+			out.Body.Entries, out.Body.Head, out.Body.Intact = n, head, err == nil
+			if err != nil {
+				out.Body.Problem = err.Error()
+			}
+			return out, nil
+		})
+	op(s, api, huma.Operation{OperationID: "list-sla", Method: http.MethodGet, Path: "/api/v1/sla", Tags: []string{"sla"},
+		Summary: "SLA policies per environment"}, string(auth.FindingRead),
+		func(ctx context.Context, _ *emptyInput) (*slaOutput, error) {
+			ps, err := s.Store.SLAPolicies(ctx)
+			return &slaOutput{Body: ps}, err
+		})
+	op(s, api, huma.Operation{OperationID: "put-sla", Method: http.MethodPut, Path: "/api/v1/sla/{env}", Tags: []string{"sla"},
+		Summary: "Set an environment's SLA policy (audited)"}, string(auth.PolicyWrite),
+		func(ctx context.Context, in *slaPutInput) (*slaOutput, error) {
+			pol := in.Body.Policy
+			pol.Environment = ""
+			if in.Env != "default" {
+				pol.Environment = asset.Environment(in.Env)
+			}
+			if err := s.Store.PutSLAPolicy(ctx, pol, who(ctx).User.Name, in.Body.Reason); err != nil {
+				return nil, err
+			}
+			ps, err := s.Store.SLAPolicies(ctx)
+			return &slaOutput{Body: ps}, err
+		})
+	op(s, api, huma.Operation{OperationID: "finding-metrics", Method: http.MethodGet, Path: "/api/v1/metrics/findings", Tags: []string{"findings"},
+		Summary: "Open, overdue and closed findings, MTTR and SLA compliance per priority"}, string(auth.FindingRead),
+		func(ctx context.Context, _ *emptyInput) (*metricsOutput, error) {
+			p, team := who(ctx), s.teamOf(ctx)
+			var os []finding.Outcome
+			q := store.FindingQuery{Limit: 1000}
+			for {
+				page, err := s.Store.ListFindings(ctx, q)
+				if err != nil {
+					return nil, err
+				}
+				for _, f := range page.Items {
+					if p.can(auth.FindingRead, team(f.Asset)) {
+						os = append(os, finding.Outcome{Priority: f.Priority, FirstSeen: f.FirstSeen, Closed: f.Closed, Due: f.Due, State: f.State})
+					}
+				}
+				if page.Next == 0 {
+					break
+				}
+				q.After = page.Next
+			}
+			return &metricsOutput{Body: finding.ComputeMetrics(os, s.now())}, nil
+		})
+}
