@@ -5,12 +5,14 @@ import (
 	"database/sql"
 	"os"
 	"path/filepath"
+	"sync"
 	"testing"
 
 	"github.com/rogpeppe/go-internal/testscript"
 	_ "modernc.org/sqlite"
 
 	"github.com/vmc-dev/vmc/internal/cli"
+	"github.com/vmc-dev/vmc/internal/store/postgres/pgtest"
 )
 
 func TestMain(m *testing.M) {
@@ -41,6 +43,58 @@ func TestScripts(t *testing.T) {
 		UpdateScripts: os.Getenv("UPDATE_SCRIPTS") != "",
 		Cmds:          map[string]func(ts *testscript.TestScript, neg bool, args []string){"sqlite": sqliteCmd},
 	})
+}
+
+// TestScriptsPostgres runs the lifecycle transcripts again with
+// PostgreSQL as the store (VMC_DB, which --data-dir does not override), a
+// fresh database each: the lifecycle must work identically on both.
+func TestScriptsPostgres(t *testing.T) {
+	shared := sharedData(t)
+	srv, err := pgtest.Start(context.Background())
+	if err != nil {
+		if os.Getenv("CI") != "" {
+			t.Fatalf("PostgreSQL is required under CI: %v", err)
+		}
+		t.Skipf("no PostgreSQL: %v", err)
+	}
+	t.Cleanup(srv.Stop)
+	var (
+		files []string
+		mu    sync.Mutex
+		dsns  []string
+	)
+	for _, name := range []string{"lifecycle", "triage_rules", "reassess"} {
+		files = append(files, filepath.Join("testdata", "script", name+".txtar"))
+	}
+	testscript.Run(t, testscript.Params{
+		Files: files,
+		Setup: func(env *testscript.Env) error {
+			dsn, err := srv.NewDatabase(context.Background())
+			if err != nil {
+				return err
+			}
+			mu.Lock()
+			dsns = append(dsns, dsn)
+			mu.Unlock()
+			env.Setenv("VMC_DB", dsn)
+			env.Setenv("SHARED", shared)
+			repo, _ := filepath.Abs(filepath.Join("..", ".."))
+			env.Setenv("REPO", repo)
+			return nil
+		},
+	})
+	// The findings are in PostgreSQL, not in a SQLite file beside them.
+	for _, dsn := range dsns {
+		db, err := sql.Open("pgx", dsn)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var n int
+		if err := db.QueryRow(`SELECT COUNT(*) FROM findings`).Scan(&n); err != nil || n == 0 {
+			t.Errorf("%s: %d findings, %v", dsn, n, err)
+		}
+		db.Close()
+	}
 }
 
 // sqliteCmd runs one SQL statement on a SQLite database, the way someone
