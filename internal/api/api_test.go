@@ -322,3 +322,52 @@ func TestOwnerSeesOwnTeams(t *testing.T) {
 		t.Errorf("auditor's asset list: %d %s", code, body)
 	}
 }
+
+// TestScopedRuleStaysInTeams: an owner's decision made a rule for the
+// vulnerability everywhere reaches the owner's team's findings only, now
+// and in future matches. The advisory is GO-2020-0001 (gin) from the Go
+// vulnerability database, cut to what matching needs.
+func TestScopedRuleStaysInTeams(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	if _, err := f.store.PutRecords(ctx, []advisory.Record{{Source: "osv", ID: "GO-2020-0001", Aliases: []string{"CVE-2020-36567", "GHSA-6vm3-jj99-7229"},
+		Affected: []advisory.Affected{{Ecosystem: "Go", Package: "github.com/gin-gonic/gin",
+			Ranges: []advisory.Range{{Type: advisory.RangeSemver, Events: []advisory.Event{{Introduced: "0"}, {Fixed: "1.6.0"}}}}}}}}); err != nil {
+		t.Fatal(err)
+	}
+	gin := []asset.Component{{Ecosystem: "Go", Name: "github.com/gin-gonic/gin", Version: "1.5.0"}}
+	open := func(name, team string) {
+		a, err := f.store.PutAsset(ctx, asset.Asset{Name: name, Kind: asset.KindApplication, Team: team})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := f.store.SetComponents(ctx, a.ID, "go.mod", gin); err != nil {
+			t.Fatal(err)
+		}
+		if _, _, err := f.api.Matcher.Asset(ctx, a, nil, "inventory go.mod"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	open("pay-api", "payments")
+	open("hr-app", "hr")
+	code, body := f.do(t, nil, http.MethodPost, "/api/v1/findings/1/decisions", f.tokens[auth.Owner],
+		`{"state":"not_affected","scope":"vuln","reason":"gin's logger is not used"}`)
+	if code != http.StatusOK || !strings.Contains(body, `"state":"not_affected"`) {
+		t.Fatalf("owner's rule: %d %s", code, body)
+	}
+	open("pay-web", "payments")
+	states := map[string]string{}
+	page, err := f.store.ListFindings(ctx, store.FindingQuery{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, x := range page.Items {
+		states[x.Asset] = string(x.State)
+	}
+	want := map[string]string{"pay-api": "not_affected", "hr-app": "new", "pay-web": "not_affected"}
+	for a, st := range want {
+		if states[a] != st {
+			t.Errorf("%s: %s, want %s (all: %v)", a, states[a], st, states)
+		}
+	}
+}

@@ -300,6 +300,11 @@ type decisionInput struct {
 		// Priority overrides its priority.
 		Priority risk.Priority `json:"priority,omitempty"`
 		Reason   string        `json:"reason" maxLength:"2000"`
+		// Scope makes the decision (a state, a priority or an acceptance)
+		// a rule: "component" reaches this vulnerability on this package
+		// on every asset you may act on, "vuln" the vulnerability
+		// everywhere you may act; both also decide future matches.
+		Scope finding.Scope `json:"scope,omitempty" enum:"component,vuln"`
 		// Acceptance accepts its risk (with an approver who is not you).
 		Acceptance *struct {
 			Approver string `json:"approver" maxLength:"64"`
@@ -387,6 +392,9 @@ func (s *Server) registerFindings(api huma.API) {
 				}
 				approver = u
 			}
+			if b.Scope != "" {
+				return s.decideRule(ctx, in, approver)
+			}
 			f, err := s.Store.ChangeFinding(ctx, in.ID, p.User.Name, func(f *finding.Finding) ([]finding.Decision, error) {
 				now := s.now()
 				var ds []finding.Decision
@@ -429,6 +437,44 @@ func (s *Server) registerFindings(api huma.API) {
 			})
 			return &findingOutput{Body: f}, err
 		})
+}
+
+// decideRule makes a decision a triage rule reaching, beyond the finding,
+// what its scope says, bounded by the teams the deciding user may triage.
+func (s *Server) decideRule(ctx context.Context, in *decisionInput, approver auth.User) (*findingOutput, error) {
+	p, b := who(ctx), in.Body
+	f, err := s.Store.Finding(ctx, in.ID)
+	if err != nil {
+		return nil, err
+	}
+	now := s.now()
+	r := finding.Rule{Scope: b.Scope, Vuln: f.Vuln, State: b.State, Priority: b.Priority, Reason: b.Reason, By: p.User.Name, Created: now}
+	if b.Scope == finding.ScopeComponent {
+		r.Package = f.Key().Package
+	}
+	if teams, all := auth.TeamsFor(p.User, auth.FindingTriage); !all {
+		r.Teams = append([]string{}, teams...)
+	}
+	if a := b.Acceptance; a != nil {
+		if !auth.CanSome(approver, auth.FindingAccept) {
+			return nil, fmt.Errorf("%w: approver %s may not approve risk acceptances", finding.ErrAcceptance, approver.Name)
+		}
+		until, err := time.Parse(time.DateOnly, a.Until)
+		if err != nil {
+			return nil, fmt.Errorf("%w: until %q: want YYYY-MM-DD", finding.ErrAcceptance, a.Until)
+		}
+		r.State = finding.RiskAccepted
+		r.Acceptance = &finding.Acceptance{Requester: p.User.Name, Approver: approver.Name, Reason: b.Reason,
+			CompensatingControls: a.Controls, Granted: now, Expires: until.Add(24*time.Hour - time.Second)}
+	}
+	if err := r.Validate(now); err != nil {
+		return nil, err
+	}
+	if _, _, err := s.Matcher.ApplyRule(ctx, r, p.User.Name); err != nil {
+		return nil, err
+	}
+	f, err = s.Store.Finding(ctx, in.ID)
+	return &findingOutput{Body: f}, err
 }
 
 type auditListInput struct {

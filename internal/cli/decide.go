@@ -78,7 +78,7 @@ func (d *decideFlags) ruleFor(cmd *cobra.Command, args []string, make func(r fin
 		if err := r.Validate(r.Created); err != nil {
 			return usageError{err}
 		}
-		r, err := s.PutRule(ctx, r)
+		r, changed, err := newMatcher(c, s).ApplyRule(ctx, r, d.actor)
 		if err != nil {
 			return err
 		}
@@ -91,46 +91,10 @@ func (d *decideFlags) ruleFor(cmd *cobra.Command, args []string, make func(r fin
 			where += " of teams " + strings.Join(r.Teams, ", ")
 		}
 		fmt.Fprintf(out, "rule %d: %s %s\n", r.ID, r.Vuln, where)
-		q := store.FindingQuery{Vuln: r.Vuln, Limit: 1000}
-		teams := map[string]string{}
-		for {
-			page, err := s.ListFindings(ctx, q)
-			if err != nil {
-				return err
-			}
-			for _, f := range page.Items {
-				team, ok := teams[f.Asset]
-				if !ok {
-					a, err := s.Asset(ctx, f.Asset)
-					if err != nil {
-						return err
-					}
-					team, teams[f.Asset] = a.Team, a.Team
-				}
-				if !r.Reaches(f, team) {
-					continue
-				}
-				applied := false
-				g, err := s.ChangeFinding(ctx, f.ID, d.actor, func(f *finding.Finding) ([]finding.Decision, error) {
-					dec, ok, err := r.Apply(f, time.Now().UTC())
-					if err != nil || !ok {
-						return nil, err
-					}
-					applied = true
-					return []finding.Decision{dec}, reschedule(cmd, s, f)
-				})
-				if err != nil {
-					return err
-				}
-				if applied {
-					fmt.Fprintf(out, "finding %d: %s, priority %s%s\n", g.ID, g.State, g.Priority, assigned(g))
-				}
-			}
-			if page.Next == 0 {
-				return nil
-			}
-			q.After = page.Next
+		for _, g := range changed {
+			fmt.Fprintf(out, "finding %d: %s, priority %s%s\n", g.ID, g.State, g.Priority, assigned(g))
 		}
+		return nil
 	})
 }
 

@@ -182,7 +182,8 @@ func (m *Matcher) assessor(ctx context.Context, a asset.Asset) func(string, []ri
 		v, ok := vulns[id]
 		if !ok {
 			var err error
-			if v, err = m.Store.Vuln(ctx, id, store.VulnOptions{}); err != nil {
+			// With history: the EPSS trend is read from replaced scores.
+			if v, err = m.Store.Vuln(ctx, id, store.VulnOptions{History: true}); err != nil {
 				return risk.Assessment{}, err
 			}
 			vulns[id] = v
@@ -243,4 +244,59 @@ func (m *Matcher) Records(ctx context.Context, recs []advisory.Record) (Outcome,
 		out.Merge(o)
 	}
 	return out, nil
+}
+
+// ApplyRule keeps a triage rule and makes its decision, as actor, on every
+// finding it reaches now; future matches get it from the rule. It returns
+// the findings it changed.
+func (m *Matcher) ApplyRule(ctx context.Context, r finding.Rule, actor string) (finding.Rule, []finding.Finding, error) {
+	r, err := m.Store.PutRule(ctx, r)
+	if err != nil {
+		return r, nil, err
+	}
+	policies, err := m.Store.SLAPolicies(ctx)
+	if err != nil {
+		return r, nil, err
+	}
+	assets := map[string]asset.Asset{}
+	var changed []finding.Finding
+	q := store.FindingQuery{Vuln: r.Vuln, Limit: 1000}
+	for {
+		page, err := m.Store.ListFindings(ctx, q)
+		if err != nil {
+			return r, changed, err
+		}
+		for _, f := range page.Items {
+			a, ok := assets[f.Asset]
+			if !ok {
+				if a, err = m.Store.Asset(ctx, f.Asset); err != nil {
+					return r, changed, err
+				}
+				assets[f.Asset] = a
+			}
+			if !r.Reaches(f, a.Team) {
+				continue
+			}
+			applied := false
+			g, err := m.Store.ChangeFinding(ctx, f.ID, actor, func(f *finding.Finding) ([]finding.Decision, error) {
+				d, ok, err := r.Apply(f, m.now())
+				if err != nil || !ok {
+					return nil, err
+				}
+				applied = true
+				f.Schedule(finding.PolicyFor(policies, a.Environment))
+				return []finding.Decision{d}, nil
+			})
+			if err != nil {
+				return r, changed, err
+			}
+			if applied {
+				changed = append(changed, g)
+			}
+		}
+		if page.Next == 0 {
+			return r, changed, nil
+		}
+		q.After = page.Next
+	}
 }

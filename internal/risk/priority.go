@@ -2,9 +2,11 @@ package risk
 
 import (
 	"cmp"
+	"encoding/json"
 	"fmt"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/vmc-dev/vmc/internal/advisory"
 	"github.com/vmc-dev/vmc/internal/asset"
@@ -55,10 +57,13 @@ type Assessment struct {
 	// CVSS is the chosen vector scored with the asset's environment, if
 	// the vulnerability has a vector.
 	CVSS *CVSS `json:"cvss,omitempty"`
-	// EPSS and KEV are as the merged vulnerability says.
-	EPSS *advisory.EPSS `json:"epss,omitempty"`
-	KEV  *advisory.KEV  `json:"kev,omitempty"`
-	SSVC SSVCDecision   `json:"ssvc"`
+	// EPSS and KEV are as the merged vulnerability says; EPSSTrend is the
+	// change from the earliest score the history keeps within 30 days
+	// before it, when the vulnerability was read with its history.
+	EPSS      *advisory.EPSS `json:"epss,omitempty"`
+	EPSSTrend *EPSSTrend     `json:"epss_trend,omitempty"`
+	KEV       *advisory.KEV  `json:"kev,omitempty"`
+	SSVC      SSVCDecision   `json:"ssvc"`
 	// Inputs lists every input with its source, for the explanation.
 	Inputs []Input `json:"inputs"`
 }
@@ -107,7 +112,12 @@ func Assess(v advisory.Vulnerability, a asset.Asset, overrides []SSVCOverride) (
 	if rec.EPSS != nil {
 		e := *rec.EPSS
 		as.EPSS = &e
-		as.Inputs = append(as.Inputs, Input{"EPSS", fmt.Sprintf("%.5f (percentile %.5f) on %s", e.Score, e.Percentile, e.Date), "epss"})
+		value := fmt.Sprintf("%.5f (percentile %.5f) on %s", e.Score, e.Percentile, e.Date)
+		if tr := epssTrend(e, v.History); tr != nil {
+			as.EPSSTrend = tr
+			value += fmt.Sprintf("; %s from %.5f on %s", tr.Direction, tr.From.Score, tr.From.Date)
+		}
+		as.Inputs = append(as.Inputs, Input{"EPSS", value, "epss"})
 	}
 	if rec.KEV != nil {
 		k := *rec.KEV
@@ -159,4 +169,51 @@ func chooseVector(sevs []advisory.Severity) (advisory.Severity, bool) {
 		}
 	}
 	return best, best.Vector != ""
+}
+
+// EPSSTrend is how a vulnerability's EPSS score moved.
+type EPSSTrend struct {
+	From advisory.EPSS `json:"from"`
+	// Direction is "rising", "falling" or "steady" (within 0.001).
+	Direction string  `json:"direction"`
+	Change    float64 `json:"change"`
+}
+
+// epssTrend compares the current score with the earliest replaced score
+// dated within 30 days before it. EPSS publishes daily; a month is the
+// window its authors use to speak of change.
+func epssTrend(now advisory.EPSS, history []advisory.Claim) *EPSSTrend {
+	day, err := time.Parse(time.DateOnly, now.Date)
+	if err != nil {
+		return nil
+	}
+	var from *advisory.EPSS
+	for _, c := range history {
+		if c.Field != advisory.FieldEPSS {
+			continue
+		}
+		var e advisory.EPSS
+		if json.Unmarshal(c.Value, &e) != nil {
+			continue
+		}
+		d, err := time.Parse(time.DateOnly, e.Date)
+		if err != nil || !d.Before(day) || day.Sub(d) > 30*24*time.Hour {
+			continue
+		}
+		if from == nil || e.Date < from.Date {
+			x := e
+			from = &x
+		}
+	}
+	if from == nil {
+		return nil
+	}
+	tr := &EPSSTrend{From: *from, Change: now.Score - from.Score, Direction: "steady"}
+	switch {
+	case tr.Change > 0.001:
+		tr.Direction = "rising"
+	case tr.Change < -0.001:
+		tr.Direction = "falling"
+	}
+	return tr
 }
