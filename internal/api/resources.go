@@ -564,21 +564,13 @@ func (s *Server) registerAdmin(api huma.API) {
 		func(ctx context.Context, _ *emptyInput) (*metricsOutput, error) {
 			p, team := who(ctx), s.teamOf(ctx)
 			var os []finding.Outcome
-			q := store.FindingQuery{Limit: 1000}
-			for {
-				page, err := s.Store.ListFindings(ctx, q)
+			for f, err := range store.EachFinding(ctx, s.Store, store.FindingQuery{Limit: 1000}) {
 				if err != nil {
 					return nil, err
 				}
-				for _, f := range page.Items {
-					if p.can(auth.FindingRead, team(f.Asset)) {
-						os = append(os, finding.Outcome{Priority: f.Priority, FirstSeen: f.FirstSeen, Closed: f.Closed, Due: f.Due, State: f.State})
-					}
+				if p.can(auth.FindingRead, team(f.Asset)) {
+					os = append(os, f.Outcome())
 				}
-				if page.Next == 0 {
-					break
-				}
-				q.After = page.Next
 			}
 			return &metricsOutput{Body: finding.ComputeMetrics(os, s.now())}, nil
 		})

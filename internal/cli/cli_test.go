@@ -12,6 +12,7 @@ import (
 	_ "modernc.org/sqlite"
 
 	"github.com/vmc-dev/vmc/internal/cli"
+	"github.com/vmc-dev/vmc/internal/feed/feedtest"
 	"github.com/vmc-dev/vmc/internal/store/postgres/pgtest"
 )
 
@@ -114,20 +115,6 @@ func sqliteCmd(ts *testscript.TestScript, neg bool, args []string) {
 	}
 }
 
-func sharedData(t *testing.T) string {
-	t.Helper()
-	p, err := filepath.Abs(filepath.Join("..", "..", "..", "shared", "data"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if d := os.Getenv("VMC_SHARED_DATA"); d != "" {
-		p = d
-	}
-	if _, err := os.Stat(p); err != nil {
-		if os.Getenv("CI") != "" {
-			t.Fatalf("shared data missing in CI: %v", err)
-		}
-		t.Skipf("shared data not found: %v", err)
-	}
-	return p
-}
+// sharedData is ../shared/data beside the repository (see
+// feedtest.SharedData: skipped when absent, fatal in CI).
+func sharedData(t testing.TB) string { return feedtest.SharedData(t, "") }

@@ -114,19 +114,11 @@ func (d *decideFlags) ids(cmd *cobra.Command, s store.Store, args []string) ([]i
 		}
 		return ids, nil
 	}
-	q := store.FindingQuery{Vuln: d.vuln, Asset: d.asset, Open: true, Limit: 1000}
-	for {
-		page, err := s.ListFindings(cmd.Context(), q)
+	for f, err := range store.EachFinding(cmd.Context(), s, store.FindingQuery{Vuln: d.vuln, Asset: d.asset, Open: true, Limit: 1000}) {
 		if err != nil {
 			return nil, err
 		}
-		for _, f := range page.Items {
-			ids = append(ids, f.ID)
-		}
-		if page.Next == 0 {
-			break
-		}
-		q.After = page.Next
+		ids = append(ids, f.ID)
 	}
 	if len(ids) == 0 {
 		return nil, &exitError{code: 3, err: errors.New("no open finding matches --vuln/--asset")}

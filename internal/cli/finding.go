@@ -101,16 +101,13 @@ func newFindingList() *cobra.Command {
 			}
 			return withStore(cmd, false, func(_ *Config, s store.Store) error {
 				var fs []finding.Finding
-				for {
-					page, err := s.ListFindings(cmd.Context(), q)
+				for f, err := range store.EachFinding(cmd.Context(), s, q) {
 					if err != nil {
 						return err
 					}
-					fs = append(fs, page.Items...)
-					if page.Next == 0 || (q.Limit > 0 && len(fs) >= q.Limit) {
+					if fs = append(fs, f); q.Limit > 0 && len(fs) >= q.Limit {
 						break
 					}
-					q.After = page.Next
 				}
 				if asJSON {
 					return writeJSON(cmd.OutOrStdout(), fs)

@@ -59,19 +59,11 @@ func newFindingMetrics() *cobra.Command {
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			return withStore(cmd, false, func(_ *Config, s store.Store) error {
 				var os []finding.Outcome
-				q := store.FindingQuery{Limit: 1000}
-				for {
-					page, err := s.ListFindings(cmd.Context(), q)
+				for f, err := range store.EachFinding(cmd.Context(), s, store.FindingQuery{Limit: 1000}) {
 					if err != nil {
 						return err
 					}
-					for _, f := range page.Items {
-						os = append(os, finding.Outcome{Priority: f.Priority, FirstSeen: f.FirstSeen, Closed: f.Closed, Due: f.Due, State: f.State})
-					}
-					if page.Next == 0 {
-						break
-					}
-					q.After = page.Next
+					os = append(os, f.Outcome())
 				}
 				m := finding.ComputeMetrics(os, time.Now().UTC())
 				if asJSON {

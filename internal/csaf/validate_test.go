@@ -3,16 +3,15 @@ package csaf
 import (
 	"bytes"
 	"errors"
-	"flag"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
-)
 
-var update = flag.Bool("update", false, "rewrite golden files")
+	"github.com/vmc-dev/vmc/internal/feed/feedtest"
+)
 
 // TestFormatGolden pins the human-readable report of a document that fails
 // tests of every kind: testdata/report.json → testdata/report.golden. Run
@@ -31,7 +30,7 @@ func TestFormatGolden(t *testing.T) {
 		t.Fatal(err)
 	}
 	const golden = "testdata/report.golden"
-	if *update {
+	if *feedtest.Update {
 		if err := os.WriteFile(golden, got.Bytes(), 0o644); err != nil {
 			t.Fatal(err)
 		}
@@ -133,7 +132,7 @@ func TestSchemaFindings(t *testing.T) {
 // finding must name a test and a path; and Format must succeed.
 func FuzzValidate(f *testing.F) {
 	seeds, _ := filepath.Glob("testdata/*.json")
-	more, _ := filepath.Glob(filepath.Join(sharedDataDir(), "csaf", "validator-tests", "*", "*.json"))
+	more, _ := filepath.Glob(filepath.Join(sharedData(f, "csaf/validator-tests"), "*", "*.json"))
 	seeds = append(seeds, more...)
 	for _, s := range seeds {
 		b, err := os.ReadFile(s)

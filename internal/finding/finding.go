@@ -115,6 +115,11 @@ func (f *Finding) reassess(as risk.Assessment) *Reassessment {
 	return r
 }
 
+// Outcome is the finding's lifecycle facts, for metrics.
+func (f Finding) Outcome() Outcome {
+	return Outcome{Priority: f.Priority, FirstSeen: f.FirstSeen, Closed: f.Closed, Due: f.Due, State: f.State}
+}
+
 // Key identifies a finding within an asset.
 func (f Finding) Key() Key { return Key{PackageKey(f.Ecosystem, f.Package), f.Vuln} }
 

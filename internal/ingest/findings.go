@@ -260,43 +260,36 @@ func (m *Matcher) ApplyRule(ctx context.Context, r finding.Rule, actor string) (
 	}
 	assets := map[string]asset.Asset{}
 	var changed []finding.Finding
-	q := store.FindingQuery{Vuln: r.Vuln, Limit: 1000}
-	for {
-		page, err := m.Store.ListFindings(ctx, q)
+	for f, err := range store.EachFinding(ctx, m.Store, store.FindingQuery{Vuln: r.Vuln, Limit: 1000}) {
 		if err != nil {
 			return r, changed, err
 		}
-		for _, f := range page.Items {
-			a, ok := assets[f.Asset]
-			if !ok {
-				if a, err = m.Store.Asset(ctx, f.Asset); err != nil {
-					return r, changed, err
-				}
-				assets[f.Asset] = a
-			}
-			if !r.Reaches(f, a.Team) {
-				continue
-			}
-			applied := false
-			g, err := m.Store.ChangeFinding(ctx, f.ID, actor, func(f *finding.Finding) ([]finding.Decision, error) {
-				d, ok, err := r.Apply(f, m.now())
-				if err != nil || !ok {
-					return nil, err
-				}
-				applied = true
-				f.Schedule(finding.PolicyFor(policies, a.Environment))
-				return []finding.Decision{d}, nil
-			})
-			if err != nil {
+		a, ok := assets[f.Asset]
+		if !ok {
+			if a, err = m.Store.Asset(ctx, f.Asset); err != nil {
 				return r, changed, err
 			}
-			if applied {
-				changed = append(changed, g)
+			assets[f.Asset] = a
+		}
+		if !r.Reaches(f, a.Team) {
+			continue
+		}
+		applied := false
+		g, err := m.Store.ChangeFinding(ctx, f.ID, actor, func(f *finding.Finding) ([]finding.Decision, error) {
+			d, ok, err := r.Apply(f, m.now())
+			if err != nil || !ok {
+				return nil, err
 			}
+			applied = true
+			f.Schedule(finding.PolicyFor(policies, a.Environment))
+			return []finding.Decision{d}, nil
+		})
+		if err != nil {
+			return r, changed, err
 		}
-		if page.Next == 0 {
-			return r, changed, nil
+		if applied {
+			changed = append(changed, g)
 		}
-		q.After = page.Next
 	}
+	return r, changed, nil
 }

@@ -10,31 +10,17 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/vmc-dev/vmc/internal/feed/feedtest"
 )
 
 // exhaustive makes the scoring tests check whole vector spaces where by
 // default they check a deterministic sample.
 var exhaustive = flag.Bool("exhaustive", false, "check every vector of the CVSS vector spaces the tests sample")
 
-// sharedData returns ../shared/data beside the repository (or
-// $VMC_SHARED_DATA), skipping the test when it is absent, except in CI.
-func sharedData(t testing.TB) string {
-	t.Helper()
-	p, err := filepath.Abs(filepath.Join("..", "..", "..", "shared", "data"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if d := os.Getenv("VMC_SHARED_DATA"); d != "" {
-		p = d
-	}
-	if _, err := os.Stat(p); err != nil {
-		if os.Getenv("CI") != "" {
-			t.Fatalf("shared data missing in CI: %v", err)
-		}
-		t.Skipf("shared data not found: %v", err)
-	}
-	return p
-}
+// sharedData is ../shared/data beside the repository (see
+// feedtest.SharedData: skipped when absent, fatal in CI).
+func sharedData(t testing.TB) string { return feedtest.SharedData(t, "") }
 
 // redHatCase is one line of Red Hat's test vectors
 // (github.com/RedHatProductSecurity/cvss, tests/vectors_*, LGPL-3.0):

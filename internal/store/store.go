@@ -322,3 +322,26 @@ type Stats struct {
 	CurrentClaims   int            `json:"current_claims"`
 	HistoryClaims   int            `json:"history_claims"`
 }
+
+// EachFinding yields every finding q selects, reading page by page (q's
+// After and Limit set where to start and the page size).
+func EachFinding(ctx context.Context, s Findings, q FindingQuery) iter.Seq2[finding.Finding, error] {
+	return func(yield func(finding.Finding, error) bool) {
+		for {
+			page, err := s.ListFindings(ctx, q)
+			if err != nil {
+				yield(finding.Finding{}, err)
+				return
+			}
+			for _, f := range page.Items {
+				if !yield(f, nil) {
+					return
+				}
+			}
+			if page.Next == 0 {
+				return
+			}
+			q.After = page.Next
+		}
+	}
+}

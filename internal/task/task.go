@@ -39,37 +39,31 @@ func RunSweep(ctx context.Context, s store.Store, now time.Time) (Sweep, error) 
 	}
 	each := func(q store.FindingQuery, fn func(f *finding.Finding, team string) (finding.Decision, bool)) (int, error) {
 		n := 0
-		for {
-			page, err := s.ListFindings(ctx, q)
+		for f, err := range store.EachFinding(ctx, s, q) {
 			if err != nil {
 				return n, err
 			}
-			for _, f := range page.Items {
-				team, err := owner(f)
-				if err != nil {
-					return n, err
-				}
-				changed := false
-				_, err = s.ChangeFinding(ctx, f.ID, "system", func(f *finding.Finding) ([]finding.Decision, error) {
-					d, ok := fn(f, team)
-					if !ok {
-						return nil, nil
-					}
-					changed = true
-					return []finding.Decision{d}, nil
-				})
-				if err != nil {
-					return n, fmt.Errorf("sweep finding %d: %w", f.ID, err)
-				}
-				if changed {
-					n++
-				}
+			team, err := owner(f)
+			if err != nil {
+				return n, err
 			}
-			if page.Next == 0 {
-				return n, nil
+			changed := false
+			_, err = s.ChangeFinding(ctx, f.ID, "system", func(f *finding.Finding) ([]finding.Decision, error) {
+				d, ok := fn(f, team)
+				if !ok {
+					return nil, nil
+				}
+				changed = true
+				return []finding.Decision{d}, nil
+			})
+			if err != nil {
+				return n, fmt.Errorf("sweep finding %d: %w", f.ID, err)
 			}
-			q.After = page.Next
+			if changed {
+				n++
+			}
 		}
+		return n, nil
 	}
 	var err error
 	out.Expired, err = each(store.FindingQuery{State: finding.RiskAccepted, Limit: 1000}, func(f *finding.Finding, team string) (finding.Decision, bool) {
