@@ -82,8 +82,10 @@ type event struct {
 // below v makes it not; and with limit events, v must lie below one of
 // them.
 //
-// SEMVER ranges compare as SemVer whatever the ecosystem; ECOSYSTEM ranges
-// in the ecosystem's scheme; GIT ranges return ErrNotEvaluable. Events at
+// SEMVER ranges compare as SemVer whatever the ecosystem, unless the
+// installed version is not SemVer and the ecosystem has an order of its
+// own (then the range is read in it); ECOSYSTEM ranges in the ecosystem's
+// scheme; GIT ranges return ErrNotEvaluable. Events at
 // the same version keep the order the record gives them (a stable sort,
 // as golang/vuln does). rng is not modified: the events are parsed into a
 // new slice, and that is what is sorted.
@@ -120,6 +122,15 @@ func Affects(rng Range, eco, v string) (Hit, error) {
 		return Hit{}, fmt.Errorf("%w: unknown range type %q", ErrRange, rng.Type)
 	}
 	ver, err := sch.parseAs(name, v)
+	if err != nil && rng.Type == RangeSemVer {
+		// CVE JSON 5 producers label ranges "semver" for ecosystems whose
+		// versions are not (a Maven 9.4.18.v20190429): where the
+		// ecosystem has an order of its own, the range is read in it.
+		if own, _, serr := SchemeFor(eco); serr == nil && own != SemVer {
+			rng.Type = RangeEcosystem
+			return Affects(rng, eco, v)
+		}
+	}
 	if err != nil {
 		return Hit{}, err
 	}

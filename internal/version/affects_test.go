@@ -55,6 +55,14 @@ func TestAffects(t *testing.T) {
 		{"contiguous", Range{RangeEcosystem, "", []Event{intro("0"), fixed("1.0"), intro("1.0"), fixed("2.0")}}, "PyPI", "1.0",
 			Hit{Affected: true, Introduced: "1.0", Fixed: "2.0"}},
 
+		// A range labelled SEMVER in an ecosystem whose versions are not
+		// SemVer (CVE-2024-6763: jetty-http from 7.0.0 through 12.0.11,
+		// versionType "semver"): read in the ecosystem's own order.
+		{"SEMVER label on Maven", Range{RangeSemVer, "", []Event{intro("7.0.0"), last("12.0.11")}}, "Maven", "9.4.18.v20190429",
+			Hit{Affected: true, Introduced: "7.0.0", LastAffected: "12.0.11"}},
+		{"SEMVER label on PyPI", Range{RangeSemVer, "", []Event{intro("0"), fixed("1.0")}}, "PyPI", "1.0a1",
+			Hit{Affected: true, Introduced: "0", Fixed: "1.0"}},
+
 		// Limits.
 		{"below limit", Range{RangeSemVer, "", []Event{intro("0"), limit("2.0.0")}}, "Go", "1.5.0",
 			Hit{Affected: true, Introduced: "0", Limit: "2.0.0"}},
@@ -111,8 +119,8 @@ func TestAffectsErrors(t *testing.T) {
 			ErrInvalid, `events[2].fixed: PyPI: invalid version "1..2": not a PEP 440 version`},
 		{"invalid version", Range{RangeEcosystem, "", []Event{intro("0")}}, "pypi", "1..2",
 			ErrInvalid, `PyPI: invalid version "1..2": not a PEP 440 version`},
-		{"invalid SEMVER version", Range{RangeSemVer, "", []Event{intro("0")}}, "PyPI", "1.0a1",
-			ErrInvalid, `PyPI: invalid version "1.0a1": not SemVer 2.0`},
+		{"invalid SEMVER version", Range{RangeSemVer, "", []Event{intro("0")}}, "", "1.0a1",
+			ErrInvalid, `SemVer: invalid version "1.0a1": not SemVer 2.0`},
 		{"two fields", Range{RangeSemVer, "", []Event{{Introduced: "0", Fixed: "1.0.0"}}}, "npm", "1.0.0",
 			ErrRange, "invalid range: events[0]: 2 of introduced, fixed, last_affected and limit set; want 1"},
 		{"empty event", Range{RangeSemVer, "", []Event{intro("0"), {}}}, "npm", "1.0.0",
