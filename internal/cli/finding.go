@@ -260,7 +260,7 @@ interrupted between a batch and its re-match.`,
 				if err != nil {
 					return err
 				}
-				m := newMatcher(c, s)
+				m := newMatcher(c, s).Bulk()
 				var total ingest.Outcome
 				found := false
 				for _, a := range assets {

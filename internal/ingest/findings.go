@@ -22,6 +22,19 @@ type Matcher struct {
 	Precedence advisory.Precedence
 	// Now is the clock; nil means time.Now.
 	Now func() time.Time
+
+	// vulns, in a matcher from Bulk, keeps the vulnerabilities read for
+	// assessment across the assets of one run.
+	vulns map[string]advisory.Vulnerability
+}
+
+// Bulk returns a matcher for one run over many assets: it reads each
+// vulnerability once for the whole run rather than once per asset. It is
+// not for keeping: what it read goes stale as advisories change.
+func (m *Matcher) Bulk() *Matcher {
+	b := *m
+	b.vulns = map[string]advisory.Vulnerability{}
+	return &b
 }
 
 // Outcome counts what a re-match did.
@@ -175,9 +188,13 @@ func (m *Matcher) Asset(ctx context.Context, a asset.Asset, scope []string, sour
 	return chs, out, nil
 }
 
-// assessor assesses vulnerabilities on a, reading each once.
+// assessor assesses vulnerabilities on a, reading each once (for the
+// asset, or for the run of a Bulk matcher).
 func (m *Matcher) assessor(ctx context.Context, a asset.Asset) func(string, []risk.SSVCOverride) (risk.Assessment, error) {
-	vulns := map[string]advisory.Vulnerability{}
+	vulns := m.vulns
+	if vulns == nil {
+		vulns = map[string]advisory.Vulnerability{}
+	}
 	return func(id string, overrides []risk.SSVCOverride) (risk.Assessment, error) {
 		v, ok := vulns[id]
 		if !ok {
@@ -224,20 +241,22 @@ func (m *Matcher) Records(ctx context.Context, recs []advisory.Record) (Outcome,
 			}
 		}
 	}
+	// Most imports run where no asset is kept yet: nothing to re-match.
+	assets, err := m.Store.ListAssets(ctx)
+	if err != nil || len(assets) == 0 {
+		return out, err
+	}
 	scopes, err := m.Store.RematchScope(ctx, pkgs, refs)
 	if err != nil || len(scopes) == 0 {
 		return out, err
 	}
-	assets, err := m.Store.ListAssets(ctx)
-	if err != nil {
-		return out, err
-	}
+	bulk := m.Bulk()
 	for _, a := range assets {
 		scope, ok := scopes[a.ID]
 		if !ok {
 			continue
 		}
-		_, o, err := m.Asset(ctx, a, scope, "advisory update")
+		_, o, err := bulk.Asset(ctx, a, scope, "advisory update")
 		if err != nil {
 			return out, err
 		}

@@ -406,8 +406,8 @@ func (s *Store) RematchScope(ctx context.Context, pkgs []store.Package, records 
 		loose = append(loose, e, n)
 	}
 	for part := range slices.Chunk(loose, 2*chunk) {
-		if _, err := collect(ctx, s.r, s.d.Rebind(`SELECT DISTINCT c.asset_id, c.ecosystem, c.name FROM components c
-			WHERE (c.pkg_eco, c.pkg_name) IN (VALUES `+tuples(len(part)/2, 2)+`)`), part, addComponent); err != nil {
+		if _, err := collect(ctx, s.r, s.d.Rebind(`WITH k (eco, name) AS (VALUES `+tuples(len(part)/2, 2)+`)
+			SELECT DISTINCT c.asset_id, c.ecosystem, c.name FROM k JOIN components c ON c.pkg_eco = k.eco AND c.pkg_name = k.name`), part, addComponent); err != nil {
 			return nil, fmt.Errorf("components of changed packages: %w", err)
 		}
 	}
@@ -422,8 +422,13 @@ func (s *Store) RematchScope(ctx context.Context, pkgs []store.Package, records 
 		refs = append(refs, r.Source, r.ID)
 	}
 	for part := range slices.Chunk(refs, 2*chunk) {
-		if _, err := collect(ctx, s.r, s.d.Rebind(`SELECT DISTINCT f.asset_id, f.package_key FROM findings f JOIN source_records r ON r.vuln_id = f.vuln_id
-			WHERE (r.source, r.record_id) IN (VALUES `+tuples(len(part)/2, 2)+`)`), part, addFinding); err != nil {
+		// From the findings, which are few beside the records (whose key
+		// leads with the document, not the id), to their records, kept
+		// when the set of changed records holds them; CROSS JOIN keeps
+		// SQLite to that order.
+		if _, err := collect(ctx, s.r, s.d.Rebind(`WITH k (source, id) AS (VALUES `+tuples(len(part)/2, 2)+`)
+			SELECT DISTINCT f.asset_id, f.package_key FROM findings f CROSS JOIN source_records r
+			WHERE r.vuln_id = f.vuln_id AND (r.source, r.record_id) IN (SELECT source, id FROM k)`), part, addFinding); err != nil {
 			return nil, fmt.Errorf("findings of changed records: %w", err)
 		}
 	}
