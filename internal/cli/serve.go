@@ -20,6 +20,7 @@ import (
 	"github.com/vmc-dev/vmc/internal/ingest"
 	"github.com/vmc-dev/vmc/internal/store"
 	"github.com/vmc-dev/vmc/internal/task"
+	"github.com/vmc-dev/vmc/internal/web"
 )
 
 func newServe() *cobra.Command {
@@ -82,9 +83,14 @@ func serve(ctx context.Context, c *Config, s store.Store, log *slog.Logger, jobs
 	if ap, err := netip.ParseAddrPort(ln.Addr().String()); err == nil {
 		loopback = ap.Addr().IsLoopback()
 	}
+	apiHandler := (&api.Server{Store: s, Matcher: newMatcher(c, s), Log: log, Ready: ready.Load, SecureCookies: !loopback}).Handler()
+	mux := http.NewServeMux()
+	mux.Handle("/api/", apiHandler)
+	mux.Handle("/healthz", apiHandler)
+	mux.Handle("/readyz", apiHandler)
+	mux.Handle("/", web.Handler())
 	srv := &http.Server{
-		Handler: (&api.Server{Store: s, Matcher: newMatcher(c, s), Log: log, Ready: ready.Load,
-			SecureCookies: !loopback}).Handler(),
+		Handler:           mux,
 		ReadHeaderTimeout: 10 * time.Second,
 		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
 	}

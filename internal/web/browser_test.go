@@ -1,0 +1,154 @@
+package web_test
+
+import (
+	"context"
+	"errors"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/vmc-dev/vmc/internal/advisory"
+	"github.com/vmc-dev/vmc/internal/api"
+	"github.com/vmc-dev/vmc/internal/asset"
+	"github.com/vmc-dev/vmc/internal/auth"
+	"github.com/vmc-dev/vmc/internal/demo"
+	"github.com/vmc-dev/vmc/internal/ingest"
+	"github.com/vmc-dev/vmc/internal/store/sqlite"
+	"github.com/vmc-dev/vmc/internal/web"
+)
+
+// adminPassword is the test admin's; it only has to pass the policy.
+const adminPassword = "correct horse battery staple 42"
+
+// demoComponents are packages the demo data covers: Log4Shell through
+// NVD's CPE configuration, Rapid Reset and the PHP-CGI injection through
+// Bitnami's OSV records (all three in KEV), and EVE OS through the Go
+// vulnerability database.
+var demoComponents = []asset.Component{
+	{Name: "org.apache.logging.log4j:log4j-core", Version: "2.14.1", Ecosystem: "Maven",
+		PURL: "pkg:maven/org.apache.logging.log4j/log4j-core@2.14.1", CPEs: []string{"cpe:2.3:a:apache:log4j:2.14.1:*:*:*:*:*:*:*"},
+		Source: "test fixture", Direct: true},
+	{Name: "nginx", Version: "1.24.0", Ecosystem: "Bitnami", Source: "test fixture", Direct: true},
+	{Name: "php", Version: "8.1.28", Ecosystem: "Bitnami", Source: "test fixture", Direct: true},
+	{Name: "github.com/lf-edge/eve", Version: "0.0.0-20220101000000-000000000000", Ecosystem: "Go", Source: "test fixture"},
+}
+
+// newServer builds the whole centre in-process, as `vmc serve` composes
+// it: a SQLite store with the demo data, an admin, an asset with
+// findings, the API under /api/ and the health checks, and the UI for
+// everything else.
+func newServer(t testing.TB) *httptest.Server {
+	t.Helper()
+	ctx := context.Background()
+	s, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "vmc.db"), sqlite.Options{Migrate: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	rep, err := (&ingest.Importer{Store: s, Sources: ingest.Sources()}).ImportFS(ctx, demo.FS())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rep.Errors) > 0 {
+		t.Logf("demo data: %d records rejected, first: %v", len(rep.Errors), rep.Errors[0])
+	}
+	hash, err := auth.HashPassword(adminPassword)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, u := range []auth.User{{Name: "admin", Display: "Admin", Role: auth.Admin}, {Name: "lead", Display: "Security lead", Role: auth.Analyst}} {
+		if _, err := s.PutUser(ctx, u, hash, "test"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	a, err := s.PutAsset(ctx, asset.Asset{Name: "shop-web", Kind: asset.KindApplication, Team: "payments",
+		Environment: asset.EnvProd, Criticality: asset.CritHigh, Exposure: asset.ExpInternet})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.SetComponents(ctx, a.ID, "test fixture", demoComponents); err != nil {
+		t.Fatal(err)
+	}
+	m := &ingest.Matcher{Store: s, Precedence: advisory.DefaultPrecedence}
+	chs, _, err := m.Asset(ctx, a, nil, "test fixture")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(chs) < 3 {
+		t.Fatalf("the fixture asset has %d findings; want the demo data to match at least 3", len(chs))
+	}
+	apiHandler := (&api.Server{Store: s, Matcher: m, Log: slog.New(slog.NewTextHandler(io.Discard, nil))}).Handler()
+	mux := http.NewServeMux()
+	mux.Handle("/api/", apiHandler)
+	mux.Handle("/healthz", apiHandler)
+	mux.Handle("/readyz", apiHandler)
+	mux.Handle("/", web.Handler())
+	srv := httptest.NewServer(mux)
+	t.Cleanup(srv.Close)
+	return srv
+}
+
+// browserEnv finds Chromium and the e2e script's node_modules; what is
+// missing skips the test, except in CI, where a skipped browser test
+// would pass unnoticed.
+func browserEnv(t *testing.T) (node, chromium string) {
+	t.Helper()
+	missing := func(what string) {
+		if os.Getenv("CI") != "" {
+			t.Fatalf("CI is set and %s is missing: install it (apt-get install chromium; npm ci --prefix internal/web/e2e)", what)
+		}
+		t.Skipf("%s is missing; the browser test needs it", what)
+	}
+	chromium = os.Getenv("CHROMIUM")
+	if chromium == "" {
+		chromium = "/usr/bin/chromium"
+	}
+	if _, err := os.Stat(chromium); err != nil {
+		missing("Chromium (" + chromium + ")")
+	}
+	node, err := exec.LookPath("node")
+	if err != nil {
+		missing("node")
+	}
+	if _, err := os.Stat(filepath.Join("e2e", "node_modules", "playwright-core")); err != nil {
+		missing("e2e/node_modules/playwright-core")
+	}
+	return node, chromium
+}
+
+// TestBrowser drives the UI in headless Chromium (e2e/run.mjs): sign in,
+// dashboard, 中文, findings, a triage decision, vulnerabilities and their
+// sources, the audit chain, sign out. Screenshots of the dashboard and a
+// finding in both languages go to /tmp, or to $E2E_SCREENSHOTS.
+func TestBrowser(t *testing.T) {
+	if testing.Short() {
+		t.Skip("browser test in -short mode")
+	}
+	node, chromium := browserEnv(t)
+	srv := newServer(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, node, "e2e/run.mjs", srv.URL)
+	cmd.Env = append(os.Environ(), "ADMIN_PASSWORD="+adminPassword, "CHROMIUM="+chromium)
+	if dir := os.Getenv("E2E_SCREENSHOTS"); dir != "" {
+		cmd.Env = append(cmd.Env, "SCREENSHOTS="+dir)
+	}
+	cmd.WaitDelay = 5 * time.Second
+	out, err := cmd.CombinedOutput()
+	t.Logf("e2e/run.mjs:\n%s", out)
+	var exit *exec.ExitError
+	switch {
+	case errors.Is(ctx.Err(), context.DeadlineExceeded):
+		t.Fatalf("e2e/run.mjs did not finish in time")
+	case errors.As(err, &exit):
+		t.Fatalf("e2e/run.mjs failed (exit %d)", exit.ExitCode())
+	case err != nil:
+		t.Fatal(err)
+	}
+}

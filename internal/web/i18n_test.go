@@ -1,0 +1,146 @@
+package web_test
+
+import (
+	"encoding/json"
+	"os"
+	"regexp"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/vmc-dev/vmc/internal/advisory"
+	"github.com/vmc-dev/vmc/internal/asset"
+	"github.com/vmc-dev/vmc/internal/auth"
+	"github.com/vmc-dev/vmc/internal/finding"
+	"github.com/vmc-dev/vmc/internal/risk"
+)
+
+// langs are the catalogues; the first is the reference for keys.
+var langs = []string{"en", "zh-CN"}
+
+func catalogue(t *testing.T, lang string) map[string]string {
+	t.Helper()
+	b, err := os.ReadFile("static/i18n/" + lang + ".json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var m map[string]string
+	if err := json.Unmarshal(b, &m); err != nil {
+		t.Fatalf("static/i18n/%s.json: %v (want a flat object of strings)", lang, err)
+	}
+	return m
+}
+
+func keys(m map[string]string) []string {
+	ks := make([]string, 0, len(m))
+	for k := range m {
+		ks = append(ks, k)
+	}
+	slices.Sort(ks)
+	return ks
+}
+
+// tCall matches a call t('key', ...) or t('key') with a literal key. Keys
+// built at run time (t('state.' + s)) are checked by vocabularies below.
+var tCall = regexp.MustCompile(`\bt\(\s*'([^'\n]+)'\s*[,)]`)
+
+var placeholder = regexp.MustCompile(`\{(\w+)\}`)
+
+func placeholders(s string) []string {
+	var ps []string
+	for _, m := range placeholder.FindAllStringSubmatch(s, -1) {
+		ps = append(ps, m[1])
+	}
+	slices.Sort(ps)
+	return slices.Compact(ps)
+}
+
+// TestCatalogues: both catalogues have exactly the same keys, none empty,
+// with the same placeholders; every key the JavaScript names exists; and
+// every value of the vocabularies the pages label (states, priorities,
+// roles, advisory fields, asset attributes) has a label.
+func TestCatalogues(t *testing.T) {
+	cats := map[string]map[string]string{}
+	for _, l := range langs {
+		cats[l] = catalogue(t, l)
+	}
+	ref := cats[langs[0]]
+	for _, l := range langs[1:] {
+		if diff := cmp.Diff(keys(ref), keys(cats[l])); diff != "" {
+			t.Errorf("keys of %s.json (-%s +%s):\n%s", l, langs[0], l, diff)
+		}
+	}
+	for _, l := range langs {
+		for k, v := range cats[l] {
+			if strings.TrimSpace(v) == "" {
+				t.Errorf("%s.json: %s is empty", l, k)
+			}
+			if en, ok := ref[k]; ok && !slices.Equal(placeholders(en), placeholders(v)) {
+				t.Errorf("%s.json: %s has placeholders %v, %s.json %v", l, k, placeholders(v), langs[0], placeholders(en))
+			}
+		}
+	}
+
+	used := 0
+	for _, p := range jsFiles(t) {
+		b, err := os.ReadFile(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, m := range tCall.FindAllStringSubmatch(string(b), -1) {
+			used++
+			for _, l := range langs {
+				if _, ok := cats[l][m[1]]; !ok {
+					t.Errorf("%s uses t('%s'), which %s.json lacks", p, m[1], l)
+				}
+			}
+		}
+	}
+	if used < 100 {
+		t.Errorf("only %d t('key') calls found: is the pattern still right?", used)
+	}
+
+	var vocab []string
+	add := func(prefix string, values ...string) {
+		for _, v := range values {
+			vocab = append(vocab, prefix+"."+v)
+		}
+	}
+	for _, s := range finding.States {
+		add("state", string(s))
+	}
+	for _, p := range risk.Priorities {
+		add("priority", string(p))
+	}
+	for _, r := range auth.Roles {
+		add("role", string(r))
+	}
+	add("lang", langs...)
+	for _, f := range []advisory.Field{advisory.FieldAliases, advisory.FieldRelated, advisory.FieldPublished, advisory.FieldModified,
+		advisory.FieldWithdrawn, advisory.FieldState, advisory.FieldTitle, advisory.FieldDescription, advisory.FieldCWEs,
+		advisory.FieldSeverity, advisory.FieldAffected, advisory.FieldReferences, advisory.FieldCredits, advisory.FieldKEV,
+		advisory.FieldEPSS, advisory.FieldSSVC, advisory.FieldConfigurations, advisory.FieldNotes, advisory.FieldTLP} {
+		add("field", string(f))
+	}
+	for _, k := range []asset.Kind{asset.KindApplication, asset.KindHost, asset.KindImage} {
+		add("kind", string(k))
+	}
+	for _, e := range []asset.Environment{asset.EnvProd, asset.EnvStaging, asset.EnvTest, asset.EnvDev} {
+		add("env", string(e))
+	}
+	for _, c := range []asset.Criticality{asset.CritLow, asset.CritMedium, asset.CritHigh, asset.CritCritical} {
+		add("crit", string(c))
+	}
+	for _, e := range []asset.Exposure{asset.ExpInternet, asset.ExpInternal, asset.ExpIsolated} {
+		add("exposure", string(e))
+	}
+	for _, k := range vocab {
+		for _, l := range langs {
+			if _, ok := cats[l][k]; !ok {
+				t.Errorf("%s.json lacks %s", l, k)
+			}
+		}
+	}
+}

@@ -1,0 +1,247 @@
+// Vulnerabilities: the searchable list and the merged record, every field
+// with the source that says it.
+
+import { h, extLink } from '../dom.js';
+import { t, label, langName, fmtDate, fmtDateTime, fmtNumber, fmtPercent } from '../i18n.js';
+import { api } from '../api.js';
+import { navigate, pathWith } from '../router.js';
+import {
+  setTitle, table, dl, section, kevBadge, field, select, input, pager, pickText, langText, json, mono,
+} from '../ui.js';
+
+// sources are the feeds vmc reads, in its default precedence order; they
+// are names of data sources, shown as they are.
+const SOURCES = ['vmc', 'cve5', 'cisa-adp', 'nvd', 'ghsa', 'osv', 'csaf', 'jvn', 'euvd', 'cnvd', 'cnnvd', 'kev', 'epss'];
+
+// cursors remembers the pages before the current one, per search, so
+// that "previous" can go back through an opaque-cursor list.
+const cursors = { key: '', stack: [] };
+
+function severityText(s) {
+  if (s.score) return fmtNumber(s.score, 1) + (s.rating ? ' ' + s.rating : '');
+  return s.rating || '';
+}
+
+export async function vulnListPage({ query }) {
+  setTitle(t('nav.vulns'));
+  const q = query.get('q') || '';
+  const kev = query.get('kev') === '1' || query.get('kev') === 'true';
+  const source = query.get('source') || '';
+  const after = query.get('after') || '';
+  const key = JSON.stringify([q, kev, source]);
+  if (cursors.key !== key || !after) { cursors.key = key; cursors.stack = []; }
+
+  const page = await api('GET', '/api/v1/vulns', { query: { q, kev, source, after, limit: 50 } });
+
+  const qIn = input('q', 'search', q, { id: 'vuln-q', placeholder: t('vulns.searchPlaceholder'), maxlength: 200 });
+  const kevIn = input('kev', 'checkbox', '', { id: 'vuln-kev', checked: kev });
+  const srcIn = select('source', [['', t('vulns.anySource')], ...SOURCES.map((s) => [s, s])], source);
+  srcIn.id = 'vuln-source';
+  const form = h('form', {
+    class: 'filters', role: 'search',
+    on: {
+      submit: (ev) => {
+        ev.preventDefault();
+        navigate(pathWith('/vulns', { q: qIn.value.trim(), kev: kevIn.checked, source: srcIn.value }));
+      },
+    },
+  },
+  field(t('vulns.search'), qIn),
+  field(t('vulns.source'), srcIn),
+  field(t('vulns.kevOnly'), kevIn),
+  h('div', { class: 'actions' }, h('button', { type: 'submit', class: 'primary' }, t('common.search'))));
+
+  const rows = page.items || [];
+  const list = table([
+    { label: t('vuln.id'), cell: (v) => h('a', { href: '/vulns/' + encodeURIComponent(v.id), class: 'mono' }, v.id), class: 'nowrap' },
+    {
+      label: t('vuln.title'),
+      cell: (v) => {
+        const text = pickText(v.titles);
+        return [
+          text ? langText('span', text, 'advisory-text') : h('span', { class: 'muted' }, t('common.none')),
+          v.rejected ? [' ', h('span', { class: 'badge muted' }, t('vuln.rejected'))] : null,
+          v.withdrawn ? [' ', h('span', { class: 'badge muted' }, t('vuln.withdrawn'))] : null,
+        ];
+      },
+    },
+    { label: t('vuln.severity'), cell: (v) => severityText(v), class: 'nowrap' },
+    { label: t('vuln.kev'), cell: (v) => (v.kev ? kevBadge() : ''), class: 'center' },
+    { label: t('vuln.epss'), cell: (v) => (v.epss ? fmtPercent(v.epss, 2) : ''), class: 'num' },
+    { label: t('vuln.sources'), cell: (v) => (v.sources || []).join(', '), class: 'small' },
+    { label: t('vuln.published'), cell: (v) => fmtDate(v.published), class: 'nowrap' },
+  ], rows, { empty: t('vulns.none'), class: 'vulns' });
+
+  const prev = after ? () => {
+    const before = cursors.stack.pop() || '';
+    navigate(pathWith('/vulns', { q, kev, source, after: before }));
+  } : null;
+  const next = page.next ? () => {
+    cursors.stack.push(after);
+    navigate(pathWith('/vulns', { q, kev, source, after: page.next }));
+  } : null;
+
+  return h('div', null,
+    h('div', { class: 'page-head' }, h('h1', null, t('vulns.title'))),
+    form,
+    list,
+    pager(prev, next));
+}
+
+// provenance says where a claim comes from.
+function provenance(c) {
+  return h('div', { class: 'prov' },
+    h('span', { class: 'badge source', dataset: { source: c.source } }, c.source), ' ',
+    t('vuln.record'), ' ', mono(c.record),
+    c.document ? [' · ', t('vuln.document'), ' ', mono(c.document)] : null,
+    ' · ', t('vuln.seen', { at: fmtDateTime(c.seen) }),
+    c.replaced ? [' · ', t('vuln.replaced', { at: fmtDateTime(c.replaced) })] : null);
+}
+
+function list(items, fn) {
+  return h('ul', { class: 'plain' }, items.map((x) => h('li', null, fn(x))));
+}
+
+// more shows the first n items and the rest behind a disclosure.
+function more(items, n, fn) {
+  if (items.length <= n) return list(items, fn);
+  return [list(items.slice(0, n), fn),
+    h('details', null, h('summary', null, t('common.showMore', { n: items.length - n })), list(items.slice(n), fn))];
+}
+
+function events(r) {
+  return (r.events || []).map((e) => {
+    if (e.introduced !== undefined) return t('range.introduced', { v: e.introduced });
+    if (e.fixed !== undefined) return t('range.fixed', { v: e.fixed });
+    if (e.last_affected !== undefined) return t('range.lastAffected', { v: e.last_affected });
+    if (e.limit !== undefined) return t('range.limit', { v: e.limit });
+    return JSON.stringify(e);
+  }).join(' → ');
+}
+
+// value renders one claim's value, by field.
+function value(fieldName, v) {
+  switch (fieldName) {
+    case 'title': case 'description':
+      return h('p', { class: 'advisory-text' }, String(v));
+    case 'published': case 'modified': case 'withdrawn':
+      return fmtDateTime(v);
+    case 'state': case 'tlp':
+      return mono(String(v));
+    case 'severity':
+      return h('div', null, h('strong', null, v.type), ' ', severityText(v),
+        v.vector ? h('div', null, mono(v.vector)) : null,
+        v.provider ? h('div', { class: 'muted' }, t('vuln.provider', { p: v.provider })) : null);
+    case 'cwes':
+      // NVD and CNAs often start the description with the id again.
+      return list(v, (c) => {
+        const desc = (c.description || '').startsWith(c.id) ? c.description.slice(c.id.length).trim() : (c.description || '');
+        return [mono(c.id), desc ? ' ' + desc : '', c.provider ? h('span', { class: 'muted' }, ' (' + c.provider + ')') : ''];
+      });
+    case 'affected':
+      return more(v, 8, (a) => h('div', { class: 'affected' },
+        h('strong', null, a.package ? [a.ecosystem ? a.ecosystem + ' / ' : '', a.package] : [a.vendor || '', ' ', a.product || '']),
+        a.purl ? h('div', null, mono(a.purl)) : null,
+        (a.cpes || []).length ? h('div', null, (a.cpes || []).map((c) => h('div', null, mono(c)))) : null,
+        (a.ranges || []).map((r) => h('div', null, h('span', { class: 'muted' }, r.type + ': '), events(r))),
+        (a.versions || []).length ? h('div', null, h('span', { class: 'muted' }, t('vuln.versions') + ': '),
+          a.versions.slice(0, 30).join(', '), a.versions.length > 30 ? ' ' + t('common.andMore', { n: a.versions.length - 30 }) : '') : null));
+    case 'references':
+      return more(v, 10, (r) => [h('span', { class: 'badge muted' }, r.type || 'WEB'), ' ', extLink(r.url)]);
+    case 'credits':
+      return list(v, (c) => [c.name, c.type ? h('span', { class: 'muted' }, ' (' + c.type + ')') : '']);
+    case 'notes':
+      return list(v, (n) => h('div', { lang: n.lang || undefined }, n.title ? h('strong', null, n.title + ' ') : null,
+        n.category ? h('span', { class: 'muted' }, '[' + n.category + '] ') : null, h('span', { class: 'advisory-text' }, n.text)));
+    case 'kev':
+      return dl([
+        [t('kev.dateAdded'), fmtDate(v.date_added)],
+        [t('kev.dueDate'), fmtDate(v.due_date)],
+        [t('kev.product'), [v.vendor_project, v.product].filter(Boolean).join(' ')],
+        [t('kev.name'), v.name],
+        [t('kev.requiredAction'), v.required_action],
+        [t('kev.ransomware'), v.known_ransomware_campaign_use],
+        [t('kev.notes'), v.notes],
+        [t('kev.catalog'), v.catalog],
+      ]);
+    case 'epss':
+      return dl([
+        [t('epss.score'), fmtPercent(v.score, 2)],
+        [t('epss.percentile'), v.percentile ? fmtPercent(v.percentile, 1) : ''],
+        [t('epss.date'), fmtDate(v.date)],
+        [t('epss.model'), v.model],
+      ]);
+    case 'ssvc':
+      return dl([
+        [t('ssvc.exploitation'), v.exploitation],
+        [t('ssvc.automatable'), v.automatable],
+        [t('ssvc.technicalImpact'), v.technical_impact],
+        [t('ssvc.provider'), v.provider],
+        [t('ssvc.timestamp'), fmtDateTime(v.timestamp)],
+      ]);
+    case 'aliases': case 'related':
+      return h('span', null, v.map((id, i) => [i ? ', ' : '', h('a', { href: '/vulns/' + encodeURIComponent(id), class: 'mono' }, id)]));
+    default:
+      return h('details', null, h('summary', null, t('common.showData')), json(v));
+  }
+}
+
+// fieldView renders a field: the chosen claim with its source, and the
+// other sources' claims behind a disclosure, marked when they agree.
+function fieldView(fv) {
+  const [chosen, ...others] = fv.claims;
+  const same = (c) => JSON.stringify(c.value) === JSON.stringify(chosen.value);
+  const isText = fv.field === 'title' || fv.field === 'description';
+  const lang = isText ? fv.key : undefined;
+  const name = label('field', fv.field);
+  const keyText = fv.key ? (isText ? t('vuln.inLang', { lang: langName(fv.key) }) : fv.key) : '';
+  return h('div', { class: 'field-view', dataset: { field: fv.field, key: fv.key || '' } },
+    h('h3', null, name, keyText ? h('span', { class: 'muted key' }, ' · ' + keyText) : null),
+    h('div', { class: 'claim chosen', lang }, value(fv.field, chosen.value), provenance(chosen)),
+    others.length ? h('details', { class: 'others' },
+      h('summary', null, t('vuln.otherClaims', { n: others.length })),
+      others.map((c) => h('div', { class: 'claim', lang },
+        same(c) ? h('p', { class: 'muted' }, t('vuln.sameValue')) : value(fv.field, c.value), provenance(c)))) : null);
+}
+
+export async function vulnPage({ params }) {
+  const id = params[0];
+  const v = await api('GET', '/api/v1/vulns/' + encodeURIComponent(id));
+  const s = v.summary || {};
+  setTitle(v.id);
+  const title = pickText(s.titles);
+  const fields = v.fields || [];
+  const texts = fields.filter((f) => f.field === 'title' || f.field === 'description');
+  const rest = fields.filter((f) => f.field !== 'title' && f.field !== 'description');
+
+  return h('article', { class: 'vuln' },
+    h('div', { class: 'page-head' },
+      h('p', { class: 'crumbs' }, h('a', { href: '/vulns' }, t('nav.vulns'))),
+      h('h1', { class: 'mono' }, v.id),
+      title ? langText('p', title, 'lead advisory-text') : null,
+      h('div', { class: 'badges' },
+        s.kev ? kevBadge() : null,
+        s.score || s.rating ? h('span', { class: 'badge severity' }, t('vuln.severity') + ' ' + severityText(s)) : null,
+        s.epss ? h('span', { class: 'badge' }, t('vuln.epss') + ' ' + fmtPercent(s.epss, 2)) : null,
+        s.rejected ? h('span', { class: 'badge muted' }, t('vuln.rejected')) : null,
+        s.withdrawn ? h('span', { class: 'badge muted' }, t('vuln.withdrawn')) : null)),
+    section(t('vuln.overview'), dl([
+      [t('vuln.aliases'), h('span', null, (v.aliases || []).map((a, i) => [i ? ', ' : '', mono(a)]))],
+      [t('vuln.published'), fmtDateTime(s.published)],
+      [t('vuln.modified'), fmtDateTime(s.modified)],
+      [t('vuln.sources'), (s.sources || []).join(', ')],
+      [t('nav.findings'), h('a', { href: pathWith('/findings', { vuln: v.id, all: true }) }, t('vuln.findingsLink'))],
+    ])),
+    h('section', { class: 'card', id: 'texts' }, h('h2', null, t('vuln.texts')),
+      texts.length ? texts.map(fieldView) : h('p', { class: 'muted' }, t('common.none'))),
+    h('section', { class: 'card', id: 'fields' }, h('h2', null, t('vuln.fields')), rest.map(fieldView)),
+    h('section', { class: 'card', id: 'sources' }, h('h2', null, t('vuln.sourceRecords')),
+      table([
+        { label: t('vuln.source'), cell: (r) => h('span', { class: 'badge source', dataset: { source: r.source } }, r.source) },
+        { label: t('vuln.record'), cell: (r) => mono(r.record) },
+        { label: t('vuln.document'), cell: (r) => (r.document ? mono(r.document) : '') },
+        { label: t('vuln.modified'), cell: (r) => fmtDateTime(r.modified) },
+        { label: t('vuln.lastChanged'), cell: (r) => fmtDateTime(r.seen) },
+        { label: t('vuln.retired'), cell: (r) => fmtDateTime(r.retired) },
+      ], v.sources || [], { class: 'sources' })));
+}
