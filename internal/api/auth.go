@@ -180,6 +180,9 @@ type signInInput struct {
 
 type meBody struct {
 	User auth.User `json:"user"`
+	// Permissions are what the user (through this token, if one is used)
+	// may do somewhere: what the UI offers.
+	Permissions []auth.Permission `json:"permissions"`
 	// CSRFToken goes in the X-CSRF-Token header of the session's
 	// state-changing requests.
 	CSRFToken string `json:"csrf_token,omitempty"`
@@ -273,7 +276,7 @@ func (s *Server) registerAuth(api huma.API) {
 			}
 			out := &signInOutput{SetCookie: http.Cookie{Name: sessionCookie, Value: plain, Path: "/", HttpOnly: true, Secure: s.SecureCookies,
 				SameSite: http.SameSiteStrictMode, Expires: now.Add(sessionLife)}}
-			out.Body = meBody{User: u, CSRFToken: auth.CSRFToken(s.CSRFKey, id)}
+			out.Body = meBody{User: u, Permissions: permissions(u, nil), CSRFToken: auth.CSRFToken(s.CSRFKey, id)}
 			return out, nil
 		})
 	op(s, api, huma.Operation{OperationID: "sign-out", Method: http.MethodDelete, Path: "/api/v1/session", Tags: []string{"auth"},
@@ -288,7 +291,7 @@ func (s *Server) registerAuth(api huma.API) {
 		Summary: "Who am I"}, SignedIn,
 		func(ctx context.Context, _ *emptyInput) (*meOutput, error) {
 			p := who(ctx)
-			out := &meOutput{Body: meBody{User: p.User}}
+			out := &meOutput{Body: meBody{User: p.User, Permissions: permissions(p.User, p.Token)}}
 			if p.Session != "" {
 				out.Body.CSRFToken = auth.CSRFToken(s.CSRFKey, p.Session)
 			}
@@ -369,4 +372,15 @@ type remoteKey struct{}
 func remoteAddr(ctx context.Context) string {
 	s, _ := ctx.Value(remoteKey{}).(string)
 	return s
+}
+
+// permissions lists what u may do somewhere, narrowed by tok's scopes.
+func permissions(u auth.User, tok *auth.Token) []auth.Permission {
+	var ps []auth.Permission
+	for _, p := range auth.Permissions {
+		if auth.CanSome(u, p) && (tok == nil || tok.Allows(p)) {
+			ps = append(ps, p)
+		}
+	}
+	return ps
 }

@@ -260,13 +260,15 @@ func (s *Server) registerAssets(api huma.API) {
 }
 
 type findingListInput struct {
-	After   int64         `query:"after" minimum:"0"`
-	Limit   int           `query:"limit" minimum:"0" maximum:"1000"`
-	Asset   string        `query:"asset" maxLength:"512"`
-	Vuln    string        `query:"vuln" maxLength:"128"`
-	State   finding.State `query:"state"`
-	All     bool          `query:"all" doc:"closed findings too"`
-	Overdue bool          `query:"overdue" doc:"only open findings past their due date"`
+	After    int64         `query:"after" minimum:"0"`
+	Limit    int           `query:"limit" minimum:"0" maximum:"1000"`
+	Asset    string        `query:"asset" maxLength:"512"`
+	Vuln     string        `query:"vuln" maxLength:"128"`
+	State    finding.State `query:"state"`
+	Priority risk.Priority `query:"priority" enum:"low,medium,high,critical"`
+	Team     string        `query:"team" maxLength:"200"`
+	All      bool          `query:"all" doc:"closed findings too"`
+	Overdue  bool          `query:"overdue" doc:"only open findings past their due date"`
 }
 
 type findingListOutput struct{ Body store.FindingPage }
@@ -352,7 +354,8 @@ func (s *Server) registerFindings(api huma.API) {
 	op(s, api, huma.Operation{OperationID: "list-findings", Method: http.MethodGet, Path: "/api/v1/findings", Tags: []string{"findings"},
 		Summary: "List findings (open ones unless all or state)"}, string(auth.FindingRead),
 		func(ctx context.Context, in *findingListInput) (*findingListOutput, error) {
-			q := store.FindingQuery{After: in.After, Limit: in.Limit, Asset: in.Asset, Vuln: in.Vuln, State: in.State, Open: !in.All && in.State == ""}
+			q := store.FindingQuery{After: in.After, Limit: in.Limit, Asset: in.Asset, Vuln: in.Vuln, State: in.State,
+				Priority: in.Priority, Team: in.Team, Open: !in.All && in.State == ""}
 			if in.Overdue {
 				q.OverdueAt = s.now()
 			}

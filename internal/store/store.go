@@ -17,6 +17,7 @@ import (
 	"github.com/vmc-dev/vmc/internal/auth"
 	"github.com/vmc-dev/vmc/internal/finding"
 	"github.com/vmc-dev/vmc/internal/match"
+	"github.com/vmc-dev/vmc/internal/risk"
 )
 
 var (
@@ -165,7 +166,11 @@ type FindingQuery struct {
 	Asset string
 	Vuln  string // any id of the vulnerability
 	State finding.State
-	Open  bool // only findings in an open state
+	// Priority and Team keep findings of that priority, and on assets of
+	// that team.
+	Priority risk.Priority
+	Team     string
+	Open     bool // only findings in an open state
 	// OverdueAt keeps open findings past their due date at that time
 	// (risk-accepted ones are not overdue).
 	OverdueAt time.Time

@@ -342,6 +342,12 @@ func (s *Store) ListFindings(ctx context.Context, q store.FindingQuery) (store.F
 	if q.State != "" {
 		where, args = append(where, "f.state = ?"), append(args, q.State)
 	}
+	if q.Priority != "" {
+		where, args = append(where, "f.priority = ?"), append(args, q.Priority)
+	}
+	if q.Team != "" {
+		where, args = append(where, "a.team = ?"), append(args, q.Team)
+	}
 	if !q.OverdueAt.IsZero() {
 		where, args = append(where, "f.due_at < ? AND f.state NOT IN ('risk_accepted')"), append(args, q.OverdueAt)
 		q.Open = true

@@ -287,6 +287,15 @@ func testFindingDecisions(t *testing.T, open Opener) {
 		}
 	}
 
+	for _, tc := range []struct {
+		q    store.FindingQuery
+		want int
+	}{{store.FindingQuery{Team: "payments"}, 1}, {store.FindingQuery{Team: "hr"}, 0}, {store.FindingQuery{Priority: f.Priority}, 1}, {store.FindingQuery{Priority: "nonesuch"}, 0}} {
+		if page, err := s.ListFindings(ctx, tc.q); err != nil || len(page.Items) != tc.want {
+			t.Errorf("ListFindings(%+v) = %d, %v; want %d", tc.q, len(page.Items), err, tc.want)
+		}
+	}
+
 	// SLA policies: the defaults until one is set; a change is audited.
 	ps, err := s.SLAPolicies(ctx)
 	if err != nil || !cmp.Equal(ps, finding.DefaultPolicies()) {
