@@ -35,7 +35,7 @@ func (m Match) Text(lang string) string {
 		case "version":
 			fmt.Fprintf(&b, "明确列出受影响版本 %s。", e.Installed)
 		case "cpe":
-			fmt.Fprintf(&b, "的适用性配置中，条件 %s 与组件的 CPE %s 匹配（版本 %s）。", e.Criterion, e.CPE, e.Installed)
+			fmt.Fprintf(&b, "的适用性配置中，条件 %s%s与组件的 CPE %s 匹配（版本 %s）。", e.Criterion, e.Bounds.text(true), e.CPE, e.Installed)
 		default:
 			fmt.Fprintf(&b, "指出 %s 范围内", e.RangeType)
 			if e.Introduced != "" {
@@ -77,7 +77,7 @@ func (m Match) Text(lang string) string {
 	case "version":
 		fmt.Fprintf(&b, " lists version %s as affected.", e.Installed)
 	case "cpe":
-		fmt.Fprintf(&b, " has a configuration whose criterion %s matches the component's CPE %s at version %s.", e.Criterion, e.CPE, e.Installed)
+		fmt.Fprintf(&b, " has a configuration whose criterion %s%s matches the component's CPE %s at version %s.", e.Criterion, e.Bounds.text(false), e.CPE, e.Installed)
 	default:
 		fmt.Fprintf(&b, " says versions")
 		if e.Introduced != "" {

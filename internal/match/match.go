@@ -70,10 +70,11 @@ type Explanation struct {
 	// Status is the record's own product status when it states one (CSAF
 	// known_affected, a VEX statement).
 	Status string `json:"status,omitempty"`
-	// Criterion is the NVD criterion that matched, with its version bounds,
-	// and CPE the component's CPE it matched (kind "cpe").
-	Criterion string `json:"criterion,omitempty"`
-	CPE       string `json:"cpe,omitempty"`
+	// Criterion is the NVD criterion that matched, Bounds its version
+	// bounds, and CPE the component's CPE it matched (kind "cpe").
+	Criterion string     `json:"criterion,omitempty"`
+	Bounds    *CPEBounds `json:"bounds,omitempty"`
+	CPE       string     `json:"cpe,omitempty"`
 }
 
 // Components matches components against entries. A component matches an
@@ -290,14 +291,48 @@ func explainCPE(c asset.Component, e Entry) (Explanation, bool, error) {
 	}
 	cr := m.Criterion
 	ex.Criterion = cr.Criteria
-	for _, b := range []struct{ label, v string }{
-		{"from", cr.VersionStartIncluding}, {"after", cr.VersionStartExcluding},
-		{"up to and including", cr.VersionEndIncluding}, {"before", cr.VersionEndExcluding},
-	} {
-		if b.v != "" {
-			ex.Criterion += " " + b.label + " " + b.v
-		}
+	if b := (CPEBounds{cr.VersionStartIncluding, cr.VersionStartExcluding, cr.VersionEndIncluding, cr.VersionEndExcluding}); b != (CPEBounds{}) {
+		ex.Bounds = &b
 	}
 	ex.FixedVersion = cr.VersionEndExcluding
 	return ex, true, nil
+}
+
+// CPEBounds are an NVD criterion's version bounds (versionStartIncluding
+// and the rest), any of them empty.
+type CPEBounds struct {
+	StartIncluding string `json:"start_including,omitempty"`
+	StartExcluding string `json:"start_excluding,omitempty"`
+	EndIncluding   string `json:"end_including,omitempty"`
+	EndExcluding   string `json:"end_excluding,omitempty"`
+}
+
+// text says the bounds in English (after a space) or Simplified Chinese
+// (in full-width brackets, or a space before the text that follows when
+// there are none).
+func (b *CPEBounds) text(zh bool) string {
+	if b == nil {
+		if zh {
+			return " "
+		}
+		return ""
+	}
+	var parts []string
+	for _, x := range []struct{ v, en, zh string }{
+		{b.StartIncluding, "from %s", "自 %s（含）"}, {b.StartExcluding, "after %s", "%s 之后"},
+		{b.EndIncluding, "up to and including %s", "至 %s（含）"}, {b.EndExcluding, "before %s", "%s 之前"},
+	} {
+		if x.v == "" {
+			continue
+		}
+		f := x.en
+		if zh {
+			f = x.zh
+		}
+		parts = append(parts, fmt.Sprintf(f, x.v))
+	}
+	if zh {
+		return "（" + strings.Join(parts, "、") + "）"
+	}
+	return " " + strings.Join(parts, " ")
 }

@@ -119,7 +119,15 @@ func TestCPEMatch(t *testing.T) {
 	if ex.Kind != "cpe" || !strings.HasPrefix(ex.Criterion, "cpe:2.3:a:apache:log4j:*:") || ex.FixedVersion == "" {
 		t.Errorf("explanation %+v", ex)
 	}
-	t.Log(ms[0].Text("en"))
+	// The bounds are said in the reader's language.
+	for lang, want := range map[string]string{
+		"en":    "criterion cpe:2.3:a:apache:log4j:*:*:*:*:*:*:*:* from 2.13.0 before 2.15.0 matches the component's CPE",
+		"zh-CN": "条件 cpe:2.3:a:apache:log4j:*:*:*:*:*:*:*:*（自 2.13.0（含）、2.15.0 之前）与组件的 CPE",
+	} {
+		if got := ms[0].Text(lang); !strings.Contains(got, want) {
+			t.Errorf("Text(%s) = %q\nwant it to hold %q", lang, got, want)
+		}
+	}
 	if ms, _ := Components([]asset.Component{comp("2.17.1")}, []Entry{nvd}, advisory.DefaultPrecedence); len(ms) != 0 {
 		t.Errorf("2.17.1 matched: %+v", ms)
 	}
