@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"net/http/cookiejar"
 	"net/http/httptest"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -18,6 +19,7 @@ import (
 	"github.com/vmc-dev/vmc/internal/api"
 	"github.com/vmc-dev/vmc/internal/asset"
 	"github.com/vmc-dev/vmc/internal/auth"
+	"github.com/vmc-dev/vmc/internal/feed/feedtest"
 	"github.com/vmc-dev/vmc/internal/ingest"
 	"github.com/vmc-dev/vmc/internal/store"
 	"github.com/vmc-dev/vmc/internal/store/sqlite"
@@ -291,6 +293,7 @@ var rules = map[string]string{
 	"GET /api/v1/sla":                      string(auth.FindingRead),
 	"PUT /api/v1/sla/{env}":                string(auth.PolicyWrite),
 	"GET /api/v1/metrics/findings":         string(auth.FindingRead),
+	"POST /api/v1/imports":                 string(auth.ImportWrite),
 }
 
 // TestOwnerSeesOwnTeams: an asset owner sees and changes only the assets
@@ -369,5 +372,28 @@ func TestScopedRuleStaysInTeams(t *testing.T) {
 		if states[a] != st {
 			t.Errorf("%s: %s, want %s (all: %v)", a, states[a], st, states)
 		}
+	}
+}
+
+// TestImportAdvisories uploads a real OSV record (GO-2020-0001, from
+// ../shared/data/osv/Go) as an analyst; an owner may not import advisories.
+func TestImportAdvisories(t *testing.T) {
+	f := newFixture(t)
+	rec, err := os.ReadFile(filepath.Join(feedtest.SharedData(t, "osv/Go"), "all.zip"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if code, body := f.do(t, nil, http.MethodPost, "/api/v1/imports?file=all.zip", f.tokens[auth.Owner], string(rec), "Content-Type", "application/octet-stream"); code != http.StatusForbidden {
+		t.Errorf("owner importing advisories: %d %.200s", code, body)
+	}
+	code, body := f.do(t, nil, http.MethodPost, "/api/v1/imports?file=all.zip", f.tokens[auth.Analyst], string(rec), "Content-Type", "application/octet-stream")
+	if code != http.StatusOK || !strings.Contains(body, `"new":4291`) {
+		t.Fatalf("analyst importing the Go database: %d %.300s", code, body)
+	}
+	if code, _ := f.do(t, nil, http.MethodGet, "/api/v1/vulns/GO-2020-0001", f.tokens[auth.Analyst], ""); code != http.StatusOK {
+		t.Errorf("imported record: %d", code)
+	}
+	if code, body := f.do(t, nil, http.MethodPost, "/api/v1/imports?file=../../etc/passwd", f.tokens[auth.Analyst], "x", "Content-Type", "application/octet-stream"); code != http.StatusUnprocessableEntity {
+		t.Errorf("a path as the file name: %d %.200s", code, body)
 	}
 }

@@ -6,6 +6,8 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"os"
+	"path/filepath"
 	"slices"
 	"time"
 
@@ -31,6 +33,7 @@ func (s *Server) register(api huma.API) {
 	s.registerAssets(api)
 	s.registerFindings(api)
 	s.registerAdmin(api)
+	s.registerImports(api)
 }
 
 type vulnListInput struct {
@@ -478,6 +481,45 @@ func (s *Server) decideRule(ctx context.Context, in *decisionInput, approver aut
 	}
 	f, err = s.Store.Finding(ctx, in.ID)
 	return &findingOutput{Body: f}, err
+}
+
+type importInput struct {
+	File    string `query:"file" required:"true" maxLength:"200" pattern:"^[A-Za-z0-9._-]+$" doc:"the file's name: its extension (.json, .xml, .zip, .gz, .csv) and name help detect the format"`
+	RawBody []byte `contentType:"application/octet-stream"`
+}
+
+type importOutput struct{ Body ingest.Report }
+
+// maxImport bounds an uploaded advisory file or archive; archives are
+// further bounded by the importer's zip-bomb limits.
+const maxImport = 256 << 20
+
+func (s *Server) registerImports(api huma.API) {
+	op(s, api, huma.Operation{OperationID: "import-advisories", Method: http.MethodPost, Path: "/api/v1/imports", Tags: []string{"imports"},
+		Summary:      "Import advisories (CVE JSON 5, OSV, NVD, CSAF, CNVD, CNNVD, JVN, EUVD, KEV, EPSS; a file, .zip or .gz) and re-match what they change",
+		MaxBodyBytes: maxImport, BodyReadTimeout: 5 * time.Minute}, string(auth.ImportWrite),
+		func(ctx context.Context, in *importInput) (*importOutput, error) {
+			// Advisories are everyone's: an owner, whose import rights are
+			// bound to a team's assets, may not import them.
+			if p := who(ctx); !p.can(auth.ImportWrite, "") {
+				return nil, forbid(p, auth.ImportWrite, "advisories")
+			}
+			dir, err := os.MkdirTemp("", "vmc-import-")
+			if err != nil {
+				return nil, err
+			}
+			defer os.RemoveAll(dir)
+			path := filepath.Join(dir, filepath.Base(in.File))
+			if err := os.WriteFile(path, in.RawBody, 0o600); err != nil {
+				return nil, err
+			}
+			im := &ingest.Importer{Store: s.Store, Sources: ingest.Sources(), Matcher: s.Matcher}
+			rep, err := im.Import(ctx, path)
+			if err != nil && rep.Read == 0 && rep.Documents == 0 {
+				return nil, huma.Error422UnprocessableEntity(err.Error())
+			}
+			return &importOutput{Body: rep}, err
+		})
 }
 
 type auditListInput struct {
