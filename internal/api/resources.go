@@ -218,10 +218,7 @@ func (s *Server) registerAssets(api huma.API) {
 				return nil, err
 			}
 			out := &inventoryOutput{}
-			out.Body.Change, out.Body.Outcome = ch, o
-			for _, c := range chs {
-				out.Body.Findings = append(out.Body.Findings, c.Finding)
-			}
+			out.Body.Change, out.Body.Outcome, out.Body.Findings = ch, o, finding.Findings(chs)
 			for _, e := range inv.Errors {
 				out.Body.Errors = append(out.Body.Errors, e.Error())
 			}
@@ -254,10 +251,7 @@ func (s *Server) registerAssets(api huma.API) {
 				return nil, err
 			}
 			out := &inventoryOutput{}
-			out.Body.Outcome = o
-			for _, c := range chs {
-				out.Body.Findings = append(out.Body.Findings, c.Finding)
-			}
+			out.Body.Outcome, out.Body.Findings = o, finding.Findings(chs)
 			return out, nil
 		})
 }

@@ -12,6 +12,7 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/vmc-dev/vmc/internal/asset"
+	"github.com/vmc-dev/vmc/internal/finding"
 	"github.com/vmc-dev/vmc/internal/store"
 )
 
@@ -248,7 +249,7 @@ components and says what changed. The components are matched at once.`,
 				problems := append(errorStrings(inv.Errors), outcome.Problems...)
 				out := cmd.OutOrStdout()
 				if asJSON {
-					return writeJSON(out, map[string]any{"asset": a, "change": ch, "findings": findingsOf(chs), "outcome": outcome, "errors": problems})
+					return writeJSON(out, map[string]any{"asset": a, "change": ch, "findings": finding.Findings(chs), "outcome": outcome, "errors": problems})
 				}
 				for _, p := range problems {
 					fmt.Fprintf(out, "warning: %s: %s\n", args[0], p)

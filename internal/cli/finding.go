@@ -28,15 +28,6 @@ func newFinding() *cobra.Command {
 	return cmd
 }
 
-// findingsOf returns the findings of changes, for JSON output.
-func findingsOf(chs []finding.Change) []finding.Finding {
-	out := make([]finding.Finding, len(chs))
-	for i, ch := range chs {
-		out[i] = ch.Finding
-	}
-	return out
-}
-
 // printChanges prints what a re-match did to findings: a table of the
 // findings it opened or moved, then each move with its reason.
 func printChanges(w io.Writer, chs []finding.Change) error {

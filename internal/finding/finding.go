@@ -263,6 +263,15 @@ type Change struct {
 	Decisions []Decision
 }
 
+// Findings returns the findings of changes, in order.
+func Findings(chs []Change) []Finding {
+	out := make([]Finding, len(chs))
+	for i, ch := range chs {
+		out[i] = ch.Finding
+	}
+	return out
+}
+
 // Reconcile compares the findings recorded for an asset with the matches
 // of a scan of it and says what changes. Matches must come with their VEX
 // verdicts applied. Within the scan's scope:
