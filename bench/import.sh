@@ -9,6 +9,8 @@
 #   bench/import.sh                 # cves.zip and the four OSV zips
 #   RUNS=1 bench/import.sh FILE...  # other inputs
 #   NO_PG=1 bench/import.sh ...     # SQLite only
+#   OUT=/tmp/mine bench/import.sh   # binaries and databases elsewhere than
+#                                   # bench/out, which other runs may share
 set -euo pipefail
 cd "$(dirname "$0")/.."
 data=${VMC_SHARED_DATA:-../shared/data}
@@ -16,7 +18,7 @@ runs=${RUNS:-3}
 if [ $# -gt 0 ]; then inputs=("$@"); else
   inputs=("$data/cve5/cves.zip" "$data/osv/Go/all.zip" "$data/osv/crates.io/all.zip" "$data/osv/Bitnami/all.zip" "$data/osv/AlmaLinux/all.zip")
 fi
-out=bench/out
+out=${OUT:-bench/out}
 mkdir -p "$out"
 go build -o "$out/vmc" ./cmd/vmc
 go build -o "$out/floor" ./bench/floor

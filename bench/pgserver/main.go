@@ -1,6 +1,7 @@
 // Command pgserver starts a throwaway PostgreSQL server (the one the tests
-// use), prints a DSN for a fresh database, and runs until its standard
-// input closes. bench/import.sh uses it to measure imports on PostgreSQL.
+// use), prints a DSN for a fresh database (or for N, with "pgserver N"),
+// one a line, and runs until its standard input closes. bench/import.sh
+// uses it to measure imports on PostgreSQL.
 package main
 
 import (
@@ -8,6 +9,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strconv"
 
 	"github.com/vmc-dev/vmc/internal/store/postgres/pgtest"
 )
@@ -19,11 +21,20 @@ func main() {
 		os.Exit(1)
 	}
 	defer srv.Stop()
-	dsn, err := srv.NewDatabase(context.Background())
-	if err != nil {
-		fmt.Fprintln(os.Stderr, "pgserver:", err)
-		return
+	n := 1
+	if len(os.Args) > 1 {
+		if n, err = strconv.Atoi(os.Args[1]); err != nil || n < 1 {
+			fmt.Fprintln(os.Stderr, "usage: pgserver [N]")
+			return
+		}
 	}
-	fmt.Println(dsn)
+	for range n {
+		dsn, err := srv.NewDatabase(context.Background())
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "pgserver:", err)
+			return
+		}
+		fmt.Println(dsn)
+	}
 	io.Copy(io.Discard, os.Stdin)
 }

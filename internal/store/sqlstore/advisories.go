@@ -7,8 +7,11 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"runtime"
 	"slices"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/vmc-dev/vmc/internal/advisory"
@@ -17,46 +20,163 @@ import (
 
 // PutRecords implements store.Advisories.
 func (s *Store) PutRecords(ctx context.Context, recs []advisory.Record) (store.BatchResult, error) {
+	for i := range recs {
+		if err := recs[i].Validate(); err != nil {
+			return store.BatchResult{}, fmt.Errorf("record %d (%s %s): %w", i, recs[i].Source, recs[i].ID, err)
+		}
+	}
+	if err := s.prepareShapes(ctx); err != nil {
+		return store.BatchResult{}, err
+	}
+	// What records say depends on nothing stored: work it out once, not
+	// on every attempt, and beside the transaction rather than before it.
+	// Identifiers are needed at once, claims after the first queries.
+	prep := make([]prepared, len(recs))
+	for i := range recs {
+		prep[i].ids = recs[i].IDs()
+		prep[i].keys = make([]string, len(prep[i].ids))
+		for j, id := range prep[i].ids {
+			prep[i].keys[j] = strings.ToUpper(id)
+		}
+	}
+	said := spread(len(recs), func(i int) {
+		prep[i].claims = recs[i].Claims()
+		prep[i].hash = advisory.HashClaims(prep[i].claims)
+	})
+	defer said.wait()
 	var res store.BatchResult
 	err := s.inTx(ctx, func(ctx context.Context, tx *txn) error {
 		res = store.BatchResult{}
-		w := &writer{tx: tx, now: s.clock(), prec: s.prec, touched: map[int64]bool{}, fresh: map[int64]*freshVuln{}}
+		w := newWriter(tx, s.clock(), s.prec, recs, prep, said)
+		// The attempt's helpers end before it does: a retry must not find
+		// them still writing.
+		defer func() { w.solved.wait() }()
+		if err := w.prefetch(ctx, 0, len(recs)); err != nil {
+			return err
+		}
+		w.presolve()
 		for i := range recs {
-			if err := w.put(ctx, &recs[i], &res); err != nil {
+			if err := w.put(ctx, i, &res); err != nil {
 				return fmt.Errorf("record %d (%s %s): %w", i, recs[i].Source, recs[i].ID, err)
 			}
+		}
+		if err := w.flush(ctx); err != nil {
+			return err
+		}
+		if err := w.verifyAliases(ctx); err != nil {
+			return err
 		}
 		return s.refreshSummaries(ctx, tx, w.touched, w.fresh)
 	})
 	if err != nil {
 		return store.BatchResult{}, err
 	}
+	s.analyzeAsGrown(ctx, res.New+res.Changed)
 	return res, nil
 }
 
-// writer carries one batch's state through its records.
+// prepared is what a record says, worked out before writing it.
+type prepared struct {
+	ids    []string // the record's id and aliases
+	keys   []string // ids upper-cased, as aliases are keyed
+	claims []advisory.Claim
+	hash   string
+}
+
+// work is computation running beside the writer: fn for every i in
+// [0, n), items taken in order by whoever is free.
+type work struct {
+	n    int
+	fn   func(i int)
+	next atomic.Int64
+	wg   sync.WaitGroup
+}
+
+// spread starts fn for every i in [0, n) on goroutines beside the caller,
+// and returns at once. An import parses on one goroutine and writes on
+// another, and the writer is the slower: what it hands to the other
+// processors, while it waits for the database, is time off the import.
+func spread(n int, fn func(i int)) *work {
+	k := &work{n: n, fn: fn}
+	for range min(max(1, runtime.GOMAXPROCS(0)-1), (n+63)/64) {
+		k.wg.Go(k.run)
+	}
+	return k
+}
+
+func (k *work) run() {
+	for {
+		i := int(k.next.Add(1)) - 1
+		if i >= k.n {
+			return
+		}
+		k.fn(i)
+	}
+}
+
+// wait takes what is left, rather than idle, and waits for the items
+// others took.
+func (k *work) wait() {
+	if k != nil {
+		k.run()
+		k.wg.Wait()
+	}
+}
+
+// writer carries one attempt at a batch through its records. It is made
+// afresh for every attempt, so nothing read by a failed one is reused.
 type writer struct {
 	tx      *txn
 	now     time.Time
 	prec    advisory.Precedence
+	recs    []advisory.Record
+	prep    []prepared
 	touched map[int64]bool // vulnerabilities whose summary must be recomputed
 	// fresh holds what the merged view of a vulnerability created in this
 	// batch needs, while exactly one record has written to it, so that its
 	// summary is computed without reading back what was just written. A
 	// nil entry means a second record touched it: read it back.
 	fresh map[int64]*freshVuln
+	// solo holds, by record, the vulnerability the record makes alone,
+	// worked out ahead for the records that will (see presolve).
+	solo []*soloVuln
+	// said is the work of flattening the records into claims; solved
+	// that of presolve. Until they end, prep and solo hold nothing but
+	// identifiers and pointers.
+	said, solved *work
+
+	// What the database holds for the batch's records, read by prefetch
+	// and kept in step with what put decides (see batch.go).
+	aliases map[string]int64                   // alias key → vulnerability
+	records map[recordKey]storedRecord         // source records stored
+	claims  map[int64]map[claimKey]storedClaim // current claims of records that change
+	// written are the records put so far; one met again is read back
+	// after a flush instead.
+	written map[recordKey]bool
+	// checked are the alias keys the batch resolved that existed before
+	// it, verified before commit.
+	checked map[string]bool
+	// ours are the alias keys the batch inserted, which no one else can
+	// move while it holds them.
+	ours    map[string]bool
+	pending pending
+	last    int64           // the last placeholder handed out
+	settled map[int64]int64 // placeholder → the id flush got for it
 }
 
-// newFresh is what a vulnerability created by rec alone needs for its
-// merged view. claims are rec's claims; they get the batch's time as seen.
-func (w *writer) newFresh(rec *advisory.Record, claims []advisory.Claim) *freshVuln {
-	for i := range claims {
-		claims[i].Seen = w.now
+func newWriter(tx *txn, now time.Time, prec advisory.Precedence, recs []advisory.Record, prep []prepared, said *work) *writer {
+	return &writer{tx: tx, now: now, prec: prec, recs: recs, prep: prep, said: said,
+		touched: map[int64]bool{}, fresh: map[int64]*freshVuln{}, solo: make([]*soloVuln, len(recs)),
+		aliases: map[string]int64{}, records: map[recordKey]storedRecord{}, claims: map[int64]map[claimKey]storedClaim{},
+		written: map[recordKey]bool{}, checked: map[string]bool{}, ours: map[string]bool{}, settled: map[int64]int64{}}
+}
+
+// real returns the id of v, which may be a placeholder already flushed.
+func (w *writer) real(v int64) int64 {
+	if id, ok := w.settled[v]; ok {
+		return id
 	}
-	ids := slices.Clone(rec.IDs())
-	slices.Sort(ids)
-	return &freshVuln{ids: ids, claims: claims,
-		src: advisory.SourceRef{Source: rec.Source, Record: rec.ID, Document: rec.Document, Modified: rec.Modified.UTC(), Seen: w.now}}
+	return v
 }
 
 type freshVuln struct {
@@ -68,39 +188,98 @@ type freshVuln struct {
 	stored bool
 }
 
-func (w *writer) put(ctx context.Context, rec *advisory.Record, res *store.BatchResult) error {
-	if err := rec.Validate(); err != nil {
-		return err
-	}
-	claims := rec.Claims()
-	hash := advisory.HashClaims(claims)
+// soloVuln is a vulnerability made of one record: its row, and what its
+// merged view needs.
+type soloVuln struct {
+	row   newVuln
+	fresh *freshVuln
+	err   error
+}
 
-	var (
-		rowID, rowVuln int64
-		rowHash        string
-		rowModified    sql.NullTime
-	)
+func newSolo() *soloVuln { return &soloVuln{fresh: &freshVuln{stored: true}} }
+
+// alone works out into solo the vulnerability recs[i] makes by itself.
+// Its claims get the batch's time as seen (every attempt at the batch
+// sets its own).
+func (w *writer) alone(i int, solo *soloVuln) {
+	rec, p := &w.recs[i], &w.prep[i]
+	for j := range p.claims {
+		p.claims[j].Seen = w.now
+	}
+	// The aliases the row gets: one spelling of each, the first, as the
+	// insert that ignores conflicts keeps.
+	ids := make([]string, 0, len(p.ids))
+	for j, id := range p.ids {
+		if !slices.Contains(p.keys[:j], p.keys[j]) {
+			ids = append(ids, id)
+		}
+	}
+	slices.Sort(ids)
+	f := solo.fresh
+	f.ids, f.claims = ids, p.claims
+	f.src = advisory.SourceRef{Source: rec.Source, Record: rec.ID, Document: rec.Document, Modified: rec.Modified.UTC(), Seen: w.now}
+	v := advisory.Merge(advisory.PrimaryID(f.ids), f.ids, []advisory.SourceRef{f.src}, f.claims, w.prec)
+	sum := v.Summary()
+	b, err := json.Marshal(sum)
+	solo.err = err
+	solo.row = newVuln{primary: v.ID, summary: string(b), search: searchText(sum),
+		published: sum.Published.UTC(), score: sum.Score, kev: sum.KEV, epss: sum.EPSS}
+}
+
+// presolve starts working out, beside the writer, the vulnerabilities of
+// the records that will make new ones: those not stored, none of whose
+// identifiers is known or named by an earlier record of the batch.
+// Merging and summarising them is a fifth of writing a batch of new
+// records. put takes the pointers; flush waits for what they point to.
+func (w *writer) presolve() {
+	var todo []int
+	named := map[string]bool{}
+	for i := range w.recs {
+		_, stored := w.records[keyOf(&w.recs[i])]
+		alone := !stored
+		for _, k := range w.prep[i].keys {
+			if _, ok := w.aliases[k]; ok || named[k] {
+				alone = false
+			}
+			named[k] = true
+		}
+		if alone {
+			w.solo[i] = newSolo()
+			todo = append(todo, i)
+		}
+	}
+	w.solved = spread(len(todo), func(j int) { w.alone(todo[j], w.solo[todo[j]]) })
+}
+
+// put decides what recs[i] writes.
+func (w *writer) put(ctx context.Context, i int, res *store.BatchResult) error {
+	rec, p := &w.recs[i], &w.prep[i]
+	key := keyOf(rec)
+	if w.written[key] {
+		// The batch carries the record twice: what the first wrote is
+		// what the second compares with.
+		if err := w.flush(ctx); err != nil {
+			return err
+		}
+		delete(w.records, key)
+		if err := w.prefetch(ctx, i, i+1); err != nil {
+			return err
+		}
+		delete(w.written, key)
+	}
 	// A retired record has an empty hash, so a record that reappears is
 	// never taken for unchanged.
-	err := w.tx.queryRow(ctx, `SELECT id, vuln_id, hash, modified FROM source_records WHERE source = ? AND document = ? AND record_id = ?`,
-		rec.Source, rec.Document, rec.ID).Scan(&rowID, &rowVuln, &rowHash, &rowModified)
-	exists := err == nil
-	if err != nil && !errors.Is(err, sql.ErrNoRows) {
-		return fmt.Errorf("read source record: %w", err)
-	}
+	row, exists := w.records[key]
 	switch {
-	case exists && rowHash == hash:
+	case exists && row.hash == p.hash:
 		res.Unchanged++
 		return nil
-	case exists && rowModified.Valid && rec.Modified.Before(rowModified.Time) && rec.Modified.Year() > 1:
-		// An older version of the record than the one stored (last
-		// month's EPSS file imported after today's) must not become
-		// current, or history would run backwards.
+	case exists && isStale(rec, row):
 		res.Stale++
 		return nil
 	}
 
-	vuln, created, merged, err := w.resolve(ctx, rec, claims, rowVuln)
+	vuln, created, merged, err := w.resolve(ctx, i, row.vuln)
 	if err != nil {
 		return err
 	}
@@ -110,84 +289,86 @@ func (w *writer) put(ctx context.Context, rec *advisory.Record, res *store.Batch
 	}
 
 	modified := nullTime(rec.Modified)
+	recordID := row.id
 	if exists {
-		if _, err := w.tx.exec(ctx, `UPDATE source_records SET vuln_id = ?, hash = ?, modified = ?, last_seen = ?, retired_at = NULL WHERE id = ?`,
-			vuln, hash, modified, w.now, rowID); err != nil {
-			return fmt.Errorf("update source record: %w", err)
-		}
+		w.pending.updates = append(w.pending.updates, recordUpdate{id: row.id, vuln: vuln, hash: p.hash, modified: modified})
 		res.Changed++
 	} else {
-		if err := w.tx.queryRow(ctx, `INSERT INTO source_records (source, record_id, document, vuln_id, hash, modified, first_seen, last_seen)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
-			rec.Source, rec.ID, rec.Document, vuln, hash, modified, w.now, w.now).Scan(&rowID); err != nil {
-			return fmt.Errorf("insert source record: %w", err)
-		}
+		recordID = w.placeholder()
+		w.pending.records = append(w.pending.records, newRecord{handle: recordID, key: key, vuln: vuln, hash: p.hash, modified: modified})
 		res.New++
 	}
-	retracted, err := w.putClaims(ctx, rowID, claims, exists)
+	w.written[key] = true
+	retracted, err := w.putClaims(recordID, p.claims, exists)
 	if err != nil {
 		return err
 	}
-	if err := w.indexAffected(ctx, rowID, rec.Affected, exists); err != nil {
-		return err
+	if exists {
+		w.pending.unindex = append(w.pending.unindex, recordID)
+	}
+	for _, k := range affectedKeys(rec.Affected) {
+		w.pending.index = append(w.pending.index, indexRow{record: recordID, ecosystem: k[0], pkgname: k[1]})
 	}
 	if !retracted {
 		return nil
 	}
-	return w.split(ctx, vuln)
+	// Splitting reads the vulnerability's records back and moves rows
+	// between vulnerabilities: write everything first, and read the rest
+	// of the batch's state again after.
+	if err := w.flush(ctx); err != nil {
+		return err
+	}
+	if err := w.split(ctx, w.real(vuln)); err != nil {
+		return err
+	}
+	w.forget()
+	return w.prefetch(ctx, i+1, len(w.recs))
 }
 
-// resolve finds the vulnerability a record belongs to, creating it or
+// resolve finds the vulnerability recs[i] belongs to, creating it or
 // folding several into one as its identifiers demand, and makes every
-// identifier of the record an alias of it. created says it is new.
-func (w *writer) resolve(ctx context.Context, rec *advisory.Record, claims []advisory.Claim, current int64) (target int64, created bool, merged int, err error) {
-	ids := rec.IDs()
-	keys := make([]any, len(ids))
-	for i, id := range ids {
-		keys[i] = strings.ToUpper(id)
-	}
-	rows, err := w.tx.query(ctx, `SELECT DISTINCT vuln_id FROM aliases WHERE alias_key IN (`+placeholders(len(keys))+`)`, keys...)
-	if err != nil {
-		return 0, false, 0, fmt.Errorf("look up aliases: %w", err)
-	}
-	var found []int64
-	if current != 0 {
-		found = append(found, current)
-	}
-	for rows.Next() {
-		var v int64
-		if err := rows.Scan(&v); err != nil {
-			rows.Close()
-			return 0, false, 0, err
+// identifier of the record an alias of it. current is the vulnerability
+// the record is stored under, if it is. created says it is new.
+func (w *writer) resolve(ctx context.Context, i int, current int64) (target int64, created bool, merged int, err error) {
+	rec, ids, keys := &w.recs[i], w.prep[i].ids, w.prep[i].keys
+	find := func() []int64 {
+		var found []int64
+		if current != 0 {
+			found = append(found, current)
 		}
-		if !slices.Contains(found, v) {
-			found = append(found, v)
+		for _, k := range keys {
+			if v, ok := w.aliases[k]; ok && !slices.Contains(found, v) {
+				found = append(found, v)
+			}
 		}
+		return found
 	}
-	if err := errors.Join(rows.Err(), rows.Close()); err != nil {
-		return 0, false, 0, fmt.Errorf("look up aliases: %w", err)
-	}
+	found := find()
 
 	switch len(found) {
 	case 0:
 		// A new vulnerability's merged view is this record alone: its
 		// summary goes in with the row.
-		f := w.newFresh(rec, claims)
-		v := advisory.Merge(advisory.PrimaryID(f.ids), f.ids, []advisory.SourceRef{f.src}, f.claims, w.prec)
-		sum := v.Summary()
-		b, err := json.Marshal(sum)
-		if err != nil {
-			return 0, false, 0, err
+		solo := w.solo[i]
+		if solo == nil {
+			solo = newSolo()
+			w.alone(i, solo)
 		}
-		if err := w.tx.queryRow(ctx, `INSERT INTO vulns (primary_id, summary, search, published, score, kev, epss, created_at, updated_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
-			v.ID, string(b), searchText(sum), sum.Published.UTC(), sum.Score, sum.KEV, sum.EPSS, w.now, w.now).Scan(&target); err != nil {
-			return 0, false, 0, fmt.Errorf("insert vulnerability: %w", err)
-		}
-		f.stored = true
-		w.fresh[target] = f
+		target = w.placeholder()
+		w.pending.vulns = append(w.pending.vulns, pendingVuln{handle: target, solo: solo})
+		w.fresh[target] = solo.fresh
 		created = true
+	case 1:
+		target = found[0]
 	default:
+		if slices.ContainsFunc(found, func(v int64) bool { return v < 0 }) {
+			// Folding needs every vulnerability in the database, and
+			// the oldest survives: give the new ones their ids.
+			if err := w.flush(ctx); err != nil {
+				return 0, false, 0, err
+			}
+			found = find()
+		}
 		// The oldest vulnerability survives, so ids handed out earlier in
 		// URLs keep resolving through aliases either way.
 		slices.Sort(found)
@@ -199,27 +380,16 @@ func (w *writer) resolve(ctx context.Context, rec *advisory.Record, claims []adv
 			merged++
 		}
 	}
-	// One statement for all aliases: a round trip per alias is most of the
-	// cost on PostgreSQL.
-	args := make([]any, 0, 4*len(ids))
-	for _, id := range ids {
-		args = append(args, strings.ToUpper(id), id, advisory.Kind(id), target)
-	}
-	res, err := w.tx.exec(ctx, `INSERT INTO aliases (alias_key, alias, kind, vuln_id) VALUES `+tuples(len(ids), 4)+` ON CONFLICT (alias_key) DO NOTHING`, args...)
-	if err != nil {
-		return 0, false, 0, fmt.Errorf("insert aliases: %w", err)
-	}
-	if n, _ := res.RowsAffected(); n < int64(len(ids)) {
-		// Some aliases existed. If one belongs elsewhere, a concurrent
-		// transaction created it after our lookup: start again, and the
-		// retry will see it and merge.
-		var strays int
-		if err := w.tx.queryRow(ctx, `SELECT COUNT(*) FROM aliases WHERE vuln_id <> ? AND alias_key IN (`+placeholders(len(keys))+`)`,
-			append([]any{target}, keys...)...).Scan(&strays); err != nil {
-			return 0, false, 0, fmt.Errorf("read aliases: %w", err)
-		}
-		if strays > 0 {
-			return 0, false, 0, fmt.Errorf("aliases of %s: %w", rec.ID, errLostRace)
+	for j, id := range ids {
+		switch _, ok := w.aliases[keys[j]]; {
+		case !ok:
+			w.pending.aliases = append(w.pending.aliases, newAlias{key: keys[j], alias: id, kind: advisory.Kind(id), vuln: target})
+			w.aliases[keys[j]] = target
+			w.ours[keys[j]] = true
+		case !w.ours[keys[j]]:
+			// It was there before the batch: a concurrent writer may
+			// move it before we commit.
+			w.checked[keys[j]] = true
 		}
 	}
 	w.touched[target] = true
@@ -227,30 +397,44 @@ func (w *writer) resolve(ctx context.Context, rec *advisory.Record, claims []adv
 }
 
 // fold moves everything of vulnerability from into into and deletes from.
+// Both are in the database; what is pending is redirected in memory.
 func (w *writer) fold(ctx context.Context, from, into int64, via *advisory.Record) error {
 	var primary string
 	if err := w.tx.queryRow(ctx, `SELECT primary_id FROM vulns WHERE id = ?`, from).Scan(&primary); err != nil {
 		return fmt.Errorf("read vulnerability %d: %w", from, err)
 	}
-	if err := moveFindings(ctx, w.tx, w.now, from, into, primary, via.Source+":"+via.ID); err != nil {
-		return err
-	}
-	steps := []struct {
+	viaID := via.Source + ":" + via.ID
+	type step struct {
 		q    string
 		args []any
-	}{
-		{`UPDATE aliases SET vuln_id = ? WHERE vuln_id = ?`, []any{into, from}},
-		{`UPDATE source_records SET vuln_id = ? WHERE vuln_id = ?`, []any{into, from}},
-		{`UPDATE vuln_merges SET into_id = ? WHERE into_id = ?`, []any{into, from}},
-		{`DELETE FROM vulns WHERE id = ?`, []any{from}},
-		{`INSERT INTO vuln_merges (into_id, from_id, from_primary, via, merged_at) VALUES (?, ?, ?, ?, ?)`,
-			[]any{into, from, primary, via.Source + ":" + via.ID, w.now}},
 	}
-	for _, st := range steps {
-		if _, err := w.tx.exec(ctx, st.q, st.args...); err != nil {
-			return fmt.Errorf("fold vulnerability %s into %d: %s: %w", primary, into, firstWords(st.q), err)
+	run := func(steps ...step) error {
+		for _, st := range steps {
+			if _, err := w.tx.exec(ctx, st.q, st.args...); err != nil {
+				return fmt.Errorf("fold vulnerability %s into %d: %s: %w", primary, into, firstWords(st.q), err)
+			}
 		}
+		return nil
 	}
+	if err := run(
+		step{`UPDATE aliases SET vuln_id = ? WHERE vuln_id = ?`, []any{into, from}},
+		step{`UPDATE source_records SET vuln_id = ? WHERE vuln_id = ?`, []any{into, from}},
+		step{`UPDATE vuln_merges SET into_id = ? WHERE into_id = ?`, []any{into, from}},
+	); err != nil {
+		return err
+	}
+	// Findings follow, before the row they point at goes.
+	if err := moveFindings(ctx, w.tx, w.now, from, into, primary, viaID); err != nil {
+		return fmt.Errorf("fold vulnerability %s into %d: %w", primary, into, err)
+	}
+	if err := run(
+		step{`DELETE FROM vulns WHERE id = ?`, []any{from}},
+		step{`INSERT INTO vuln_merges (into_id, from_id, from_primary, via, merged_at) VALUES (?, ?, ?, ?, ?)`,
+			[]any{into, from, primary, viaID, w.now}},
+	); err != nil {
+		return err
+	}
+	w.redirect(from, into)
 	delete(w.touched, from)
 	delete(w.fresh, from)
 	w.fresh[into] = nil
@@ -266,69 +450,32 @@ type claimKey struct {
 // values stay, changed ones are replaced (the old row kept as history),
 // vanished ones are marked replaced. retracted reports that the record's
 // aliases changed, which may have cut the vulnerability in two.
-func (w *writer) putClaims(ctx context.Context, recordID int64, claims []advisory.Claim, existing bool) (retracted bool, err error) {
-	type row struct {
-		id    int64
-		value []byte
-	}
-	current := map[claimKey]row{}
+func (w *writer) putClaims(recordID int64, claims []advisory.Claim, existing bool) (retracted bool, err error) {
+	var current map[claimKey]storedClaim
 	if existing {
-		rows, err := w.tx.query(ctx, `SELECT id, field, claim_key, value FROM claims WHERE record_id = ? AND replaced_at IS NULL`, recordID)
-		if err != nil {
-			return false, fmt.Errorf("read claims: %w", err)
+		var ok bool
+		if current, ok = w.claims[recordID]; !ok {
+			return false, fmt.Errorf("read claims: record %d was not prefetched", recordID)
 		}
-		for rows.Next() {
-			var (
-				r  row
-				ck claimKey
-			)
-			if err := rows.Scan(&r.id, &ck.field, &ck.key, &r.value); err != nil {
-				rows.Close()
-				return false, fmt.Errorf("read claims: %w", err)
-			}
-			current[ck] = r
-		}
-		if err := errors.Join(rows.Err(), rows.Close()); err != nil {
-			return false, fmt.Errorf("read claims: %w", err)
-		}
+		// Used once: a record written again is read again.
+		delete(w.claims, recordID)
 	}
-	var (
-		add      []advisory.Claim
-		replaced []int64
-	)
-	for _, c := range claims {
+	for i := range claims {
+		c := &claims[i]
 		ck := claimKey{c.Field, c.Key}
 		if old, ok := current[ck]; ok {
 			delete(current, ck)
 			if bytes.Equal(old.value, c.Value) {
 				continue
 			}
-			replaced = append(replaced, old.id)
+			w.pending.replace = append(w.pending.replace, old.id)
 			retracted = retracted || c.Field == advisory.FieldAliases
 		}
-		add = append(add, c)
+		w.pending.claims = append(w.pending.claims, newClaim{record: recordID, claim: c})
 	}
 	for ck, old := range current {
-		replaced = append(replaced, old.id)
+		w.pending.replace = append(w.pending.replace, old.id)
 		retracted = retracted || ck.field == advisory.FieldAliases
-	}
-	// Old values are closed before new ones open: the unique index on
-	// current claims must never see two for one (field, key).
-	if len(replaced) > 0 {
-		args := append([]any{w.now}, int64sToAny(replaced)...)
-		if _, err := w.tx.exec(ctx, `UPDATE claims SET replaced_at = ? WHERE id IN (`+placeholders(len(replaced))+`)`, args...); err != nil {
-			return false, fmt.Errorf("replace claims: %w", err)
-		}
-	}
-	if len(add) == 0 {
-		return retracted, nil
-	}
-	args := make([]any, 0, 5*len(add))
-	for _, c := range add {
-		args = append(args, recordID, c.Field, c.Key, string(c.Value), w.now)
-	}
-	if _, err := w.tx.exec(ctx, `INSERT INTO claims (record_id, field, claim_key, value, seen_at) VALUES `+tuples(len(add), 5), args...); err != nil {
-		return false, fmt.Errorf("insert claims: %w", err)
 	}
 	return retracted, nil
 }
@@ -343,30 +490,46 @@ func int64sToAny(xs []int64) []any {
 
 // refreshSummaries recomputes the primary id and list columns of every
 // vulnerability a batch touched. fresh, which may be nil, holds the merged
-// views known without reading the database back.
+// views known without reading the database back; the others are read
+// back together, a few queries for all of them.
 func (s *Store) refreshSummaries(ctx context.Context, tx *txn, touched map[int64]bool, fresh map[int64]*freshVuln) error {
 	ids := make([]int64, 0, len(touched))
+	var read []int64
 	for id := range touched {
+		f := fresh[id]
+		if f != nil && f.stored {
+			continue
+		}
 		ids = append(ids, id)
+		if f == nil {
+			read = append(read, id)
+		}
+	}
+	if len(ids) == 0 {
+		return nil
 	}
 	slices.Sort(ids)
+	loaded, err := s.loadMany(ctx, tx, read)
+	if err != nil {
+		return err
+	}
 	now := s.clock()
 	// Primary ids are unique. Moving one from a vulnerability to another
 	// cannot happen (an alias belongs to one vulnerability), but a batch
-	// can make a vulnerability's own preferred id change; update in id
-	// order so the unique index never sees two rows wanting one value.
+	// can make a vulnerability's own preferred id change, and a split
+	// leaves a piece's id with the vulnerability it left until now; update
+	// in id order, old before new, so the unique index never sees two rows
+	// wanting one value. One statement a row, not an upsert of many: an
+	// upsert locks rows as if their keys changed, which deadlocks against
+	// concurrent writers inserting aliases and records that reference them.
 	for _, id := range ids {
 		var v advisory.Vulnerability
 		if f := fresh[id]; f != nil {
-			if f.stored {
-				continue
-			}
 			v = advisory.Merge(advisory.PrimaryID(f.ids), f.ids, []advisory.SourceRef{f.src}, f.claims, s.prec)
+		} else if l, ok := loaded[id]; ok {
+			v = l
 		} else {
-			var err error
-			if v, err = s.load(ctx, tx, id, false); err != nil {
-				return err
-			}
+			continue // no such row: nothing to update
 		}
 		sum := v.Summary()
 		b, err := json.Marshal(sum)
@@ -556,14 +719,28 @@ func (s *Store) PutDocuments(ctx context.Context, docs []store.Document) error {
 	if len(docs) == 0 {
 		return nil
 	}
+	if err := s.prepareShapes(ctx); err != nil {
+		return err
+	}
+	// One row a name, the last fingerprint given for it, as one statement
+	// a document would leave.
+	var rows []store.Document
+	at := map[string]int{}
+	for _, d := range docs {
+		if i, ok := at[d.Name]; ok {
+			rows[i] = d
+			continue
+		}
+		at[d.Name] = len(rows)
+		rows = append(rows, d)
+	}
 	return s.inTx(ctx, func(ctx context.Context, tx *txn) error {
-		now := s.clock()
-		for _, d := range docs {
-			if _, err := tx.exec(ctx, `INSERT INTO documents (name, fingerprint, imported_at) VALUES (?, ?, ?)
-				ON CONFLICT (name) DO UPDATE SET fingerprint = excluded.fingerprint, imported_at = excluded.imported_at`,
-				d.Name, d.Fingerprint, now); err != nil {
-				return fmt.Errorf("record document %s: %w", d.Name, err)
-			}
+		now := any(s.clock())
+		_, err := tx.execRows(ctx, insertDocuments, len(rows), func(args []any, i int) []any {
+			return append(args, rows[i].Name, rows[i].Fingerprint, now)
+		})
+		if err != nil {
+			return fmt.Errorf("record documents %s..%s: %w", rows[0].Name, rows[len(rows)-1].Name, err)
 		}
 		return nil
 	})

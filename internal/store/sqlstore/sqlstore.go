@@ -11,6 +11,8 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/vmc-dev/vmc/internal/advisory"
@@ -42,6 +44,11 @@ type Store struct {
 	// now is the clock, replaceable in tests. Times are truncated to
 	// microseconds, PostgreSQL's resolution, so both stores agree.
 	now func() time.Time
+	// shapes holds the statements batches run, prepared once by
+	// prepareShapes and shared by every transaction.
+	shapes   atomic.Pointer[map[string]*sql.Stmt]
+	shapesMu sync.Mutex
+	growth   growth
 }
 
 var _ store.Store = (*Store)(nil)
@@ -72,6 +79,11 @@ func (s *Store) DB() *sql.DB { return s.w }
 func (s *Store) Ping(ctx context.Context) error { return s.r.PingContext(ctx) }
 
 func (s *Store) Close() error {
+	if m := s.shapes.Load(); m != nil {
+		for _, st := range *m {
+			st.Close()
+		}
+	}
 	err := s.w.Close()
 	if s.r != s.w {
 		err = errors.Join(err, s.r.Close())
@@ -116,6 +128,9 @@ func (s *Store) tryTx(ctx context.Context, fn func(ctx context.Context, tx *txn)
 		return fmt.Errorf("begin: %w", err)
 	}
 	tx := &txn{Tx: sqlTx, d: s.d, stmts: map[string]*sql.Stmt{}}
+	if m := s.shapes.Load(); m != nil {
+		tx.shared = *m
+	}
 	// Statements run under a context that cannot be cancelled: with a
 	// cancellable one, database/sql and the SQLite driver each start a
 	// goroutine per statement to watch it, which was a fifth of an
@@ -145,10 +160,18 @@ type txn struct {
 	*sql.Tx
 	d     Dialect
 	stmts map[string]*sql.Stmt
+	// shared are statements prepared for the store, which the
+	// transaction uses rather than preparing its own.
+	shared map[string]*sql.Stmt
 }
 
 func (t *txn) stmt(ctx context.Context, query string) (*sql.Stmt, error) {
 	if st, ok := t.stmts[query]; ok {
+		return st, nil
+	}
+	if st, ok := t.shared[query]; ok {
+		st = t.StmtContext(ctx, st)
+		t.stmts[query] = st
 		return st, nil
 	}
 	st, err := t.PrepareContext(ctx, t.d.Rebind(query))
