@@ -358,6 +358,9 @@ func TestScopedRuleStaysInTeams(t *testing.T) {
 	if code != http.StatusOK || !strings.Contains(body, `"state":"not_affected"`) {
 		t.Fatalf("owner's rule: %d %s", code, body)
 	}
+	if code, body := f.do(t, nil, http.MethodGet, "/api/v1/findings/1", f.tokens[auth.Owner], ""); code != http.StatusOK || !strings.Contains(body, `"next_states":["triaged"]`) {
+		t.Errorf("a not_affected finding's next states: %d %.300s", code, body)
+	}
 	open("pay-web", "payments")
 	states := map[string]string{}
 	page, err := f.store.ListFindings(ctx, store.FindingQuery{})

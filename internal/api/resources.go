@@ -278,8 +278,10 @@ type findingGetOutput struct {
 	Body struct {
 		Finding finding.Finding `json:"finding"`
 		// Explanation is why it matched, in plain language.
-		Explanation string        `json:"explanation"`
-		History     []audit.Entry `json:"history"`
+		Explanation string `json:"explanation"`
+		// NextStates are the states a person may move it to.
+		NextStates []finding.State `json:"next_states"`
+		History    []audit.Entry   `json:"history"`
 	}
 }
 
@@ -374,6 +376,7 @@ func (s *Server) registerFindings(api huma.API) {
 			h, err := s.Store.AuditOf(ctx, fmt.Sprintf("finding:%d", f.ID))
 			out := &findingGetOutput{}
 			out.Body.Finding, out.Body.Explanation, out.Body.History = f, f.Explain(in.Lang), h
+			out.Body.NextStates = f.State.Next()
 			return out, err
 		})
 	op(s, api, huma.Operation{OperationID: "decide-finding", Method: http.MethodPost, Path: "/api/v1/findings/{id}/decisions", Tags: []string{"findings"},
