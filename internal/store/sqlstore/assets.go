@@ -185,42 +185,6 @@ func cpeKey(vendor, product string) string {
 	return strings.ToLower(vendor) + ":" + strings.ToLower(product)
 }
 
-// indexAffected brings a record's rows in affected_index in line with its
-// affected entries.
-// existed says the record was stored before, so it may have rows to drop.
-func (w *writer) indexAffected(ctx context.Context, recordID int64, affected []advisory.Affected, existed bool) error {
-	if existed {
-		if _, err := w.tx.exec(ctx, `DELETE FROM affected_index WHERE record_id = ?`, recordID); err != nil {
-			return fmt.Errorf("index affected packages: %w", err)
-		}
-	}
-	var args []any
-	seen := map[[2]string]bool{}
-	for _, a := range affected {
-		eco, name := packageKey(a.Ecosystem, a.Package)
-		if a.Ecosystem == "" || a.Package == "" {
-			// A product named by vendor and product (NVD's CPEs) is
-			// found by CPE.
-			if a.Vendor == "" || a.Product == "" || len(a.CPEs) == 0 {
-				continue
-			}
-			eco, name = store.CPE, cpeKey(a.Vendor, a.Product)
-		}
-		if seen[[2]string{eco, name}] {
-			continue
-		}
-		seen[[2]string{eco, name}] = true
-		args = append(args, recordID, eco, name)
-	}
-	if len(args) == 0 {
-		return nil
-	}
-	if _, err := w.tx.exec(ctx, `INSERT INTO affected_index (record_id, ecosystem, package) VALUES `+tuples(len(args)/3, 3), args...); err != nil {
-		return fmt.Errorf("index affected packages: %w", err)
-	}
-	return nil
-}
-
 // AffectedFor implements store.Assets.
 func (s *Store) AffectedFor(ctx context.Context, pkgs []store.Package) ([]store.AffectedEntry, error) {
 	keys := map[[2]string]bool{}

@@ -502,8 +502,8 @@ func (w *writer) verify(ctx context.Context, keys []string) error {
 
 // affectedKeys are the affected_index rows of a record's affected
 // entries: (ecosystem, package) in the loose form packageKey gives, or
-// (store.CPE, vendor:product) for a product named only by CPE. It keeps
-// indexAffected's rule, for a batch's rows written at once.
+// (store.CPE, vendor:product) for a product named only by CPE, for a
+// batch's rows written at once.
 func affectedKeys(affected []advisory.Affected) [][2]string {
 	var out [][2]string
 	for _, a := range affected {

@@ -48,7 +48,8 @@ type Store struct {
 	// prepareShapes and shared by every transaction.
 	shapes   atomic.Pointer[map[string]*sql.Stmt]
 	shapesMu sync.Mutex
-	growth   growth
+	// growth counts what batches wrote, for analyzeAsGrown.
+	growth growth
 }
 
 var _ store.Store = (*Store)(nil)
