@@ -3,6 +3,7 @@ package cli_test
 import (
 	"context"
 	"database/sql"
+	"fmt"
 	"os"
 	"path/filepath"
 	"sync"
@@ -43,6 +44,7 @@ func TestScripts(t *testing.T) {
 		},
 		UpdateScripts: os.Getenv("UPDATE_SCRIPTS") != "",
 		Cmds:          map[string]func(ts *testscript.TestScript, neg bool, args []string){"sqlite": sqliteCmd},
+		Condition:     storeIs("sqlite"),
 	})
 }
 
@@ -68,7 +70,13 @@ func TestScriptsPostgres(t *testing.T) {
 		files = append(files, filepath.Join("testdata", "script", name+".txtar"))
 	}
 	testscript.Run(t, testscript.Params{
-		Files: files,
+		Files:     files,
+		Condition: storeIs("pg"),
+		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
+			"pgexec": func(ts *testscript.TestScript, neg bool, args []string) {
+				execSQL(ts, neg, "pgx", ts.Getenv("VMC_DB"), args)
+			},
+		},
 		Setup: func(env *testscript.Env) error {
 			dsn, err := srv.NewDatabase(context.Background())
 			if err != nil {
@@ -104,14 +112,34 @@ func sqliteCmd(ts *testscript.TestScript, neg bool, args []string) {
 	if len(args) != 2 {
 		ts.Fatalf("usage: sqlite DB STATEMENT")
 	}
-	db, err := sql.Open("sqlite", ts.MkAbs(args[0]))
+	execSQL(ts, neg, "sqlite", ts.MkAbs(args[0]), args[1:])
+}
+
+// execSQL runs one statement on a database behind vmc's back.
+func execSQL(ts *testscript.TestScript, neg bool, driver, dsn string, args []string) {
+	if len(args) != 1 {
+		ts.Fatalf("usage: STATEMENT")
+	}
+	db, err := sql.Open(driver, dsn)
 	if err != nil {
-		ts.Fatalf("open %s: %v", args[0], err)
+		ts.Fatalf("open %s: %v", dsn, err)
 	}
 	defer db.Close()
-	_, err = db.Exec(args[1])
+	_, err = db.Exec(args[0])
 	if neg != (err != nil) {
-		ts.Fatalf("sqlite %q: %v", args[1], err)
+		ts.Fatalf("%s %q: %v", driver, args[0], err)
+	}
+}
+
+// storeIs is a testscript condition: [pg] holds in the PostgreSQL run,
+// [sqlite] in the SQLite one.
+func storeIs(name string) func(string) (bool, error) {
+	return func(cond string) (bool, error) {
+		switch cond {
+		case "pg", "sqlite":
+			return cond == name, nil
+		}
+		return false, fmt.Errorf("unknown condition %q", cond)
 	}
 }
 
