@@ -571,41 +571,14 @@ func (s *Store) load(ctx context.Context, q querier, id int64, history bool) (ad
 		return advisory.Vulnerability{}, fmt.Errorf("read aliases: %w", err)
 	}
 	sources, err := collect(ctx, q, s.d.Rebind(`SELECT source, record_id, document, modified, last_seen, retired_at FROM source_records WHERE vuln_id = ?`), []any{id},
-		func(r *sql.Rows) (advisory.SourceRef, error) {
-			var (
-				ref          advisory.SourceRef
-				mod, retired sql.NullTime
-			)
-			err := r.Scan(&ref.Source, &ref.Record, &ref.Document, &mod, &ref.Seen, &retired)
-			if mod.Valid {
-				ref.Modified = mod.Time.UTC()
-			}
-			if retired.Valid {
-				ref.Retired = retired.Time.UTC()
-			}
-			ref.Seen = ref.Seen.UTC()
-			return ref, err
-		})
+		func(r *sql.Rows) (advisory.SourceRef, error) { return scanSourceRef(r) })
 	if err != nil {
 		return advisory.Vulnerability{}, fmt.Errorf("read source records: %w", err)
 	}
 	readClaims := func(cond string) ([]advisory.Claim, error) {
 		return collect(ctx, q, s.d.Rebind(`SELECT c.field, c.claim_key, c.value, c.seen_at, c.replaced_at, r.source, r.record_id, r.document
 			FROM claims c JOIN source_records r ON r.id = c.record_id WHERE r.vuln_id = ? AND `+cond+` ORDER BY c.id`), []any{id},
-			func(r *sql.Rows) (advisory.Claim, error) {
-				var (
-					c        advisory.Claim
-					value    []byte
-					replaced sql.NullTime
-				)
-				err := r.Scan(&c.Field, &c.Key, &value, &c.Seen, &replaced, &c.Source, &c.Record, &c.Document)
-				c.Value = json.RawMessage(value)
-				c.Seen = c.Seen.UTC()
-				if replaced.Valid {
-					c.Replaced = replaced.Time.UTC()
-				}
-				return c, err
-			})
+			func(r *sql.Rows) (advisory.Claim, error) { return scanClaim(r) })
 	}
 	current, err := readClaims(`c.replaced_at IS NULL`)
 	if err != nil {
@@ -775,4 +748,40 @@ func nullTime(t time.Time) sql.NullTime {
 		return sql.NullTime{}
 	}
 	return sql.NullTime{Time: t.UTC(), Valid: true}
+}
+
+// scanSourceRef reads a row of source, record_id, document, modified,
+// last_seen and retired_at, after the lead columns the caller scans.
+// load and loadMany read vulnerabilities with it.
+func scanSourceRef(r *sql.Rows, lead ...any) (advisory.SourceRef, error) {
+	var (
+		ref          advisory.SourceRef
+		mod, retired sql.NullTime
+	)
+	err := r.Scan(append(lead, &ref.Source, &ref.Record, &ref.Document, &mod, &ref.Seen, &retired)...)
+	if mod.Valid {
+		ref.Modified = mod.Time.UTC()
+	}
+	if retired.Valid {
+		ref.Retired = retired.Time.UTC()
+	}
+	ref.Seen = ref.Seen.UTC()
+	return ref, err
+}
+
+// scanClaim reads a row of field, claim_key, value, seen_at, replaced_at,
+// source, record_id and document, after the lead columns.
+func scanClaim(r *sql.Rows, lead ...any) (advisory.Claim, error) {
+	var (
+		c        advisory.Claim
+		value    []byte
+		replaced sql.NullTime
+	)
+	err := r.Scan(append(lead, &c.Field, &c.Key, &value, &c.Seen, &replaced, &c.Source, &c.Record, &c.Document)...)
+	c.Value = json.RawMessage(value)
+	c.Seen = c.Seen.UTC()
+	if replaced.Valid {
+		c.Replaced = replaced.Time.UTC()
+	}
+	return c, err
 }

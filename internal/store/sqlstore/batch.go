@@ -3,7 +3,6 @@ package sqlstore
 import (
 	"context"
 	"database/sql"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"slices"
@@ -558,7 +557,7 @@ var (
 		` ORDER BY vuln_id, id`}
 	// Claims in id order, as load reads them: Merge breaks its last ties
 	// by input order. A vulnerability's rows are all in one chunk.
-	loadClaims = inStmt{`SELECT r.vuln_id, c.field, c.claim_key, c.value, c.seen_at, r.source, r.record_id, r.document
+	loadClaims = inStmt{`SELECT r.vuln_id, c.field, c.claim_key, c.value, c.seen_at, c.replaced_at, r.source, r.record_id, r.document
 		FROM claims c JOIN source_records r ON r.id = c.record_id WHERE c.replaced_at IS NULL AND r.vuln_id IN `, 0, ` ORDER BY c.id`}
 
 	rowsStmts = []rowsStmt{insertVulns, insertRecords, insertClaims, insertAliases, insertIndex, insertDocuments}
@@ -775,41 +774,20 @@ func (s *Store) loadMany(ctx context.Context, tx *txn, ids []int64) (map[int64]a
 	}
 	sources := map[int64][]advisory.SourceRef{}
 	err = tx.queryIn(ctx, loadRecords, nil, list, func(r *sql.Rows) error {
-		var (
-			v            int64
-			ref          advisory.SourceRef
-			mod, retired sql.NullTime
-		)
-		if err := r.Scan(&v, &ref.Source, &ref.Record, &ref.Document, &mod, &ref.Seen, &retired); err != nil {
-			return err
-		}
-		if mod.Valid {
-			ref.Modified = mod.Time.UTC()
-		}
-		if retired.Valid {
-			ref.Retired = retired.Time.UTC()
-		}
-		ref.Seen = ref.Seen.UTC()
+		var v int64
+		ref, err := scanSourceRef(r, &v)
 		sources[v] = append(sources[v], ref)
-		return nil
+		return err
 	})
 	if err != nil {
 		return nil, fmt.Errorf("read source records: %w", err)
 	}
 	claims := map[int64][]advisory.Claim{}
 	err = tx.queryIn(ctx, loadClaims, nil, list, func(r *sql.Rows) error {
-		var (
-			v     int64
-			c     advisory.Claim
-			value []byte
-		)
-		if err := r.Scan(&v, &c.Field, &c.Key, &value, &c.Seen, &c.Source, &c.Record, &c.Document); err != nil {
-			return err
-		}
-		c.Value = json.RawMessage(value)
-		c.Seen = c.Seen.UTC()
+		var v int64
+		c, err := scanClaim(r, &v)
 		claims[v] = append(claims[v], c)
-		return nil
+		return err
 	})
 	if err != nil {
 		return nil, fmt.Errorf("read claims: %w", err)
