@@ -40,10 +40,10 @@ type Target struct {
 	// image reference, a base URL, a path.
 	Name   string `json:"name,omitempty"`
 	IP     string `json:"ip,omitempty"`     // host address when known
-	FQDN   string `json:"fqdn,omitempty"` // host name when known
+	FQDN   string `json:"fqdn,omitempty"`   // host name when known
 	OS     string `json:"os,omitempty"`     // operating system as the tool reported it
-	Digest string `json:"digest,omitempty"`  // image digest ("sha256:…") when known
-	URL    string `json:"url,omitempty"`   // base URL of a web target
+	Digest string `json:"digest,omitempty"` // image digest ("sha256:…") when known
+	URL    string `json:"url,omitempty"`    // base URL of a web target
 }
 
 // TargetKind says how a target maps to an asset.
