@@ -55,12 +55,15 @@ func Open(ctx context.Context, path string, opts Options) (*sqlstore.Store, erro
 	// _txlock=immediate takes the write lock at BEGIN, so a transaction
 	// never fails half-way on lock upgrade. synchronous=NORMAL is safe in
 	// WAL mode: a power cut may lose the last commits, never consistency.
+	// temp_store=MEMORY keeps sorts and temporary b-trees of big batches
+	// off the disk.
 	pragmas := url.Values{}
-	for _, p := range []string{"busy_timeout(10000)", "journal_mode(WAL)", "foreign_keys(1)", "synchronous(NORMAL)"} {
+	for _, p := range []string{"busy_timeout(10000)", "journal_mode(WAL)", "foreign_keys(1)", "synchronous(NORMAL)", "temp_store(MEMORY)", "journal_size_limit(67108864)"} {
 		pragmas.Add("_pragma", p)
 	}
 	base := "file:" + (&url.URL{Path: path}).EscapedPath()
-	w, err := sql.Open("sqlite", base+"?"+pragmas.Encode()+"&_txlock=immediate")
+	// The writer leaves checkpoints to the checkpointer (checkpoint.go).
+	w, err := sql.Open("sqlite", base+"?"+pragmas.Encode()+"&_pragma=wal_autocheckpoint(0)&_txlock=immediate")
 	if err != nil {
 		return nil, fmt.Errorf("sqlite %s: %w", path, err)
 	}
@@ -75,11 +78,21 @@ func Open(ctx context.Context, path string, opts Options) (*sqlstore.Store, erro
 		return nil, fmt.Errorf("sqlite %s: %w", path, err)
 	}
 	r.SetMaxOpenConns(4)
+	c, err := sql.Open("sqlite", base+"?"+pragmas.Encode())
+	if err != nil {
+		w.Close()
+		r.Close()
+		return nil, fmt.Errorf("sqlite %s: %w", path, err)
+	}
+	c.SetMaxOpenConns(1)
 	s := sqlstore.New(w, r, dialect{}, opts.Options)
 	if err := prepareSchema(ctx, w, opts.Migrate); err != nil {
 		s.Close()
+		c.Close()
 		return nil, fmt.Errorf("sqlite %s: %w", path, err)
 	}
+	cp := startCheckpointer(c)
+	s.OnClose(func() error { return errors.Join(cp.Close(), c.Close()) })
 	return s, nil
 }
 

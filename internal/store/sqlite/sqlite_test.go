@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -60,5 +61,59 @@ func TestSchemaBehindNeedsMigrate(t *testing.T) {
 	_, err := sqlite.Open(context.Background(), path, sqlite.Options{})
 	if err == nil || !strings.Contains(err.Error(), "run 'vmc migrate'") {
 		t.Errorf("opening an empty database without migrating: %v, want a hint to migrate", err)
+	}
+}
+
+// Writes reach the database file without the writer checkpointing: the
+// background checkpointer moves them while the WAL is still open, and
+// Close leaves no WAL behind.
+func TestCheckpointer(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "vmc.db")
+	s, err := sqlite.Open(context.Background(), path, sqlite.Options{Migrate: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var auto int
+	if err := s.DB().QueryRow(`PRAGMA wal_autocheckpoint`).Scan(&auto); err != nil || auto != 0 {
+		t.Fatalf("writer's wal_autocheckpoint = %d, %v; want 0", auto, err)
+	}
+	if _, err := s.DB().Exec(`CREATE TABLE t (x TEXT)`); err != nil {
+		t.Fatal(err)
+	}
+	for i := range 200 {
+		if _, err := s.DB().Exec(`INSERT INTO t VALUES (?)`, strings.Repeat("x", 4000)+fmt.Sprint(i)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// A PASSIVE checkpoint now finds nothing left to copy once the
+	// background one has run.
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		var busy, log, done int
+		if err := s.DB().QueryRow(`PRAGMA wal_checkpoint(NOOP)`).Scan(&busy, &log, &done); err != nil {
+			t.Fatal(err)
+		}
+		if log > 0 && log == done {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("after 10 s the WAL has %d frames, %d checkpointed", log, done)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if fi, err := os.Stat(path + "-wal"); err == nil && fi.Size() != 0 {
+		t.Errorf("WAL left at %d bytes after Close", fi.Size())
+	}
+	s, err = sqlite.Open(context.Background(), path, sqlite.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	var n int
+	if err := s.DB().QueryRow(`SELECT COUNT(*) FROM t`).Scan(&n); err != nil || n != 200 {
+		t.Fatalf("rows = %d, %v; want 200", n, err)
 	}
 }

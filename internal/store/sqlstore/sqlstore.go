@@ -50,6 +50,8 @@ type Store struct {
 	shapesMu sync.Mutex
 	// growth counts what batches wrote, for analyzeAsGrown.
 	growth growth
+	// closers run first in Close: work an engine keeps beside the pools.
+	closers []func() error
 }
 
 var _ store.Store = (*Store)(nil)
@@ -72,6 +74,9 @@ func New(write, read *sql.DB, d Dialect, opts Options) *Store {
 	return s
 }
 
+// OnClose adds fn to what Close does before closing the databases.
+func (s *Store) OnClose(fn func() error) { s.closers = append(s.closers, fn) }
+
 // DB returns the database for writing, for code beside the store that
 // needs it (migrations, backups).
 func (s *Store) DB() *sql.DB { return s.w }
@@ -80,12 +85,16 @@ func (s *Store) DB() *sql.DB { return s.w }
 func (s *Store) Ping(ctx context.Context) error { return s.r.PingContext(ctx) }
 
 func (s *Store) Close() error {
+	var err error
+	for _, c := range s.closers {
+		err = errors.Join(err, c())
+	}
 	if m := s.shapes.Load(); m != nil {
 		for _, st := range *m {
 			st.Close()
 		}
 	}
-	err := s.w.Close()
+	err = errors.Join(err, s.w.Close())
 	if s.r != s.w {
 		err = errors.Join(err, s.r.Close())
 	}
