@@ -22,7 +22,6 @@ import (
 	"github.com/vmc-dev/vmc/internal/finding"
 	"github.com/vmc-dev/vmc/internal/ingest"
 	"github.com/vmc-dev/vmc/internal/store"
-	"github.com/vmc-dev/vmc/internal/store/sqlstore"
 )
 
 // Server serves the API.
@@ -151,7 +150,7 @@ func (s *Server) problem(ctx context.Context, err error) error {
 		return huma.Error404NotFound(err.Error())
 	case errors.Is(err, store.ErrConflict):
 		return huma.Error409Conflict(err.Error())
-	case errors.Is(err, sqlstore.ErrBadCursor):
+	case errors.Is(err, store.ErrBadQuery):
 		return huma.Error400BadRequest(err.Error())
 	case errors.Is(err, finding.ErrTransition), errors.Is(err, finding.ErrReason), errors.Is(err, finding.ErrAcceptance),
 		errors.Is(err, finding.ErrPolicy):

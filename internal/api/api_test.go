@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"net/http/cookiejar"
 	"net/http/httptest"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
@@ -398,5 +399,62 @@ func TestImportAdvisories(t *testing.T) {
 	}
 	if code, body := f.do(t, nil, http.MethodPost, "/api/v1/imports?file=../../etc/passwd", f.tokens[auth.Analyst], "x", "Content-Type", "application/octet-stream"); code != http.StatusUnprocessableEntity {
 		t.Errorf("a path as the file name: %d %.200s", code, body)
+	}
+}
+
+// The vulnerability list filters and sorts as its query says, and refuses
+// what it cannot do with a problem naming the parameter.
+func TestListVulnsQuery(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	recs := []advisory.Record{
+		{Source: "nvd", ID: "CVE-2021-44228", Published: time.Date(2021, 12, 10, 0, 0, 0, 0, time.UTC),
+			Severities: []advisory.Severity{{Type: advisory.CVSSv31, Vector: "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:C/C:H/I:H/A:H", Score: 10, Rating: "CRITICAL"}}},
+		{Source: "nvd", ID: "CVE-2021-45046", Published: time.Date(2021, 12, 14, 0, 0, 0, 0, time.UTC),
+			Severities: []advisory.Severity{{Type: advisory.CVSSv31, Vector: "CVSS:3.1/AV:N/AC:H/PR:N/UI:N/S:C/C:H/I:H/A:H", Score: 9, Rating: "CRITICAL"}}},
+		{Source: "cnvd", ID: "CNVD-2021-95914", Aliases: []string{"CVE-2021-44228"}, Titles: []advisory.Text{{Lang: "zh-CN", Value: "Apache Log4j2远程代码执行漏洞"}}},
+		{Source: "nvd", ID: "CVE-2021-4104", Published: time.Date(2021, 12, 14, 0, 0, 0, 0, time.UTC),
+			Severities: []advisory.Severity{{Type: advisory.CVSSv31, Vector: "CVSS:3.1/AV:N/AC:H/PR:H/UI:N/S:U/C:H/I:H/A:H", Score: 7.5, Rating: "HIGH"}}},
+	}
+	if _, err := f.store.PutRecords(ctx, recs); err != nil {
+		t.Fatal(err)
+	}
+	tok := f.tokens[auth.Analyst]
+	for _, tc := range []struct {
+		query string
+		code  int
+		want  string // ids in order, or a fragment of the problem
+	}{
+		{"severity=critical&sort=-score", 200, "CVE-2021-44228 CVE-2021-45046"},
+		{"severity=high,critical&sort=score", 200, "CVE-2021-4104 CVE-2021-45046 CVE-2021-44228"},
+		{"published_from=2021-12-14&sort=id", 200, "CVE-2021-4104 CVE-2021-45046"},
+		{"q=" + url.QueryEscape("远程代码"), 200, "CVE-2021-44228"},
+		{"sort=title", 422, "sort"},
+		{"severity=urgent", 422, "severity"},
+		{"published_from=14.12.2021", 422, "published_from"},
+		{"after=bm9wZQ", 400, "cursor"},
+	} {
+		code, body := f.do(t, nil, http.MethodGet, "/api/v1/vulns?"+tc.query, tok, "")
+		if code != tc.code {
+			t.Errorf("%s: %d %.300s, want %d", tc.query, code, body, tc.code)
+			continue
+		}
+		if code != 200 {
+			if !strings.Contains(body, tc.want) {
+				t.Errorf("%s: problem %.300s does not name %q", tc.query, body, tc.want)
+			}
+			continue
+		}
+		var page store.VulnPage
+		if err := json.Unmarshal([]byte(body), &page); err != nil {
+			t.Fatal(err)
+		}
+		var ids []string
+		for _, it := range page.Items {
+			ids = append(ids, it.ID)
+		}
+		if got := strings.Join(ids, " "); got != tc.want {
+			t.Errorf("%s: got %s, want %s", tc.query, got, tc.want)
+		}
 	}
 }

@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/danielgtaylor/huma/v2"
@@ -37,11 +38,17 @@ func (s *Server) register(api huma.API) {
 }
 
 type vulnListInput struct {
-	After  string `query:"after" doc:"the cursor from the previous page's next"`
-	Limit  int    `query:"limit" minimum:"0" maximum:"1000" doc:"page size, 50 by default"`
-	Q      string `query:"q" maxLength:"200" doc:"text in ids and titles, in any language"`
-	Source string `query:"source" maxLength:"32" doc:"only vulnerabilities with a record from this source"`
-	KEV    bool   `query:"kev" doc:"only vulnerabilities in CISA KEV"`
+	After    string   `query:"after" doc:"the cursor from the previous page's next"`
+	Limit    int      `query:"limit" minimum:"0" maximum:"1000" doc:"page size, 50 by default"`
+	Q        string   `query:"q" maxLength:"200" doc:"text in ids and titles, in any language"`
+	Source   string   `query:"source" maxLength:"32" doc:"only vulnerabilities with a record from this source"`
+	KEV      bool     `query:"kev" doc:"only vulnerabilities in CISA KEV"`
+	Severity []string `query:"severity" enum:"critical,high,medium,low" doc:"only vulnerabilities of these ratings (comma-separated)"`
+	MinEPSS  float64  `query:"epss_min" minimum:"0" maximum:"1" doc:"only vulnerabilities whose EPSS probability is at least this"`
+	From     string   `query:"published_from" format:"date" doc:"published on or after this day"`
+	To       string   `query:"published_to" format:"date" doc:"published before this day"`
+	Since    string   `query:"updated_since" format:"date-time" doc:"changed in vmc since then"`
+	Sort     string   `query:"sort" enum:"published,-published,updated,-updated,score,-score,epss,-epss,id,-id" doc:"order; - for descending; -published by default"`
 }
 
 type vulnListOutput struct{ Body store.VulnPage }
@@ -62,7 +69,21 @@ func (s *Server) registerVulns(api huma.API) {
 	op(s, api, huma.Operation{OperationID: "list-vulns", Method: http.MethodGet, Path: "/api/v1/vulns", Tags: []string{"vulnerabilities"},
 		Summary: "List vulnerabilities, newest first"}, string(auth.VulnRead),
 		func(ctx context.Context, in *vulnListInput) (*vulnListOutput, error) {
-			page, err := s.Store.ListVulns(ctx, store.VulnQuery{After: in.After, Limit: in.Limit, Text: in.Q, Source: in.Source, KEV: in.KEV})
+			q := store.VulnQuery{After: in.After, Limit: in.Limit, Text: in.Q, Source: in.Source, KEV: in.KEV,
+				Severity: splitList(in.Severity), MinEPSS: in.MinEPSS, Sort: in.Sort}
+			var err error
+			if q.PublishedFrom, err = parseDay("published_from", in.From); err != nil {
+				return nil, err
+			}
+			if q.PublishedTo, err = parseDay("published_to", in.To); err != nil {
+				return nil, err
+			}
+			if in.Since != "" {
+				if q.UpdatedSince, err = time.Parse(time.RFC3339, in.Since); err != nil {
+					return nil, huma.Error400BadRequest("updated_since: not an RFC 3339 time", err)
+				}
+			}
+			page, err := s.Store.ListVulns(ctx, q)
 			return &vulnListOutput{Body: page}, err
 		})
 	op(s, api, huma.Operation{OperationID: "get-vuln", Method: http.MethodGet, Path: "/api/v1/vulns/{id}", Tags: []string{"vulnerabilities"},
@@ -257,7 +278,7 @@ func (s *Server) registerAssets(api huma.API) {
 }
 
 type findingListInput struct {
-	After    int64         `query:"after" minimum:"0"`
+	After    int64         `query:"after" minimum:"0" doc:"the cursor from the previous page's next"`
 	Limit    int           `query:"limit" minimum:"0" maximum:"1000"`
 	Asset    string        `query:"asset" maxLength:"512"`
 	Vuln     string        `query:"vuln" maxLength:"128"`
@@ -266,6 +287,14 @@ type findingListInput struct {
 	Team     string        `query:"team" maxLength:"200"`
 	All      bool          `query:"all" doc:"closed findings too"`
 	Overdue  bool          `query:"overdue" doc:"only open findings past their due date"`
+	KEV      bool          `query:"kev" doc:"only findings of vulnerabilities in CISA KEV"`
+	Severity []string      `query:"severity" enum:"critical,high,medium,low" doc:"only findings of vulnerabilities rated so"`
+	MinEPSS  float64       `query:"epss_min" minimum:"0" maximum:"1"`
+	SSVC     []string      `query:"ssvc" enum:"track,track*,attend,act" doc:"CISA Coordinator SSVC outcome"`
+	Q        string        `query:"q" maxLength:"200" doc:"text in the vulnerability's ids and titles"`
+	From     string        `query:"first_seen_from" format:"date"`
+	To       string        `query:"first_seen_to" format:"date"`
+	Sort     string        `query:"sort" enum:"id,-id,priority,-priority,due,-due,first_seen,-first_seen,last_seen,-last_seen,epss,-epss,score,-score" doc:"order; - for descending; orders other than id page by the offset in next"`
 }
 
 type findingListOutput struct{ Body store.FindingPage }
@@ -354,7 +383,16 @@ func (s *Server) registerFindings(api huma.API) {
 		Summary: "List findings (open ones unless all or state)"}, string(auth.FindingRead),
 		func(ctx context.Context, in *findingListInput) (*findingListOutput, error) {
 			q := store.FindingQuery{After: in.After, Limit: in.Limit, Asset: in.Asset, Vuln: in.Vuln, State: in.State,
-				Priority: in.Priority, Team: in.Team, Open: !in.All && in.State == ""}
+				Priority: in.Priority, Team: in.Team, Open: !in.All && in.State == "",
+				KEV: in.KEV, Severity: splitList(in.Severity), MinEPSS: in.MinEPSS, SSVC: splitList(in.SSVC), Text: in.Q,
+				Sort: in.Sort, Offset: int(in.After)}
+			var err error
+			if q.FirstSeenFrom, err = parseDay("first_seen_from", in.From); err != nil {
+				return nil, err
+			}
+			if q.FirstSeenTo, err = parseDay("first_seen_to", in.To); err != nil {
+				return nil, err
+			}
 			if in.Overdue {
 				q.OverdueAt = s.now()
 			}
@@ -616,4 +654,27 @@ func (s *Server) registerAdmin(api huma.API) {
 			}
 			return &metricsOutput{Body: finding.ComputeMetrics(os, s.now())}, nil
 		})
+}
+
+// splitList drops the empty items "severity=high," leaves.
+func splitList(vals []string) []string {
+	var out []string
+	for _, v := range vals {
+		if v = strings.TrimSpace(v); v != "" {
+			out = append(out, v)
+		}
+	}
+	return out
+}
+
+// parseDay reads a YYYY-MM-DD query parameter as midnight UTC.
+func parseDay(name, v string) (time.Time, error) {
+	if v == "" {
+		return time.Time{}, nil
+	}
+	t, err := time.Parse(time.DateOnly, v)
+	if err != nil {
+		return time.Time{}, huma.Error400BadRequest(name+": not a YYYY-MM-DD date", err)
+	}
+	return t, nil
 }

@@ -174,6 +174,22 @@ type FindingQuery struct {
 	// OverdueAt keeps open findings past their due date at that time
 	// (risk-accepted ones are not overdue).
 	OverdueAt time.Time
+	// KEV, MinEPSS, Severity and Text filter by the vulnerability, as in
+	// VulnQuery; SSVC keeps findings whose CISA Coordinator outcome is one
+	// of these (track, track*, attend, act; any case).
+	KEV      bool
+	MinEPSS  float64
+	Severity []string
+	Text     string
+	SSVC     []string
+	// FirstSeenFrom and FirstSeenTo bound when vmc first saw the finding
+	// (from inclusive, to exclusive).
+	FirstSeenFrom, FirstSeenTo time.Time
+	// Sort orders the list: one of FindingSorts, "-" first for
+	// descending; empty means "id". Any order but "id" pages by Offset
+	// (After is then ignored), since its keys are not unique.
+	Sort   string
+	Offset int
 }
 
 // FindingPage is one page of findings.
@@ -297,13 +313,36 @@ type VulnQuery struct {
 	After string
 	// Limit caps the page size; 0 means 50, and it is never more than 1000.
 	Limit int
-	// Text matches ids and titles, case-insensitively.
+	// Text matches ids and titles (in every language a source gives),
+	// case-insensitively.
 	Text string
 	// Source keeps vulnerabilities with a record from this source.
 	Source string
 	// KEV keeps vulnerabilities in the KEV catalogue.
 	KEV bool
+	// Severity keeps vulnerabilities rated one of these (CRITICAL, HIGH,
+	// MEDIUM, LOW, any case): the CVSS rating, else a source's own.
+	Severity []string
+	// MinEPSS keeps vulnerabilities whose EPSS probability is at least it.
+	MinEPSS float64
+	// PublishedFrom and PublishedTo bound the publication date (from
+	// inclusive, to exclusive); UpdatedSince keeps those vmc's merged view
+	// of changed since then.
+	PublishedFrom, PublishedTo, UpdatedSince time.Time
+	// Sort orders the list: one of VulnSorts, "-" first for descending.
+	// Empty means "-published".
+	Sort string
 }
+
+// VulnSorts are the orders ListVulns knows.
+var VulnSorts = []string{"published", "updated", "score", "epss", "id"}
+
+// FindingSorts are the orders ListFindings knows.
+var FindingSorts = []string{"id", "priority", "due", "first_seen", "last_seen", "epss", "score"}
+
+// ErrBadQuery marks a list query vmc cannot run: an unknown sort, a
+// malformed cursor.
+var ErrBadQuery = errors.New("bad query")
 
 // VulnPage is one page of summaries.
 type VulnPage struct {

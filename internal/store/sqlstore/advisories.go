@@ -223,7 +223,7 @@ func (w *writer) alone(i int, solo *soloVuln) {
 	b, err := json.Marshal(sum)
 	solo.err = err
 	solo.row = newVuln{primary: v.ID, summary: string(b), search: searchText(sum),
-		published: sum.Published.UTC(), score: sum.Score, kev: sum.KEV, epss: sum.EPSS}
+		published: sum.Published.UTC(), score: sum.Score, rating: strings.ToUpper(sum.Rating), kev: sum.KEV, epss: sum.EPSS}
 }
 
 // presolve starts working out, beside the writer, the vulnerabilities of
@@ -536,8 +536,8 @@ func (s *Store) refreshSummaries(ctx context.Context, tx *txn, touched map[int64
 		if err != nil {
 			return err
 		}
-		if _, err := tx.exec(ctx, `UPDATE vulns SET primary_id = ?, summary = ?, search = ?, published = ?, score = ?, kev = ?, epss = ?, updated_at = ? WHERE id = ?`,
-			v.ID, string(b), searchText(sum), sum.Published.UTC(), sum.Score, sum.KEV, sum.EPSS, now, id); err != nil {
+		if _, err := tx.exec(ctx, `UPDATE vulns SET primary_id = ?, summary = ?, search = ?, published = ?, score = ?, rating = ?, kev = ?, epss = ?, updated_at = ? WHERE id = ?`,
+			v.ID, string(b), searchText(sum), sum.Published.UTC(), sum.Score, strings.ToUpper(sum.Rating), sum.KEV, sum.EPSS, now, id); err != nil {
 			return fmt.Errorf("update summary of %s: %w", v.ID, err)
 		}
 	}

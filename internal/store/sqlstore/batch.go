@@ -79,6 +79,7 @@ type newVuln struct {
 	search    string
 	published time.Time
 	score     float64
+	rating    string
 	kev       bool
 	epss      float64
 }
@@ -252,7 +253,7 @@ func (w *writer) flush(ctx context.Context) error {
 		ids := make(map[int64]int64, len(p.vulns))
 		err := w.tx.queryRows(ctx, insertVulns, len(p.vulns), func(args []any, i int) []any {
 			v := &p.vulns[i].solo.row
-			return append(args, v.primary, v.summary, v.search, v.published, v.score, v.kev, v.epss, w.now, w.now)
+			return append(args, v.primary, v.summary, v.search, v.published, v.score, v.rating, v.kev, v.epss, w.now, w.now)
 		}, func(rows *sql.Rows) error {
 			var (
 				id      int64
@@ -534,7 +535,7 @@ func affectedKeys(affected []advisory.Affected) [][2]string {
 // running it. Rows go in power-of-two chunks; lists are padded to a power
 // of four by repeating their first element, which IN ignores.
 var (
-	insertVulns = rowsStmt{`INSERT INTO vulns (primary_id, summary, search, published, score, kev, epss, created_at, updated_at) VALUES `, 9,
+	insertVulns = rowsStmt{`INSERT INTO vulns (primary_id, summary, search, published, score, rating, kev, epss, created_at, updated_at) VALUES `, 10,
 		` RETURNING id, primary_id`}
 	insertRecords = rowsStmt{`INSERT INTO source_records (source, record_id, document, vuln_id, hash, modified, first_seen, last_seen) VALUES `, 8,
 		` RETURNING id, source, document, record_id`}

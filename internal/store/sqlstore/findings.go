@@ -100,9 +100,9 @@ func (s *Store) applyChange(ctx context.Context, tx *txn, ch *finding.Change, vu
 		if !ok {
 			return fmt.Errorf("finding %s on %s: vulnerability not resolved", f.Vuln, f.Package)
 		}
-		err := tx.queryRow(ctx, `INSERT INTO findings (asset_id, package_key, vuln_id, state, detail, first_seen, last_seen, updated_at, priority, due_at, closed_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
-			f.AssetID, f.Key().Package, vid, f.State, string(detail), f.FirstSeen, f.LastSeen, f.Updated, f.Priority, nullTime(f.Due), nullTime(f.Closed)).Scan(&f.ID)
+		err := tx.queryRow(ctx, `INSERT INTO findings (asset_id, package_key, vuln_id, state, detail, first_seen, last_seen, updated_at, priority, due_at, closed_at, ssvc)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+			f.AssetID, f.Key().Package, vid, f.State, string(detail), f.FirstSeen, f.LastSeen, f.Updated, f.Priority, nullTime(f.Due), nullTime(f.Closed), ssvcOf(f)).Scan(&f.ID)
 		if err != nil {
 			return fmt.Errorf("open finding %s on %s: %w", f.Vuln, f.Package, err)
 		}
@@ -132,9 +132,18 @@ type (
 	}
 )
 
+// ssvcOf is the finding's CISA Coordinator SSVC outcome, lower-case
+// ("track*", "act"), as the list filter compares it.
+func ssvcOf(f *finding.Finding) string {
+	if f.Assessment == nil {
+		return ""
+	}
+	return strings.ToLower(f.Assessment.SSVC.Coordinator.Name)
+}
+
 func updateFinding(ctx context.Context, tx *txn, f *finding.Finding, detail []byte) error {
-	_, err := tx.exec(ctx, `UPDATE findings SET state = ?, detail = ?, last_seen = ?, updated_at = ?, priority = ?, due_at = ?, closed_at = ? WHERE id = ?`,
-		f.State, string(detail), f.LastSeen, f.Updated, f.Priority, nullTime(f.Due), nullTime(f.Closed), f.ID)
+	_, err := tx.exec(ctx, `UPDATE findings SET state = ?, detail = ?, last_seen = ?, updated_at = ?, priority = ?, due_at = ?, closed_at = ?, ssvc = ? WHERE id = ?`,
+		f.State, string(detail), f.LastSeen, f.Updated, f.Priority, nullTime(f.Due), nullTime(f.Closed), ssvcOf(f), f.ID)
 	if err != nil {
 		return fmt.Errorf("update finding %d: %w", f.ID, err)
 	}
@@ -287,10 +296,33 @@ const findingColumns = `f.id, f.asset_id, a.name, v.primary_id, f.state, f.detai
 // findings reads the findings that where selects, by id, at most limit
 // (0: all).
 func (s *Store) findings(ctx context.Context, q querier, where string, args []any, limit int) ([]finding.Finding, error) {
+	return s.findingsSorted(ctx, q, where, args, "f.id", limit, 0)
+}
+
+// findingSorts maps FindingQuery.Sort names to ORDER BY expressions.
+// Priorities sort by rank, not alphabetically; findings without a due
+// date sort after those with one.
+var findingSorts = map[string]string{
+	"id":         "f.id",
+	"priority":   "CASE f.priority WHEN 'critical' THEN 4 WHEN 'high' THEN 3 WHEN 'medium' THEN 2 WHEN 'low' THEN 1 ELSE 0 END",
+	"due":        "CASE WHEN f.due_at IS NULL THEN 1 ELSE 0 END, f.due_at",
+	"first_seen": "f.first_seen",
+	"last_seen":  "f.last_seen",
+	"epss":       "v.epss",
+	"score":      "v.score",
+}
+
+func (s *Store) findingsSorted(ctx context.Context, q querier, where string, args []any, order string, limit, offset int) ([]finding.Finding, error) {
 	query := `SELECT ` + findingColumns + ` FROM findings f JOIN assets a ON a.id = f.asset_id JOIN vulns v ON v.id = f.vuln_id
-		WHERE ` + where + ` ORDER BY f.id`
+		WHERE ` + where + ` ORDER BY ` + order
+	if order != "f.id" {
+		query += ", f.id"
+	}
 	if limit > 0 {
 		query += fmt.Sprintf(" LIMIT %d", limit)
+	}
+	if offset > 0 {
+		query += fmt.Sprintf(" OFFSET %d", offset)
 	}
 	return collect(ctx, q, s.d.Rebind(query), args, func(r *sql.Rows) (finding.Finding, error) {
 		var (
@@ -332,7 +364,29 @@ func (s *Store) ListFindings(ctx context.Context, q store.FindingQuery) (store.F
 		limit = 100
 	}
 	limit = min(limit, 1000)
-	where, args := []string{"f.id > ?"}, []any{q.After}
+	sort := q.Sort
+	if sort == "" {
+		sort = "id"
+	}
+	name, desc := strings.CutPrefix(sort, "-")
+	order, ok := findingSorts[name]
+	if !ok {
+		return store.FindingPage{}, fmt.Errorf("%w: sort %q: want one of %s, optionally prefixed by -", store.ErrBadQuery, q.Sort, strings.Join(store.FindingSorts, ", "))
+	}
+	if desc {
+		// Every comma-separated key of the expression runs backwards.
+		keys := strings.Split(order, ", ")
+		for i := range keys {
+			keys[i] += " DESC"
+		}
+		order = strings.Join(keys, ", ")
+	}
+	// The id order pages by keyset; the others by offset, since their keys
+	// repeat.
+	where, args := []string{"1 = 1"}, []any{}
+	if order == "f.id" {
+		where, args = []string{"f.id > ?"}, []any{q.After}
+	}
 	if q.Asset != "" {
 		where, args = append(where, "a.name = ?"), append(args, q.Asset)
 	}
@@ -361,7 +415,33 @@ func (s *Store) ListFindings(ctx context.Context, q store.FindingQuery) (store.F
 		}
 		where = append(where, "f.state IN ("+strings.Join(open, ", ")+")")
 	}
-	fs, err := s.findings(ctx, s.r, strings.Join(where, " AND "), args, limit+1)
+	if q.KEV {
+		where, args = append(where, "v.kev = ?"), append(args, true)
+	}
+	where, args = severityFilter(where, args, q.Severity, q.MinEPSS)
+	if q.Text != "" {
+		where = append(where, `v.search LIKE ? ESCAPE '\'`)
+		args = append(args, "%"+likeEscape(strings.ToUpper(q.Text))+"%")
+	}
+	if len(q.SSVC) > 0 {
+		marks := make([]string, len(q.SSVC))
+		for i, o := range q.SSVC {
+			marks[i] = "?"
+			args = append(args, strings.ToLower(o))
+		}
+		where = append(where, "f.ssvc IN ("+strings.Join(marks, ", ")+")")
+	}
+	if !q.FirstSeenFrom.IsZero() {
+		where, args = append(where, "f.first_seen >= ?"), append(args, q.FirstSeenFrom.UTC())
+	}
+	if !q.FirstSeenTo.IsZero() {
+		where, args = append(where, "f.first_seen < ?"), append(args, q.FirstSeenTo.UTC())
+	}
+	offset := 0
+	if order != "f.id" {
+		offset = max(q.Offset, 0)
+	}
+	fs, err := s.findingsSorted(ctx, s.r, strings.Join(where, " AND "), args, order, limit+1, offset)
 	if err != nil {
 		return store.FindingPage{}, fmt.Errorf("list findings: %w", err)
 	}
@@ -369,6 +449,9 @@ func (s *Store) ListFindings(ctx context.Context, q store.FindingQuery) (store.F
 	if len(fs) > limit {
 		page.Items = fs[:limit]
 		page.Next = fs[limit-1].ID
+		if order != "f.id" {
+			page.Next = int64(offset + limit)
+		}
 	}
 	return page, nil
 }

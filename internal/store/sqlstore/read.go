@@ -5,8 +5,8 @@ import (
 	"database/sql"
 	"encoding/base64"
 	"encoding/json"
-	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 
@@ -19,8 +19,11 @@ const (
 	maxLimit     = 1000
 )
 
-// ListVulns implements store.Advisories. Pages are keyset-paged on
-// (published DESC, primary_id), so a page costs the same deep in the list as
+// vulnSorts maps VulnQuery.Sort names to columns.
+var vulnSorts = map[string]string{"published": "v.published", "updated": "v.updated_at", "score": "v.score", "epss": "v.epss", "id": "v.primary_id"}
+
+// ListVulns implements store.Advisories. Pages are keyset-paged on the
+// sort column and primary_id, so a page costs the same deep in the list as
 // at its start, and rows added meanwhile do not shift later pages.
 func (s *Store) ListVulns(ctx context.Context, q store.VulnQuery) (store.VulnPage, error) {
 	limit := q.Limit
@@ -30,17 +33,30 @@ func (s *Store) ListVulns(ctx context.Context, q store.VulnQuery) (store.VulnPag
 	case limit > maxLimit:
 		limit = maxLimit
 	}
+	sort := q.Sort
+	if sort == "" {
+		sort = "-published"
+	}
+	name, desc := strings.CutPrefix(sort, "-")
+	col, ok := vulnSorts[name]
+	if !ok {
+		return store.VulnPage{}, fmt.Errorf("%w: sort %q: want one of %s, optionally prefixed by -", store.ErrBadQuery, q.Sort, strings.Join(store.VulnSorts, ", "))
+	}
 	var (
 		where []string
 		args  []any
 	)
 	if q.After != "" {
-		pub, id, err := decodeCursor(q.After)
+		val, id, err := decodeCursor(q.After, sort)
 		if err != nil {
 			return store.VulnPage{}, err
 		}
-		where = append(where, `(v.published < ? OR (v.published = ? AND v.primary_id > ?))`)
-		args = append(args, pub, pub, id)
+		cmp := ">"
+		if desc {
+			cmp = "<"
+		}
+		where = append(where, fmt.Sprintf(`(%s %s ? OR (%s = ? AND v.primary_id > ?))`, col, cmp, col))
+		args = append(args, val, val, id)
 	}
 	if q.Text != "" {
 		where = append(where, `v.search LIKE ? ESCAPE '\'`)
@@ -54,15 +70,28 @@ func (s *Store) ListVulns(ctx context.Context, q store.VulnQuery) (store.VulnPag
 		where = append(where, `v.kev = ?`)
 		args = append(args, true)
 	}
-	query := `SELECT v.primary_id, v.published, v.summary FROM vulns v`
+	where, args = severityFilter(where, args, q.Severity, q.MinEPSS)
+	for _, b := range []struct {
+		cond string
+		at   time.Time
+	}{{`v.published >= ?`, q.PublishedFrom}, {`v.published < ?`, q.PublishedTo}, {`v.updated_at >= ?`, q.UpdatedSince}} {
+		if !b.at.IsZero() {
+			where, args = append(where, b.cond), append(args, b.at.UTC())
+		}
+	}
+	query := `SELECT v.primary_id, ` + col + `, v.summary FROM vulns v`
 	if len(where) > 0 {
 		query += ` WHERE ` + strings.Join(where, ` AND `)
 	}
-	query += fmt.Sprintf(` ORDER BY v.published DESC, v.primary_id LIMIT %d`, limit+1)
+	dir := "ASC"
+	if desc {
+		dir = "DESC"
+	}
+	query += fmt.Sprintf(` ORDER BY %s %s, v.primary_id LIMIT %d`, col, dir, limit+1)
 
 	type row struct {
 		id  string
-		pub time.Time
+		key any
 		sum advisory.Summary
 	}
 	rows, err := collect(ctx, s.r, s.d.Rebind(query), args, func(r *sql.Rows) (row, error) {
@@ -70,7 +99,7 @@ func (s *Store) ListVulns(ctx context.Context, q store.VulnQuery) (store.VulnPag
 			x   row
 			raw []byte
 		)
-		if err := r.Scan(&x.id, &x.pub, &raw); err != nil {
+		if err := r.Scan(&x.id, &x.key, &raw); err != nil {
 			return x, err
 		}
 		if err := json.Unmarshal(raw, &x.sum); err != nil {
@@ -85,7 +114,7 @@ func (s *Store) ListVulns(ctx context.Context, q store.VulnQuery) (store.VulnPag
 	for i, x := range rows {
 		if i == limit {
 			last := rows[i-1]
-			page.Next = encodeCursor(last.pub, last.id)
+			page.Next = encodeCursor(sort, last.key, last.id)
 			break
 		}
 		page.Items = append(page.Items, x.sum)
@@ -93,31 +122,76 @@ func (s *Store) ListVulns(ctx context.Context, q store.VulnQuery) (store.VulnPag
 	return page, nil
 }
 
+// severityFilter adds the conditions on a vulnerability's rating and EPSS
+// that vulnerability and finding lists share; v is the vulns table.
+func severityFilter(where []string, args []any, severity []string, minEPSS float64) ([]string, []any) {
+	if len(severity) > 0 {
+		marks := make([]string, len(severity))
+		for i, sev := range severity {
+			marks[i] = "?"
+			args = append(args, strings.ToUpper(sev))
+		}
+		where = append(where, `v.rating IN (`+strings.Join(marks, ", ")+`)`)
+	}
+	if minEPSS > 0 {
+		where, args = append(where, `v.epss >= ?`), append(args, minEPSS)
+	}
+	return where, args
+}
+
 func likeEscape(s string) string {
 	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
 }
 
-func encodeCursor(pub time.Time, id string) string {
-	return base64.RawURLEncoding.EncodeToString([]byte(pub.UTC().Format(time.RFC3339Nano) + "|" + id))
+// A cursor carries the sort it was made for, the last row's sort key and
+// its primary id. Keys are times (published, updated), numbers (score,
+// epss) or the id itself.
+func encodeCursor(sort string, key any, id string) string {
+	var k string
+	switch v := key.(type) {
+	case time.Time:
+		k = v.UTC().Format(time.RFC3339Nano)
+	case float64:
+		k = strconv.FormatFloat(v, 'g', -1, 64)
+	case int64:
+		k = strconv.FormatInt(v, 10)
+	case []byte:
+		k = string(v)
+	default:
+		k = fmt.Sprint(v)
+	}
+	return base64.RawURLEncoding.EncodeToString([]byte(sort + "|" + k + "|" + id))
 }
 
-// ErrBadCursor marks a paging cursor that vmc did not hand out.
-var ErrBadCursor = errors.New("malformed paging cursor")
+// ErrBadCursor marks a paging cursor that vmc did not hand out, or one
+// made for another sort.
+var ErrBadCursor = fmt.Errorf("%w: malformed paging cursor", store.ErrBadQuery)
 
-func decodeCursor(c string) (time.Time, string, error) {
+func decodeCursor(c, sort string) (any, string, error) {
 	b, err := base64.RawURLEncoding.DecodeString(c)
 	if err != nil {
-		return time.Time{}, "", fmt.Errorf("%w: %v", ErrBadCursor, err)
+		return nil, "", fmt.Errorf("%w: %v", ErrBadCursor, err)
 	}
-	ts, id, ok := strings.Cut(string(b), "|")
-	if !ok {
-		return time.Time{}, "", ErrBadCursor
+	parts := strings.SplitN(string(b), "|", 3)
+	if len(parts) != 3 || parts[0] != sort {
+		return nil, "", ErrBadCursor
 	}
-	t, err := time.Parse(time.RFC3339Nano, ts)
-	if err != nil {
-		return time.Time{}, "", fmt.Errorf("%w: %v", ErrBadCursor, err)
+	k, id := parts[1], parts[2]
+	switch strings.TrimPrefix(sort, "-") {
+	case "published", "updated":
+		t, err := time.Parse(time.RFC3339Nano, k)
+		if err != nil {
+			return nil, "", fmt.Errorf("%w: %v", ErrBadCursor, err)
+		}
+		return t.UTC(), id, nil
+	case "score", "epss":
+		f, err := strconv.ParseFloat(k, 64)
+		if err != nil {
+			return nil, "", fmt.Errorf("%w: %v", ErrBadCursor, err)
+		}
+		return f, id, nil
 	}
-	return t.UTC(), id, nil
+	return k, id, nil
 }
 
 // Stats implements store.Advisories.

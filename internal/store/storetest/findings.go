@@ -111,6 +111,37 @@ func testFindings(t *testing.T, open Opener) {
 	if page, _ = s.ListFindings(ctx, store.FindingQuery{Limit: 1, After: page.Next}); len(page.Items) != 1 || page.Next != 0 || page.Items[0].Asset != "shop-web" {
 		t.Errorf("second page: %+v", page)
 	}
+	api, web := "shop-api CVE-2020-36567 new", "shop-web CVE-2020-36567 new"
+	webSeen := page.Items[0].FirstSeen
+	for _, tc := range []struct {
+		q    store.FindingQuery
+		want []string
+	}{
+		{store.FindingQuery{Sort: "-id"}, []string{web, api}},
+		{store.FindingQuery{Sort: "-first_seen"}, []string{web, api}},
+		{store.FindingQuery{Sort: "first_seen", FirstSeenFrom: webSeen}, []string{web}},
+		{store.FindingQuery{FirstSeenTo: webSeen}, []string{api}},
+		{store.FindingQuery{Text: "2020-3656"}, []string{api, web}},
+		{store.FindingQuery{Text: "log4j"}, nil},
+		{store.FindingQuery{KEV: true}, nil},
+		{store.FindingQuery{SSVC: []string{"Act", "attend"}}, nil},
+		{store.FindingQuery{Sort: "priority", Severity: []string{"low", "medium", "high", "critical"}}, nil},
+	} {
+		if diff := cmp.Diff(tc.want, states(t, s, tc.q)); diff != "" {
+			t.Errorf("ListFindings(%+v) -want +got:\n%s", tc.q, diff)
+		}
+	}
+	// Orders other than by id page by offset.
+	page, err = s.ListFindings(ctx, store.FindingQuery{Sort: "-id", Limit: 1})
+	if err != nil || len(page.Items) != 1 || page.Items[0].Asset != "shop-web" || page.Next != 1 {
+		t.Fatalf("first page by -id: %+v, %v", page, err)
+	}
+	if page, err = s.ListFindings(ctx, store.FindingQuery{Sort: "-id", Limit: 1, Offset: int(page.Next)}); err != nil || len(page.Items) != 1 || page.Items[0].Asset != "shop-api" || page.Next != 0 {
+		t.Errorf("second page by -id: %+v, %v", page, err)
+	}
+	if _, err := s.ListFindings(ctx, store.FindingQuery{Sort: "asset"}); !errors.Is(err, store.ErrBadQuery) {
+		t.Errorf("unknown sort: %v, want ErrBadQuery", err)
+	}
 
 	// Upgraded: fixed and verified; back again: a regression.
 	reconcile(t, s, a, finding.Scan{At: at(), Source: "inventory go.mod", Present: map[string][]string{ginKey: {"1.6.3"}}})
@@ -319,4 +350,25 @@ func testFindingDecisions(t *testing.T, open Opener) {
 		t.Errorf("policy audit: %+v", es)
 	}
 	verifyAudit(t, s)
+}
+
+// An assessed finding is found by its SSVC outcome, in any case.
+func testFindingSSVC(t *testing.T, open Opener) {
+	s, c := openWithClock(t, open)
+	ctx := context.Background()
+	put(t, s, goRecord())
+	ops, err := s.PutAsset(ctx, asset.Asset{Name: "shop-ops", Kind: asset.KindApplication})
+	if err != nil {
+		t.Fatal(err)
+	}
+	attend := func(string, []risk.SSVCOverride) (risk.Assessment, error) {
+		return risk.Assessment{Priority: risk.PriorityHigh, SSVC: risk.SSVCDecision{Coordinator: risk.SSVCOutcome{Value: "AT", Name: "Attend"}}}, nil
+	}
+	reconcile(t, s, ops, finding.Scan{At: c.now(), Source: "inventory go.mod", Assess: attend}, ginMatch("1.5.0", "CVE-2020-36567"))
+	if diff := cmp.Diff([]string{"shop-ops CVE-2020-36567 new"}, states(t, s, store.FindingQuery{SSVC: []string{"ATTEND"}, Sort: "-priority"})); diff != "" {
+		t.Errorf("by SSVC outcome -want +got:\n%s", diff)
+	}
+	if got := states(t, s, store.FindingQuery{SSVC: []string{"act"}}); got != nil {
+		t.Errorf("by another outcome: %v", got)
+	}
 }

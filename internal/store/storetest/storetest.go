@@ -38,6 +38,7 @@ func Run(t *testing.T, open Opener) {
 		{"ConcurrentWriters", testConcurrentWriters},
 		{"SnapshotRetiresMissing", testRetireMissing},
 		{"ListPagingAndFilters", testList},
+		{"FindingSSVC", testFindingSSVC},
 		{"Stats", testStats},
 		{"Documents", testDocumentFingerprints},
 		{"Assets", testAssets},
@@ -411,6 +412,72 @@ func testList(t *testing.T, open Opener) {
 	}
 	if _, err := s.ListVulns(context.Background(), store.VulnQuery{After: "!!"}); err == nil {
 		t.Error("a malformed cursor was accepted")
+	}
+	testListSorted(t, s)
+}
+
+// testListSorted scores and rates three of testList's records, then sorts
+// and filters by what it set, paging in twos so cursors of every sort key
+// are used.
+func testListSorted(t *testing.T, s store.Store) {
+	put(t, s,
+		advisory.Record{Source: "nvd", ID: "CVE-2023-20001", Published: time.Date(2023, 1, 2, 0, 0, 0, 0, time.UTC),
+			Severities: []advisory.Severity{{Type: "CVSS_V3.1", Vector: "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H", Score: 9.8, Rating: "CRITICAL"}}},
+		advisory.Record{Source: "nvd", ID: "CVE-2023-20002", Published: time.Date(2023, 1, 3, 0, 0, 0, 0, time.UTC),
+			Severities: []advisory.Severity{{Type: "CVSS_V3.1", Vector: "CVSS:3.1/AV:N/AC:H/PR:N/UI:N/S:U/C:H/I:N/A:N", Score: 5.9, Rating: "MEDIUM"}}},
+		advisory.Record{Source: "cnvd", ID: "CNVD-2023-00001", Aliases: []string{"CVE-2023-20003"},
+			Titles:     []advisory.Text{{Lang: "zh-CN", Value: "某产品远程代码执行漏洞"}},
+			Severities: []advisory.Severity{{Type: "CNVD", Rating: "HIGH"}}},
+		advisory.Record{Source: "epss", ID: "CVE-2023-20002", EPSS: &advisory.EPSS{Score: 0.42, Date: "2023-02-01"}},
+		advisory.Record{Source: "epss", ID: "CVE-2023-20001", EPSS: &advisory.EPSS{Score: 0.07, Date: "2023-02-01"}})
+	ids := func(q store.VulnQuery) []string {
+		t.Helper()
+		var got []string
+		q.Limit = 2
+		for pages := 0; pages < 20; pages++ {
+			p, err := s.ListVulns(context.Background(), q)
+			if err != nil {
+				t.Fatalf("ListVulns(%+v): %v", q, err)
+			}
+			for _, it := range p.Items {
+				got = append(got, it.ID)
+			}
+			if p.Next == "" {
+				return got
+			}
+			q.After = p.Next
+		}
+		t.Fatalf("ListVulns(%+v): paging does not end", q)
+		return nil
+	}
+	for _, tc := range []struct {
+		name string
+		q    store.VulnQuery
+		want []string
+	}{
+		{"score descending, ties by id", store.VulnQuery{Sort: "-score", Severity: []string{"critical", "medium", "high"}},
+			[]string{"CVE-2023-20001", "CVE-2023-20002", "CVE-2023-20003"}},
+		{"severity is any of, any case", store.VulnQuery{Severity: []string{"High"}}, []string{"CVE-2023-20003"}},
+		{"epss at least", store.VulnQuery{MinEPSS: 0.05, Sort: "epss"}, []string{"CVE-2023-20001", "CVE-2023-20002"}},
+		{"id ascending", store.VulnQuery{Text: "CVE-2023-2000", Sort: "id"},
+			[]string{"CVE-2023-20000", "CVE-2023-20001", "CVE-2023-20002", "CVE-2023-20003", "CVE-2023-20004", "CVE-2023-20005", "CVE-2023-20006", "CVE-2023-20007", "CVE-2023-20008", "CVE-2023-20009"}},
+		{"published in a range", store.VulnQuery{PublishedFrom: time.Date(2023, 1, 2, 0, 0, 0, 0, time.UTC), PublishedTo: time.Date(2023, 1, 4, 0, 0, 0, 0, time.UTC), Sort: "published"},
+			[]string{"CVE-2023-20001", "CVE-2023-20002"}},
+		{"Chinese title text", store.VulnQuery{Text: "远程代码执行"}, []string{"CVE-2023-20003"}},
+	} {
+		if diff := cmp.Diff(tc.want, ids(tc.q)); diff != "" {
+			t.Errorf("%s: -want +got:\n%s", tc.name, diff)
+		}
+	}
+	p, err := s.ListVulns(context.Background(), store.VulnQuery{Sort: "score", Limit: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.ListVulns(context.Background(), store.VulnQuery{Sort: "epss", After: p.Next}); !errors.Is(err, store.ErrBadQuery) {
+		t.Errorf("a cursor of another sort: %v, want ErrBadQuery", err)
+	}
+	if _, err := s.ListVulns(context.Background(), store.VulnQuery{Sort: "title"}); !errors.Is(err, store.ErrBadQuery) {
+		t.Errorf("unknown sort: %v, want ErrBadQuery", err)
 	}
 }
 
