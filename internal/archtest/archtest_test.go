@@ -18,14 +18,21 @@ var rules = []struct {
 }{
 	{
 		// The domain: standard library and format libraries only.
-		pkgs: []string{"advisory", "version", "ecosystem", "cpe", "asset", "match", "risk", "finding", "incident", "audit", "auth"},
+		pkgs: []string{"advisory", "version", "ecosystem", "cpe", "asset", "match", "risk", "finding", "incident", "audit", "auth",
+			"chart", "font"},
 		forbidden: []string{"net/http", "database/sql", "github.com/spf13/cobra", "github.com/jackc/pgx", "modernc.org/sqlite",
 			mod + "store", mod + "api", mod + "cli", mod + "ingest", mod + "web", mod + "feed"},
 	},
 	{
 		// Parsers turn bytes into records and do no I/O of their own.
-		pkgs:      []string{"feed", "sbom"},
+		pkgs:      []string{"feed", "sbom", "scan"},
 		forbidden: []string{"net/http", "database/sql", "os/exec", mod + "store", mod + "ingest", mod + "api", mod + "cli"},
+	},
+	{
+		// Reports render domain values; maroto brings net/http along for
+		// images by URL, which vmc never passes it.
+		pkgs:      []string{"report"},
+		forbidden: []string{mod + "store", mod + "ingest", mod + "api", mod + "cli", mod + "web"},
 	},
 	{
 		// Fetchers produce files; what becomes of them is the caller's.

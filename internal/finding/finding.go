@@ -117,7 +117,8 @@ func (f *Finding) reassess(as risk.Assessment) *Reassessment {
 
 // Outcome is the finding's lifecycle facts, for metrics.
 func (f Finding) Outcome() Outcome {
-	return Outcome{Priority: f.Priority, FirstSeen: f.FirstSeen, Closed: f.Closed, Due: f.Due, State: f.State}
+	return Outcome{Priority: f.Priority, FirstSeen: f.FirstSeen, Closed: f.Closed, Due: f.Due, State: f.State,
+		KEV: f.Assessment != nil && f.Assessment.KEV != nil}
 }
 
 // Key identifies a finding within an asset.

@@ -273,6 +273,8 @@ type Outcome struct {
 	// not, or the time is unknown). Due is its due date (zero: none).
 	Closed, Due time.Time
 	State       State
+	// KEV says the vulnerability is in CISA's KEV catalogue.
+	KEV bool
 }
 
 // Bucket is the metrics of one group of findings.
