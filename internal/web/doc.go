@@ -6,7 +6,7 @@
 // /assets/lifecycle.json rather than copied into JavaScript.
 //
 // Every visible string comes from the message catalogues in
-// static/i18n (English and Simplified Chinese, the same keys in both);
+// ../i18n/locales (English and Simplified Chinese, the same keys in both);
 // TestCatalogues holds the catalogues and the JavaScript's t('key') calls
 // together.
 //

@@ -22,13 +22,13 @@ var langs = []string{"en", "zh-CN"}
 
 func catalogue(t *testing.T, lang string) map[string]string {
 	t.Helper()
-	b, err := os.ReadFile("static/i18n/" + lang + ".json")
+	b, err := os.ReadFile("../i18n/locales/" + lang + ".json")
 	if err != nil {
 		t.Fatal(err)
 	}
 	var m map[string]string
 	if err := json.Unmarshal(b, &m); err != nil {
-		t.Fatalf("static/i18n/%s.json: %v (want a flat object of strings)", lang, err)
+		t.Fatalf("i18n/locales/%s.json: %v (want a flat object of strings)", lang, err)
 	}
 	return m
 }

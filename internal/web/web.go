@@ -12,6 +12,7 @@ import (
 	"strings"
 
 	"github.com/vmc-dev/vmc/internal/finding"
+	"github.com/vmc-dev/vmc/internal/i18n"
 	"github.com/vmc-dev/vmc/internal/risk"
 )
 
@@ -117,6 +118,15 @@ func load() (map[string]file, error) {
 	})
 	if err != nil {
 		return nil, err
+	}
+	for _, lang := range i18n.Langs {
+		b, err := i18n.File(lang)
+		if err != nil {
+			return nil, err
+		}
+		if files["/i18n/"+lang+".json"], err = newFile(lang+".json", b); err != nil {
+			return nil, err
+		}
 	}
 	b, err := json.Marshal(lifecycle())
 	if err != nil {
