@@ -19,6 +19,7 @@ import (
 	"github.com/danielgtaylor/huma/v2/adapters/humago"
 
 	"github.com/vmc-dev/vmc/internal/auth"
+	"github.com/vmc-dev/vmc/internal/chart"
 	"github.com/vmc-dev/vmc/internal/finding"
 	"github.com/vmc-dev/vmc/internal/ingest"
 	"github.com/vmc-dev/vmc/internal/store"
@@ -152,6 +153,8 @@ func (s *Server) problem(ctx context.Context, err error) error {
 		return huma.Error409Conflict(err.Error())
 	case errors.Is(err, store.ErrBadQuery):
 		return huma.Error400BadRequest(err.Error())
+	case errors.Is(err, chart.ErrOptions):
+		return huma.Error422UnprocessableEntity(err.Error())
 	case errors.Is(err, finding.ErrTransition), errors.Is(err, finding.ErrReason), errors.Is(err, finding.ErrAcceptance),
 		errors.Is(err, finding.ErrPolicy):
 		return huma.Error422UnprocessableEntity(err.Error())

@@ -1,6 +1,7 @@
 package api_test
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -110,7 +111,7 @@ func (f *fixture) do(t *testing.T, c *http.Client, method, path, token, body str
 // one registered around it is caught by TestNoRouteWithoutRule.
 func TestEveryRouteEveryRole(t *testing.T) {
 	f := newFixture(t)
-	fill := strings.NewReplacer("{id}", "1", "{name}", "nosuch", "{env}", "default")
+	fill := strings.NewReplacer("{id}", "1", "{name}", "nosuch", "{env}", "default", "{kind}", "sla")
 	checked := 0
 	seen := map[string]bool{}
 	for _, rt := range f.api.Routes() {
@@ -295,6 +296,11 @@ var rules = map[string]string{
 	"PUT /api/v1/sla/{env}":                string(auth.PolicyWrite),
 	"GET /api/v1/metrics/findings":         string(auth.FindingRead),
 	"POST /api/v1/imports":                 string(auth.ImportWrite),
+	"GET /api/v1/charts/{name}":            string(auth.FindingRead),
+	"GET /api/v1/components":               string(auth.AssetRead),
+	"GET /api/v1/acceptances":              string(auth.FindingRead),
+	"GET /api/v1/teams":                    string(auth.AssetRead),
+	"GET /api/v1/reports/{kind}":           string(auth.FindingRead),
 }
 
 // TestOwnerSeesOwnTeams: an asset owner sees and changes only the assets
@@ -327,20 +333,20 @@ func TestOwnerSeesOwnTeams(t *testing.T) {
 	}
 }
 
-// TestScopedRuleStaysInTeams: an owner's decision made a rule for the
-// vulnerability everywhere reaches the owner's team's findings only, now
-// and in future matches. The advisory is GO-2020-0001 (gin) from the Go
-// vulnerability database, cut to what matching needs.
-func TestScopedRuleStaysInTeams(t *testing.T) {
-	f := newFixture(t)
+// ginAssets stores GO-2020-0001 (gin, from the Go vulnerability database,
+// cut to what matching needs) and returns a function that adds an asset
+// of a team with gin 1.5.0 on it and matches it.
+func (f *fixture) ginAssets(t *testing.T) func(name, team string) {
 	ctx := context.Background()
 	if _, err := f.store.PutRecords(ctx, []advisory.Record{{Source: "osv", ID: "GO-2020-0001", Aliases: []string{"CVE-2020-36567", "GHSA-6vm3-jj99-7229"},
+		Titles: []advisory.Text{{Lang: "en", Value: "Arbitrary log line injection in gin"}},
 		Affected: []advisory.Affected{{Ecosystem: "Go", Package: "github.com/gin-gonic/gin",
 			Ranges: []advisory.Range{{Type: advisory.RangeSemver, Events: []advisory.Event{{Introduced: "0"}, {Fixed: "1.6.0"}}}}}}}}); err != nil {
 		t.Fatal(err)
 	}
-	gin := []asset.Component{{Ecosystem: "Go", Name: "github.com/gin-gonic/gin", Version: "1.5.0"}}
-	open := func(name, team string) {
+	gin := []asset.Component{{Ecosystem: "Go", Name: "github.com/gin-gonic/gin", Version: "1.5.0", PURL: "pkg:golang/github.com/gin-gonic/gin@1.5.0"}}
+	return func(name, team string) {
+		t.Helper()
 		a, err := f.store.PutAsset(ctx, asset.Asset{Name: name, Kind: asset.KindApplication, Team: team})
 		if err != nil {
 			t.Fatal(err)
@@ -352,6 +358,16 @@ func TestScopedRuleStaysInTeams(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
+}
+
+// TestScopedRuleStaysInTeams: an owner's decision made a rule for the
+// vulnerability everywhere reaches the owner's team's findings only, now
+// and in future matches. The advisory is GO-2020-0001 (gin) from the Go
+// vulnerability database, cut to what matching needs.
+func TestScopedRuleStaysInTeams(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	open := f.ginAssets(t)
 	open("pay-api", "payments")
 	open("hr-app", "hr")
 	code, body := f.do(t, nil, http.MethodPost, "/api/v1/findings/1/decisions", f.tokens[auth.Owner],
@@ -456,5 +472,108 @@ func TestListVulnsQuery(t *testing.T) {
 		if got := strings.Join(ids, " "); got != tc.want {
 			t.Errorf("%s: got %s, want %s", tc.query, got, tc.want)
 		}
+	}
+}
+
+// Charts come as SVG or PNG with their content type, labelled in the
+// language asked for; bad parameters are refused by name.
+func TestCharts(t *testing.T) {
+	f := newFixture(t)
+	tok := f.tokens[auth.Analyst]
+	for _, tc := range []struct {
+		path, ctype, contains string
+	}{
+		{"/api/v1/charts/open-by-priority", "image/svg+xml", "No data"},
+		{"/api/v1/charts/mttr?lang=zh-CN", "image/svg+xml", "修复"},
+		{"/api/v1/charts/exposure?lang=zh-CN", "image/svg+xml", "KEV"},
+		{"/api/v1/charts/intake", "image/svg+xml", "<svg"},
+		{"/api/v1/charts/open-by-priority?format=png&lang=zh-CN&width=800&height=400", "image/png", "\x89PNG"},
+	} {
+		req, _ := http.NewRequest(http.MethodGet, f.srv.URL+tc.path, nil)
+		req.Header.Set("Authorization", "Bearer "+tok)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != 200 || resp.Header.Get("Content-Type") != tc.ctype || !strings.Contains(string(b), tc.contains) {
+			t.Errorf("%s: %d %s, %d bytes; want %s containing %q:\n%.300s", tc.path, resp.StatusCode, resp.Header.Get("Content-Type"), len(b), tc.ctype, tc.contains, b)
+		}
+	}
+	for _, q := range []string{"format=gif", "width=100", "lang=fr"} {
+		if code, body := f.do(t, nil, http.MethodGet, "/api/v1/charts/mttr?"+q, tok, ""); code != http.StatusUnprocessableEntity {
+			t.Errorf("%s: %d %.200s, want 422", q, code, body)
+		}
+	}
+	if code, _ := f.do(t, nil, http.MethodGet, "/api/v1/charts/pie", tok, ""); code != http.StatusUnprocessableEntity {
+		t.Errorf("unknown chart: %d, want 422", code)
+	}
+}
+
+// Components, teams, acceptances and reports show an owner only their
+// teams' part; reports come as the format and language asked for.
+func TestViewsAndReports(t *testing.T) {
+	f := newFixture(t)
+	open := f.ginAssets(t)
+	open("pay-api", "payments")
+	open("hr-app", "hr")
+	owner, analyst := f.tokens[auth.Owner], f.tokens[auth.Analyst]
+
+	if code, body := f.do(t, nil, http.MethodGet, "/api/v1/components?q=gin", owner, ""); code != 200 ||
+		!strings.Contains(body, `"pay-api"`) || strings.Contains(body, `"hr-app"`) || !strings.Contains(body, `"purl":"pkg:golang/github.com/gin-gonic/gin@1.5.0"`) {
+		t.Errorf("owner's components: %d %s", code, body)
+	}
+	if code, body := f.do(t, nil, http.MethodGet, "/api/v1/teams", analyst, ""); code != 200 ||
+		!strings.Contains(body, `{"name":"payments","assets":1,"members":["owner-user"],"open":1}`) || !strings.Contains(body, `"name":"hr"`) {
+		t.Errorf("teams: %d %s", code, body)
+	}
+	if code, body := f.do(t, nil, http.MethodGet, "/api/v1/teams", owner, ""); code != 200 || strings.Contains(body, `"hr"`) {
+		t.Errorf("owner's teams: %d %s", code, body)
+	}
+
+	until := time.Now().AddDate(0, 3, 0).Format(time.DateOnly)
+	if code, body := f.do(t, nil, http.MethodPost, "/api/v1/findings/1/decisions", owner,
+		`{"reason":"behind the WAF until the upgrade","acceptance":{"approver":"admin-user","compensating_controls":"WAF rule 942100","until":"`+until+`"}}`); code != 200 {
+		t.Fatalf("acceptance: %d %s", code, body)
+	}
+	if code, body := f.do(t, nil, http.MethodGet, "/api/v1/acceptances", analyst, ""); code != 200 || !strings.Contains(body, `"approver":"admin-user"`) || !strings.Contains(body, `"pay-api"`) {
+		t.Errorf("acceptances: %d %s", code, body)
+	}
+
+	get := func(path, token string) (*http.Response, []byte) {
+		req, _ := http.NewRequest(http.MethodGet, f.srv.URL+path, nil)
+		req.Header.Set("Authorization", "Bearer "+token)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		return resp, b
+	}
+	resp, b := get("/api/v1/reports/findings?format=csv&lang=zh-CN&all=true", owner)
+	if resp.StatusCode != 200 || resp.Header.Get("Content-Type") != "text/csv; charset=utf-8" ||
+		!strings.HasPrefix(resp.Header.Get("Content-Disposition"), `attachment; filename="vmc-findings-`) {
+		t.Fatalf("CSV report: %d %v %.300s", resp.StatusCode, resp.Header, b)
+	}
+	if !strings.HasPrefix(string(b), "\ufeff") || !strings.Contains(string(b), "pay-api") || strings.Contains(string(b), "hr-app") ||
+		!strings.Contains(string(b), "Arbitrary log line injection in gin") || !strings.Contains(string(b), "资产") {
+		t.Errorf("owner's Chinese CSV report:\n%s", b)
+	}
+	for _, path := range []string{"/api/v1/reports/findings?format=pdf&lang=zh-CN", "/api/v1/reports/sla?lang=en", "/api/v1/reports/sla?format=csv"} {
+		resp, b := get(path, analyst)
+		if resp.StatusCode != 200 || len(b) < 100 {
+			t.Errorf("%s: %d, %d bytes", path, resp.StatusCode, len(b))
+		}
+		if strings.Contains(path, "format=csv") != (resp.Header.Get("Content-Type") != "application/pdf") {
+			t.Errorf("%s: Content-Type %s", path, resp.Header.Get("Content-Type"))
+		}
+		if resp.Header.Get("Content-Type") == "application/pdf" && !bytes.HasPrefix(b, []byte("%PDF-")) {
+			t.Errorf("%s: not a PDF: %.20q", path, b)
+		}
+	}
+	if code, body := f.do(t, nil, http.MethodGet, "/api/v1/reports/findings?format=docx", analyst, ""); code != 422 || !strings.Contains(body, "format") {
+		t.Errorf("unknown format: %d %s", code, body)
 	}
 }

@@ -35,6 +35,8 @@ func (s *Server) register(api huma.API) {
 	s.registerFindings(api)
 	s.registerAdmin(api)
 	s.registerImports(api)
+	s.registerCharts(api)
+	s.registerViews(api)
 }
 
 type vulnListInput struct {
@@ -382,19 +384,9 @@ func (s *Server) registerFindings(api huma.API) {
 	op(s, api, huma.Operation{OperationID: "list-findings", Method: http.MethodGet, Path: "/api/v1/findings", Tags: []string{"findings"},
 		Summary: "List findings (open ones unless all or state)"}, string(auth.FindingRead),
 		func(ctx context.Context, in *findingListInput) (*findingListOutput, error) {
-			q := store.FindingQuery{After: in.After, Limit: in.Limit, Asset: in.Asset, Vuln: in.Vuln, State: in.State,
-				Priority: in.Priority, Team: in.Team, Open: !in.All && in.State == "",
-				KEV: in.KEV, Severity: splitList(in.Severity), MinEPSS: in.MinEPSS, SSVC: splitList(in.SSVC), Text: in.Q,
-				Sort: in.Sort, Offset: int(in.After)}
-			var err error
-			if q.FirstSeenFrom, err = parseDay("first_seen_from", in.From); err != nil {
+			q, err := s.findingQuery(in)
+			if err != nil {
 				return nil, err
-			}
-			if q.FirstSeenTo, err = parseDay("first_seen_to", in.To); err != nil {
-				return nil, err
-			}
-			if in.Overdue {
-				q.OverdueAt = s.now()
 			}
 			page, err := s.Store.ListFindings(ctx, q)
 			if err != nil {
@@ -654,6 +646,23 @@ func (s *Server) registerAdmin(api huma.API) {
 			}
 			return &metricsOutput{Body: finding.ComputeMetrics(os, s.now())}, nil
 		})
+}
+
+// findingQuery turns the list's parameters into a store query.
+func (s *Server) findingQuery(in *findingListInput) (store.FindingQuery, error) {
+	q := store.FindingQuery{After: in.After, Limit: in.Limit, Asset: in.Asset, Vuln: in.Vuln, State: in.State,
+		Priority: in.Priority, Team: in.Team, Open: !in.All && in.State == "",
+		KEV: in.KEV, Severity: splitList(in.Severity), MinEPSS: in.MinEPSS, SSVC: splitList(in.SSVC), Text: in.Q,
+		Sort: in.Sort, Offset: int(in.After)}
+	if in.Overdue {
+		q.OverdueAt = s.now()
+	}
+	var err error
+	if q.FirstSeenFrom, err = parseDay("first_seen_from", in.From); err != nil {
+		return q, err
+	}
+	q.FirstSeenTo, err = parseDay("first_seen_to", in.To)
+	return q, err
 }
 
 // splitList drops the empty items "severity=high," leaves.

@@ -21,28 +21,14 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"golang.org/x/image/font/gofont/goregular"
 
+	"github.com/vmc-dev/vmc/internal/font"
 	"github.com/vmc-dev/vmc/internal/risk"
 )
 
 var update = flag.Bool("update", false, "rewrite golden files")
 
-// cjkFontPath is a CJK TrueType font Debian and Ubuntu ship
-// (fonts-droid-fallback); CI installs it.
-const cjkFontPath = "/usr/share/fonts/truetype/droid/DroidSansFallbackFull.ttf"
-
-// cjkFont returns the CJK test font, skipping the test where it is not
-// installed, except in CI, where a skip would hide the Chinese goldens.
-func cjkFont(t testing.TB) []byte {
-	t.Helper()
-	b, err := os.ReadFile(cjkFontPath)
-	if err != nil {
-		if os.Getenv("CI") != "" {
-			t.Fatalf("CJK font missing in CI: %v", err)
-		}
-		t.Skipf("CJK font not installed: %v", err)
-	}
-	return b
-}
+// cjkFont returns the CJK font vmc embeds (the one the API passes).
+func cjkFont(testing.TB) []byte { return font.CJK }
 
 const day = 24 * time.Hour
 

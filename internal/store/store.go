@@ -94,6 +94,9 @@ type Assets interface {
 	// what changed; source names the inventory they came from.
 	SetComponents(ctx context.Context, assetID int64, source string, cs []asset.Component) (asset.Change, error)
 	Components(ctx context.Context, assetID int64) ([]asset.Component, error)
+	// ListComponents returns one page of the distinct components across
+	// assets (ecosystem, name, version), each with the assets holding it.
+	ListComponents(ctx context.Context, q ComponentQuery) (ComponentPage, error)
 	// AffectedFor returns, for each package, the affected entries of the
 	// current source records that name it, with the vulnerability each
 	// belongs to. Records their source has withdrawn (OSV "withdrawn") are
@@ -190,6 +193,36 @@ type FindingQuery struct {
 	// (After is then ignored), since its keys are not unique.
 	Sort   string
 	Offset int
+}
+
+// ComponentQuery selects components across assets.
+type ComponentQuery struct {
+	// Text matches names and purls, case-insensitively; Ecosystem keeps
+	// one ecosystem ("npm", or "Debian" for every Debian release).
+	Text, Ecosystem string
+	After           string // the cursor from the previous page
+	Limit           int    // 0 means 100; never more than 500
+}
+
+// ComponentPage is one page of components.
+type ComponentPage struct {
+	Items []ComponentUse `json:"items"`
+	Next  string         `json:"next,omitempty"`
+}
+
+// ComponentUse is a component and the assets it is on.
+type ComponentUse struct {
+	Ecosystem string     `json:"ecosystem"`
+	Name      string     `json:"name"`
+	Version   string     `json:"version"`
+	PURL      string     `json:"purl,omitempty"`
+	Assets    []AssetRef `json:"assets"`
+}
+
+// AssetRef names an asset and its team.
+type AssetRef struct {
+	Name string `json:"name"`
+	Team string `json:"team,omitempty"`
 }
 
 // FindingPage is one page of findings.
@@ -385,7 +418,8 @@ func EachFinding(ctx context.Context, s Findings, q FindingQuery) iter.Seq2[find
 			if page.Next == 0 {
 				return
 			}
-			q.After = page.Next
+			// Sorted lists page by offset, the id order by keyset.
+			q.After, q.Offset = page.Next, int(page.Next)
 		}
 	}
 }

@@ -3,6 +3,7 @@ package sqlstore
 import (
 	"context"
 	"database/sql"
+	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -266,4 +267,89 @@ func (q stmtQuerier) QueryContext(ctx context.Context, _ string, args ...any) (*
 
 func (q stmtQuerier) QueryRowContext(ctx context.Context, _ string, args ...any) *sql.Row {
 	return q.st.QueryRowContext(ctx, args...)
+}
+
+// ListComponents implements store.Assets: a page of distinct components by
+// keyset on (ecosystem, name, version), then the assets of that page's
+// components.
+func (s *Store) ListComponents(ctx context.Context, q store.ComponentQuery) (store.ComponentPage, error) {
+	limit := q.Limit
+	if limit <= 0 {
+		limit = 100
+	}
+	limit = min(limit, 500)
+	where, args := []string{"1 = 1"}, []any{}
+	if q.After != "" {
+		b, err := base64.RawURLEncoding.DecodeString(q.After)
+		parts := strings.Split(string(b), "\x1f")
+		if err != nil || len(parts) != 3 {
+			return store.ComponentPage{}, ErrBadCursor
+		}
+		where = append(where, "(ecosystem > ? OR (ecosystem = ? AND (name > ? OR (name = ? AND version > ?))))")
+		args = append(args, parts[0], parts[0], parts[1], parts[1], parts[2])
+	}
+	if q.Text != "" {
+		like := "%" + likeEscape(strings.ToLower(q.Text)) + "%"
+		where = append(where, `(lower(name) LIKE ? ESCAPE '\' OR lower(purl) LIKE ? ESCAPE '\')`)
+		args = append(args, like, like)
+	}
+	if q.Ecosystem != "" {
+		eco, _ := packageKey(q.Ecosystem, "")
+		where, args = append(where, "pkg_eco = ?"), append(args, eco)
+	}
+	type key struct{ eco, name, version string }
+	keys, err := collect(ctx, s.r, s.d.Rebind(fmt.Sprintf(`SELECT DISTINCT ecosystem, name, version FROM components WHERE %s
+		ORDER BY ecosystem, name, version LIMIT %d`, strings.Join(where, " AND "), limit+1)), args,
+		func(r *sql.Rows) (key, error) {
+			var k key
+			return k, r.Scan(&k.eco, &k.name, &k.version)
+		})
+	if err != nil {
+		return store.ComponentPage{}, fmt.Errorf("list components: %w", err)
+	}
+	var page store.ComponentPage
+	if len(keys) > limit {
+		keys = keys[:limit]
+		last := keys[limit-1]
+		page.Next = base64.RawURLEncoding.EncodeToString([]byte(last.eco + "\x1f" + last.name + "\x1f" + last.version))
+	}
+	if len(keys) == 0 {
+		return page, nil
+	}
+	// The page's assets, by the (ecosystem, name) index; versions are
+	// sorted out below.
+	conds, cargs := make([]string, len(keys)), make([]any, 0, 2*len(keys))
+	index := map[key]int{}
+	for i, k := range keys {
+		conds[i] = "(c.ecosystem = ? AND c.name = ?)"
+		cargs = append(cargs, k.eco, k.name)
+		index[k] = i
+		page.Items = append(page.Items, store.ComponentUse{Ecosystem: k.eco, Name: k.name, Version: k.version, Assets: []store.AssetRef{}})
+	}
+	type use struct {
+		k     key
+		purl  string
+		asset store.AssetRef
+	}
+	uses, err := collect(ctx, s.r, s.d.Rebind(`SELECT c.ecosystem, c.name, c.version, c.purl, a.name, a.team FROM components c
+		JOIN assets a ON a.id = c.asset_id WHERE `+strings.Join(conds, " OR ")+` ORDER BY a.name`), cargs,
+		func(r *sql.Rows) (use, error) {
+			var u use
+			return u, r.Scan(&u.k.eco, &u.k.name, &u.k.version, &u.purl, &u.asset.Name, &u.asset.Team)
+		})
+	if err != nil {
+		return store.ComponentPage{}, fmt.Errorf("list components: assets: %w", err)
+	}
+	for _, u := range uses {
+		i, ok := index[u.k]
+		if !ok {
+			continue // another version of a listed package
+		}
+		it := &page.Items[i]
+		if it.PURL == "" {
+			it.PURL = u.purl
+		}
+		it.Assets = append(it.Assets, u.asset)
+	}
+	return page, nil
 }

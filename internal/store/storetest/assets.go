@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"testing"
 	"time"
 
@@ -63,6 +64,65 @@ func testAssets(t *testing.T, open Opener) {
 	if diff := cmp.Diff(second, got); diff != "" {
 		t.Errorf("components -want +got:\n%s", diff)
 	}
+	// Across assets: distinct components, each with its assets, paged.
+	b, err := s.PutAsset(ctx, asset.Asset{Name: "shop-web", Kind: asset.KindApplication, Team: "web"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.SetComponents(ctx, b.ID, "go.mod", []asset.Component{
+		{Ecosystem: "Go", Name: "modernc.org/sqlite", Version: "v1.62.0", PURL: "pkg:golang/modernc.org/sqlite@v1.62.0"},
+		{Ecosystem: "Go", Name: "modernc.org/sqlite", Version: "v1.61.1"},
+		{Ecosystem: "npm", Name: "lodash", Version: "4.17.20"},
+	}); err != nil {
+		t.Fatal(err)
+	}
+	uses := func(q store.ComponentQuery) []string {
+		t.Helper()
+		var out []string
+		for range 10 {
+			p, err := s.ListComponents(ctx, q)
+			if err != nil {
+				t.Fatalf("ListComponents(%+v): %v", q, err)
+			}
+			for _, u := range p.Items {
+				var on []string
+				for _, a := range u.Assets {
+					on = append(on, a.Name+"/"+a.Team)
+				}
+				out = append(out, fmt.Sprintf("%s %s %s %s %v", u.Ecosystem, u.Name, u.Version, u.PURL, on))
+			}
+			if p.Next == "" {
+				return out
+			}
+			q.After = p.Next
+		}
+		t.Fatal("paging does not end")
+		return nil
+	}
+	for _, tc := range []struct {
+		q    store.ComponentQuery
+		want []string
+	}{
+		{store.ComponentQuery{Limit: 2}, []string{
+			"Go github.com/jackc/pgx/v5 v5.12.0  [shop-api/checkout]",
+			"Go modernc.org/sqlite v1.61.1  [shop-web/web]",
+			"Go modernc.org/sqlite v1.62.0 pkg:golang/modernc.org/sqlite@v1.62.0 [shop-api/checkout shop-web/web]",
+			"npm lodash 4.17.20  [shop-web/web]",
+		}},
+		{store.ComponentQuery{Text: "SQLITE@v1.62"}, []string{
+			"Go modernc.org/sqlite v1.62.0 pkg:golang/modernc.org/sqlite@v1.62.0 [shop-api/checkout shop-web/web]",
+		}},
+		{store.ComponentQuery{Ecosystem: "npm"}, []string{"npm lodash 4.17.20  [shop-web/web]"}},
+		{store.ComponentQuery{Text: "%"}, nil},
+	} {
+		if diff := cmp.Diff(tc.want, uses(tc.q)); diff != "" {
+			t.Errorf("ListComponents(%+v) -want +got:\n%s", tc.q, diff)
+		}
+	}
+	if _, err := s.ListComponents(ctx, store.ComponentQuery{After: "??"}); !errors.Is(err, store.ErrBadQuery) {
+		t.Errorf("bad cursor: %v, want ErrBadQuery", err)
+	}
+
 	if err := s.DeleteAsset(ctx, "shop-api"); err != nil {
 		t.Fatal(err)
 	}
