@@ -112,4 +112,3 @@ func (s *Server) intakeChart(ctx context.Context, o chart.Options) ([]byte, erro
 	}
 	return chart.IntakeBySource(counts, chart.DefaultTopSources, o)
 }
-

@@ -253,7 +253,6 @@ func (s *Server) vulnTitle(ctx context.Context, id, lang string) string {
 	return ""
 }
 
-
 // describeFilter says in words which findings a report covers.
 func describeFilter(in *findingListInput) string {
 	var parts []string
@@ -286,4 +285,3 @@ func describeFilter(in *findingListInput) string {
 	}
 	return strings.Join(parts, " ")
 }
-
