@@ -87,7 +87,7 @@ func (s *Server) Handler() http.Handler {
 	cfg := huma.DefaultConfig("vmc", "1")
 	cfg.Info.Description = "vmc, the vulnerability management centre: vulnerabilities merged from every source, assets, findings and their lifecycle."
 	cfg.OpenAPIPath = "/api/v1/openapi"
-	cfg.DocsPath = "/api/v1/docs"
+	cfg.DocsPath = "" // docs.go serves a page that needs no CDN
 	cfg.SchemasPath = "/api/v1/schemas"
 	cfg.Components.SecuritySchemes = map[string]*huma.SecurityScheme{
 		"token":   {Type: "http", Scheme: "bearer", Description: "an API token (vmc token create)"},
@@ -97,6 +97,8 @@ func (s *Server) Handler() http.Handler {
 	api.UseMiddleware(s.authorise(api))
 	s.routes = nil
 	s.register(api)
+	mux.Handle("GET /api/v1/docs", docsHandler())
+	mux.Handle("GET /api/v1/docs/", docsHandler())
 	mux.HandleFunc("/api/", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "application/problem+json")
 		w.WriteHeader(http.StatusNotFound)

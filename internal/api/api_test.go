@@ -577,3 +577,31 @@ func TestViewsAndReports(t *testing.T) {
 		t.Errorf("unknown format: %d %s", code, body)
 	}
 }
+
+// The docs page and its scripts come from vmc itself, under a policy that
+// allows no other origin.
+func TestDocsPage(t *testing.T) {
+	f := newFixture(t)
+	for _, tc := range []struct{ path, ctype, contains string }{
+		{"/api/v1/docs", "text/html; charset=utf-8", `<script src="/api/v1/docs/init.js">`},
+		{"/api/v1/docs/init.js", "text/javascript; charset=utf-8", "/api/v1/openapi.json"},
+		{"/api/v1/docs/swagger-ui-bundle.js", "text/javascript; charset=utf-8", "SwaggerUIBundle"},
+		{"/api/v1/docs/swagger-ui.css", "text/css; charset=utf-8", ".swagger-ui"},
+	} {
+		resp, err := http.Get(f.srv.URL + tc.path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != 200 || resp.Header.Get("Content-Type") != tc.ctype || !strings.Contains(string(b), tc.contains) {
+			t.Errorf("%s: %d %s, want %s containing %q", tc.path, resp.StatusCode, resp.Header.Get("Content-Type"), tc.ctype, tc.contains)
+		}
+		if csp := resp.Header.Get("Content-Security-Policy"); !strings.Contains(csp, "script-src 'self';") || !strings.Contains(csp, "frame-ancestors 'none'") {
+			t.Errorf("%s: CSP %q", tc.path, csp)
+		}
+	}
+	if resp, err := http.Get(f.srv.URL + "/api/v1/docs/../api.go"); err == nil && resp.StatusCode == 200 {
+		t.Error("the docs handler serves files outside docs/")
+	}
+}
