@@ -140,29 +140,45 @@ func op[I, O any](s *Server, api huma.API, o huma.Operation, access string, h fu
 	})
 }
 
-// problem maps an error to its API error; unknown errors are 500 and
-// their text is logged, not shown.
+// problem maps an error to its API error, in the request's language;
+// unknown errors are 500 and their text is logged, not shown.
 func (s *Server) problem(ctx context.Context, err error) error {
+	if err == nil {
+		return nil
+	}
+	se, kind := s.classify(err)
+	return localise(langOf(ctx), se, kind)
+}
+
+// classify maps an error to its status and the catalogue id of the
+// sentence that explains its kind ("" when the message says enough).
+func (s *Server) classify(err error) (huma.StatusError, string) {
 	var se huma.StatusError
 	switch {
-	case err == nil:
-		return nil
 	case errors.As(err, &se):
-		return err
+		if se.GetStatus() == http.StatusForbidden {
+			return se, "forbidden"
+		}
+		return se, ""
 	case errors.Is(err, store.ErrNotFound):
-		return huma.Error404NotFound(err.Error())
+		return huma.Error404NotFound(err.Error()), "notFound"
 	case errors.Is(err, store.ErrConflict):
-		return huma.Error409Conflict(err.Error())
+		return huma.Error409Conflict(err.Error()), "conflict"
 	case errors.Is(err, store.ErrBadQuery):
-		return huma.Error400BadRequest(err.Error())
+		return huma.Error400BadRequest(err.Error()), "badQuery"
 	case errors.Is(err, chart.ErrOptions):
-		return huma.Error422UnprocessableEntity(err.Error())
-	case errors.Is(err, finding.ErrTransition), errors.Is(err, finding.ErrReason), errors.Is(err, finding.ErrAcceptance),
-		errors.Is(err, finding.ErrPolicy):
-		return huma.Error422UnprocessableEntity(err.Error())
+		return huma.Error422UnprocessableEntity(err.Error()), "chart"
+	case errors.Is(err, finding.ErrTransition):
+		return huma.Error422UnprocessableEntity(err.Error()), "transition"
+	case errors.Is(err, finding.ErrReason):
+		return huma.Error422UnprocessableEntity(err.Error()), "reason"
+	case errors.Is(err, finding.ErrAcceptance):
+		return huma.Error422UnprocessableEntity(err.Error()), "acceptance"
+	case errors.Is(err, finding.ErrPolicy):
+		return huma.Error422UnprocessableEntity(err.Error()), "policy"
 	case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
-		return huma.Error503ServiceUnavailable("request cancelled")
+		return huma.Error503ServiceUnavailable("request cancelled"), ""
 	}
 	s.Log.Error("request failed", "err", err)
-	return huma.Error500InternalServerError("internal error")
+	return huma.Error500InternalServerError("internal error"), ""
 }

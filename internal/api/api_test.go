@@ -605,3 +605,32 @@ func TestDocsPage(t *testing.T) {
 		t.Error("the docs handler serves files outside docs/")
 	}
 }
+
+// Problems speak the request's language: a translated title, and the kind
+// of problem in a translated sentence before vmc's own detail.
+func TestLocalisedProblems(t *testing.T) {
+	f := newFixture(t)
+	for _, tc := range []struct {
+		lang, method, path, role string
+		code                     int
+		title, detail            string
+	}{
+		{"zh-CN,zh;q=0.9", "GET", "/api/v1/findings/999", "analyst", 404, "未找到", "对象不存在。 finding 999: "},
+		{"zh-CN", "GET", "/api/v1/vulns?sort=title", "analyst", 422, "无法处理", "请求不符合 API 的定义"},
+		{"zh-CN", "PUT", "/api/v1/sla/prod", "owner", 403, "无权操作", "您的角色或团队无权执行此操作。 owner-user may not"},
+		{"zh-CN", "GET", "/api/v1/vulns?after=bm9wZQ", "analyst", 400, "请求有误", "无法执行该列表查询。"},
+		{"en-GB", "GET", "/api/v1/findings/999", "analyst", 404, "Not Found", "finding 999: "},
+		{"", "GET", "/api/v1/vulns?sort=title", "analyst", 422, "Unprocessable Entity", "validation failed"},
+	} {
+		body := ""
+		if tc.method == "PUT" {
+			body = "{}"
+		}
+		code, got := f.do(t, nil, tc.method, tc.path, f.tokens[auth.Role(tc.role)], body, "Accept-Language", tc.lang)
+		var p struct{ Title, Detail string }
+		json.Unmarshal([]byte(got), &p)
+		if code != tc.code || p.Title != tc.title || !strings.HasPrefix(p.Detail, tc.detail) {
+			t.Errorf("%s %s (%s): %d %q %q; want %d %q %q…", tc.method, tc.path, tc.lang, code, p.Title, p.Detail, tc.code, tc.title, tc.detail)
+		}
+	}
+}

@@ -60,7 +60,7 @@ func forbid(p principal, perm auth.Permission, what string) error {
 // closed, not open.
 func (s *Server) authorise(api huma.API) func(huma.Context, func(huma.Context)) {
 	return func(ctx huma.Context, next func(huma.Context)) {
-		ctx = huma.WithValue(ctx, remoteKey{}, ctx.RemoteAddr())
+		ctx = withLang(huma.WithValue(ctx, remoteKey{}, ctx.RemoteAddr()))
 		access, _ := ctx.Operation().Metadata[accessKey].(string)
 		switch access {
 		case "":

@@ -21,7 +21,11 @@ import (
 	"golang.org/x/text/language"
 )
 
-//go:embed locales/*.json
+// locales/<lang>.json is the UI's catalogue (served to the browser);
+// locales/api/<lang>.json holds what only the server says (problem
+// details). Ids are unique across both.
+//
+//go:embed locales/*.json locales/api/*.json
 var files embed.FS
 
 // Langs are the languages vmc speaks, the default first.
@@ -53,23 +57,31 @@ var (
 func load() {
 	bundle = gi18n.NewBundle(language.English)
 	for i, lang := range Langs {
-		b, err := File(lang)
-		if err != nil {
-			errLoad = err
-			return
-		}
-		var m map[string]string
-		if err := json.Unmarshal(b, &m); err != nil {
-			errLoad = fmt.Errorf("i18n: locales/%s.json: %w", lang, err)
-			return
-		}
-		msgs := make([]*gi18n.Message, 0, len(m))
-		for id, text := range m {
-			msgs = append(msgs, &gi18n.Message{ID: id, Other: param.ReplaceAllString(text, "{{.$1}}")})
-		}
-		if err := bundle.AddMessages(tags[i], msgs...); err != nil {
-			errLoad = fmt.Errorf("i18n: locales/%s.json: %w", lang, err)
-			return
+		seen := map[string]string{}
+		for _, name := range []string{"locales/" + lang + ".json", "locales/api/" + lang + ".json"} {
+			b, err := files.ReadFile(name)
+			if err != nil {
+				errLoad = fmt.Errorf("i18n: %w", err)
+				return
+			}
+			var m map[string]string
+			if err := json.Unmarshal(b, &m); err != nil {
+				errLoad = fmt.Errorf("i18n: %s: %w", name, err)
+				return
+			}
+			msgs := make([]*gi18n.Message, 0, len(m))
+			for id, text := range m {
+				if other, dup := seen[id]; dup {
+					errLoad = fmt.Errorf("i18n: %s: %q is also in %s", name, id, other)
+					return
+				}
+				seen[id] = name
+				msgs = append(msgs, &gi18n.Message{ID: id, Other: param.ReplaceAllString(text, "{{.$1}}")})
+			}
+			if err := bundle.AddMessages(tags[i], msgs...); err != nil {
+				errLoad = fmt.Errorf("i18n: %s: %w", name, err)
+				return
+			}
 		}
 	}
 }

@@ -1,6 +1,9 @@
 package i18n
 
-import "testing"
+import (
+	"encoding/json"
+	"testing"
+)
 
 func TestCatalogues(t *testing.T) {
 	if err := Check(); err != nil {
@@ -36,6 +39,29 @@ func TestMatch(t *testing.T) {
 	} {
 		if got := Match(tc.setting, tc.accept); got != tc.want {
 			t.Errorf("Match(%q, %q) = %q, want %q", tc.setting, tc.accept, got, tc.want)
+		}
+	}
+}
+
+// The server's catalogue has the same ids in every language.
+func TestServerCatalogueParity(t *testing.T) {
+	ids := map[string][]string{}
+	for _, lang := range Langs {
+		b, err := files.ReadFile("locales/api/" + lang + ".json")
+		if err != nil {
+			t.Fatal(err)
+		}
+		var m map[string]string
+		if err := json.Unmarshal(b, &m); err != nil {
+			t.Fatal(err)
+		}
+		for id := range m {
+			ids[id] = append(ids[id], lang)
+		}
+	}
+	for id, langs := range ids {
+		if len(langs) != len(Langs) {
+			t.Errorf("%s is only in %v", id, langs)
 		}
 	}
 }
