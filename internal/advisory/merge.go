@@ -313,3 +313,36 @@ func kindRank(id string) int {
 	}
 	return len(kindOrder)
 }
+
+// SourceRecord is one source's record as vmc holds it: its reference and
+// every claim it makes (current ones, then replaced ones when v was read
+// with its history).
+type SourceRecord struct {
+	SourceRef
+	Claims []Claim `json:"claims"`
+}
+
+// Records regroups v by source record, in v.Sources order: the view of
+// what each source says on its own, beside the merged one.
+func (v *Vulnerability) Records() []SourceRecord {
+	out := make([]SourceRecord, len(v.Sources))
+	at := make(map[[3]string]int, len(v.Sources))
+	for i, s := range v.Sources {
+		out[i] = SourceRecord{SourceRef: s, Claims: []Claim{}}
+		at[[3]string{s.Source, s.Record, s.Document}] = i
+	}
+	add := func(c Claim) {
+		if i, ok := at[[3]string{c.Source, c.Record, c.Document}]; ok {
+			out[i].Claims = append(out[i].Claims, c)
+		}
+	}
+	for _, f := range v.Fields {
+		for _, c := range f.Claims {
+			add(c)
+		}
+	}
+	for _, c := range v.History {
+		add(c)
+	}
+	return out
+}

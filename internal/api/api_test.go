@@ -281,6 +281,7 @@ var rules = map[string]string{
 	"PUT /api/v1/users/{name}":             string(auth.UserAdmin),
 	"GET /api/v1/vulns":                    string(auth.VulnRead),
 	"GET /api/v1/vulns/{id}":               string(auth.VulnRead),
+	"GET /api/v1/vulns/{id}/records":       string(auth.VulnRead),
 	"GET /api/v1/assets":                   string(auth.AssetRead),
 	"GET /api/v1/assets/{name}":            string(auth.AssetRead),
 	"PUT /api/v1/assets/{name}":            string(auth.AssetWrite),
@@ -471,6 +472,24 @@ func TestListVulnsQuery(t *testing.T) {
 		}
 		if got := strings.Join(ids, " "); got != tc.want {
 			t.Errorf("%s: got %s, want %s", tc.query, got, tc.want)
+		}
+	}
+	code, body := f.do(t, nil, http.MethodGet, "/api/v1/vulns/CNVD-2021-95914/records", tok, "")
+	var view struct {
+		ID      string
+		Records []advisory.SourceRecord
+	}
+	if err := json.Unmarshal([]byte(body), &view); err != nil || code != 200 || view.ID != "CVE-2021-44228" || len(view.Records) != 2 {
+		t.Fatalf("records: %d %.400s", code, body)
+	}
+	for _, r := range view.Records {
+		if len(r.Claims) == 0 {
+			t.Errorf("%s %s: no claims", r.Source, r.Record)
+		}
+		for _, c := range r.Claims {
+			if c.Source != r.Source || c.Record != r.Record {
+				t.Errorf("%s %s holds a claim of %s %s", r.Source, r.Record, c.Source, c.Record)
+			}
 		}
 	}
 }

@@ -67,7 +67,25 @@ type vulnGetOutput struct {
 	}
 }
 
+type vulnRecordsOutput struct {
+	Body struct {
+		ID      string                  `json:"id"`
+		Records []advisory.SourceRecord `json:"records"`
+	}
+}
+
 func (s *Server) registerVulns(api huma.API) {
+	op(s, api, huma.Operation{OperationID: "get-vuln-records", Method: http.MethodGet, Path: "/api/v1/vulns/{id}/records", Tags: []string{"vulnerabilities"},
+		Summary: "A vulnerability's source records: what each source says on its own, with replaced claims when history is asked for"}, string(auth.VulnRead),
+		func(ctx context.Context, in *vulnGetInput) (*vulnRecordsOutput, error) {
+			v, err := s.Store.Vuln(ctx, in.ID, store.VulnOptions{History: in.History})
+			if err != nil {
+				return nil, err
+			}
+			out := &vulnRecordsOutput{}
+			out.Body.ID, out.Body.Records = v.ID, v.Records()
+			return out, nil
+		})
 	op(s, api, huma.Operation{OperationID: "list-vulns", Method: http.MethodGet, Path: "/api/v1/vulns", Tags: []string{"vulnerabilities"},
 		Summary: "List vulnerabilities, newest first"}, string(auth.VulnRead),
 		func(ctx context.Context, in *vulnListInput) (*vulnListOutput, error) {
