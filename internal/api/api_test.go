@@ -297,6 +297,7 @@ var rules = map[string]string{
 	"PUT /api/v1/sla/{env}":                string(auth.PolicyWrite),
 	"GET /api/v1/metrics/findings":         string(auth.FindingRead),
 	"POST /api/v1/imports":                 string(auth.ImportWrite),
+	"GET /api/v1/imports":                  string(auth.AuditRead),
 	"GET /api/v1/charts/{name}":            string(auth.FindingRead),
 	"GET /api/v1/components":               string(auth.AssetRead),
 	"GET /api/v1/acceptances":              string(auth.FindingRead),
@@ -413,6 +414,10 @@ func TestImportAdvisories(t *testing.T) {
 	}
 	if code, _ := f.do(t, nil, http.MethodGet, "/api/v1/vulns/GO-2020-0001", f.tokens[auth.Analyst], ""); code != http.StatusOK {
 		t.Errorf("imported record: %d", code)
+	}
+	if code, body := f.do(t, nil, http.MethodGet, "/api/v1/imports", f.tokens[auth.Auditor], ""); code != http.StatusOK ||
+		!strings.Contains(body, `"actor":"analyst-user","file":"all.zip"`) || !strings.Contains(body, `"new":4291`) {
+		t.Errorf("import jobs: %d %.400s", code, body)
 	}
 	if code, body := f.do(t, nil, http.MethodPost, "/api/v1/imports?file=../../etc/passwd", f.tokens[auth.Analyst], "x", "Content-Type", "application/octet-stream"); code != http.StatusUnprocessableEntity {
 		t.Errorf("a path as the file name: %d %.200s", code, body)

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"cmp"
 	"context"
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"os"
@@ -560,11 +561,63 @@ func (s *Server) registerImports(api huma.API) {
 			}
 			im := &ingest.Importer{Store: s.Store, Sources: ingest.Sources(), Matcher: s.Matcher}
 			rep, err := im.Import(ctx, path)
+			// The import is in the audit log whatever became of it: what
+			// was written stays written, batch by batch.
+			entry := importEntry{File: in.File, Bytes: len(in.RawBody), Report: rep}
+			if err != nil {
+				entry.Error = err.Error()
+			}
+			after, _ := json.Marshal(entry)
+			if rerr := s.Store.Record(ctx, audit.Entry{Actor: who(ctx).User.Name, Action: "import", Object: importsObject, After: after, Reason: in.File}); rerr != nil {
+				return nil, rerr
+			}
 			if err != nil && rep.Read == 0 && rep.Documents == 0 {
 				return nil, huma.Error422UnprocessableEntity(err.Error())
 			}
 			return &importOutput{Body: rep}, err
 		})
+	op(s, api, huma.Operation{OperationID: "list-imports", Method: http.MethodGet, Path: "/api/v1/imports", Tags: []string{"imports"},
+		Summary: "Advisory imports over the API, newest first, each with who ran it and its report"}, string(auth.AuditRead),
+		func(ctx context.Context, _ *emptyInput) (*importListOutput, error) {
+			es, err := s.Store.AuditOf(ctx, importsObject)
+			if err != nil {
+				return nil, err
+			}
+			out := &importListOutput{}
+			out.Body.Items = []importJob{}
+			for i := len(es) - 1; i >= 0 && len(out.Body.Items) < 200; i-- {
+				j := importJob{Seq: es[i].Seq, At: es[i].At, Actor: es[i].Actor}
+				if err := json.Unmarshal(es[i].After, &j.importEntry); err != nil {
+					return nil, fmt.Errorf("audit entry %d: %w", es[i].Seq, err)
+				}
+				out.Body.Items = append(out.Body.Items, j)
+			}
+			return out, nil
+		})
+}
+
+// importsObject is the audit log object imports are recorded against,
+// so that listing them is one indexed lookup.
+const importsObject = "imports"
+
+type importEntry struct {
+	File   string        `json:"file"`
+	Bytes  int           `json:"bytes"`
+	Report ingest.Report `json:"report"`
+	Error  string        `json:"error,omitempty"`
+}
+
+type importJob struct {
+	Seq   int64     `json:"seq"`
+	At    time.Time `json:"at"`
+	Actor string    `json:"actor"`
+	importEntry
+}
+
+type importListOutput struct {
+	Body struct {
+		Items []importJob `json:"items"`
+	}
 }
 
 type auditListInput struct {

@@ -280,6 +280,9 @@ type Audit interface {
 	// AuditOf returns the entries about one object ("finding:42"), in
 	// order.
 	AuditOf(ctx context.Context, object string) ([]audit.Entry, error)
+	// Record appends an entry for something done outside the store's own
+	// writes (an import, an export); the store sets its time and links it.
+	Record(ctx context.Context, e audit.Entry) error
 }
 
 // Package names a package in an ecosystem. The pseudo-ecosystem CPE,

@@ -263,6 +263,12 @@ func (s *Store) AuditLog(ctx context.Context, after int64) iter.Seq2[audit.Entry
 	}
 }
 
+// Record implements store.Audit.
+func (s *Store) Record(ctx context.Context, e audit.Entry) error {
+	e.At = s.clock()
+	return s.inTx(ctx, func(ctx context.Context, tx *txn) error { return appendAudit(ctx, tx, e) })
+}
+
 // AuditOf implements store.Audit.
 func (s *Store) AuditOf(ctx context.Context, object string) ([]audit.Entry, error) {
 	es, err := s.auditEntries(ctx, `object = ? ORDER BY seq`, object)

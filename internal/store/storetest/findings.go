@@ -371,4 +371,13 @@ func testFindingSSVC(t *testing.T, open Opener) {
 	if got := states(t, s, store.FindingQuery{SSVC: []string{"act"}}); got != nil {
 		t.Errorf("by another outcome: %v", got)
 	}
+	// Record appends to the same chain, at the store's time.
+	if err := s.Record(ctx, audit.Entry{Actor: "alice", Action: "import", Object: "imports", After: []byte(`{"file":"cves.zip"}`), Reason: "cves.zip"}); err != nil {
+		t.Fatal(err)
+	}
+	es, err := s.AuditOf(ctx, "imports")
+	if err != nil || len(es) != 1 || es[0].Actor != "alice" || es[0].At.IsZero() || string(es[0].After) != `{"file":"cves.zip"}` {
+		t.Errorf("recorded entry: %+v, %v", es, err)
+	}
+	verifyAudit(t, s)
 }
