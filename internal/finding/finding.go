@@ -41,8 +41,10 @@ type Finding struct {
 	Explanation match.Explanation `json:"explanation"`
 	Also        []string          `json:"also,omitempty"`
 	// VEX is what a VEX statement says about it, if one does.
-	VEX   *match.Verdict `json:"vex,omitempty"`
-	State State          `json:"state"`
+	VEX *match.Verdict `json:"vex,omitempty"`
+	// Evidence is each tool's sighting of it (see Evidence).
+	Evidence []Evidence `json:"evidence,omitempty"`
+	State    State      `json:"state"`
 	// Reason is why it is in its state: the last move's reason.
 	Reason string `json:"reason,omitempty"`
 	// Regression says it was verified fixed once and came back.
@@ -189,8 +191,15 @@ var stateZH = map[State]string{
 type Scan struct {
 	At time.Time
 	// Source says what the scan was, as evidence: "inventory bom.json",
-	// "advisory update".
+	// "advisory update", "trivy report image.json".
 	Source string
+	// Tool is the tool whose results the matches are; empty for vmc's own
+	// matching (OwnTool). A tool's scan resolves only the findings that
+	// tool reported, and only when no other tool still reports them.
+	Tool string
+	// Details holds, per finding key, what the tool said beyond the
+	// match: its rule, severity, location and proof.
+	Details map[Key]Evidence
 	// Scope lists the PackageKeys the scan covered; nil means every
 	// package of the asset. Findings outside the scope are left alone.
 	Scope []string
@@ -210,6 +219,20 @@ type Scan struct {
 }
 
 func (s Scan) covers(pkg string) bool { return s.Scope == nil || slices.Contains(s.Scope, pkg) }
+
+func (s Scan) tool() string {
+	if s.Tool == "" {
+		return OwnTool
+	}
+	return s.Tool
+}
+
+// sighting is the evidence the scan gives for a finding.
+func (s Scan) sighting(k Key) Evidence {
+	e := s.Details[k]
+	e.Tool, e.Report, e.First, e.Last = s.tool(), s.Source, s.At, s.At
+	return e
+}
 
 func (s Scan) assess(f *Finding) *Reassessment {
 	if s.Assess == nil {
@@ -319,6 +342,16 @@ func Reconcile(a asset.Asset, existing []Finding, matches []match.Match, scan Sc
 			out = append(out, refresh(f, g.ms, scan))
 			continue
 		}
+		if !f.Reports(scan.tool()) {
+			continue // the tool never reported it: its silence says nothing
+		}
+		if rest := f.drop(scan.tool()); len(rest) > 0 && f.State.Open() {
+			// Another tool still reports it: it stays as it is, without
+			// this tool's evidence.
+			f.Updated = scan.At
+			out = append(out, Change{Finding: f})
+			continue
+		}
 		if ch, ok := resolve(f, scan); ok {
 			out = append(out, ch)
 		}
@@ -352,10 +385,17 @@ func Reconcile(a asset.Asset, existing []Finding, matches []match.Match, scan Sc
 	return out
 }
 
-// fill sets what a scan's matches say about a finding.
+// fill sets what a scan's matches say about a finding. Another tool's
+// report does not replace the explanation of vmc's own match, which says
+// more (the advisory's range), nor its VEX verdict.
 func fill(f *Finding, ms []match.Match, scan Scan) {
 	slices.SortFunc(ms, func(a, b match.Match) int { return cmp.Compare(a.Component.Version, b.Component.Version) })
 	first := ms[0]
+	f.see(scan.sighting(Key{ComponentPackage(first.Component), first.Vuln}))
+	if scan.tool() != OwnTool && f.Reports(OwnTool) {
+		f.LastSeen, f.Updated = scan.At, scan.At
+		return
+	}
 	f.Ecosystem, f.Package, f.Vuln, f.PURL = first.Component.Ecosystem, first.Component.Name, first.Vuln, first.Component.PURL
 	f.Explanation, f.Also, f.VEX = first.Explanation, first.Also, nil
 	f.Versions = f.Versions[:0:0]
