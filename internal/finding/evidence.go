@@ -27,8 +27,9 @@ type Evidence struct {
 	// file.
 	Location string `json:"location,omitempty"`
 	// Detail is the tool's proof, shortened.
-	Detail      string    `json:"detail,omitempty"`
-	First, Last time.Time `json:"first"`
+	Detail string    `json:"detail,omitempty"`
+	First  time.Time `json:"first"`
+	Last   time.Time `json:"last"`
 }
 
 // evidence returns the finding's evidence, counting a finding recorded
