@@ -19,12 +19,13 @@ import (
 
 func newFinding() *cobra.Command {
 	cmd := &cobra.Command{
-		Use:   "finding",
-		Short: "Vulnerabilities found on assets, through their lifecycle",
+		Use:     "finding",
+		Aliases: []string{"findings"},
+		Short:   "Vulnerabilities found on assets, through their lifecycle",
 	}
 	cmd.AddCommand(newFindingList(), newFindingShow(), newFindingExplain(), newFindingRematch(),
 		newFindingSet(), newFindingAssign(), newFindingPriority(), newFindingSSVC(), newFindingAccept(),
-		newFindingSweep(), newFindingMetrics())
+		newFindingSweep(), newFindingMetrics(), newFindingImport())
 	return cmd
 }
 
@@ -158,6 +159,9 @@ func newFindingShow() *cobra.Command {
 					f.Explanation.FixedVersion, f.FirstSeen.Format(time.RFC3339), f.LastSeen.Format(time.RFC3339))
 				if f.VEX != nil {
 					fmt.Fprintf(tw, "VEX\t%s %s (%s)\n", f.VEX.Status, f.VEX.Justification, f.VEX.Source)
+				}
+				for _, e := range f.Evidence {
+					fmt.Fprintf(tw, "evidence\t%s\t%s\t%s %s\t%s\n", e.Tool, e.Report, e.Rule, e.Severity, e.Location)
 				}
 				if f.Assignee != "" {
 					fmt.Fprintf(tw, "assignee\t%s\n", f.Assignee)

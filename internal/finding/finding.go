@@ -462,6 +462,8 @@ func resolve(f Finding, scan Scan) (Change, bool) {
 	present := scan.Present[f.Key().Package]
 	var why string
 	switch {
+	case scan.Tool != "":
+		why = fmt.Sprintf("no longer reported: %s does not report %s on %s", scan.Source, f.Vuln, f.Package)
 	case len(present) == 0:
 		why = fmt.Sprintf("component removed: %s no longer has %s", scan.Source, f.Package)
 	case slices.ContainsFunc(f.Versions, func(v string) bool { return slices.Contains(present, v) }):

@@ -32,6 +32,8 @@ func (m Match) Text(lang string) string {
 			fmt.Fprintf(&b, "（文档 %s）", e.Document)
 		}
 		switch e.Kind {
+		case "reported":
+			b.WriteString("（工具的扫描结果）报告了此漏洞。")
 		case "version":
 			fmt.Fprintf(&b, "明确列出受影响版本 %s。", e.Installed)
 		case "cpe":
@@ -51,9 +53,10 @@ func (m Match) Text(lang string) string {
 			}
 			fmt.Fprintf(&b, "的版本受影响，已安装版本 %s 在此范围内。", e.Installed)
 		}
-		if e.FixedVersion != "" {
+		switch {
+		case e.FixedVersion != "":
 			fmt.Fprintf(&b, "请升级到 %s 或更高版本。", e.FixedVersion)
-		} else {
+		case e.Kind != "reported":
 			b.WriteString("该记录未给出修复版本。")
 		}
 		if len(m.Also) > 0 {
@@ -74,6 +77,8 @@ func (m Match) Text(lang string) string {
 		fmt.Fprintf(&b, " (document %s)", e.Document)
 	}
 	switch e.Kind {
+	case "reported":
+		b.WriteString(" (a tool's scan result) reports it.")
 	case "version":
 		fmt.Fprintf(&b, " lists version %s as affected.", e.Installed)
 	case "cpe":
@@ -93,9 +98,10 @@ func (m Match) Text(lang string) string {
 		}
 		fmt.Fprintf(&b, " (%s range) are affected, and %s is in that range.", e.RangeType, e.Installed)
 	}
-	if e.FixedVersion != "" {
+	switch {
+	case e.FixedVersion != "":
 		fmt.Fprintf(&b, " Upgrade to %s or later.", e.FixedVersion)
-	} else {
+	case e.Kind != "reported":
 		b.WriteString(" The record names no fixed version.")
 	}
 	if len(m.Also) > 0 {

@@ -52,8 +52,9 @@ type Explanation struct {
 	Record   string `json:"record"`
 	Document string `json:"document,omitempty"`
 	// Kind is "range" (a range's events decided), "version" (the
-	// installed version is listed explicitly) or "cpe" (an NVD
-	// configuration's criterion matched the component's CPE).
+	// installed version is listed explicitly), "cpe" (an NVD
+	// configuration's criterion matched the component's CPE), or
+	// "reported" (another tool's scan reported it; Record is its check).
 	Kind      string `json:"kind"`
 	Ecosystem string `json:"ecosystem"`
 	Package   string `json:"package"`

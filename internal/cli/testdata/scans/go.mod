@@ -1,0 +1,5 @@
+module example.com/shop
+
+go 1.21
+
+require github.com/gin-gonic/gin v1.5.0
