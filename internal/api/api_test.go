@@ -422,6 +422,10 @@ func TestImportAdvisories(t *testing.T) {
 	if code, body := f.do(t, nil, http.MethodPost, "/api/v1/imports?file=../../etc/passwd", f.tokens[auth.Analyst], "x", "Content-Type", "application/octet-stream"); code != http.StatusUnprocessableEntity {
 		t.Errorf("a path as the file name: %d %.200s", code, body)
 	}
+	code, body = f.do(t, nil, http.MethodPost, "/api/v1/imports?file=junk.json", f.tokens[auth.Analyst], `{"not": "an advisory"}`, "Content-Type", "application/octet-stream")
+	if code != http.StatusUnprocessableEntity || !strings.Contains(body, "junk.json") || strings.Contains(body, "vmc-import-") {
+		t.Errorf("an unreadable file: %d %.400s", code, body)
+	}
 }
 
 // The vulnerability list filters and sorts as its query says, and refuses
@@ -584,6 +588,11 @@ func TestViewsAndReports(t *testing.T) {
 	if !strings.HasPrefix(string(b), "\ufeff") || !strings.Contains(string(b), "pay-api") || strings.Contains(string(b), "hr-app") ||
 		!strings.Contains(string(b), "Arbitrary log line injection in gin") || !strings.Contains(string(b), "资产") {
 		t.Errorf("owner's Chinese CSV report:\n%s", b)
+	}
+	// The report takes the list's filters.
+	if resp, b := get("/api/v1/reports/findings?format=csv&all=true&asset=hr-app", analyst); resp.StatusCode != 200 ||
+		!strings.Contains(string(b), "hr-app") || strings.Contains(string(b), "pay-api") {
+		t.Errorf("filtered report: %d\n%s", resp.StatusCode, b)
 	}
 	for _, path := range []string{"/api/v1/reports/findings?format=pdf&lang=zh-CN", "/api/v1/reports/sla?lang=en", "/api/v1/reports/sla?format=csv"} {
 		resp, b := get(path, analyst)

@@ -5,6 +5,7 @@ import (
 	"cmp"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/http"
 	"os"
@@ -298,7 +299,9 @@ func (s *Server) registerAssets(api huma.API) {
 		})
 }
 
-type findingListInput struct {
+// FindingFilter is the findings list's query, shared by the reports
+// (exported so that huma reads its fields where it is embedded).
+type FindingFilter struct {
 	After    int64         `query:"after" minimum:"0" doc:"the cursor from the previous page's next"`
 	Limit    int           `query:"limit" minimum:"0" maximum:"1000"`
 	Asset    string        `query:"asset" maxLength:"512"`
@@ -402,7 +405,7 @@ func (s *Server) visibleFinding(ctx context.Context, id int64, perm auth.Permiss
 func (s *Server) registerFindings(api huma.API) {
 	op(s, api, huma.Operation{OperationID: "list-findings", Method: http.MethodGet, Path: "/api/v1/findings", Tags: []string{"findings"},
 		Summary: "List findings (open ones unless all or state)"}, string(auth.FindingRead),
-		func(ctx context.Context, in *findingListInput) (*findingListOutput, error) {
+		func(ctx context.Context, in *FindingFilter) (*findingListOutput, error) {
 			q, err := s.findingQuery(in)
 			if err != nil {
 				return nil, err
@@ -561,6 +564,15 @@ func (s *Server) registerImports(api huma.API) {
 			}
 			im := &ingest.Importer{Store: s.Store, Sources: ingest.Sources(), Matcher: s.Matcher}
 			rep, err := im.Import(ctx, path)
+			// Errors name the file as uploaded, not the server's temporary
+			// copy.
+			rep.Errors = slices.Clone(rep.Errors)
+			for i, e := range rep.Errors {
+				rep.Errors[i] = strings.ReplaceAll(e, path, in.File)
+			}
+			if err != nil {
+				err = errors.New(strings.ReplaceAll(err.Error(), path, in.File))
+			}
 			// The import is in the audit log whatever became of it: what
 			// was written stays written, batch by batch.
 			entry := importEntry{File: in.File, Bytes: len(in.RawBody), Report: rep}
@@ -573,6 +585,9 @@ func (s *Server) registerImports(api huma.API) {
 			}
 			if err != nil && rep.Read == 0 && rep.Documents == 0 {
 				return nil, huma.Error422UnprocessableEntity(err.Error())
+			}
+			if err == nil && rep.Read == 0 && rep.Rejected > 0 {
+				return nil, huma.Error422UnprocessableEntity(in.File+": nothing in it could be read", errorList(rep.Errors)...)
 			}
 			return &importOutput{Body: rep}, err
 		})
@@ -719,8 +734,17 @@ func (s *Server) registerAdmin(api huma.API) {
 		})
 }
 
+// errorList turns messages into the errors of a problem detail.
+func errorList(msgs []string) []error {
+	out := make([]error, len(msgs))
+	for i, m := range msgs {
+		out[i] = errors.New(m)
+	}
+	return out
+}
+
 // findingQuery turns the list's parameters into a store query.
-func (s *Server) findingQuery(in *findingListInput) (store.FindingQuery, error) {
+func (s *Server) findingQuery(in *FindingFilter) (store.FindingQuery, error) {
 	q := store.FindingQuery{After: in.After, Limit: in.Limit, Asset: in.Asset, Vuln: in.Vuln, State: in.State,
 		Priority: in.Priority, Team: in.Team, Open: !in.All && in.State == "",
 		KEV: in.KEV, Severity: splitList(in.Severity), MinEPSS: in.MinEPSS, SSVC: splitList(in.SSVC), Text: in.Q,

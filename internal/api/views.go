@@ -47,7 +47,7 @@ type teamListOutput struct {
 }
 
 type reportInput struct {
-	findingListInput
+	FindingFilter
 	Kind   string `path:"kind" enum:"findings,sla"`
 	Format string `query:"format" enum:"csv,pdf" default:"pdf"`
 	Lang   string `query:"lang" enum:"en,zh-CN" default:"en"`
@@ -170,7 +170,7 @@ func (s *Server) report(ctx context.Context, in *reportInput) (*reportOutput, er
 		rows     []report.FindingRow
 		titles   = map[string]string{}
 	)
-	q, err := s.findingQuery(&in.findingListInput)
+	q, err := s.findingQuery(&in.FindingFilter)
 	if err != nil {
 		return nil, err
 	}
@@ -204,9 +204,9 @@ func (s *Server) report(ctx context.Context, in *reportInput) (*reportOutput, er
 	name := fmt.Sprintf("vmc-%s-%s-%s.%s", in.Kind, now.Format("20060102"), in.Lang, in.Format)
 	switch in.Kind + "." + in.Format {
 	case "findings.csv":
-		err = report.FindingsCSV(&buf, report.Findings{GeneratedAt: now, Lang: lang, Filter: describeFilter(&in.findingListInput), Rows: rows, Metrics: metrics})
+		err = report.FindingsCSV(&buf, report.Findings{GeneratedAt: now, Lang: lang, Filter: describeFilter(&in.FindingFilter), Rows: rows, Metrics: metrics})
 	case "findings.pdf":
-		err = report.FindingsPDF(&buf, report.Findings{GeneratedAt: now, Lang: lang, Filter: describeFilter(&in.findingListInput), Rows: rows, Metrics: metrics})
+		err = report.FindingsPDF(&buf, report.Findings{GeneratedAt: now, Lang: lang, Filter: describeFilter(&in.FindingFilter), Rows: rows, Metrics: metrics})
 	case "sla.csv", "sla.pdf":
 		policies, perr := s.Store.SLAPolicies(ctx)
 		if perr != nil {
@@ -254,7 +254,7 @@ func (s *Server) vulnTitle(ctx context.Context, id, lang string) string {
 }
 
 // describeFilter says in words which findings a report covers.
-func describeFilter(in *findingListInput) string {
+func describeFilter(in *FindingFilter) string {
 	var parts []string
 	add := func(name, v string) {
 		if v != "" {
