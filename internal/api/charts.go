@@ -65,13 +65,25 @@ func (s *Server) registerCharts(api huma.API) {
 
 func (s *Server) findingChart(ctx context.Context, name string, o chart.Options) ([]byte, error) {
 	p, team := who(ctx), s.teamOf(ctx)
+	// Whether a vulnerability is in KEV is read from the merged record, as
+	// the findings list's filter reads it, not from each finding's last
+	// assessment, which may predate the catalogue entry.
+	kev := map[int64]bool{}
+	for f, err := range store.EachFinding(ctx, s.Store, store.FindingQuery{KEV: true, Limit: 1000}) {
+		if err != nil {
+			return nil, err
+		}
+		kev[f.ID] = true
+	}
 	var outcomes []finding.Outcome
 	for f, err := range store.EachFinding(ctx, s.Store, store.FindingQuery{Limit: 1000}) {
 		if err != nil {
 			return nil, err
 		}
 		if p.can(auth.FindingRead, team(f.Asset)) {
-			outcomes = append(outcomes, f.Outcome())
+			o := f.Outcome()
+			o.KEV = kev[f.ID]
+			outcomes = append(outcomes, o)
 		}
 	}
 	now := s.now()

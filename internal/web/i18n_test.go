@@ -60,7 +60,8 @@ func placeholders(s string) []string {
 // TestCatalogues: both catalogues have exactly the same keys, none empty,
 // with the same placeholders; every key the JavaScript names exists; and
 // every value of the vocabularies the pages label (states, priorities,
-// roles, advisory fields, asset attributes) has a label.
+// roles, advisory fields, asset attributes, severities, SSVC outcomes)
+// has a label.
 func TestCatalogues(t *testing.T) {
 	cats := map[string]map[string]string{}
 	for _, l := range langs {
@@ -136,6 +137,11 @@ func TestCatalogues(t *testing.T) {
 	for _, e := range []asset.Exposure{asset.ExpInternet, asset.ExpInternal, asset.ExpIsolated} {
 		add("exposure", string(e))
 	}
+	// Severity ratings and CISA Coordinator SSVC outcomes, which the
+	// vulnerability and finding filters label (label('sev', …),
+	// label('ssvcOutcome', …)); the values are the API's query enums.
+	add("sev", "critical", "high", "medium", "low")
+	add("ssvcOutcome", "act", "attend", "track*", "track")
 	for _, k := range vocab {
 		for _, l := range langs {
 			if _, ok := cats[l][k]; !ok {

@@ -4,14 +4,17 @@
 //   node e2e/run.mjs http://127.0.0.1:8080
 //
 // Environment: ADMIN_PASSWORD (the admin's password), CHROMIUM (default
-// /usr/bin/chromium), SCREENSHOTS (directory, default /tmp). The server
-// must hold the demo data and an asset with findings, Log4Shell among
-// them (TestBrowser in web's tests builds one). Steps run in order, each
+// /usr/bin/chromium), SCREENSHOTS (directory, default /tmp: the
+// screenshots and the downloaded findings-zh-CN.pdf). The server must
+// hold the demo data, an asset with findings, Log4Shell among them, and a
+// second user "lead" who may approve risk acceptances (TestBrowser in
+// web's tests builds one). Steps run in order, each
 // needing the ones before; after a failure the rest are reported as not
 // run. The last line is "N passed, N failed"; the exit status is 1 when
 // anything failed.
 
 import assert from 'node:assert/strict';
+import fs from 'node:fs/promises';
 import path from 'node:path';
 import { chromium } from 'playwright-core';
 
@@ -62,8 +65,49 @@ page.on('console', (msg) => {
 });
 
 const text = async (sel) => (await page.locator(sel).first().textContent()) || '';
-const shot = async (name) => page.screenshot({ path: path.join(shots, name), fullPage: true });
+// Full-page screenshots of long pages are the slowest thing here; on a
+// busy machine they get longer than the other actions' 7 seconds.
+const shot = async (name) => page.screenshot({ path: path.join(shots, name), fullPage: true, timeout: 20000 });
 const number = (s) => Number(String(s).replace(/[^\d.]/g, ''));
+
+// rendered runs action (a click, a navigation) and waits for the page it
+// leads to: the app builds a new <main> on every navigation, so the old
+// one is marked and the wait is for an unmarked one with its heading.
+async function rendered(action) {
+  await page.evaluate(() => { const m = document.querySelector('main'); if (m) m.dataset.stale = '1'; });
+  await action();
+  await page.locator('main:not([data-stale]) h1').first().waitFor();
+}
+
+// chartsLoaded checks the dashboard's charts: three images drawn by the
+// API in the UI's language, every one decoded, each with a text
+// alternative.
+async function chartsLoaded(lang) {
+  const imgs = page.locator('main img.chart');
+  assert.equal(await imgs.count(), 3, 'three charts');
+  await page.waitForFunction(() => [...document.querySelectorAll('main img.chart')].every((i) => i.complete && i.naturalWidth > 0));
+  const got = await imgs.evaluateAll((is) => is.map((i) => ({ src: i.getAttribute('src'), alt: i.alt, w: i.naturalWidth })));
+  for (const g of got) {
+    assert.ok(new URL(g.src, base).searchParams.get('lang') === lang, `chart in ${lang}: ${g.src}`);
+    assert.ok(g.alt.length > 10 && g.w > 0, `chart ${g.src}: alt ${g.alt}, width ${g.w}`);
+  }
+}
+
+// api calls the API from the page, as another tab of the same session
+// would (the tests use it to change things behind the page's back).
+async function api(method, url, body) {
+  return page.evaluate(async ([method, url, body]) => {
+    const me = await (await fetch('/api/v1/me')).json();
+    const r = await fetch(url, {
+      method, body: body && JSON.stringify(body),
+      headers: { 'Content-Type': 'application/json', 'X-CSRF-Token': me.csrf_token },
+    });
+    if (!r.ok) throw new Error(`${method} ${url}: ${r.status} ${await r.text()}`);
+    return r.json();
+  }, [method, url, body]);
+}
+
+const isoDay = (days) => new Date(Date.now() + days * 864e5).toISOString().slice(0, 10);
 
 // ids of the finding on Log4Shell, found on the list.
 let findingURL = '';
@@ -100,7 +144,11 @@ await step('the dashboard shows open, overdue, MTTR, SLA and KEV figures', async
   await page.locator('#stat-mttr .stat-value').waitFor();
   assert.match(await text('#stat-sla .stat-label'), /SLA compliance/);
   assert.equal(await page.locator('ul.bars li').count(), 4, 'one bar per priority');
-  await shot('vmc-dashboard-en.png');
+  await chartsLoaded('en');
+  assert.doesNotMatch(await text('main'), /\b(null|undefined|NaN)\b|\[object /);
+  assert.match(await page.locator('#report-findings-pdf').getAttribute('href'), /^\/api\/v1\/reports\/findings\?format=pdf&lang=en$/);
+  assert.match(await page.locator('#report-sla-csv').getAttribute('href'), /^\/api\/v1\/reports\/sla\?format=csv&lang=en$/);
+  await shot('dashboard-en.png');
 });
 
 await step('switching to 中文 relabels the page and sets <html lang>', async () => {
@@ -112,7 +160,24 @@ await step('switching to 中文 relabels the page and sets <html lang>', async (
   assert.match(await text('#stat-sla .stat-label'), /SLA 达成率/);
   assert.match(await text('#signout'), /退出登录/);
   assert.equal(await page.evaluate(() => localStorage.getItem('vmc.lang')), 'zh-CN');
-  await shot('vmc-dashboard-zh-CN.png');
+  await chartsLoaded('zh-CN');
+  for (const label of ['组件', '风险接受', '修复时限', '导入', '用户与团队']) assert.ok(nav.includes(label), `nav has ${label}: ${nav}`);
+  await shot('dashboard-zh-CN.png');
+});
+
+await step('the findings report downloads as a Chinese PDF', async () => {
+  const link = page.locator('#report-findings-pdf');
+  assert.equal(await link.textContent(), '下载 PDF');
+  assert.match(await link.getAttribute('href'), /lang=zh-CN/);
+  const [download] = await Promise.all([page.waitForEvent('download'), link.click()]);
+  assert.match(download.suggestedFilename(), /^vmc-findings-.*zh-CN\.pdf$/);
+  const file = path.join(shots, 'findings-zh-CN.pdf');
+  await download.saveAs(file);
+  const pdf = await fs.readFile(file);
+  assert.equal(pdf.subarray(0, 5).toString('latin1'), '%PDF-');
+  assert.ok(pdf.length > 10 * 1024, `PDF of ${pdf.length} bytes`);
+  // A download leaves the page where it was.
+  await page.locator('h1', { hasText: '概览' }).waitFor();
 });
 
 await step('the language is remembered across a reload', async () => {
@@ -174,6 +239,8 @@ await step('a refused decision shows the API\'s detail', async () => {
   await page.locator('#accept-reason').fill('e2e: self-approval must be refused');
   await page.locator('#acceptance-form button[type=submit]').click();
   await page.locator('#acceptance-form [role=alert]', { hasText: 'requester' }).waitFor();
+  // The UI is in Chinese, so the server words the kind of problem so.
+  assert.match(await text('#acceptance-form [role=alert]'), /风险接受无效/);
   assert.equal(await page.locator('#finding-state [data-state]').getAttribute('data-state'), 'triaged');
 });
 
@@ -185,6 +252,20 @@ await step('in English the finding explains itself in English', async () => {
   assert.match(exp, /^Finding #\d+: CVE-2021-44228 on asset shop-web, triaged\./);
   assert.match(exp, /Reason for the current state: /);
   await shot('vmc-finding-en.png');
+});
+
+await step('searching log4j on the vulnerabilities page opens Log4Shell', async () => {
+  await rendered(() => page.getByRole('link', { name: 'Vulnerabilities' }).click());
+  await page.getByLabel('Search IDs and titles').fill('log4j');
+  await rendered(() => page.getByRole('button', { name: 'Search' }).click());
+  assert.match(page.url(), /\/vulns\?q=log4j$/);
+  const rows = page.locator('table.vulns tbody tr');
+  const ids = await rows.evaluateAll((trs) => trs.map((tr) => tr.dataset.id));
+  assert.ok(ids.includes('CVE-2021-44228') && ids.length < 5, `log4j finds Log4Shell: ${ids}`);
+  await rendered(() => rows.locator('a', { hasText: 'CVE-2021-44228' }).click());
+  await page.locator('h1', { hasText: 'CVE-2021-44228' }).waitFor();
+  await rendered(() => page.goBack());
+  assert.equal(await page.getByLabel('Search IDs and titles').inputValue(), 'log4j');
 });
 
 await step('searching vulnerabilities finds Log4Shell with its sources', async () => {
@@ -211,6 +292,42 @@ await step('searching vulnerabilities finds Log4Shell with its sources', async (
   await page.locator('.field-view[data-field="kev"] .prov .badge.source', { hasText: 'kev' }).waitFor();
   await page.locator('.field-view[data-field="description"]').first().waitFor();
   await shot('vmc-vuln-en.png');
+});
+
+await step('vulnerability filters narrow the list and live in the URL', async () => {
+  await rendered(() => page.goto(base + '/vulns'));
+  const rows = page.locator('table.vulns tbody tr');
+  const all = await rows.count();
+  await page.getByRole('checkbox', { name: 'Critical' }).check();
+  await rendered(() => page.getByRole('button', { name: 'Search' }).click());
+  assert.match(page.url(), /\/vulns\?severity=critical$/);
+  const ratings = await rows.evaluateAll((trs) => trs.map((tr) => tr.dataset.rating));
+  assert.ok(ratings.length > 0 && ratings.length < all, `${ratings.length} critical of ${all}`);
+  assert.deepEqual([...new Set(ratings)], ['critical']);
+  // KEV on top, then a new order, which applies at once.
+  const params = () => Object.fromEntries(new URL(page.url()).searchParams);
+  await page.getByLabel('Known exploited (KEV) only').check();
+  await rendered(() => page.getByRole('button', { name: 'Search' }).click());
+  assert.deepEqual(params(), { kev: '1', severity: 'critical' });
+  const kev = await rows.count();
+  assert.ok(kev >= 3 && kev <= ratings.length, `${kev} critical KEV`);
+  assert.equal(await page.locator('table.vulns tbody tr .badge.kev').count(), kev, 'every row is in KEV');
+  await rendered(() => page.getByLabel('Sort by').selectOption('-score'));
+  assert.deepEqual(params(), { kev: '1', severity: 'critical', sort: '-score' });
+  const scores = (await rows.locator('td.severity').allTextContents()).map((x) => parseFloat(x));
+  assert.deepEqual(scores, [...scores].sort((a, b) => b - a), `descending scores: ${scores}`);
+  // Back and forward walk the filters, the form following the URL.
+  await rendered(() => page.goBack());
+  assert.deepEqual(params(), { kev: '1', severity: 'critical' });
+  assert.equal(await page.getByLabel('Sort by').inputValue(), '');
+  await rendered(() => page.goBack());
+  assert.match(page.url(), /\/vulns\?severity=critical$/);
+  assert.equal(await page.getByLabel('Known exploited (KEV) only').isChecked(), false);
+  assert.equal(await page.getByRole('checkbox', { name: 'Critical' }).isChecked(), true);
+  assert.equal(await rows.count(), ratings.length);
+  await rendered(() => page.goForward());
+  assert.equal(await page.getByLabel('Known exploited (KEV) only').isChecked(), true);
+  assert.equal(await rows.count(), kev);
 });
 
 await step('advisory text is rendered as text, never as markup', async () => {
@@ -252,6 +369,165 @@ await step('advisory text is rendered as text, never as markup', async () => {
   assert.ok(during.length === 1 && /TrustedHTML/.test(during[0]), `messages during the probe: ${during}`);
 });
 
+await step('finding filters narrow the list, live in the URL and in the export links', async () => {
+  await rendered(() => page.getByRole('link', { name: 'Findings', exact: true }).click());
+  const rows = page.locator('table.findings tbody tr');
+  const all = await rows.count();
+  await page.locator('#severity-critical').check();
+  await rendered(() => page.getByRole('button', { name: 'Apply filters' }).click());
+  assert.match(page.url(), /\/findings\?severity=critical$/);
+  const vulns = await rows.locator('td:nth-child(5)').allTextContents();
+  assert.ok(vulns.length >= 2 && vulns.length < all, `critical: ${vulns} of ${all}`);
+  for (const v of vulns) assert.ok(['CVE-2021-44228', 'CVE-2024-4577'].includes(v), `${v} is rated critical`);
+  assert.match(await page.locator('#export-findings-csv').getAttribute('href'), /^\/api\/v1\/reports\/findings\?severity=critical&format=csv&lang=en$/);
+  await page.getByLabel('Search vulnerability IDs and titles').fill('log4j');
+  await rendered(() => page.getByRole('button', { name: 'Apply filters' }).click());
+  assert.match(page.url(), /q=log4j/);
+  assert.deepEqual(await rows.locator('td:nth-child(5)').allTextContents(), ['CVE-2021-44228']);
+  await rendered(() => page.getByLabel('Sort by').selectOption('-priority'));
+  assert.match(page.url(), /sort=-priority/);
+  await rendered(() => page.goto(base + '/findings?ssvc=act&sort=-priority'));
+  assert.equal(await page.locator('#ssvc-act').isChecked(), true);
+  const prios = await rows.locator('[data-priority]').evaluateAll((bs) => bs.map((b) => b.dataset.priority));
+  assert.ok(prios.length >= 1 && prios.every((p) => p === 'critical'), `SSVC Act: ${prios}`);
+});
+
+await step('bulk triage applies one decision to each selected finding, row by row', async () => {
+  await rendered(() => page.getByRole('link', { name: 'Findings', exact: true }).click());
+  const rows = page.locator('table.findings tbody tr');
+  const n = await rows.count();
+  const offered = () => page.locator('#bulk-state option').evaluateAll((os) => os.map((o) => o.value).filter(Boolean));
+  assert.equal(await page.locator('#bulk-submit').isDisabled(), true, 'nothing selected, nothing to submit');
+  await page.locator('#bulk-all').check();
+  assert.equal(await page.locator('.bulk-box:checked').count(), n);
+  assert.equal(await text('#bulk-count'), `${n} selected`);
+  // Log4Shell's finding is triaged, the rest new: only their common moves.
+  let moves = await offered();
+  assert.ok(moves.includes('in_remediation') && !moves.includes('triaged') && !moves.includes('risk_accepted'), `common moves: ${moves}`);
+  await page.locator('#bulk-all').uncheck();
+  const a = rows.filter({ hasText: 'CVE-2023-43630' });
+  const b = rows.filter({ hasText: 'CVE-2023-43634' });
+  await a.locator('.bulk-box').check();
+  await b.locator('.bulk-box').check();
+  moves = await offered();
+  assert.ok(moves.includes('triaged'), `moves from new: ${moves}`);
+  // Meanwhile somebody else triages the second one.
+  await api('POST', '/api/v1/findings/' + await b.getAttribute('data-id') + '/decisions', { state: 'triaged', reason: 'e2e: triaged in another tab' });
+  await page.locator('#bulk-state').selectOption('triaged');
+  await page.locator('#bulk-reason').fill('e2e: EVE OS is in the image; confirmed');
+  await page.locator('#bulk-submit').click();
+  await page.locator('#bulk-summary').waitFor();
+  assert.equal(await text('#bulk-summary'), '1 of 2 decisions recorded, 1 refused.');
+  assert.equal(await a.getAttribute('data-state'), 'triaged');
+  assert.equal(await a.locator('.state-cell [data-state]').getAttribute('data-state'), 'triaged');
+  await a.locator('[data-outcome="ok"]').waitFor();
+  await b.locator('[data-outcome="refused"]').waitFor();
+  const bid = await b.getAttribute('data-id');
+  const refusal = await text(`tr.bulk-detail[data-for="${bid}"] [role=alert]`);
+  assert.match(refusal, /triaged → triaged/, `the API's detail: ${refusal}`);
+  assert.equal(await b.locator('.bulk-box').isChecked(), true, 'the refused one stays selected');
+  // The refused row now shows the state the other tab gave it.
+  assert.equal(await b.getAttribute('data-state'), 'triaged');
+  await shot('findings-bulk-en.png');
+});
+
+await step('risk acceptances show the approver and mark those expiring within 30 days', async () => {
+  const find = async (vuln) => (await api('GET', '/api/v1/findings?vuln=' + vuln)).items[0].id;
+  for (const [vuln, days] of [['CVE-2023-43635', 10], ['CVE-2023-43636', 90]]) {
+    await api('POST', `/api/v1/findings/${await find(vuln)}/decisions`, {
+      reason: 'e2e: the device image is not reachable from the network',
+      acceptance: { approver: 'lead', compensating_controls: 'Network isolation of the device VLAN', until: isoDay(days) },
+    });
+  }
+  await rendered(() => page.getByRole('link', { name: 'Risk acceptances' }).click());
+  assert.equal(await text('main h1'), 'Risk acceptances');
+  const rows = page.locator('table.acceptances tbody tr');
+  assert.equal(await rows.count(), 2);
+  const soon = rows.nth(0);
+  assert.match(await soon.textContent(), /CVE-2023-43635.*shop-web.*admin.*lead.*Network isolation/);
+  assert.equal(await soon.getAttribute('class'), 'expiring');
+  assert.match(await soon.locator('td.until').textContent(), /(9|10) days left/);
+  assert.equal(await rows.nth(1).getAttribute('class'), null, 'the 90-day acceptance is not highlighted');
+  assert.match(await text('#acceptances-summary'), /2 risk acceptances, 1 of them expiring within 30 days/);
+});
+
+await step('an admin changes an SLA policy with a reason', async () => {
+  await rendered(() => page.getByRole('link', { name: 'SLA policies' }).click());
+  assert.equal(await text('main h1'), 'SLA policies');
+  const prod = page.locator('table.sla tbody tr[data-env="prod"]');
+  assert.match(await prod.textContent(), /Production/);
+  await page.locator('table.sla tbody tr[data-env="default"]').waitFor();
+  await page.getByLabel('Environment').selectOption('prod');
+  await page.getByLabel('Critical (days)').fill('5');
+  await page.locator('#sla-reason').fill('e2e: internet-facing production needs faster fixes');
+  await page.getByRole('button', { name: 'Save policy' }).click();
+  await page.locator('#sla-saved').waitFor();
+  assert.equal((await prod.locator('td').nth(1).textContent()).trim(), '5 days');
+  assert.equal(await page.locator('#report-sla-pdf').getAttribute('href'), '/api/v1/reports/sla?format=pdf&lang=en');
+});
+
+await step('importing an advisory file shows the upload\'s progress and the summary', async () => {
+  await rendered(() => page.getByRole('link', { name: 'Import', exact: true }).click());
+  assert.equal(await text('main h1'), 'Import advisories');
+  const osv = {
+    schema_version: '1.6.0', id: 'PYSEC-2026-9001', modified: '2026-01-02T00:00:00Z', published: '2026-01-01T00:00:00Z',
+    summary: 'e2e: path traversal in examplepkg', details: 'A record the browser test imports.',
+    affected: [{ package: { ecosystem: 'PyPI', name: 'examplepkg' }, ranges: [{ type: 'ECOSYSTEM', events: [{ introduced: '0' }, { fixed: '1.2.3' }] }] }],
+  };
+  await page.locator('#import-file').setInputFiles({ name: 'e2e advisory.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(osv)) });
+  await page.getByRole('button', { name: 'Upload and import' }).click();
+  await page.locator('#import-summary').waitFor();
+  assert.match(await text('#import-summary'), /1 records read, 1 new, 0 changed, 0 rejected/);
+  const bar = await page.locator('#import-progress').evaluate((p) => ({ value: p.value, max: p.max, hidden: p.hidden }));
+  assert.ok(!bar.hidden && bar.max > 100 && bar.value === bar.max, `progress ${JSON.stringify(bar)}`);
+  assert.match(await text('table.by-source tbody tr'), /osv\s*1/);
+  // An empty file is refused by the API, whose problem detail shows.
+  await page.locator('#import-file').setInputFiles({ name: 'empty.json', mimeType: 'application/json', buffer: Buffer.alloc(0) });
+  await page.getByRole('button', { name: 'Upload and import' }).click();
+  await page.locator('#import-error [role=alert]', { hasText: 'request body is required' }).waitFor();
+});
+
+await step('users and teams: the admin adds an asset owner to a team', async () => {
+  await rendered(() => page.getByRole('link', { name: 'Users & teams' }).click());
+  assert.equal(await text('main h1'), 'Users and teams');
+  const users = page.locator('table.users tbody tr');
+  assert.match(await users.filter({ hasText: 'lead' }).textContent(), /Security lead.*Analyst/);
+  await page.locator('details.new-user summary').click();
+  await page.locator('#user-name').fill('e2e-owner');
+  await page.locator('#user-display').fill('王工 (payments)');
+  await page.locator('#user-role').selectOption('owner');
+  await page.locator('#user-teams').fill('payments');
+  await page.locator('#user-password').fill('a long enough password for e2e');
+  await page.getByRole('button', { name: 'Save user' }).click();
+  await page.locator('#users-message', { hasText: 'User e2e-owner saved.' }).waitFor();
+  assert.match(await page.locator('table.users tbody tr[data-name="e2e-owner"]').textContent(), /王工 \(payments\).*Asset owner.*payments.*Active/);
+  const team = page.locator('table.teams tbody tr[data-team="payments"]');
+  assert.match(await team.textContent(), /payments\s*1\s*\d+\s*e2e-owner/);
+});
+
+await step('each new page has its heading in English and in Chinese', async () => {
+  const pages = [
+    ['/acceptances', 'Risk acceptances', '风险接受'],
+    ['/sla', 'SLA policies', '修复时限（SLA）策略'],
+    ['/components', 'Components', '组件'],
+    ['/import', 'Import advisories', '导入漏洞情报'],
+    ['/users', 'Users and teams', '用户与团队'],
+  ];
+  for (const [lang, i] of [['en', 1], ['zh-CN', 2]]) {
+    if (await page.locator('html').getAttribute('lang') !== lang) await rendered(() => page.locator('#lang').selectOption(lang));
+    for (const p of pages) {
+      await rendered(() => page.locator(`nav.main-nav a[href="${p[0]}"]`).click());
+      assert.equal(await text('main h1'), p[i], `${p[0]} in ${lang}`);
+      // A value the page failed to build shows as the word, in no language.
+      assert.doesNotMatch(await text('main'), /\b(null|undefined|NaN)\b|\[object /, `${p[0]} in ${lang}`);
+      assert.equal(await page.locator(`nav.main-nav a[href="${p[0]}"]`).getAttribute('aria-current'), 'page');
+    }
+  }
+  await shot('users-zh-CN.png');
+  await rendered(() => page.locator('#lang').selectOption('en'));
+  assert.equal(await text('main h1'), 'Users and teams');
+});
+
 await step('an asset shows its components and findings, and takes an SBOM', async () => {
   await page.getByRole('link', { name: 'Assets' }).click();
   await page.locator('h1', { hasText: 'Assets' }).waitFor();
@@ -278,6 +554,21 @@ await step('an asset shows its components and findings, and takes an SBOM', asyn
   assert.equal(await page.locator('#components tbody tr').count(), 4);
   assert.ok(await page.locator('#asset-findings tbody tr').count() >= 3);
   await shot('vmc-asset-en.png');
+});
+
+await step('components: searching finds log4j-core with the assets that have it', async () => {
+  await rendered(() => page.getByRole('link', { name: 'Components' }).click());
+  assert.equal(await text('main h1'), 'Components');
+  await page.getByLabel('Search names and package URLs').fill('log4j');
+  await rendered(() => page.getByRole('button', { name: 'Search' }).click());
+  assert.match(page.url(), /\/components\?q=log4j$/);
+  const row = page.locator('table.components tbody tr', { hasText: 'log4j-core' });
+  assert.equal(await row.count(), 1, 'one log4j-core 2.14.1');
+  const assets = await row.locator('td:nth-child(5) a').allTextContents();
+  assert.deepEqual(assets.sort(), ['e2e-sbom', 'shop-web']);
+  await page.getByLabel('Ecosystem').fill('npm');
+  await rendered(() => page.getByRole('button', { name: 'Search' }).click());
+  await page.locator('main p.empty', { hasText: 'No components match.' }).waitFor();
 });
 
 await step('the audit page verifies the hash chain', async () => {
@@ -309,6 +600,46 @@ await step('a Chinese browser gets the Chinese UI by default', async () => {
   assert.equal(await p.locator('html').getAttribute('lang'), 'zh-CN');
   await p.getByLabel('用户名').waitFor({ timeout: 7000 });
   await zh.close();
+});
+
+await step('an asset owner is offered only what their permissions allow', async () => {
+  const ctx = await browser.newContext({ locale: 'en-US', viewport: { width: 1360, height: 900 } });
+  const p = await ctx.newPage();
+  p.setDefaultTimeout(7000);
+  p.on('pageerror', (err) => problems.push('owner page error: ' + err.message));
+  p.on('console', (msg) => {
+    if (msg.type() === 'error' && !/Failed to load resource/.test(msg.text())) problems.push('owner console: ' + msg.text());
+  });
+  await p.goto(base + '/signin?next=%2Fsla');
+  await p.getByLabel('User name').fill('e2e-owner');
+  await p.getByLabel('Password').fill('a long enough password for e2e');
+  await p.getByRole('button', { name: 'Sign in' }).click();
+  await p.locator('h1', { hasText: 'SLA policies' }).waitFor();
+  const nav = await p.locator('nav.main-nav a').allTextContents();
+  assert.ok(!nav.includes('Audit log') && nav.includes('Findings') && nav.includes('Users & teams'), `owner's nav: ${nav}`);
+  await p.locator('table.sla').waitFor();
+  assert.equal(await p.locator('#sla-form').count(), 0, 'no policy form without policy.write');
+  await p.locator('nav.main-nav a[href="/users"]').click();
+  await p.locator('table.teams').waitFor();
+  assert.equal(await p.locator('table.users, details.new-user').count(), 0, 'no user list without user.admin');
+  await p.goto(base + '/audit');
+  await p.locator('main [role=alert]', { hasText: 'does not have permission' }).waitFor();
+  await ctx.close();
+});
+
+await step('the API docs render at /api/v1/docs, from vmc alone', async () => {
+  const ctx = await browser.newContext({ locale: 'en-US' });
+  const p = await ctx.newPage();
+  const outside = [];
+  p.on('request', (r) => { if (!r.url().startsWith(base)) outside.push(r.url()); });
+  await p.goto(base + '/api/v1/docs');
+  await p.locator('.swagger-ui .opblock').first().waitFor({ timeout: 15000 });
+  const ops = await p.locator('.swagger-ui .opblock').count();
+  assert.ok(ops >= 30, `operations shown: ${ops}`);
+  await p.locator('.swagger-ui .opblock-summary-path', { hasText: '/api/v1/reports/{kind}' }).first().waitFor();
+  assert.deepEqual(outside, [], 'requests to other origins');
+  await p.screenshot({ path: path.join(shots, 'api-docs.png') });
+  await ctx.close();
 });
 
 await step('no script errors or CSP violations', async () => {

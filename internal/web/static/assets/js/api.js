@@ -2,6 +2,8 @@
 // state-changing request, and problem+json errors turned into ApiError
 // with the server's detail, which the pages show as it is.
 
+import { currentLang } from './i18n.js';
+
 let csrf = '';
 
 export function setCSRF(token) { csrf = token || ''; }
@@ -32,7 +34,8 @@ function url(path, query) {
 }
 
 async function send(method, path, opts) {
-  const headers = { Accept: 'application/json, application/problem+json' };
+  // The server words its problem details in the language shown.
+  const headers = { Accept: 'application/json, application/problem+json', 'Accept-Language': currentLang() };
   let body;
   if (opts.raw !== undefined) {
     body = opts.raw;
@@ -69,6 +72,48 @@ export async function api(method, path, opts = {}) {
     throw new ApiError(resp.status, p.title || resp.statusText, p.detail, p.errors);
   }
   return data;
+}
+
+// upload sends a file as the raw body of a request with XMLHttpRequest,
+// which, unlike fetch, reports upload progress: onProgress(sent, total)
+// is called as the bytes go out. It resolves to the decoded JSON answer
+// and rejects as api does (ApiError with the problem's detail, a
+// TypeError when the server cannot be reached), renewing a stale CSRF
+// token once.
+export function upload(method, path, opts = {}) {
+  const attempt = () => new Promise((resolve, reject) => {
+    const xhr = new XMLHttpRequest();
+    xhr.open(method, url(path, opts.query));
+    xhr.setRequestHeader('Accept', 'application/json, application/problem+json');
+    xhr.setRequestHeader('Accept-Language', currentLang());
+    xhr.setRequestHeader('Content-Type', 'application/octet-stream');
+    if (csrf) xhr.setRequestHeader('X-CSRF-Token', csrf);
+    xhr.withCredentials = true;
+    if (opts.onProgress) {
+      xhr.upload.addEventListener('progress', (ev) => opts.onProgress(ev.loaded, ev.lengthComputable ? ev.total : opts.file.size));
+    }
+    xhr.addEventListener('load', () => {
+      let data = null;
+      if ((xhr.getResponseHeader('Content-Type') || '').includes('json')) {
+        try { data = JSON.parse(xhr.responseText); } catch { data = null; }
+      }
+      resolve({ status: xhr.status, statusText: xhr.statusText, data });
+    });
+    xhr.addEventListener('error', () => reject(new TypeError('network error')));
+    xhr.addEventListener('abort', () => reject(new TypeError('upload aborted')));
+    xhr.send(opts.file);
+  });
+  return attempt().then(async (r) => {
+    const p = r.data || {};
+    if (r.status === 403 && !opts.retried && String(p.detail || '').includes('X-CSRF-Token')) {
+      const me = await api('GET', '/api/v1/me');
+      setCSRF(me.csrf_token);
+      return upload(method, path, { ...opts, retried: true });
+    }
+    if (r.status >= 200 && r.status < 300) return r.data;
+    if (r.status === 401) onUnauthenticated();
+    throw new ApiError(r.status, p.title || r.statusText, p.detail, p.errors);
+  });
 }
 
 // allPages fetches every page of a cursor-paged list, up to max items.

@@ -4,34 +4,71 @@ import { h, clear } from './dom.js';
 import { t, setLang, preferredLang, currentLang, LANGS } from './i18n.js';
 import { api, setCSRF, whenUnauthenticated } from './api.js';
 import { start, navigate, refresh } from './router.js';
-import { errorBox, loading, setTitle } from './ui.js';
+import { errorBox, loading, setTitle, forbidden } from './ui.js';
 import { signinPage } from './pages/signin.js';
 import { dashboardPage } from './pages/dashboard.js';
 import { vulnListPage, vulnPage } from './pages/vulns.js';
 import { assetListPage, assetPage } from './pages/assets.js';
 import { findingListPage, findingPage } from './pages/findings.js';
 import { auditPage } from './pages/audit.js';
+import { acceptancesPage } from './pages/acceptances.js';
+import { slaPage } from './pages/sla.js';
+import { componentsPage } from './pages/components.js';
+import { importPage } from './pages/import.js';
+import { usersPage } from './pages/users.js';
 
-// user is who is signed in, null before signing in.
+// user is who is signed in, null before signing in; permissions are what
+// /api/v1/me says they may do somewhere, which decides what the UI offers
+// (the API checks every request again).
 let user = null;
+let permissions = [];
 
+function can(...perms) {
+  return perms.some((p) => permissions.includes(p));
+}
+
+function signIn(me) {
+  user = me.user;
+  permissions = me.permissions || [];
+  setCSRF(me.csrf_token);
+}
+
+function signedOut() {
+  user = null;
+  permissions = [];
+  setCSRF('');
+}
+
+// Each route names the permissions of which the page needs one; a page
+// out of reach says so instead of showing the API's refusal.
 const routes = [
-  { re: /^\/$/, page: dashboardPage, nav: 'dashboard' },
-  { re: /^\/vulns$/, page: vulnListPage, nav: 'vulns' },
-  { re: /^\/vulns\/([^/]+)$/, page: vulnPage, nav: 'vulns' },
-  { re: /^\/inventory$/, page: assetListPage, nav: 'assets' },
-  { re: /^\/inventory\/(.+)$/, page: assetPage, nav: 'assets' },
-  { re: /^\/findings$/, page: findingListPage, nav: 'findings' },
-  { re: /^\/findings\/(\d+)$/, page: findingPage, nav: 'findings' },
-  { re: /^\/audit$/, page: auditPage, nav: 'audit' },
+  { re: /^\/$/, page: dashboardPage, nav: 'dashboard', perms: ['finding.read'], title: 'dash.title' },
+  { re: /^\/vulns$/, page: vulnListPage, nav: 'vulns', perms: ['vuln.read'], title: 'vulns.title' },
+  { re: /^\/vulns\/([^/]+)$/, page: vulnPage, nav: 'vulns', perms: ['vuln.read'], title: 'vulns.title' },
+  { re: /^\/inventory$/, page: assetListPage, nav: 'assets', perms: ['asset.read'], title: 'assets.title' },
+  { re: /^\/inventory\/(.+)$/, page: assetPage, nav: 'assets', perms: ['asset.read'], title: 'assets.title' },
+  { re: /^\/findings$/, page: findingListPage, nav: 'findings', perms: ['finding.read'], title: 'findings.title' },
+  { re: /^\/findings\/(\d+)$/, page: findingPage, nav: 'findings', perms: ['finding.read'], title: 'findings.title' },
+  { re: /^\/acceptances$/, page: acceptancesPage, nav: 'acceptances', perms: ['finding.read'], title: 'acceptances.title' },
+  { re: /^\/sla$/, page: slaPage, nav: 'sla', perms: ['finding.read'], title: 'sla.title' },
+  { re: /^\/components$/, page: componentsPage, nav: 'components', perms: ['asset.read'], title: 'components.title' },
+  { re: /^\/import$/, page: importPage, nav: 'import', perms: ['import.write'], title: 'import.title' },
+  { re: /^\/users$/, page: usersPage, nav: 'users', perms: ['user.admin', 'asset.read'], title: 'users.title' },
+  { re: /^\/audit$/, page: auditPage, nav: 'audit', perms: ['audit.read'], title: 'audit.title' },
 ];
 
+// navItems: [id, href, catalogue key, permissions of which one shows it].
 const navItems = [
-  ['dashboard', '/', 'nav.dashboard'],
-  ['findings', '/findings', 'nav.findings'],
-  ['vulns', '/vulns', 'nav.vulns'],
-  ['assets', '/inventory', 'nav.assets'],
-  ['audit', '/audit', 'nav.audit'],
+  ['dashboard', '/', 'nav.dashboard', ['finding.read']],
+  ['findings', '/findings', 'nav.findings', ['finding.read']],
+  ['vulns', '/vulns', 'nav.vulns', ['vuln.read']],
+  ['assets', '/inventory', 'nav.assets', ['asset.read']],
+  ['components', '/components', 'nav.components', ['asset.read']],
+  ['acceptances', '/acceptances', 'nav.acceptances', ['finding.read']],
+  ['sla', '/sla', 'nav.sla', ['finding.read']],
+  ['import', '/import', 'nav.import', ['import.write']],
+  ['users', '/users', 'nav.users', ['user.admin', 'asset.read']],
+  ['audit', '/audit', 'nav.audit', ['audit.read']],
 ];
 
 function langSwitcher() {
@@ -55,15 +92,14 @@ async function signOut() {
     // after the page changes, since the session is gone from here anyway.
     if (err.status !== 401) console.error(err);
   }
-  user = null;
-  setCSRF('');
+  signedOut();
   navigate('/signin');
 }
 
 function header(active) {
   const nav = user
     ? h('nav', { class: 'main-nav', 'aria-label': t('nav.label') },
-      h('ul', null, navItems.map(([id, href, key]) =>
+      h('ul', null, navItems.filter((n) => can(...n[3])).map(([id, href, key]) =>
         h('li', null, h('a', { href, 'aria-current': id === active ? 'page' : undefined }, t(key))))))
     : null;
   const who = user
@@ -104,8 +140,7 @@ async function render(path, query) {
     main.append(signinPage({
       query,
       signedIn: (me) => {
-        user = me.user;
-        setCSRF(me.csrf_token);
+        signIn(me);
         const next = query.get('next');
         navigate(next && next.startsWith('/') && !next.startsWith('//') ? next : '/', true);
       },
@@ -117,9 +152,14 @@ async function render(path, query) {
     main.append(h('h1', null, t('notFound.title')), h('p', null, t('notFound.text')), h('p', null, h('a', { href: '/' }, t('nav.dashboard'))));
     return;
   }
+  if (!can(...route.perms)) {
+    setTitle(t(route.title));
+    main.append(forbidden(t(route.title)));
+    return;
+  }
   const params = path.match(route.re).slice(1).map(decodeURIComponent);
   main.append(loading());
-  const ctx = { params, query, user, current: () => gen === generation };
+  const ctx = { params, query, user, can, current: () => gen === generation };
   let node;
   try {
     node = await route.page(ctx);
@@ -138,14 +178,11 @@ async function boot() {
   await setLang(preferredLang(), false);
   whenUnauthenticated(() => {
     if (!user) return;
-    user = null;
-    setCSRF('');
+    signedOut();
     navigate('/signin?next=' + encodeURIComponent(location.pathname + location.search), true);
   });
   try {
-    const me = await api('GET', '/api/v1/me', { quiet401: true });
-    user = me.user;
-    setCSRF(me.csrf_token);
+    signIn(await api('GET', '/api/v1/me', { quiet401: true }));
   } catch (err) {
     if (err.status !== 401) {
       clear(document.getElementById('app')).append(errorBox(err));

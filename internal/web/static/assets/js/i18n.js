@@ -114,3 +114,18 @@ export function fmtDays(ns) {
   if (!ns) return t('common.none');
   return t('unit.days', { n: fmtNumber(ns / 864e11, 1) });
 }
+
+// fmtBytes formats a size in bytes with the locale's unit names.
+export function fmtBytes(n) {
+  if (n === undefined || n === null || isNaN(n)) return '';
+  const units = ['byte', 'kilobyte', 'megabyte', 'gigabyte'];
+  let i = 0;
+  while (n >= 1024 && i < units.length - 1) { n /= 1024; i++; }
+  return new Intl.NumberFormat(lang, { style: 'unit', unit: units[i], unitDisplay: 'short', maximumFractionDigits: i ? 1 : 0 }).format(n);
+}
+
+// fmtSeconds formats a Go duration in nanoseconds as seconds.
+export function fmtSeconds(ns) {
+  const s = (ns || 0) / 1e9;
+  return t('unit.seconds', { n: fmtNumber(s, s < 1 ? 2 : 1) });
+}

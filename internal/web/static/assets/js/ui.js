@@ -32,14 +32,69 @@ export function errorBox(err) {
 }
 
 // table renders rows under columns ({label, cell(row), class}); an empty
-// list says so instead of showing a bare header.
+// list says so instead of showing a bare header. opts.row(row) gives a
+// row's attributes (a class, data-*).
 export function table(columns, rows, opts = {}) {
   if (!rows || rows.length === 0) return h('p', { class: 'muted empty' }, opts.empty || t('common.empty'));
   return h('div', { class: 'table-wrap' },
     h('table', { class: ['data', opts.class] },
       opts.caption ? h('caption', null, opts.caption) : null,
       h('thead', null, h('tr', null, columns.map((c) => h('th', { scope: 'col', class: c.class }, c.label)))),
-      h('tbody', null, rows.map((r) => h('tr', null, columns.map((c) => h('td', { class: c.class }, c.cell(r))))))));
+      h('tbody', null, rows.map((r) => h('tr', opts.row ? opts.row(r) : null, columns.map((c) => h('td', { class: c.class }, c.cell(r))))))));
+}
+
+// checkGroup is a set of checkboxes under a legend, one per [value,
+// text], those in checked ticked; values() reads the ticked ones.
+export function checkGroup(name, legend, options, checked) {
+  const boxes = options.map(([v, text]) => {
+    const box = h('input', { type: 'checkbox', name, value: v, id: name + '-' + v.replace(/[^\w-]/g, '_'), checked: checked.includes(v) });
+    return h('span', { class: 'check-item' }, box, h('label', { for: box.id }, text));
+  });
+  const set = h('fieldset', { class: 'check-group', id: 'filter-' + name }, h('legend', null, legend), boxes);
+  set.values = () => [...set.querySelectorAll('input:checked')].map((b) => b.value);
+  return set;
+}
+
+// listParam reads a comma-separated query parameter, keeping only the
+// values allowed.
+export function listParam(query, name, allowed) {
+  return (query.get(name) || '').split(',').map((v) => v.trim()).filter((v) => allowed.includes(v));
+}
+
+// flag reads a boolean query parameter (1 or true).
+export function flag(query, name) {
+  const v = query.get(name);
+  return v === '1' || v === 'true';
+}
+
+// downloadLink links to a file the API serves as an attachment; the
+// router leaves links marked download to the browser.
+export function downloadLink(href, text, id) {
+  return h('a', { href, download: true, class: 'button secondary download', id }, text);
+}
+
+// reportLinks offers a report as PDF and CSV in the UI's language, for
+// the filters given (the findings list's, for a findings report).
+export function reportLinks(kind, filters, idPrefix) {
+  const href = (format) => {
+    const q = new URLSearchParams();
+    for (const [k, v] of Object.entries(filters || {})) {
+      if (v === undefined || v === null || v === '' || v === false || (Array.isArray(v) && v.length === 0)) continue;
+      q.set(k, v === true ? 'true' : String(v));
+    }
+    q.set('format', format);
+    q.set('lang', currentLang());
+    return '/api/v1/reports/' + kind + '?' + q;
+  };
+  return h('span', { class: 'downloads' },
+    downloadLink(href('pdf'), t('report.pdf'), idPrefix + '-pdf'),
+    downloadLink(href('csv'), t('report.csv'), idPrefix + '-csv'));
+}
+
+// forbidden is what a page says to a user whose permissions do not
+// reach it.
+export function forbidden(title) {
+  return h('div', null, h('h1', null, title), h('p', { class: 'alert error', role: 'alert' }, t('error.forbidden')));
 }
 
 // dl renders [term, value] pairs, skipping empty values.

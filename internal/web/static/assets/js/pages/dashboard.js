@@ -1,11 +1,29 @@
 // The dashboard: open findings by priority, overdue, MTTR and SLA
-// compliance (GET /api/v1/metrics/findings), and KEV.
+// compliance (GET /api/v1/metrics/findings), KEV, the trend charts the
+// API draws (GET /api/v1/charts/{name}) and the reports to download.
 
 import { h } from '../dom.js';
-import { t, fmtNumber, fmtPercent, fmtDays, fmtDateTime } from '../i18n.js';
+import { t, currentLang, fmtNumber, fmtPercent, fmtDays, fmtDateTime } from '../i18n.js';
 import { api, allPages } from '../api.js';
-import { setTitle, table, priorityBadge, section, getLifecycle, errorBox } from '../ui.js';
+import { setTitle, table, priorityBadge, section, getLifecycle, errorBox, reportLinks } from '../ui.js';
 import { pathWith } from '../router.js';
+
+// charts are drawn by the server in the UI's language, so a language
+// switch (which renders the page again) asks for them anew. Each has a
+// text alternative saying what it shows; the figures themselves are in
+// the cards and tables above.
+const CHARTS = [
+  ['mttr', 'chart.mttr', 'chart.mttrAlt'],
+  ['exposure', 'chart.exposure', 'chart.exposureAlt'],
+  ['intake', 'chart.intake', 'chart.intakeAlt'],
+];
+
+function chart([name, title, alt]) {
+  const src = '/api/v1/charts/' + name + '?' + new URLSearchParams({ lang: currentLang() });
+  return h('section', { class: 'card chart', id: 'chart-' + name },
+    h('h2', null, t(title)),
+    h('img', { class: 'chart', src, alt: t(alt), width: 600, height: 300, decoding: 'async' }));
+}
 
 function stat(id, labelText, value, note, href) {
   const v = href ? h('a', { href }, value) : value;
@@ -22,15 +40,15 @@ function compliance(b, short) {
 
 // kevNumbers counts KEV vulnerabilities in the database and open
 // findings on them. The API has no counts, so this pages through the
-// lists, up to a bound.
+// lists (filtered by the API), up to a bound.
 async function kevNumbers() {
   const [vulns, findings] = await Promise.all([
     allPages('/api/v1/vulns', { kev: true }, 5000),
-    allPages('/api/v1/findings', {}, 5000),
+    allPages('/api/v1/findings', { kev: true }, 5000),
   ]);
   return {
     vulns: vulns.items.length, vulnsMore: vulns.more,
-    findings: findings.items.filter((f) => f.assessment && f.assessment.kev).length, findingsMore: findings.more,
+    findings: findings.items.length, findingsMore: findings.more,
   };
 }
 
@@ -64,7 +82,7 @@ export async function dashboardPage() {
     ? errorBox(kevErr)
     : [
       stat('stat-kev-vulns', t('dash.kevVulns'), fmtNumber(kev.vulns) + (kev.vulnsMore ? '+' : ''), t('dash.kevVulnsNote'), pathWith('/vulns', { kev: true })),
-      stat('stat-kev-findings', t('dash.kevFindings'), fmtNumber(kev.findings) + (kev.findingsMore ? '+' : ''), t('dash.kevFindingsNote')),
+      stat('stat-kev-findings', t('dash.kevFindings'), fmtNumber(kev.findings) + (kev.findingsMore ? '+' : ''), t('dash.kevFindingsNote'), pathWith('/findings', { kev: true })),
     ];
 
   return h('div', { class: 'dashboard' },
@@ -86,5 +104,11 @@ export async function dashboardPage() {
         { label: t('dash.closed'), cell: (p) => fmtNumber(by[p].closed), class: 'num' },
         { label: t('dash.mttrShort'), cell: (p) => fmtDays(by[p].mttr_ns), class: 'num' },
         { label: t('dash.sla'), cell: (p) => compliance(by[p], true), class: 'num' },
-      ], prios.filter((p) => by[p])))));
+      ], prios.filter((p) => by[p])))),
+    h('div', { class: 'grid-charts' }, CHARTS.map(chart)),
+    h('section', { class: 'card reports', id: 'reports' },
+      h('h2', null, t('report.title')),
+      h('p', { class: 'muted' }, t('report.intro')),
+      h('div', { class: 'report-row' }, h('span', { class: 'report-name' }, t('report.findings')), reportLinks('findings', {}, 'report-findings')),
+      h('div', { class: 'report-row' }, h('span', { class: 'report-name' }, t('report.sla')), reportLinks('sla', {}, 'report-sla'))));
 }

@@ -7,7 +7,7 @@ import { api } from '../api.js';
 import { navigate, refresh, pathWith } from '../router.js';
 import {
   setTitle, table, dl, section, field, select, input, pager, errorBox, stateBadge, priorityBadge, kevBadge,
-  getLifecycle, mono, changeView,
+  getLifecycle, mono, changeView, checkGroup, listParam, flag, reportLinks,
 } from '../ui.js';
 import { assetHref } from './assets.js';
 
@@ -28,19 +28,55 @@ function dueCell(f, lc) {
     : fmtDay(f.due);
 }
 
-export async function findingListPage({ query }) {
+const SEVERITIES = ['critical', 'high', 'medium', 'low'];
+const SSVC = ['act', 'attend', 'track*', 'track'];
+const PRIORITIES = ['critical', 'high', 'medium', 'low'];
+
+// SORTS are the orders offered; '' is the API's default, by number.
+const SORTS = [
+  ['', 'findings.sort.id'],
+  ['-priority', 'findings.sort.priority'],
+  ['due', 'findings.sort.due'],
+  ['-first_seen', 'findings.sort.firstSeen'],
+  ['-last_seen', 'findings.sort.lastSeen'],
+  ['-epss', 'findings.sort.epss'],
+  ['-score', 'findings.sort.score'],
+];
+
+// findingFilters reads the list's filters from the page's query, keeping
+// only values the API accepts. They are the API's own parameters, so the
+// same object asks for the list and for its report.
+function findingFilters(query, lc) {
+  const state = query.get('state') || '';
+  const epss = Number(query.get('epss_min'));
+  const sort = query.get('sort') || '';
+  const priority = query.get('priority') || '';
+  return {
+    state: lc.states.includes(state) ? state : '',
+    all: flag(query, 'all') && !state,
+    asset: query.get('asset') || '',
+    vuln: query.get('vuln') || '',
+    team: query.get('team') || '',
+    q: query.get('q') || '',
+    priority: PRIORITIES.includes(priority) ? priority : '',
+    overdue: flag(query, 'overdue'),
+    kev: flag(query, 'kev'),
+    severity: listParam(query, 'severity', SEVERITIES).join(','),
+    ssvc: listParam(query, 'ssvc', SSVC).join(','),
+    epss_min: epss > 0 && epss <= 1 ? epss : '',
+    sort: SORTS.some(([v]) => v === sort) ? sort : '',
+  };
+}
+
+export async function findingListPage({ query, can }) {
   setTitle(t('nav.findings'));
   const lc = await getLifecycle();
-  const state = query.get('state') || '';
-  const all = query.get('all') === '1' || query.get('all') === 'true';
-  const asset = query.get('asset') || '';
-  const vuln = query.get('vuln') || '';
-  const overdue = query.get('overdue') === '1' || query.get('overdue') === 'true';
+  const f = findingFilters(query, lc);
   const after = query.get('after') || '';
-  const key = JSON.stringify([state, all, asset, vuln, overdue]);
+  const key = JSON.stringify(f);
   if (cursors.key !== key || !after) { cursors.key = key; cursors.stack = []; }
 
-  const page = await api('GET', '/api/v1/findings', { query: { state, all: all && !state, asset, vuln, overdue, after, limit: 50 } });
+  const page = await api('GET', '/api/v1/findings', { query: { ...f, after, limit: 50 } });
 
   // The state filter: open findings (the API's default), every finding,
   // or one state.
@@ -48,49 +84,203 @@ export async function findingListPage({ query }) {
     ['', t('findings.openOnly')],
     ['*', t('findings.allStates')],
     ...lc.states.map((s) => [s, label('state', s)]),
-  ], state || (all ? '*' : ''));
+  ], f.state || (f.all ? '*' : ''));
   stateSel.id = 'filter-state';
-  const assetIn = input('asset', 'text', asset, { id: 'filter-asset', maxlength: 512 });
-  const vulnIn = input('vuln', 'text', vuln, { id: 'filter-vuln', maxlength: 128 });
-  const overdueIn = input('overdue', 'checkbox', '', { id: 'filter-overdue', checked: overdue });
+  const qIn = input('q', 'search', f.q, { id: 'filter-q', maxlength: 200, placeholder: t('findings.searchPlaceholder') });
+  const assetIn = input('asset', 'text', f.asset, { id: 'filter-asset', maxlength: 512 });
+  const vulnIn = input('vuln', 'text', f.vuln, { id: 'filter-vuln', maxlength: 128 });
+  const teamIn = input('team', 'text', f.team, { id: 'filter-team', maxlength: 200 });
+  const prioSel = select('priority', [['', t('findings.anyPriority')], ...PRIORITIES.map((p) => [p, label('priority', p)])], f.priority);
+  prioSel.id = 'filter-priority';
+  const overdueIn = input('overdue', 'checkbox', '', { id: 'filter-overdue', checked: f.overdue });
+  const kevIn = input('kev', 'checkbox', '', { id: 'filter-kev', checked: f.kev });
+  const sevIn = checkGroup('severity', t('findings.severity'), SEVERITIES.map((s) => [s, label('sev', s)]), f.severity.split(','));
+  const ssvcIn = checkGroup('ssvc', t('findings.ssvc'), SSVC.map((s) => [s, label('ssvcOutcome', s)]), f.ssvc.split(','));
+  const epssIn = input('epss_min', 'number', f.epss_min ? String(Math.round(f.epss_min * 1000) / 10) : '',
+    { id: 'filter-epss', min: 0, max: 100, step: 'any', inputmode: 'decimal', class: 'short' });
+  const sortSel = select('sort', SORTS.map(([v, k]) => [v, t(k)]), f.sort);
+  sortSel.id = 'filter-sort';
+  const read = () => {
+    const s = stateSel.value;
+    const epss = Number(epssIn.value);
+    return {
+      state: s === '*' ? '' : s, all: s === '*', asset: assetIn.value.trim(), vuln: vulnIn.value.trim(), team: teamIn.value.trim(),
+      q: qIn.value.trim(), priority: prioSel.value, overdue: overdueIn.checked, kev: kevIn.checked,
+      severity: sevIn.values().join(','), ssvc: ssvcIn.values().join(','),
+      epss_min: epssIn.value !== '' && epss > 0 ? Math.min(epss, 100) / 100 : '', sort: sortSel.value,
+    };
+  };
   const form = h('form', {
-    class: 'filters', role: 'search',
-    on: {
-      submit: (ev) => {
-        ev.preventDefault();
-        const s = stateSel.value;
-        navigate(pathWith('/findings', {
-          state: s === '*' ? '' : s, all: s === '*', asset: assetIn.value.trim(), vuln: vulnIn.value.trim(), overdue: overdueIn.checked,
-        }));
-      },
-    },
+    class: 'filters', role: 'search', id: 'finding-filters',
+    on: { submit: (ev) => { ev.preventDefault(); navigate(pathWith('/findings', read())); } },
   },
+  field(t('findings.search'), qIn),
   field(t('finding.state'), stateSel),
+  field(t('finding.priority'), prioSel),
   field(t('finding.asset'), assetIn),
   field(t('finding.vuln'), vulnIn),
+  field(t('asset.team'), teamIn),
+  sevIn,
+  ssvcIn,
+  field(t('vulns.epssMin'), epssIn),
+  field(t('findings.kevOnly'), kevIn),
   field(t('findings.overdueOnly'), overdueIn),
-  h('div', { class: 'actions' }, h('button', { type: 'submit', class: 'primary' }, t('common.filter'))));
+  field(t('common.sort'), sortSel),
+  h('div', { class: 'actions' },
+    h('button', { type: 'submit', class: 'primary' }, t('common.filter')),
+    key !== JSON.stringify(findingFilters(new URLSearchParams(), lc)) ? h('a', { href: '/findings', class: 'reset' }, t('common.reset')) : null));
+  sortSel.addEventListener('change', () => navigate(pathWith('/findings', { ...f, sort: sortSel.value })));
 
   const rows = page.items || [];
-  const q = { state, all, asset, vuln, overdue };
-  const prev = after ? () => navigate(pathWith('/findings', { ...q, after: cursors.stack.pop() || '' })) : null;
-  const next = page.next ? () => { cursors.stack.push(after); navigate(pathWith('/findings', { ...q, after: page.next })); } : null;
+  const prev = after ? () => navigate(pathWith('/findings', { ...f, after: cursors.stack.pop() || '' })) : null;
+  const next = page.next ? () => { cursors.stack.push(after); navigate(pathWith('/findings', { ...f, after: page.next })); } : null;
+
+  const triage = can('finding.triage') && rows.length > 0;
+  const bulk = triage ? bulkTriage(rows, lc) : null;
+  const columns = [
+    bulk ? { label: bulk.selectAll, cell: (x) => bulk.box(x), class: 'select' } : null,
+    { label: t('finding.id'), cell: (x) => h('a', { href: '/findings/' + x.id, class: 'finding-link' }, '#' + x.id), class: 'nowrap' },
+    { label: t('finding.asset'), cell: (x) => h('a', { href: assetHref(x.asset) }, x.asset), class: 'nowrap' },
+    { label: t('finding.package'), cell: (x) => [x.package, h('div', { class: 'muted small mono' }, (x.versions || []).join(', '))] },
+    { label: t('finding.vuln'), cell: (x) => h('a', { href: '/vulns/' + encodeURIComponent(x.vuln), class: 'mono' }, x.vuln), class: 'nowrap' },
+    { label: t('finding.state'), cell: (x) => (bulk ? bulk.state(x) : stateBadge(x.state)) },
+    bulk ? { label: t('bulk.result'), cell: (x) => bulk.result(x), class: 'bulk-result nowrap' } : null,
+    { label: t('finding.priority'), cell: (x) => [priorityBadge(x.priority), x.assessment && x.assessment.kev ? [' ', kevBadge()] : null] },
+    { label: t('finding.due'), cell: (x) => dueCell(x, lc), class: 'nowrap' },
+    { label: t('finding.assignee'), cell: (x) => x.assignee || '' },
+    { label: t('finding.firstSeen'), cell: (x) => fmtDate(x.first_seen), class: 'nowrap' },
+  ].filter(Boolean);
 
   return h('div', null,
-    h('div', { class: 'page-head' }, h('h1', null, t('findings.title'))),
+    h('div', { class: 'page-head with-tools' },
+      h('h1', null, t('findings.title')),
+      h('div', { class: 'head-tools' }, h('span', { class: 'muted' }, t('report.export')), reportLinks('findings', f, 'export-findings'))),
     form,
-    table([
-      { label: t('finding.id'), cell: (f) => h('a', { href: '/findings/' + f.id, class: 'finding-link' }, '#' + f.id), class: 'nowrap' },
-      { label: t('finding.asset'), cell: (f) => h('a', { href: assetHref(f.asset) }, f.asset) },
-      { label: t('finding.package'), cell: (f) => [f.package, h('div', { class: 'muted small mono' }, (f.versions || []).join(', '))] },
-      { label: t('finding.vuln'), cell: (f) => h('a', { href: '/vulns/' + encodeURIComponent(f.vuln), class: 'mono' }, f.vuln), class: 'nowrap' },
-      { label: t('finding.state'), cell: (f) => stateBadge(f.state) },
-      { label: t('finding.priority'), cell: (f) => [priorityBadge(f.priority), f.assessment && f.assessment.kev ? [' ', kevBadge()] : null] },
-      { label: t('finding.due'), cell: (f) => dueCell(f, lc), class: 'nowrap' },
-      { label: t('finding.assignee'), cell: (f) => f.assignee || '' },
-      { label: t('finding.firstSeen'), cell: (f) => fmtDate(f.first_seen), class: 'nowrap' },
-    ], rows, { empty: t('findings.none'), class: 'findings' }),
+    bulk ? bulk.form : null,
+    table(columns, rows, { empty: t('findings.none'), class: 'findings', row: (x) => ({ dataset: { id: String(x.id), state: x.state } }) }),
     pager(prev, next));
+}
+
+// bulkTriage is one decision applied to many findings: a checkbox per
+// row, the moves the lifecycle allows from every selected finding's state
+// (a risk acceptance needs its own form, with an approver), and a reason.
+// Each finding gets its own POST …/decisions, so the API checks each
+// move; the row then says whether it was recorded or why not.
+function bulkTriage(rows, lc) {
+  const items = new Map(); // id → { f, box, state, result, row }
+  const count = h('span', { id: 'bulk-count', class: 'bulk-count', 'aria-live': 'polite' });
+  const stateSel = h('select', { name: 'state', id: 'bulk-state' });
+  const reason = h('input', { type: 'text', name: 'reason', id: 'bulk-reason', maxlength: 2000, required: true });
+  const button = h('button', { type: 'submit', class: 'primary', id: 'bulk-submit' }, t('bulk.submit'));
+  const status = h('div', { id: 'bulk-status', class: 'form-status', role: 'status' });
+  const all = h('input', { type: 'checkbox', id: 'bulk-all', 'aria-label': t('bulk.selectAll'), title: t('bulk.selectAll') });
+
+  const selected = () => [...items.values()].filter((it) => it.box.checked);
+
+  function showState(it, f) {
+    it.f = f;
+    it.row().dataset.state = f.state;
+    it.state.replaceChildren(stateBadge(f.state));
+  }
+
+  // showResult marks a row's outcome; a refusal's detail (the API's
+  // problem) gets a row of its own under it, as wide as the table.
+  function showResult(it, outcome, detail) {
+    it.result.replaceChildren(...(outcome ? [outcome] : []));
+    const row = it.row();
+    const next = row.nextElementSibling;
+    if (next && next.classList.contains('bulk-detail')) next.remove();
+    if (detail) {
+      row.after(h('tr', { class: 'bulk-detail', dataset: { for: String(it.f.id) } },
+        h('td', { colspan: row.children.length }, detail)));
+    }
+  }
+
+  // update shows the count and offers the moves common to the selection.
+  function update() {
+    const sel = selected();
+    count.textContent = t('bulk.selected', { n: fmtNumber(sel.length) });
+    all.checked = sel.length > 0 && sel.length === items.size;
+    all.indeterminate = sel.length > 0 && sel.length < items.size;
+    let moves = null;
+    for (const it of sel) {
+      const next = lc.next[it.f.state] || [];
+      moves = moves ? moves.filter((s) => next.includes(s)) : next.filter((s) => s !== 'risk_accepted');
+    }
+    moves = moves || [];
+    const keep = stateSel.value;
+    stateSel.replaceChildren(
+      h('option', { value: '' }, sel.length === 0 ? t('bulk.selectFirst') : moves.length ? t('bulk.chooseState') : t('bulk.noCommonMove')),
+      ...moves.map((s) => h('option', { value: s, selected: s === keep }, label('state', s))));
+    stateSel.disabled = moves.length === 0;
+    button.disabled = moves.length === 0;
+  }
+
+  all.addEventListener('change', () => {
+    for (const it of items.values()) it.box.checked = all.checked;
+    update();
+  });
+
+  async function apply(ev) {
+    ev.preventDefault();
+    const sel = selected();
+    const to = stateSel.value;
+    const why = reason.value.trim();
+    if (!to || !why) {
+      status.replaceChildren(h('div', { class: 'alert error', role: 'alert' }, t(to ? 'bulk.needReason' : 'bulk.needState')));
+      return;
+    }
+    button.disabled = true;
+    let ok = 0;
+    let refused = 0;
+    for (const it of sel) showResult(it, null);
+    for (const [i, it] of sel.entries()) {
+      status.replaceChildren(h('p', { class: 'muted' }, t('bulk.applying', { i: fmtNumber(i + 1), n: fmtNumber(sel.length) })));
+      it.result.replaceChildren(h('span', { class: 'muted' }, t('common.loading')));
+      try {
+        showState(it, await api('POST', '/api/v1/findings/' + it.f.id + '/decisions', { body: { state: to, reason: why } }));
+        showResult(it, h('span', { class: 'bulk-ok', dataset: { outcome: 'ok' } }, '✓ ', t('bulk.done')));
+        it.box.checked = false;
+        ok++;
+      } catch (err) {
+        showResult(it, h('span', { class: 'bulk-refused', dataset: { outcome: 'refused' } }, '✗ ', t('bulk.refused')), errorBox(err));
+        refused++;
+        // The move was refused, often because the finding changed
+        // meanwhile: show its state now, so the next choice is right.
+        try {
+          showState(it, (await api('GET', '/api/v1/findings/' + it.f.id)).finding);
+        } catch { /* the refusal is already shown */ }
+      }
+    }
+    status.replaceChildren(h('div', { class: ['alert', refused ? 'error' : 'ok'], role: refused ? 'alert' : 'status', id: 'bulk-summary' },
+      t('bulk.summary', { ok: fmtNumber(ok), refused: fmtNumber(refused), n: fmtNumber(sel.length) })));
+    update();
+  }
+
+  const form = h('form', { class: 'card bulk', id: 'bulk-form', on: { submit: apply } },
+    h('h2', { class: 'bulk-title' }, t('bulk.title')),
+    h('div', { class: 'bulk-row' },
+      count,
+      field(t('decide.state'), stateSel),
+      h('div', { class: 'field grow' }, h('label', { for: 'bulk-reason' }, t('decide.reason')), reason),
+      h('div', { class: 'actions' }, button)),
+    status);
+
+  const bulk = {
+    form,
+    selectAll: all,
+    box: (x) => {
+      const box = h('input', { type: 'checkbox', class: 'bulk-box', value: String(x.id), 'aria-label': t('bulk.selectOne', { id: x.id }), on: { change: update } });
+      const state = h('span', { class: 'state-cell' }, stateBadge(x.state));
+      const result = h('div', { class: 'bulk-outcome' });
+      items.set(x.id, { f: x, box, state, result, row: () => box.closest('tr') });
+      return box;
+    },
+    state: (x) => items.get(x.id).state,
+    result: (x) => items.get(x.id).result,
+  };
+  update();
+  return bulk;
 }
 
 // decisionForm moves the state, assigns, or overrides the priority. The

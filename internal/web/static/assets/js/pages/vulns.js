@@ -6,7 +6,7 @@ import { t, label, langName, fmtDate, fmtDateTime, fmtNumber, fmtPercent } from 
 import { api } from '../api.js';
 import { navigate, pathWith } from '../router.js';
 import {
-  setTitle, table, dl, section, kevBadge, field, select, input, pager, pickText, langText, json, mono,
+  setTitle, table, dl, section, kevBadge, field, select, input, pager, pickText, langText, json, mono, checkGroup, listParam, flag,
 } from '../ui.js';
 
 // sources are the feeds vmc reads, in its default precedence order; they
@@ -17,39 +17,93 @@ const SOURCES = ['vmc', 'cve5', 'cisa-adp', 'nvd', 'ghsa', 'osv', 'csaf', 'jvn',
 // that "previous" can go back through an opaque-cursor list.
 const cursors = { key: '', stack: [] };
 
+const SEVERITIES = ['critical', 'high', 'medium', 'low'];
+
+// SORTS are the orders offered; '' is the API's default, newest first.
+const SORTS = [
+  ['', 'vulns.sort.newest'],
+  ['published', 'vulns.sort.oldest'],
+  ['-updated', 'vulns.sort.updated'],
+  ['-score', 'vulns.sort.score'],
+  ['-epss', 'vulns.sort.epss'],
+  ['id', 'vulns.sort.id'],
+];
+
 function severityText(s) {
   if (s.score) return fmtNumber(s.score, 1) + (s.rating ? ' ' + s.rating : '');
   return s.rating || '';
 }
 
+const DAY = /^\d{4}-\d{2}-\d{2}$/;
+
+// vulnFilters reads the list's filters from the page's query, keeping
+// only values the API accepts, so that a hand-edited URL shows what it
+// asks for or nothing rather than an error.
+function vulnFilters(query) {
+  const epss = Number(query.get('epss_min'));
+  const sort = query.get('sort') || '';
+  return {
+    q: query.get('q') || '',
+    source: query.get('source') || '',
+    kev: flag(query, 'kev'),
+    severity: listParam(query, 'severity', SEVERITIES),
+    epss_min: epss > 0 && epss <= 1 ? epss : '',
+    published_from: DAY.test(query.get('published_from') || '') ? query.get('published_from') : '',
+    published_to: DAY.test(query.get('published_to') || '') ? query.get('published_to') : '',
+    sort: SORTS.some(([v]) => v === sort) ? sort : '',
+  };
+}
+
+function vulnPath(f, after) {
+  return pathWith('/vulns', { ...f, severity: f.severity.join(','), after });
+}
+
 export async function vulnListPage({ query }) {
   setTitle(t('nav.vulns'));
-  const q = query.get('q') || '';
-  const kev = query.get('kev') === '1' || query.get('kev') === 'true';
-  const source = query.get('source') || '';
+  const f = vulnFilters(query);
   const after = query.get('after') || '';
-  const key = JSON.stringify([q, kev, source]);
+  const key = JSON.stringify(f);
   if (cursors.key !== key || !after) { cursors.key = key; cursors.stack = []; }
 
-  const page = await api('GET', '/api/v1/vulns', { query: { q, kev, source, after, limit: 50 } });
+  const page = await api('GET', '/api/v1/vulns', { query: { ...f, severity: f.severity.join(','), after, limit: 50 } });
 
-  const qIn = input('q', 'search', q, { id: 'vuln-q', placeholder: t('vulns.searchPlaceholder'), maxlength: 200 });
-  const kevIn = input('kev', 'checkbox', '', { id: 'vuln-kev', checked: kev });
-  const srcIn = select('source', [['', t('vulns.anySource')], ...SOURCES.map((s) => [s, s])], source);
+  const qIn = input('q', 'search', f.q, { id: 'vuln-q', placeholder: t('vulns.searchPlaceholder'), maxlength: 200 });
+  const kevIn = input('kev', 'checkbox', '', { id: 'vuln-kev', checked: f.kev });
+  const srcIn = select('source', [['', t('vulns.anySource')], ...SOURCES.map((s) => [s, s])], f.source);
   srcIn.id = 'vuln-source';
+  const sevIn = checkGroup('severity', t('vulns.severity'), SEVERITIES.map((s) => [s, label('sev', s)]), f.severity);
+  // EPSS is a probability; people read it as a percentage.
+  const epssIn = input('epss_min', 'number', f.epss_min ? String(Math.round(f.epss_min * 1000) / 10) : '',
+    { id: 'vuln-epss', min: 0, max: 100, step: 'any', inputmode: 'decimal', class: 'short' });
+  const fromIn = input('published_from', 'date', f.published_from, { id: 'vuln-from' });
+  const toIn = input('published_to', 'date', f.published_to, { id: 'vuln-to' });
+  const sortIn = select('sort', SORTS.map(([v, k]) => [v, t(k)]), f.sort);
+  sortIn.id = 'vuln-sort';
+  const read = () => {
+    const epss = Number(epssIn.value);
+    return {
+      q: qIn.value.trim(), source: srcIn.value, kev: kevIn.checked, severity: sevIn.values(),
+      epss_min: epssIn.value !== '' && epss > 0 ? Math.min(epss, 100) / 100 : '',
+      published_from: fromIn.value, published_to: toIn.value, sort: sortIn.value,
+    };
+  };
   const form = h('form', {
-    class: 'filters', role: 'search',
-    on: {
-      submit: (ev) => {
-        ev.preventDefault();
-        navigate(pathWith('/vulns', { q: qIn.value.trim(), kev: kevIn.checked, source: srcIn.value }));
-      },
-    },
+    class: 'filters', role: 'search', id: 'vuln-filters',
+    on: { submit: (ev) => { ev.preventDefault(); navigate(vulnPath(read())); } },
   },
   field(t('vulns.search'), qIn),
   field(t('vulns.source'), srcIn),
+  sevIn,
+  field(t('vulns.epssMin'), epssIn),
+  field(t('vulns.publishedFrom'), fromIn),
+  field(t('vulns.publishedTo'), toIn),
   field(t('vulns.kevOnly'), kevIn),
-  h('div', { class: 'actions' }, h('button', { type: 'submit', class: 'primary' }, t('common.search'))));
+  field(t('common.sort'), sortIn),
+  h('div', { class: 'actions' },
+    h('button', { type: 'submit', class: 'primary' }, t('common.search')),
+    key !== JSON.stringify(vulnFilters(new URLSearchParams())) ? h('a', { href: '/vulns', class: 'reset' }, t('common.reset')) : null));
+  // A new order applies at once: there is nothing else to fill in.
+  sortIn.addEventListener('change', () => navigate(vulnPath({ ...f, sort: sortIn.value })));
 
   const rows = page.items || [];
   const list = table([
@@ -65,21 +119,15 @@ export async function vulnListPage({ query }) {
         ];
       },
     },
-    { label: t('vuln.severity'), cell: (v) => severityText(v), class: 'nowrap' },
+    { label: t('vuln.severity'), cell: (v) => severityText(v), class: 'nowrap severity' },
     { label: t('vuln.kev'), cell: (v) => (v.kev ? kevBadge() : ''), class: 'center' },
     { label: t('vuln.epss'), cell: (v) => (v.epss ? fmtPercent(v.epss, 2) : ''), class: 'num' },
     { label: t('vuln.sources'), cell: (v) => (v.sources || []).join(', '), class: 'small' },
     { label: t('vuln.published'), cell: (v) => fmtDate(v.published), class: 'nowrap' },
-  ], rows, { empty: t('vulns.none'), class: 'vulns' });
+  ], rows, { empty: t('vulns.none'), class: 'vulns', row: (v) => ({ dataset: { id: v.id, rating: (v.rating || '').toLowerCase() } }) });
 
-  const prev = after ? () => {
-    const before = cursors.stack.pop() || '';
-    navigate(pathWith('/vulns', { q, kev, source, after: before }));
-  } : null;
-  const next = page.next ? () => {
-    cursors.stack.push(after);
-    navigate(pathWith('/vulns', { q, kev, source, after: page.next }));
-  } : null;
+  const prev = after ? () => navigate(vulnPath(f, cursors.stack.pop() || '')) : null;
+  const next = page.next ? () => { cursors.stack.push(after); navigate(vulnPath(f, page.next)); } : null;
 
   return h('div', null,
     h('div', { class: 'page-head' }, h('h1', null, t('vulns.title'))),
