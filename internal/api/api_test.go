@@ -298,6 +298,7 @@ var rules = map[string]string{
 	"GET /api/v1/metrics/findings":         string(auth.FindingRead),
 	"POST /api/v1/imports":                 string(auth.ImportWrite),
 	"GET /api/v1/imports":                  string(auth.AuditRead),
+	"POST /api/v1/findings/imports":        string(auth.ImportWrite),
 	"GET /api/v1/charts/{name}":            string(auth.FindingRead),
 	"GET /api/v1/components":               string(auth.AssetRead),
 	"GET /api/v1/acceptances":              string(auth.FindingRead),
@@ -416,7 +417,7 @@ func TestImportAdvisories(t *testing.T) {
 		t.Errorf("imported record: %d", code)
 	}
 	if code, body := f.do(t, nil, http.MethodGet, "/api/v1/imports", f.tokens[auth.Auditor], ""); code != http.StatusOK ||
-		!strings.Contains(body, `"actor":"analyst-user","file":"all.zip"`) || !strings.Contains(body, `"new":4291`) {
+		!strings.Contains(body, `"actor":"analyst-user","action":"import","file":"all.zip"`) || !strings.Contains(body, `"new":4291`) {
 		t.Errorf("import jobs: %d %.400s", code, body)
 	}
 	if code, body := f.do(t, nil, http.MethodPost, "/api/v1/imports?file=../../etc/passwd", f.tokens[auth.Analyst], "x", "Content-Type", "application/octet-stream"); code != http.StatusUnprocessableEntity {
@@ -665,5 +666,60 @@ func TestLocalisedProblems(t *testing.T) {
 		if code != tc.code || p.Title != tc.title || !strings.HasPrefix(p.Detail, tc.detail) {
 			t.Errorf("%s %s (%s): %d %q %q; want %d %q %q…", tc.method, tc.path, tc.lang, code, p.Title, p.Detail, tc.code, tc.title, tc.detail)
 		}
+	}
+}
+
+// A tool's report uploaded over the API becomes findings with the tool as
+// evidence; an owner may import only onto an asset of their team.
+func TestImportScanReport(t *testing.T) {
+	f := newFixture(t)
+	open := f.ginAssets(t)
+	open("pay-api", "payments")
+	open("hr-app", "hr")
+	report, err := os.ReadFile(filepath.Join("..", "cli", "testdata", "scans", "osv-scanner.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	post := func(role auth.Role, query, body string) (int, string) {
+		return f.do(t, nil, http.MethodPost, "/api/v1/findings/imports?"+query, f.tokens[role], body, "Content-Type", "application/octet-stream")
+	}
+	for _, tc := range []struct {
+		role  auth.Role
+		query string
+		code  int
+	}{
+		{auth.Owner, "file=osv.json", http.StatusForbidden},
+		{auth.Owner, "file=osv.json&asset=hr-app", http.StatusForbidden},
+		{auth.Auditor, "file=osv.json&asset=pay-api", http.StatusForbidden},
+	} {
+		if code, body := post(tc.role, tc.query, string(report)); code != tc.code {
+			t.Errorf("%s %s: %d %.300s, want %d", tc.role, tc.query, code, body, tc.code)
+		}
+	}
+	code, body := post(auth.Owner, "file=osv.json&asset=pay-api", string(report))
+	// GO-2020-0001 is vmc's (and found by its own match); the report's
+	// other two it learns from the report.
+	if code != http.StatusOK || !strings.Contains(body, `"tool":"osvscanner"`) || !strings.Contains(body, `"linked":1,"recorded":2`) {
+		t.Fatalf("owner's import onto their asset: %d %.400s", code, body)
+	}
+	page, err := f.store.ListFindings(context.Background(), store.FindingQuery{Asset: "pay-api"})
+	if err != nil || len(page.Items) != 3 {
+		t.Fatalf("pay-api findings: %+v, %v", page.Items, err)
+	}
+	for _, x := range page.Items {
+		want := 1
+		if x.Vuln == "CVE-2020-36567" {
+			want = 2 // vmc's match and the report
+		}
+		if ev := x.Evidence; len(ev) != want || ev[len(ev)-1].Tool != "osvscanner" || ev[len(ev)-1].Report != "osvscanner osv.json" {
+			t.Errorf("%s evidence: %+v", x.Vuln, ev)
+		}
+	}
+	if code, body := post(auth.Analyst, "file=x.json", `{"hello": 1}`); code != http.StatusUnprocessableEntity || !strings.Contains(body, "name the tool") {
+		t.Errorf("an unknown report: %d %.300s", code, body)
+	}
+	if code, body := f.do(t, nil, http.MethodGet, "/api/v1/imports", f.tokens[auth.Auditor], ""); code != 200 ||
+		!strings.Contains(body, `"action":"findings.import"`) || !strings.Contains(body, `"actor":"owner-user"`) {
+		t.Errorf("imports list: %d %.400s", code, body)
 	}
 }

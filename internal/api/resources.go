@@ -39,6 +39,7 @@ func (s *Server) register(api huma.API) {
 	s.registerImports(api)
 	s.registerCharts(api)
 	s.registerViews(api)
+	s.registerScanImports(api)
 }
 
 type vulnListInput struct {
@@ -575,7 +576,7 @@ func (s *Server) registerImports(api huma.API) {
 			}
 			// The import is in the audit log whatever became of it: what
 			// was written stays written, batch by batch.
-			entry := importEntry{File: in.File, Bytes: len(in.RawBody), Report: rep}
+			entry := importEntry{File: in.File, Bytes: len(in.RawBody), Report: &rep}
 			if err != nil {
 				entry.Error = err.Error()
 			}
@@ -592,7 +593,7 @@ func (s *Server) registerImports(api huma.API) {
 			return &importOutput{Body: rep}, err
 		})
 	op(s, api, huma.Operation{OperationID: "list-imports", Method: http.MethodGet, Path: "/api/v1/imports", Tags: []string{"imports"},
-		Summary: "Advisory imports over the API, newest first, each with who ran it and its report"}, string(auth.AuditRead),
+		Summary: "Imports over the API (advisories, tools' reports), newest first, each with who ran it and what it did"}, string(auth.AuditRead),
 		func(ctx context.Context, _ *emptyInput) (*importListOutput, error) {
 			es, err := s.Store.AuditOf(ctx, importsObject)
 			if err != nil {
@@ -601,7 +602,7 @@ func (s *Server) registerImports(api huma.API) {
 			out := &importListOutput{}
 			out.Body.Items = []importJob{}
 			for i := len(es) - 1; i >= 0 && len(out.Body.Items) < 200; i-- {
-				j := importJob{Seq: es[i].Seq, At: es[i].At, Actor: es[i].Actor}
+				j := importJob{Seq: es[i].Seq, At: es[i].At, Actor: es[i].Actor, Action: es[i].Action}
 				if err := json.Unmarshal(es[i].After, &j.importEntry); err != nil {
 					return nil, fmt.Errorf("audit entry %d: %w", es[i].Seq, err)
 				}
@@ -611,21 +612,70 @@ func (s *Server) registerImports(api huma.API) {
 		})
 }
 
+type scanImportInput struct {
+	File    string `query:"file" required:"true" maxLength:"200" pattern:"^[A-Za-z0-9._-]+$" doc:"the report's file name, as evidence"`
+	Tool    string `query:"tool" maxLength:"32" doc:"the tool that wrote it (nessus, openvas, trivy, …); detected from the content when absent"`
+	Asset   string `query:"asset" maxLength:"512" doc:"file every target's results on this asset (created if new); required for asset owners"`
+	RawBody []byte `contentType:"application/octet-stream"`
+}
+
+type scanImportOutput struct{ Body ingest.ScanOutcome }
+
+// maxScanUpload bounds an uploaded scanner report.
+const maxScanUpload = 256 << 20
+
+func (s *Server) registerScanImports(api huma.API) {
+	op(s, api, huma.Operation{OperationID: "import-findings", Method: http.MethodPost, Path: "/api/v1/findings/imports", Tags: []string{"findings"},
+		Summary:      "Import a scanner, SAST/DAST or pen-test tool report as findings (Nessus, OpenVAS, Qualys, Nmap, ZAP, Burp, Acunetix, Nikto, Nuclei, Trivy, Grype, Anchore, osv-scanner, Snyk, Dependency-Check, SARIF, AWS Inspector, Prowler, Wazuh)",
+		MaxBodyBytes: maxScanUpload, BodyReadTimeout: 5 * time.Minute}, string(auth.ImportWrite),
+		func(ctx context.Context, in *scanImportInput) (*scanImportOutput, error) {
+			p := who(ctx)
+			// An owner imports onto an asset of their team, named: a report
+			// placed by its own targets could create or reach others'.
+			if !p.can(auth.ImportWrite, "") {
+				if in.Asset == "" {
+					return nil, forbid(p, auth.ImportWrite, "a report without an asset of your team")
+				}
+				a, err := s.Store.Asset(ctx, in.Asset)
+				if err != nil || !p.can(auth.ImportWrite, a.Team) {
+					return nil, forbid(p, auth.ImportWrite, "asset "+in.Asset)
+				}
+			}
+			rep, err := ingest.ReadScan(in.File, in.Tool, bytes.NewReader(in.RawBody))
+			if err != nil {
+				return nil, huma.Error422UnprocessableEntity(err.Error())
+			}
+			out, err := s.Matcher.ImportScan(ctx, rep, in.File, in.Asset)
+			if err != nil {
+				return nil, err
+			}
+			after, _ := json.Marshal(importEntry{File: in.File, Bytes: len(in.RawBody), Outcome: &out})
+			if err := s.Store.Record(ctx, audit.Entry{Actor: p.User.Name, Action: "findings.import", Object: importsObject, After: after, Reason: in.File}); err != nil {
+				return nil, err
+			}
+			return &scanImportOutput{Body: out}, nil
+		})
+}
+
 // importsObject is the audit log object imports are recorded against,
 // so that listing them is one indexed lookup.
 const importsObject = "imports"
 
+// importEntry is what the audit log keeps of an import: an advisory
+// import's report, or a scanner report's outcome.
 type importEntry struct {
-	File   string        `json:"file"`
-	Bytes  int           `json:"bytes"`
-	Report ingest.Report `json:"report"`
-	Error  string        `json:"error,omitempty"`
+	File    string              `json:"file"`
+	Bytes   int                 `json:"bytes"`
+	Report  *ingest.Report      `json:"report,omitempty"`
+	Outcome *ingest.ScanOutcome `json:"outcome,omitempty"`
+	Error   string              `json:"error,omitempty"`
 }
 
 type importJob struct {
-	Seq   int64     `json:"seq"`
-	At    time.Time `json:"at"`
-	Actor string    `json:"actor"`
+	Seq    int64     `json:"seq"`
+	At     time.Time `json:"at"`
+	Actor  string    `json:"actor"`
+	Action string    `json:"action" doc:"import (advisories) or findings.import (a tool's report)"`
 	importEntry
 }
 
