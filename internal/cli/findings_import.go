@@ -9,6 +9,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/vmc-dev/vmc/internal/finding"
 	"github.com/vmc-dev/vmc/internal/ingest"
 	"github.com/vmc-dev/vmc/internal/store"
 )
@@ -16,6 +17,20 @@ import (
 // maxScanReport bounds a scanner report read from disk; the largest real
 // ones are a few MiB, a 100,000-result Trivy report under 200 MiB.
 const maxScanReport = 512 << 20
+
+// maxListed is how many opened or moved findings an import lists; a big
+// first import says how many instead.
+const maxListed = 100
+
+func changed(chs []finding.Change) int {
+	n := 0
+	for _, ch := range chs {
+		if ch.Opened || len(ch.Steps) > 0 {
+			n++
+		}
+	}
+	return n
+}
 
 func newFindingImport() *cobra.Command {
 	var (
@@ -77,7 +92,9 @@ another tool still does; importing the same report again changes nothing.`,
 					}
 					tw.Flush()
 					fmt.Fprintf(w, "  findings: %d opened, %d state changes, %d reassessed\n", o.Findings.Opened, o.Findings.Moved, o.Findings.Reassessed)
-					if err := printChanges(w, o.Changes); err != nil {
+					if n := changed(o.Changes); n > maxListed {
+						fmt.Fprintf(w, "  %d findings opened or moved: vmc finding list --asset shows them\n", n)
+					} else if err := printChanges(w, o.Changes); err != nil {
 						return err
 					}
 				}

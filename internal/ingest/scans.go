@@ -179,8 +179,9 @@ func (m *Matcher) ImportScan(ctx context.Context, rep *scan.Report, report, asse
 	vulns := make([]string, len(rep.Results))
 	var records []advisory.Record
 	recorded := map[string]string{}
+	primary := map[string]string{} // id as the tool names it → vmc's primary id, "" when unknown
 	for i, r := range rep.Results {
-		id, err := m.known(ctx, r.IDs)
+		id, err := m.known(ctx, r.IDs, primary)
 		if err != nil {
 			return out, err
 		}
@@ -220,15 +221,21 @@ func (m *Matcher) ImportScan(ctx context.Context, rep *scan.Report, report, asse
 			b = &batch{details: map[finding.Key]finding.Evidence{}}
 			byAsset[a.ID] = b
 		}
-		v, err := m.Store.Vuln(ctx, vulns[i], store.VulnOptions{})
-		if err != nil {
-			return out, fmt.Errorf("%s: results[%d]: %w", report, i, err)
+		// The tool's own records are new: their ids are primary ids
+		// unless a stored vulnerability took them in as aliases.
+		id, ok := primary[vulns[i]]
+		if !ok || id == "" {
+			v, err := m.Store.Vuln(ctx, vulns[i], store.VulnOptions{})
+			if err != nil {
+				return out, fmt.Errorf("%s: results[%d]: %w", report, i, err)
+			}
+			id, primary[vulns[i]] = v.ID, v.ID
 		}
 		c := component(rep.Targets[r.Target], r)
-		b.ms = append(b.ms, match.Match{Component: c, Vuln: v.ID, Explanation: match.Explanation{
-			Source: rep.Tool, Record: cmpOr(r.Rule, v.ID), Kind: "reported", Ecosystem: c.Ecosystem, Package: c.Name,
+		b.ms = append(b.ms, match.Match{Component: c, Vuln: id, Explanation: match.Explanation{
+			Source: rep.Tool, Record: cmpOr(r.Rule, id), Kind: "reported", Ecosystem: c.Ecosystem, Package: c.Name,
 			Installed: c.Version, FixedVersion: fixedOf(r)}})
-		k := finding.Key{Package: finding.ComponentPackage(c), Vuln: v.ID}
+		k := finding.Key{Package: finding.ComponentPackage(c), Vuln: id}
 		if e, ok := b.details[k]; ok {
 			e.Detail = scan.Shorten(e.Detail + "\n" + r.Location)
 			b.details[k] = e
@@ -280,18 +287,27 @@ func fixedOf(r scan.Result) string {
 	return ""
 }
 
-// known returns the first of ids vmc holds a vulnerability for.
-func (m *Matcher) known(ctx context.Context, ids []string) (string, error) {
+// known returns the primary id of the first of ids vmc holds a
+// vulnerability for, remembering each answer in seen: a report names the
+// same vulnerabilities many times over.
+func (m *Matcher) known(ctx context.Context, ids []string, seen map[string]string) (string, error) {
 	for _, id := range ids {
 		if !advisory.ValidID(id) {
 			continue
 		}
-		v, err := m.Store.Vuln(ctx, id, store.VulnOptions{})
-		switch {
-		case err == nil:
-			return v.ID, nil
-		case !errors.Is(err, store.ErrNotFound):
-			return "", err
+		p, ok := seen[id]
+		if !ok {
+			v, err := m.Store.Vuln(ctx, id, store.VulnOptions{})
+			switch {
+			case err == nil:
+				p = v.ID
+			case !errors.Is(err, store.ErrNotFound):
+				return "", err
+			}
+			seen[id] = p
+		}
+		if p != "" {
+			return p, nil
 		}
 	}
 	return "", nil
