@@ -723,3 +723,56 @@ func TestImportScanReport(t *testing.T) {
 		t.Errorf("imports list: %d %.400s", code, body)
 	}
 }
+
+// The asset list filters, sorts and pages, the next page in a Link header.
+func TestListAssetsQuery(t *testing.T) {
+	f := newFixture(t)
+	for _, a := range []asset.Asset{
+		{Name: "pay-api", Kind: asset.KindApplication, Team: "payments", Environment: asset.EnvProd, Criticality: asset.CritCritical},
+		{Name: "pay-web", Kind: asset.KindApplication, Team: "payments", Environment: asset.EnvStaging, Criticality: asset.CritLow, Tags: []string{"pci"}},
+		{Name: "hr-db", Kind: asset.KindHost, Team: "hr", Environment: asset.EnvProd, Criticality: asset.CritHigh},
+	} {
+		if _, err := f.store.PutAsset(context.Background(), a); err != nil {
+			t.Fatal(err)
+		}
+	}
+	names := func(query string) (string, http.Header) {
+		t.Helper()
+		req, _ := http.NewRequest(http.MethodGet, f.srv.URL+"/api/v1/assets?"+query, nil)
+		req.Header.Set("Authorization", "Bearer "+f.tokens[auth.Analyst])
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		var as []asset.Asset
+		if err := json.NewDecoder(resp.Body).Decode(&as); err != nil || resp.StatusCode != 200 {
+			t.Fatalf("%s: %d %v", query, resp.StatusCode, err)
+		}
+		var out []string
+		for _, a := range as {
+			out = append(out, a.Name)
+		}
+		return strings.Join(out, " "), resp.Header
+	}
+	for query, want := range map[string]string{
+		"":                           "hr-db pay-api pay-web",
+		"team=payments&sort=-name":   "pay-web pay-api",
+		"environment=prod&kind=host": "hr-db",
+		"sort=-criticality":          "pay-api hr-db pay-web",
+		"q=PCI":                      "pay-web",
+		"q=pay&criticality=critical": "pay-api",
+		"limit=2&offset=2":           "pay-web",
+	} {
+		if got, _ := names(query); got != want {
+			t.Errorf("%q: %s, want %s", query, got, want)
+		}
+	}
+	got, h := names("limit=2&sort=name")
+	if got != "hr-db pay-api" || h.Get("X-Total-Count") != "3" || h.Get("Link") != `</api/v1/assets?limit=2&offset=2&sort=name>; rel="next"` {
+		t.Errorf("first page: %s %v", got, h)
+	}
+	if code, _ := f.do(t, nil, http.MethodGet, "/api/v1/assets?kind=server", f.tokens[auth.Analyst], ""); code != 422 {
+		t.Errorf("unknown kind: %d", code)
+	}
+}

@@ -8,9 +8,11 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"net/url"
 	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -122,7 +124,42 @@ func (s *Server) registerVulns(api huma.API) {
 		})
 }
 
-type assetListOutput struct{ Body []asset.Asset }
+type assetListInput struct {
+	Q           string `query:"q" maxLength:"200" doc:"text in names and tags"`
+	Team        string `query:"team" maxLength:"200"`
+	Kind        string `query:"kind" enum:"host,image,application"`
+	Environment string `query:"environment" enum:"prod,staging,test,dev"`
+	Criticality string `query:"criticality" enum:"low,medium,high,critical"`
+	Exposure    string `query:"exposure" enum:"internet,internal,isolated"`
+	Sort        string `query:"sort" enum:"name,-name,updated,-updated,criticality,-criticality,team,-team" doc:"name by default"`
+	Limit       int    `query:"limit" minimum:"0" maximum:"1000" doc:"page size, 500 by default; the next page is in the Link header"`
+	Offset      int    `query:"offset" minimum:"0"`
+}
+
+// query encodes the input again, for the next page's link.
+func (in assetListInput) query() string {
+	v := url.Values{}
+	for k, x := range map[string]string{"q": in.Q, "team": in.Team, "kind": in.Kind, "environment": in.Environment,
+		"criticality": in.Criticality, "exposure": in.Exposure, "sort": in.Sort} {
+		if x != "" {
+			v.Set(k, x)
+		}
+	}
+	if in.Limit > 0 {
+		v.Set("limit", strconv.Itoa(in.Limit))
+	}
+	v.Set("offset", strconv.Itoa(in.Offset))
+	return v.Encode()
+}
+
+// criticalities in rising order, for sorting.
+var criticalities = []asset.Criticality{"", asset.CritLow, asset.CritMedium, asset.CritHigh, asset.CritCritical}
+
+type assetListOutput struct {
+	Link  string `header:"Link" doc:"the next page, when there is one"`
+	Total int    `header:"X-Total-Count" doc:"assets matching the filter"`
+	Body  []asset.Asset
+}
 
 type assetNameInput struct {
 	Name string `path:"name" maxLength:"512"`
@@ -185,11 +222,60 @@ func (s *Server) visibleAsset(ctx context.Context, name string, perm auth.Permis
 func (s *Server) registerAssets(api huma.API) {
 	op(s, api, huma.Operation{OperationID: "list-assets", Method: http.MethodGet, Path: "/api/v1/assets", Tags: []string{"assets"},
 		Summary: "List the assets you may see"}, string(auth.AssetRead),
-		func(ctx context.Context, _ *emptyInput) (*assetListOutput, error) {
+		func(ctx context.Context, in *assetListInput) (*assetListOutput, error) {
 			as, err := s.Store.ListAssets(ctx)
+			if err != nil {
+				return nil, err
+			}
 			p := who(ctx)
-			as = slices.DeleteFunc(as, func(a asset.Asset) bool { return !p.can(auth.AssetRead, a.Team) })
-			return &assetListOutput{Body: as}, err
+			q := strings.ToLower(in.Q)
+			as = slices.DeleteFunc(as, func(a asset.Asset) bool {
+				return !p.can(auth.AssetRead, a.Team) ||
+					(q != "" && !strings.Contains(strings.ToLower(a.Name), q) && !slices.ContainsFunc(a.Tags, func(t string) bool { return strings.Contains(strings.ToLower(t), q) })) ||
+					(in.Team != "" && a.Team != in.Team) || (in.Kind != "" && string(a.Kind) != in.Kind) ||
+					(in.Environment != "" && string(a.Environment) != in.Environment) ||
+					(in.Criticality != "" && string(a.Criticality) != in.Criticality) ||
+					(in.Exposure != "" && string(a.Exposure) != in.Exposure)
+			})
+			key, desc := strings.CutPrefix(cmp.Or(in.Sort, "name"), "-")
+			slices.SortStableFunc(as, func(a, b asset.Asset) int {
+				c := 0
+				switch key {
+				case "updated":
+					c = a.Updated.Compare(b.Updated)
+				case "criticality":
+					c = cmp.Compare(slices.Index(criticalities, a.Criticality), slices.Index(criticalities, b.Criticality))
+				case "team":
+					c = strings.Compare(a.Team, b.Team)
+				}
+				if c == 0 {
+					c = strings.Compare(a.Name, b.Name)
+				}
+				if desc {
+					c = -c
+				}
+				return c
+			})
+			out := &assetListOutput{Total: len(as)}
+			limit := cmp.Or(in.Limit, 500)
+			if in.Offset < len(as) {
+				as = as[in.Offset:]
+			} else {
+				as = nil
+			}
+			if len(as) > limit {
+				as = as[:limit]
+				// The page is a bare array, as before paging: the next
+				// page is in the Link header (RFC 8288).
+				next := *in
+				next.Offset += limit
+				out.Link = fmt.Sprintf(`</api/v1/assets?%s>; rel="next"`, next.query())
+			}
+			out.Body = as
+			if out.Body == nil {
+				out.Body = []asset.Asset{}
+			}
+			return out, nil
 		})
 	op(s, api, huma.Operation{OperationID: "get-asset", Method: http.MethodGet, Path: "/api/v1/assets/{name}", Tags: []string{"assets"},
 		Summary: "An asset and its components"}, string(auth.AssetRead),
