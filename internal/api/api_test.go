@@ -274,6 +274,7 @@ var rules = map[string]string{
 	"POST /api/v1/session":                 api.Public,
 	"DELETE /api/v1/session":               api.SignedIn,
 	"GET /api/v1/me":                       api.SignedIn,
+	"PUT /api/v1/me":                       api.SignedIn,
 	"POST /api/v1/tokens":                  api.SignedIn,
 	"GET /api/v1/tokens":                   api.SignedIn,
 	"DELETE /api/v1/tokens/{id}":           api.SignedIn,
@@ -774,5 +775,29 @@ func TestListAssetsQuery(t *testing.T) {
 	}
 	if code, _ := f.do(t, nil, http.MethodGet, "/api/v1/assets?kind=server", f.tokens[auth.Analyst], ""); code != 422 {
 		t.Errorf("unknown kind: %d", code)
+	}
+}
+
+// A user's chosen language words their problem details whatever the
+// browser asks, survives an admin's change to the user, and is refused
+// when vmc does not speak it.
+func TestUserLanguage(t *testing.T) {
+	f := newFixture(t)
+	tok := f.tokens[auth.Analyst]
+	if code, body := f.do(t, nil, http.MethodPut, "/api/v1/me", tok, `{"lang":"zh-CN"}`); code != 200 || !strings.Contains(body, `"lang":"zh-CN"`) {
+		t.Fatalf("choosing Chinese: %d %s", code, body)
+	}
+	_, body := f.do(t, nil, http.MethodGet, "/api/v1/findings/999", tok, "", "Accept-Language", "en-US")
+	if !strings.Contains(body, `"title":"未找到"`) {
+		t.Errorf("problem for a Chinese-speaking user: %s", body)
+	}
+	if code, body := f.do(t, nil, http.MethodPut, "/api/v1/users/analyst-user", f.tokens[auth.Admin], `{"role":"analyst","display":"A. Analyst"}`); code != 200 || !strings.Contains(body, `"lang":"zh-CN"`) {
+		t.Errorf("an admin's change kept the language? %d %s", code, body)
+	}
+	if code, _ := f.do(t, nil, http.MethodPut, "/api/v1/me", tok, `{"lang":"fr"}`); code != 422 {
+		t.Errorf("French: %d, want 422", code)
+	}
+	if code, body := f.do(t, nil, http.MethodPut, "/api/v1/me", tok, `{"lang":""}`); code != 200 || strings.Contains(body, `"lang"`) {
+		t.Errorf("back to the browser's language: %d %s", code, body)
 	}
 }

@@ -12,6 +12,7 @@ import (
 	"github.com/danielgtaylor/huma/v2"
 
 	"github.com/vmc-dev/vmc/internal/auth"
+	"github.com/vmc-dev/vmc/internal/i18n"
 	"github.com/vmc-dev/vmc/internal/store"
 )
 
@@ -87,6 +88,9 @@ func (s *Server) authorise(api huma.API) func(huma.Context, func(huma.Context)) 
 				huma.WriteErr(api, ctx, http.StatusForbidden, fmt.Sprintf("%s may not %s", p.User.Name, perm))
 				return
 			}
+		}
+		if p.User.Lang != "" {
+			ctx = huma.WithValue(ctx, langKey{}, i18n.Match(p.User.Lang, ctx.Header("Accept-Language")))
 		}
 		next(huma.WithValue(ctx, principalKey{}, p))
 	}
@@ -297,6 +301,24 @@ func (s *Server) registerAuth(api huma.API) {
 			}
 			return out, nil
 		})
+	op(s, api, huma.Operation{OperationID: "put-me", Method: http.MethodPut, Path: "/api/v1/me", Tags: []string{"auth"},
+		Summary: "Change your own settings: the language of the UI, problem details and reports"}, SignedIn,
+		func(ctx context.Context, in *meInput) (*meOutput, error) {
+			p := who(ctx)
+			u, _, err := s.Store.User(ctx, p.User.Name)
+			if err != nil {
+				return nil, err
+			}
+			u.Lang = in.Body.Lang
+			if u, err = s.Store.PutUser(ctx, u, "", p.User.Name); err != nil {
+				return nil, err
+			}
+			out := &meOutput{Body: meBody{User: u, Permissions: permissions(u, p.Token)}}
+			if p.Session != "" {
+				out.Body.CSRFToken = auth.CSRFToken(s.CSRFKey, p.Session)
+			}
+			return out, nil
+		})
 	op(s, api, huma.Operation{OperationID: "create-token", Method: http.MethodPost, Path: "/api/v1/tokens", Tags: []string{"auth"},
 		Summary: "Create an API token for yourself (its secret is shown once)", DefaultStatus: http.StatusCreated}, SignedIn,
 		func(ctx context.Context, in *tokenCreateInput) (*tokenCreateOutput, error) {
@@ -347,6 +369,10 @@ func (s *Server) registerAuth(api huma.API) {
 		Summary: "Create or change a user"}, string(auth.UserAdmin),
 		func(ctx context.Context, in *userPutInput) (*userOutput, error) {
 			u := auth.User{Name: in.Name, Display: in.Body.Display, Role: in.Body.Role, Teams: in.Body.Teams, Disabled: in.Body.Disabled}
+			// The language is the user's own choice (PUT /api/v1/me).
+			if old, _, err := s.Store.User(ctx, in.Name); err == nil {
+				u.Lang = old.Lang
+			}
 			if err := u.Validate(); err != nil {
 				return nil, huma.Error422UnprocessableEntity(err.Error())
 			}
@@ -363,6 +389,12 @@ func (s *Server) registerAuth(api huma.API) {
 			got, err := s.Store.PutUser(ctx, u, hash, who(ctx).User.Name)
 			return &userOutput{Body: got}, err
 		})
+}
+
+type meInput struct {
+	Body struct {
+		Lang string `json:"lang" enum:",en,zh-CN" doc:"empty to follow the browser"`
+	}
 }
 
 type remoteKey struct{}

@@ -63,6 +63,9 @@ type User struct {
 	// Other roles may carry teams (for notifications), but their
 	// permissions do not depend on them.
 	Teams []string `json:"teams,omitempty"`
+	// Lang is the language the user chose ("en", "zh-CN"); empty leaves
+	// it to the browser's Accept-Language.
+	Lang string `json:"lang,omitempty"`
 	// Disabled users keep their history but may do nothing: Can denies
 	// them every permission.
 	Disabled bool      `json:"disabled,omitempty"`
@@ -126,6 +129,9 @@ func (u User) Validate() error {
 	}
 	if !u.Role.IsValid() {
 		return fmt.Errorf("%w: role: unknown %q (admin, analyst, owner, auditor, reporter)", ErrInvalidUser, u.Role)
+	}
+	if u.Lang != "" && u.Lang != "en" && u.Lang != "zh-CN" {
+		return fmt.Errorf("%w: lang: unknown %q (en, zh-CN)", ErrInvalidUser, u.Lang)
 	}
 	if len(u.Teams) > maxTeams {
 		return fmt.Errorf("%w: teams: more than %d", ErrInvalidUser, maxTeams)

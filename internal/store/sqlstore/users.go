@@ -29,13 +29,13 @@ func (s *Store) PutUser(ctx context.Context, u auth.User, passwordHash, actor st
 		if err != nil && !errors.Is(err, store.ErrNotFound) {
 			return err
 		}
-		if err := tx.queryRow(ctx, `INSERT INTO users (name, display, role, teams, disabled, password_hash, created_at, updated_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+		if err := tx.queryRow(ctx, `INSERT INTO users (name, display, role, teams, disabled, password_hash, created_at, updated_at, lang)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
 			ON CONFLICT (name) DO UPDATE SET display = excluded.display, role = excluded.role, teams = excluded.teams,
-				disabled = excluded.disabled, updated_at = excluded.updated_at,
+				disabled = excluded.disabled, updated_at = excluded.updated_at, lang = excluded.lang,
 				password_hash = CASE WHEN excluded.password_hash = '' THEN users.password_hash ELSE excluded.password_hash END
 			RETURNING id`,
-			u.Name, u.Display, u.Role, string(teams), boolInt(u.Disabled), passwordHash, now, now).Scan(&u.ID); err != nil {
+			u.Name, u.Display, u.Role, string(teams), boolInt(u.Disabled), passwordHash, now, now, u.Lang).Scan(&u.ID); err != nil {
 			return fmt.Errorf("user %s: %w", u.Name, err)
 		}
 		e := audit.Entry{At: now, Actor: actor, Action: "user.create", Object: "user:" + u.Name}
@@ -56,7 +56,7 @@ func (s *Store) PutUser(ctx context.Context, u auth.User, passwordHash, actor st
 	return got, err
 }
 
-const userColumns = `id, name, display, role, teams, disabled, password_hash, created_at`
+const userColumns = `id, name, display, role, teams, disabled, password_hash, created_at, lang`
 
 func scanUser(r interface{ Scan(...any) error }) (auth.User, string, error) {
 	var (
@@ -64,7 +64,7 @@ func scanUser(r interface{ Scan(...any) error }) (auth.User, string, error) {
 		teams, hash string
 		disabled    int
 	)
-	if err := r.Scan(&u.ID, &u.Name, &u.Display, &u.Role, &teams, &disabled, &hash, &u.Created); err != nil {
+	if err := r.Scan(&u.ID, &u.Name, &u.Display, &u.Role, &teams, &disabled, &hash, &u.Created, &u.Lang); err != nil {
 		return u, "", err
 	}
 	u.Disabled, u.Created = disabled != 0, u.Created.UTC()

@@ -627,6 +627,31 @@ await step('an asset owner is offered only what their permissions allow', async 
   await ctx.close();
 });
 
+await step('a user\'s chosen language follows them to another browser', async () => {
+  const ctx = await browser.newContext({ locale: 'en-US', viewport: { width: 1360, height: 900 } });
+  const p = await ctx.newPage();
+  p.setDefaultTimeout(7000);
+  await p.goto(base + '/signin');
+  await p.getByLabel('User name').fill('e2e-owner');
+  await p.getByLabel('Password').fill('a long enough password for e2e');
+  await p.getByRole('button', { name: 'Sign in' }).click();
+  await p.locator('h1', { hasText: 'Dashboard' }).waitFor();
+  await p.getByLabel('Language').selectOption('zh-CN');
+  await p.locator('h1', { hasText: '概览' }).waitFor();
+  await ctx.close();
+  // Another browser, English by default, with nothing remembered.
+  const ctx2 = await browser.newContext({ locale: 'en-US', viewport: { width: 1360, height: 900 } });
+  const p2 = await ctx2.newPage();
+  p2.setDefaultTimeout(7000);
+  await p2.goto(base + '/signin');
+  await p2.getByLabel('User name').fill('e2e-owner');
+  await p2.getByLabel('Password').fill('a long enough password for e2e');
+  await p2.getByRole('button', { name: 'Sign in' }).click();
+  await p2.locator('h1', { hasText: '概览' }).waitFor();
+  assert.equal(await p2.locator('html').getAttribute('lang'), 'zh-CN');
+  await ctx2.close();
+});
+
 await step('the API docs render at /api/v1/docs, from vmc alone', async () => {
   const ctx = await browser.newContext({ locale: 'en-US' });
   const p = await ctx.newPage();

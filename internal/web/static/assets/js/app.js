@@ -27,10 +27,13 @@ function can(...perms) {
   return perms.some((p) => permissions.includes(p));
 }
 
-function signIn(me) {
+// signIn keeps who signed in; a language they chose (PUT /api/v1/me)
+// wins over this browser's.
+async function signIn(me) {
   user = me.user;
   permissions = me.permissions || [];
   setCSRF(me.csrf_token);
+  if (user.lang && user.lang !== currentLang()) await setLang(user.lang, true);
 }
 
 function signedOut() {
@@ -77,6 +80,13 @@ function langSwitcher() {
     on: {
       change: async (ev) => {
         await setLang(ev.target.value, true);
+        // Signed in, the choice follows the user to other browsers and
+        // into problem details and reports.
+        if (user) {
+          try {
+            user = (await api('PUT', '/api/v1/me', { body: { lang: ev.target.value } })).user;
+          } catch { /* the page still switches; the setting is not kept */ }
+        }
         refresh();
       },
     },
@@ -139,8 +149,8 @@ async function render(path, query) {
     setTitle(t('signin.title'));
     main.append(signinPage({
       query,
-      signedIn: (me) => {
-        signIn(me);
+      signedIn: async (me) => {
+        await signIn(me);
         const next = query.get('next');
         navigate(next && next.startsWith('/') && !next.startsWith('//') ? next : '/', true);
       },
@@ -182,7 +192,7 @@ async function boot() {
     navigate('/signin?next=' + encodeURIComponent(location.pathname + location.search), true);
   });
   try {
-    signIn(await api('GET', '/api/v1/me', { quiet401: true }));
+    await signIn(await api('GET', '/api/v1/me', { quiet401: true }));
   } catch (err) {
     if (err.status !== 401) {
       clear(document.getElementById('app')).append(errorBox(err));
