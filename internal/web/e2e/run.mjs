@@ -487,6 +487,24 @@ await step('importing an advisory file shows the upload\'s progress and the summ
   await page.locator('#import-error [role=alert]', { hasText: 'request body is required' }).waitFor();
 });
 
+await step('a tool\'s report imports as findings, each with the tool as evidence', async () => {
+  // Real osv-scanner output for a go.mod with gin 1.5.0 (see
+  // internal/cli/testdata/scans/README.md).
+  const report = await fs.readFile(new URL('../../cli/testdata/scans/osv-scanner.json', import.meta.url));
+  await page.locator('#import-kind').selectOption('scan');
+  await page.locator('#import-asset').fill('shop-web');
+  await page.locator('#import-file').setInputFiles({ name: 'osv-scanner.json', mimeType: 'application/json', buffer: report });
+  await page.getByRole('button', { name: 'Upload and import' }).click();
+  await page.locator('#import-summary', { hasText: 'osvscanner' }).waitFor();
+  assert.match(await text('#import-summary'), /osv-scanner\.json \(osvscanner\): 3 results, 3 findings opened/);
+  assert.match(await text('#import-placements'), /→ shop-web \(given\)/);
+  await rendered(() => page.goto(base + '/findings?asset=shop-web&q=CVE-2023-29401'));
+  await rendered(() => page.locator('table.findings tbody tr', { hasText: 'CVE-2023-29401' }).first().locator('a[href^="/findings/"]').first().click());
+  await page.locator('#evidence table.evidence tbody tr').first().waitFor();
+  const rows = await page.locator('#evidence table.evidence tbody tr').allTextContents();
+  assert.ok(rows.length === 1 && /osvscanner/.test(rows[0]) && /GO-2023-1737/.test(rows[0]), `evidence: ${rows}`);
+});
+
 await step('users and teams: the admin adds an asset owner to a team', async () => {
   await rendered(() => page.getByRole('link', { name: 'Users & teams' }).click());
   assert.equal(await text('main h1'), 'Users and teams');

@@ -1,13 +1,30 @@
 // Import: upload an advisory file or archive (CVE JSON 5, OSV, NVD, CSAF,
 // CNVD, CNNVD, JVN, EUVD, KEV, EPSS; .zip or .gz too) to POST
 // /api/v1/imports, which reads it, merges the records and re-matches the
-// assets they touch. Archives run to hundreds of megabytes, so the upload
-// goes through XMLHttpRequest and shows its progress.
+// assets they touch; or a tool's report (Nessus, Trivy, ZAP, SARIF, …) to
+// POST /api/v1/findings/imports, which files its results as findings.
+// Archives run to hundreds of megabytes, so the upload goes through
+// XMLHttpRequest and shows its progress.
 
 import { h } from '../dom.js';
 import { t, fmtNumber, fmtBytes, fmtSeconds } from '../i18n.js';
 import { upload } from '../api.js';
-import { setTitle, table, dl, section, errorBox } from '../ui.js';
+import { setTitle, table, dl, section, errorBox, select, input } from '../ui.js';
+
+// tools are the report formats vmc reads (ingest.ScanFormats).
+const tools = ['nessus', 'openvas', 'qualys', 'nmap', 'zap', 'burp', 'acunetix', 'nikto', 'nuclei', 'trivy', 'grype',
+  'anchore', 'osvscanner', 'snyk', 'depcheck', 'sarif', 'inspector', 'prowler', 'wazuh'];
+
+// scanSummary shows what a tool's report did: where its targets went and
+// the findings it opened or moved.
+function scanSummary(r) {
+  const f = r.findings || {};
+  return h('div', { id: 'import-result' },
+    h('div', { class: 'alert ok', role: 'status', id: 'import-summary' },
+      t('import.scanDone', { file: r.report, tool: r.tool, results: fmtNumber(r.results || 0), opened: fmtNumber(f.opened || 0), moved: fmtNumber(f.moved || 0) })),
+    h('ul', { class: 'plain small', id: 'import-placements' }, (r.placements || []).map((p) =>
+      h('li', null, t('import.placement', { target: p.target.name || '—', asset: p.asset, rule: p.rule })))));
+}
 
 // safeName makes a file's name one the API accepts (letters, digits,
 // dot, dash, underscore), keeping its extension, which helps detect the
@@ -75,6 +92,16 @@ export async function importPage() {
   const status = h('div', { class: 'form-status' });
   const result = h('div', null);
   const button = h('button', { type: 'submit', class: 'primary', id: 'import-submit' }, t('import.upload'));
+  const tool = select('tool', [['', t('import.toolAuto')], ...tools.map((x) => [x, x])], '');
+  tool.id = 'import-tool';
+  const assetName = input('asset', 'text', '', { id: 'import-asset', maxlength: 512, 'aria-describedby': 'import-asset-hint' });
+  const scanFields = h('div', { class: 'scan-fields', hidden: true },
+    h('div', { class: 'field' }, h('label', { for: 'import-tool' }, t('import.tool')), tool),
+    h('div', { class: 'field' }, h('label', { for: 'import-asset' }, t('import.asset')), assetName,
+      h('small', { class: 'muted', id: 'import-asset-hint' }, t('import.assetHint'))));
+  const kind = select('kind', [['advisories', t('import.kindAdvisories')], ['scan', t('import.kindScan')]], 'advisories');
+  kind.id = 'import-kind';
+  kind.addEventListener('change', () => { scanFields.hidden = kind.value !== 'scan'; });
   const form = h('form', {
     class: 'card upload', id: 'import-form',
     on: {
@@ -93,8 +120,9 @@ export async function importPage() {
         bar.value = 0;
         barText.textContent = t('import.sending', { sent: fmtBytes(0), total: fmtBytes(f.size) });
         try {
-          const r = await upload('POST', '/api/v1/imports', {
-            query: { file: safeName(f.name) },
+          const scan = kind.value === 'scan';
+          const r = await upload('POST', scan ? '/api/v1/findings/imports' : '/api/v1/imports', {
+            query: scan ? { file: safeName(f.name), tool: tool.value, asset: assetName.value.trim() } : { file: safeName(f.name) },
             file: f,
             onProgress: (sent, total) => {
               bar.max = total || 1;
@@ -106,7 +134,7 @@ export async function importPage() {
           });
           bar.value = bar.max;
           barText.textContent = t('import.sent', { total: fmtBytes(f.size) });
-          result.replaceChildren(summary(r || {}));
+          result.replaceChildren(scan ? scanSummary(r || {}) : summary(r || {}));
         } catch (err) {
           barText.textContent = '';
           status.replaceChildren(h('div', { id: 'import-error' }, errorBox(err)));
@@ -116,6 +144,8 @@ export async function importPage() {
       },
     },
   },
+  h('div', { class: 'field' }, h('label', { for: 'import-kind' }, t('import.kind')), kind),
+  scanFields,
   h('div', { class: 'field' },
     h('span', { class: 'label' }, t('import.file')),
     h('div', { class: 'filepick' }, file, h('label', { for: 'import-file', class: 'button secondary' }, t('asset.chooseFile')), chosen),
