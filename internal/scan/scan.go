@@ -11,11 +11,18 @@
 // scope, and a half-read one would make vmc believe what it left out was
 // fixed. Errors name the record and field (a *feed.RecordError).
 //
+// What the formats share in reading lives here rather than in each
+// sub-package: the strict XML decoder and its walk (xml.go), CSV rows and
+// columns (csv.go), telling a report's encodings apart and sniffing heads
+// (read.go), and the text and values of report fields (text.go). The JSON
+// formats stream with scan/jsonstream; their tests share scan/scantest.
+//
 // This package knows nothing of storage, HTTP or the command line.
 package scan
 
 import (
 	"fmt"
+	"net/netip"
 	"strings"
 	"time"
 )
@@ -44,6 +51,16 @@ type Target struct {
 	OS     string `json:"os,omitempty"`     // operating system as the tool reported it
 	Digest string `json:"digest,omitempty"` // image digest ("sha256:…") when known
 	URL    string `json:"url,omitempty"`    // base URL of a web target
+}
+
+// HostTarget is a host target named name, with name as its IP when it is
+// an address.
+func HostTarget(name string) Target {
+	t := Target{Kind: TargetHost, Name: name}
+	if a, err := netip.ParseAddr(name); err == nil {
+		t.IP = a.String()
+	}
+	return t
 }
 
 // TargetKind says how a target maps to an asset.
@@ -230,6 +247,30 @@ func (rep *Report) Target(t Target) int {
 	}
 	rep.Targets = append(rep.Targets, t)
 	return len(rep.Targets) - 1
+}
+
+// Targets adds targets to a report by a key of the caller's, building a
+// target only when its key is new: Report.Target looks through all the
+// targets so far, too slow to call for every result of a large report.
+type Targets[K comparable] struct {
+	rep   *Report
+	index map[K]int
+}
+
+// NewTargets returns Targets adding to rep.
+func NewTargets[K comparable](rep *Report) *Targets[K] {
+	return &Targets[K]{rep: rep, index: map[K]int{}}
+}
+
+// Index returns the index of the target for key, adding target() the first
+// time key is seen.
+func (ts *Targets[K]) Index(key K, target func() Target) int {
+	i, ok := ts.index[key]
+	if !ok {
+		i = ts.rep.Target(target())
+		ts.index[key] = i
+	}
+	return i
 }
 
 // MaxEvidence is how much of a tool's proof a result keeps.

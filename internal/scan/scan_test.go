@@ -71,3 +71,15 @@ func TestNewXMLDecoderRefusesOtherEncodings(t *testing.T) {
 		t.Fatalf("err = %v", err)
 	}
 }
+
+func TestXMLDecoderRefusesEntityDeclarations(t *testing.T) {
+	d := NewXMLDecoder(strings.NewReader(`<?xml version="1.0"?><!DOCTYPE a [<!ENTITY e SYSTEM "file:///etc/passwd">]><a>&e;</a>`))
+	_, err := d.Root("a")
+	if err == nil || err.Error() != "malformed input: entity declarations (<!ENTITY>) are not allowed" {
+		t.Fatalf("err = %v", err)
+	}
+	d = NewXMLDecoder(strings.NewReader(`<!DOCTYPE a><a/>`))
+	if _, err := d.Root("a"); err != nil {
+		t.Fatalf("a DOCTYPE without entities: %v", err)
+	}
+}

@@ -1,8 +1,6 @@
 package acunetix
 
 import (
-	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"strings"
@@ -55,13 +53,9 @@ type vuln360 struct {
 }
 
 func parseJSON(r io.Reader) (*scan.Report, error) {
-	d := json.NewDecoder(r)
 	var doc report360
-	if err := d.Decode(&doc); err != nil {
-		return nil, jsonError(err)
-	}
-	if _, err := d.Token(); !errors.Is(err, io.EOF) {
-		return nil, fmt.Errorf("%w: data after the JSON value", feed.ErrFormat)
+	if err := scan.DecodeJSON(r, &doc); err != nil {
+		return nil, err
 	}
 	if doc.Target == nil || doc.Vulnerabilities == nil {
 		return nil, fmt.Errorf("%w: no Target or no Vulnerabilities: not an Acunetix 360 report", feed.ErrFormat)
@@ -101,11 +95,11 @@ func skipState(s string) bool {
 func (v *vuln360) result(rec string) (scan.Result, error) {
 	res := scan.Result{
 		Rule:         strings.TrimSpace(v.Type),
-		Title:        oneLine(v.Name),
+		Title:        scan.OneLine(v.Name),
 		ToolSeverity: strings.TrimSpace(v.Severity),
 		Location:     strings.TrimSpace(v.URL),
-		Description:  joinText(htmlText(v.Description), htmlText(v.Impact)),
-		Solution:     joinText(htmlText(v.RemedialProc), htmlText(v.RemedialAction)),
+		Description:  scan.JoinText(scan.HTMLText(v.Description), scan.HTMLText(v.Impact)),
+		Solution:     scan.JoinText(scan.HTMLText(v.RemedialProc), scan.HTMLText(v.RemedialAction)),
 	}
 	if res.Rule == "" {
 		return res, feed.Errorf(rec, "Type", "missing")
@@ -118,7 +112,7 @@ func (v *vuln360) result(rec string) (scan.Result, error) {
 		if c.cvss == nil || strings.TrimSpace(c.cvss.BaseScore.Value) == "" {
 			continue
 		}
-		f, err := parseScore(c.cvss.BaseScore.Value)
+		f, err := scan.ParseScore(c.cvss.BaseScore.Value)
 		if err != nil {
 			return res, &feed.RecordError{Record: rec, Field: c.field + ".BaseScore.Value", Err: err}
 		}
@@ -132,7 +126,7 @@ func (v *vuln360) result(rec string) (scan.Result, error) {
 	for _, n := range cwes {
 		res.AddCWE(n)
 	}
-	ev := []string{htmlText(v.ProofOfConcept)}
+	ev := []string{scan.HTMLText(v.ProofOfConcept)}
 	for _, x := range v.ExtraInfo {
 		if n, val := strings.TrimSpace(x.Name), strings.TrimSpace(x.Value); n != "" || val != "" {
 			ev = append(ev, n+": "+val)
@@ -141,25 +135,7 @@ func (v *vuln360) result(rec string) (scan.Result, error) {
 	if h := requestHead(v.Request.Content); h != "" {
 		ev = append(ev, "Request:\n"+h)
 	}
-	res.Evidence = scan.Shorten(joinText(ev...))
-	res.References = append(hrefs(v.ExternalRefs), hrefs(v.RemedyRefs)...)
+	res.Evidence = scan.Shorten(scan.JoinText(ev...))
+	res.References = append(scan.Hrefs(v.ExternalRefs), scan.Hrefs(v.RemedyRefs)...)
 	return res, nil
-}
-
-// jsonError wraps an encoding/json failure in feed.ErrFormat, naming the
-// field for a type mismatch and the offset for a syntax error.
-func jsonError(err error) error {
-	var (
-		se *json.SyntaxError
-		te *json.UnmarshalTypeError
-	)
-	switch {
-	case errors.As(err, &te):
-		return feed.Errorf("JSON", te.Field, "%s where %s belongs", te.Value, te.Type)
-	case errors.As(err, &se):
-		return fmt.Errorf("%w: JSON syntax error at byte %d: %v", feed.ErrFormat, se.Offset, se)
-	case errors.Is(err, io.ErrUnexpectedEOF), errors.Is(err, io.EOF):
-		return fmt.Errorf("%w: JSON ends early", feed.ErrFormat)
-	}
-	return fmt.Errorf("%w: JSON: %v", feed.ErrFormat, err)
 }

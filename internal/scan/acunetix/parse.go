@@ -1,9 +1,7 @@
 package acunetix
 
 import (
-	"bufio"
 	"encoding/xml"
-	"errors"
 	"fmt"
 	"io"
 	"strings"
@@ -20,13 +18,10 @@ const rootElement = "ScanGroup"
 // Parse reads an Acunetix XML export or an Acunetix 360 JSON report (see
 // the package documentation).
 func Parse(r io.Reader) (*scan.Report, error) {
-	br := bufio.NewReaderSize(r, 64<<10)
-	c, err := firstByte(br)
+	br, c, err := scan.Peek(r)
 	switch {
-	case errors.Is(err, io.EOF):
-		return nil, fmt.Errorf("%w: empty document", feed.ErrFormat)
 	case err != nil:
-		return nil, fmt.Errorf("%w: %w", feed.ErrFormat, err)
+		return nil, err
 	case c == '{':
 		return parseJSON(br)
 	}
@@ -34,127 +29,98 @@ func Parse(r io.Reader) (*scan.Report, error) {
 }
 
 func parseXML(r io.Reader) (*scan.Report, error) {
-	d := scan.NewXMLDecoder(r)
-	if _, err := root(d, rootElement); err != nil {
+	d, _, err := scan.OpenXML(r, rootElement)
+	if err != nil {
 		return nil, err
 	}
 	rep := &scan.Report{Tool: Tool}
-	for n := 0; ; {
-		tok, err := d.Token()
-		if err != nil {
-			return nil, xmlError(err)
+	n := 0
+	err = d.Body(func(t *xml.StartElement) error {
+		if t.Name.Local != "Scan" {
+			return scan.SkipElement
 		}
-		switch t := tok.(type) {
-		case xml.Directive:
-			if err := checkDirective(t); err != nil {
-				return nil, err
-			}
-		case xml.StartElement:
-			if t.Name.Local != "Scan" {
-				if err := d.Skip(); err != nil {
-					return nil, xmlError(err)
-				}
-				continue
-			}
-			if err := scanElem(d, n, rep); err != nil {
-				return nil, err
-			}
-			n++
-		case xml.EndElement:
-			if err := trailer(d); err != nil {
-				return nil, err
-			}
-			return rep, nil
-		}
+		err := scanElem(d, n, rep)
+		n++
+		return err
+	})
+	if err != nil {
+		return nil, err
 	}
+	return rep, nil
 }
 
 // scanElem reads one <Scan>: its start URL and its items, one at a time.
 // The target is added when the scan ends, as nothing obliges StartURL to
 // come before the items.
-func scanElem(d *xml.Decoder, n int, rep *scan.Report) error {
+func scanElem(d *scan.XMLDecoder, n int, rep *scan.Report) error {
 	rec := fmt.Sprintf("Scan[%d]", n)
 	var (
 		startURL, crawlURL string
 		results            []scan.Result
 		items              int
 	)
-	for depth := 0; ; {
-		tok, err := d.Token()
-		if err != nil {
-			return &feed.RecordError{Record: rec, Err: xmlError(err)}
-		}
-		switch t := tok.(type) {
-		case xml.Directive:
-			if err := checkDirective(t); err != nil {
-				return &feed.RecordError{Record: rec, Err: err}
-			}
-		case xml.EndElement:
-			if depth > 0 {
-				depth--
-				continue
-			}
-			name := strings.TrimSpace(startURL)
-			tg := scan.Target{Kind: scan.TargetWeb, Name: name, URL: strings.TrimSpace(crawlURL)}
-			if tg.URL == "" {
-				tg.URL = name
-			}
-			if tg.Name == "" {
-				tg.Name = tg.URL
-			}
-			if tg.Name == "" && len(results) > 0 {
-				return feed.Errorf(rec, "StartURL", "missing")
-			}
-			i := rep.Target(tg)
-			base := tg.URL
-			if !strings.Contains(base, "://") {
-				base = "http://" + base
-			}
-			for _, r := range results {
-				r.Target = i
-				r.Location = joinURL(base, r.Location)
-				rep.Results = append(rep.Results, r)
+	err := d.Children(rec, func(t *xml.StartElement) error {
+		switch t.Name.Local {
+		case "StartURL":
+			if err := d.DecodeElement(&startURL, t); err != nil {
+				return &feed.RecordError{Record: rec, Field: "StartURL", Err: scan.XMLError(err)}
 			}
 			return nil
-		case xml.StartElement:
-			switch {
-			case depth == 0 && t.Name.Local == "StartURL":
-				if err := d.DecodeElement(&startURL, &t); err != nil {
-					return &feed.RecordError{Record: rec, Field: "StartURL", Err: xmlError(err)}
+		case "Crawler":
+			for _, a := range t.Attr {
+				if a.Name.Local == "StartUrl" {
+					crawlURL = a.Value
 				}
-			case depth == 0 && t.Name.Local == "Crawler":
-				for _, a := range t.Attr {
-					if a.Name.Local == "StartUrl" {
-						crawlURL = a.Value
-					}
+			}
+		case "ReportItems":
+			return d.Children(rec, func(t *xml.StartElement) error {
+				if t.Name.Local != "ReportItem" {
+					return scan.SkipElement
 				}
-				if err := d.Skip(); err != nil {
-					return &feed.RecordError{Record: rec, Err: xmlError(err)}
-				}
-			case depth == 0 && t.Name.Local == "ReportItems":
-				depth++
-			case depth == 1 && t.Name.Local == "ReportItem":
 				var it reportItem
 				irec := fmt.Sprintf("%s %s: ReportItem[%d]", rec, strings.TrimSpace(startURL), items)
-				if err := d.DecodeElement(&it, &t); err != nil {
-					return &feed.RecordError{Record: irec, Err: xmlError(err)}
+				if err := d.DecodeElement(&it, t); err != nil {
+					return &feed.RecordError{Record: irec, Err: scan.XMLError(err)}
 				}
 				items++
 				if strings.EqualFold(strings.TrimSpace(it.FalsePositive), "true") {
-					continue
+					return nil
 				}
 				res, err := it.result(irec)
 				if err != nil {
 					return err
 				}
 				results = append(results, res)
-			default:
-				if err := d.Skip(); err != nil {
-					return &feed.RecordError{Record: rec, Err: xmlError(err)}
-				}
-			}
+				return nil
+			})
 		}
+		return scan.SkipElement
+	})
+	if err != nil {
+		return err
 	}
+	name := strings.TrimSpace(startURL)
+	tg := scan.Target{Kind: scan.TargetWeb, Name: name, URL: strings.TrimSpace(crawlURL)}
+	if tg.URL == "" {
+		tg.URL = name
+	}
+	if tg.Name == "" {
+		tg.Name = tg.URL
+	}
+	if tg.Name == "" && len(results) > 0 {
+		return feed.Errorf(rec, "StartURL", "missing")
+	}
+	i := rep.Target(tg)
+	base := tg.URL
+	if !strings.Contains(base, "://") {
+		base = "http://" + base
+	}
+	for _, r := range results {
+		r.Target = i
+		r.Location = joinURL(base, r.Location)
+		rep.Results = append(rep.Results, r)
+	}
+	return nil
 }
 
 type cvssElem struct {
@@ -190,11 +156,11 @@ type reportItem struct {
 func (it *reportItem) result(rec string) (scan.Result, error) {
 	res := scan.Result{
 		Rule:         strings.TrimSpace(it.ModuleName),
-		Title:        oneLine(it.Name),
+		Title:        scan.OneLine(it.Name),
 		ToolSeverity: strings.TrimSpace(it.Severity),
 		Location:     strings.TrimSpace(it.Affects), // joined to the scan's URL by the caller
-		Description:  joinText(htmlText(it.Description), htmlText(it.Impact)),
-		Solution:     htmlText(it.Recommend),
+		Description:  scan.JoinText(scan.HTMLText(it.Description), scan.HTMLText(it.Impact)),
+		Solution:     scan.HTMLText(it.Recommend),
 	}
 	if res.Rule == "" {
 		res.Rule = strings.TrimSpace(it.Type)
@@ -205,7 +171,7 @@ func (it *reportItem) result(rec string) (scan.Result, error) {
 	}
 	res.Severity = severity(res.ToolSeverity)
 	for i, c := range it.CVEs {
-		if !isCVE(c) {
+		if !scan.IsCVE(c) {
 			return res, feed.Errorf(rec, fmt.Sprintf("CVEList.CVE[%d]", i), "not a CVE id: %q", strings.TrimSpace(c))
 		}
 		res.AddID(c)
@@ -228,21 +194,21 @@ func (it *reportItem) result(rec string) (scan.Result, error) {
 		if strings.TrimSpace(c.elem.Score) == "" {
 			continue
 		}
-		f, err := parseScore(c.elem.Score)
+		f, err := scan.ParseScore(c.elem.Score)
 		if err != nil {
 			return res, &feed.RecordError{Record: rec, Field: c.field, Err: err}
 		}
 		res.Score, res.Vector = f, strings.TrimSpace(c.elem.Descriptor)
 		break
 	}
-	ev := []string{htmlText(it.Details)}
+	ev := []string{scan.HTMLText(it.Details)}
 	if p := strings.TrimSpace(it.Parameter); p != "" {
 		ev = append(ev, "Parameter: "+p)
 	}
 	if h := requestHead(it.Request); h != "" {
 		ev = append(ev, "Request:\n"+h)
 	}
-	res.Evidence = scan.Shorten(joinText(ev...))
+	res.Evidence = scan.Shorten(scan.JoinText(ev...))
 	for _, r := range it.References {
 		if u := strings.TrimSpace(r.URL); u != "" {
 			res.References = append(res.References, u)

@@ -119,16 +119,10 @@ type metadata struct {
 // Parse reads an Anchore vulnerability report in any of the three shapes
 // Sniff describes. The list of vulnerabilities is streamed.
 func Parse(r io.Reader) (*scan.Report, error) {
-	c, in, err := jsonstream.First(r)
-	switch {
-	case err == io.EOF:
-		return nil, feed.Errorf("", "", "empty input: Anchore writes a JSON document even when it finds nothing")
-	case err != nil:
-		return nil, jsonstream.Located(err, "", "")
-	case c != '{' && c != '[':
-		return nil, feed.Errorf("", "", "got %q, want a JSON object or array (Anchore report)", c)
+	rd, c, err := jsonstream.Open(r, jsonstream.Doc{Starts: "{[", Want: "a JSON object or array (Anchore report)", Empty: "Anchore writes a JSON document even when it finds nothing"})
+	if err != nil {
+		return nil, err
 	}
-	rd := jsonstream.NewReader(in)
 	rep := &scan.Report{Tool: "anchore"}
 	tgt := scan.Target{Kind: scan.TargetImage}
 	var results []scan.Result
@@ -233,15 +227,9 @@ func readEngine(rd *jsonstream.Reader, pos string, tgt *scan.Target) (scan.Resul
 	}
 	var v engineVuln
 	err = jsonstream.Unmarshal(raw, &v)
-	name := pos
-	if v.Vuln != "" {
-		name += " " + v.Vuln
-	}
+	name, err := jsonstream.Named(pos, v.Vuln, "vuln", err)
 	if err != nil {
-		return scan.Result{}, jsonstream.Located(err, name, "")
-	}
-	if v.Vuln == "" {
-		return scan.Result{}, feed.Errorf(name, "vuln", "missing")
+		return scan.Result{}, err
 	}
 	out := scan.Result{
 		Rule:         v.Vuln,
@@ -341,14 +329,9 @@ func readEvaluation(rd *jsonstream.Reader, i int) (scan.Result, error) {
 	}
 	var e evaluation
 	err = jsonstream.Unmarshal(raw, &e)
-	if e.VulnerabilityID != "" {
-		name += " " + e.VulnerabilityID
-	}
+	name, err = jsonstream.Named(name, e.VulnerabilityID, "vulnerabilityId", err)
 	if err != nil {
-		return scan.Result{}, jsonstream.Located(err, name, "")
-	}
-	if e.VulnerabilityID == "" {
-		return scan.Result{}, feed.Errorf(name, "vulnerabilityId", "missing")
+		return scan.Result{}, err
 	}
 	out := scan.Result{
 		Rule:         e.VulnerabilityID,

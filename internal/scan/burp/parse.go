@@ -1,11 +1,9 @@
 package burp
 
 import (
-	"bufio"
 	"bytes"
 	"encoding/base64"
 	"encoding/xml"
-	"errors"
 	"fmt"
 	"io"
 	"net/netip"
@@ -23,60 +21,39 @@ const rootElement = "issues"
 
 // Parse reads a Burp issues export (see the package documentation).
 func Parse(r io.Reader) (*scan.Report, error) {
-	br := bufio.NewReaderSize(r, 64<<10)
-	if _, err := firstByte(br); errors.Is(err, io.EOF) {
-		return nil, fmt.Errorf("%w: empty document", feed.ErrFormat)
-	} else if err != nil {
-		return nil, fmt.Errorf("%w: %w", feed.ErrFormat, err)
-	}
-	d := scan.NewXMLDecoder(br)
-	start, err := root(d, rootElement)
+	d, start, err := scan.OpenXML(r, rootElement)
 	if err != nil {
 		return nil, err
 	}
-	p := &parser{rep: &scan.Report{Tool: Tool}, targets: map[scan.Target]int{}}
+	rep := &scan.Report{Tool: Tool}
+	p := &parser{rep: rep, targets: scan.NewTargets[scan.Target](rep)}
 	for _, a := range start.Attr {
 		if a.Name.Local == "burpVersion" {
 			p.rep.Version = strings.TrimSpace(a.Value)
 		}
 	}
-	for n := 0; ; {
-		tok, err := d.Token()
-		if err != nil {
-			return nil, xmlError(err)
+	n := 0
+	err = d.Body(func(t *xml.StartElement) error {
+		if t.Name.Local != "issue" {
+			return scan.SkipElement
 		}
-		switch t := tok.(type) {
-		case xml.Directive:
-			if err := checkDirective(t); err != nil {
-				return nil, err
-			}
-		case xml.StartElement:
-			if t.Name.Local != "issue" {
-				if err := d.Skip(); err != nil {
-					return nil, xmlError(err)
-				}
-				continue
-			}
-			var it issueElem
-			if err := d.DecodeElement(&it, &t); err != nil {
-				return nil, &feed.RecordError{Record: fmt.Sprintf("issue[%d]", n), Err: xmlError(err)}
-			}
-			if err := p.issue(fmt.Sprintf("issue[%d] type %s", n, strings.TrimSpace(it.Type)), &it); err != nil {
-				return nil, err
-			}
-			n++
-		case xml.EndElement:
-			if err := trailer(d); err != nil {
-				return nil, err
-			}
-			return p.rep, nil
+		var it issueElem
+		if err := d.DecodeElement(&it, t); err != nil {
+			return &feed.RecordError{Record: fmt.Sprintf("issue[%d]", n), Err: scan.XMLError(err)}
 		}
+		err := p.issue(fmt.Sprintf("issue[%d] type %s", n, strings.TrimSpace(it.Type)), &it)
+		n++
+		return err
+	})
+	if err != nil {
+		return nil, err
 	}
+	return p.rep, nil
 }
 
 type parser struct {
 	rep     *scan.Report
-	targets map[scan.Target]int
+	targets *scan.Targets[scan.Target]
 	buf     []byte // scratch for base64 decoding
 }
 
@@ -108,21 +85,18 @@ type issueElem struct {
 	} `xml:"requestresponse"`
 }
 
-var (
-	cveAnyRE = regexp.MustCompile(`(?i)\bCVE-\d{4}-\d{4,}\b`)
-	cweAnyRE = regexp.MustCompile(`(?i)\bCWE-\d+\b`)
-)
+var cweAnyRE = regexp.MustCompile(`(?i)\bCWE-\d+\b`)
 
 func (p *parser) issue(rec string, it *issueElem) error {
 	host := strings.TrimSpace(it.Host.Name)
 	res := scan.Result{
 		Rule:         strings.TrimSpace(it.Type),
-		Title:        oneLine(it.Name),
+		Title:        scan.OneLine(it.Name),
 		ToolSeverity: strings.TrimSpace(it.Severity),
 		Location:     host + strings.TrimSpace(it.Location),
-		Description:  htmlText(it.Background),
-		Solution:     joinText(htmlText(it.RemDetail), htmlText(it.RemBackground)),
-		References:   hrefs(it.References),
+		Description:  scan.HTMLText(it.Background),
+		Solution:     scan.JoinText(scan.HTMLText(it.RemDetail), scan.HTMLText(it.RemBackground)),
+		References:   scan.Hrefs(it.References),
 	}
 	if res.Rule == "" {
 		return feed.Errorf(rec, "type", "missing")
@@ -136,7 +110,7 @@ func (p *parser) issue(rec string, it *issueElem) error {
 		res.Severity = scan.SevUnknown
 	}
 	for _, s := range []string{it.Detail, it.References, it.Classifications} {
-		for _, id := range cveAnyRE.FindAllString(s, -1) {
+		for _, id := range scan.FindCVEs(s) {
 			res.AddID(id)
 		}
 	}
@@ -147,9 +121,9 @@ func (p *parser) issue(rec string, it *issueElem) error {
 		}
 		res.AddCWE(n)
 	}
-	ev := []string{htmlText(it.Detail)}
+	ev := []string{scan.HTMLText(it.Detail)}
 	for _, item := range it.DetailItems {
-		ev = append(ev, htmlText(item))
+		ev = append(ev, scan.HTMLText(item))
 	}
 	for i, rr := range it.Traffic {
 		// The two share p.buf: each is used before the next decode.
@@ -172,18 +146,13 @@ func (p *parser) issue(rec string, it *issueElem) error {
 			}
 		}
 	}
-	res.Evidence = scan.Shorten(joinText(ev...))
+	res.Evidence = scan.Shorten(scan.JoinText(ev...))
 
 	t := scan.Target{Kind: scan.TargetWeb, Name: host, URL: host}
 	if a, err := netip.ParseAddr(strings.TrimSpace(it.Host.IP)); err == nil {
 		t.IP = a.String()
 	}
-	i, ok := p.targets[t]
-	if !ok {
-		i = p.rep.Target(t)
-		p.targets[t] = i
-	}
-	res.Target = i
+	res.Target = p.targets.Index(t, func() scan.Target { return t })
 	p.rep.Results = append(p.rep.Results, res)
 	return nil
 }

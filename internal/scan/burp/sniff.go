@@ -2,7 +2,6 @@ package burp
 
 import (
 	"bytes"
-	"encoding/xml"
 
 	"github.com/vmc-dev/vmc/internal/scan"
 )
@@ -12,11 +11,10 @@ import (
 // DTD before it is about 4 KiB), or, when the root is past head, the DTD
 // declares Burp's attribute.
 func Sniff(head []byte) bool {
-	head = bytes.TrimLeft(bytes.TrimPrefix(head, bom), " \t\r\n")
-	if len(head) == 0 || head[0] != '<' {
+	if scan.HeadStart(head) != '<' {
 		return false
 	}
-	t, ok := rootStart(head)
+	t, ok := scan.FirstElement(head)
 	if !ok {
 		return bytes.Contains(head, []byte("<!ATTLIST issues burpVersion"))
 	}
@@ -29,21 +27,4 @@ func Sniff(head []byte) bool {
 		}
 	}
 	return bytes.Contains(head, []byte("<!ATTLIST issues burpVersion"))
-}
-
-// rootStart returns the first element in head, reading no further than
-// it.
-func rootStart(head []byte) (xml.StartElement, bool) {
-	// The report's own strict decoder: a head in an encoding Parse
-	// refuses is no report of this package either.
-	d := scan.NewXMLDecoder(bytes.NewReader(head))
-	for {
-		tok, err := d.RawToken()
-		if err != nil {
-			return xml.StartElement{}, false
-		}
-		if t, ok := tok.(xml.StartElement); ok {
-			return t, true
-		}
-	}
 }

@@ -1,7 +1,6 @@
 package depcheck
 
 import (
-	"bufio"
 	"encoding/xml"
 	"errors"
 	"fmt"
@@ -25,83 +24,64 @@ const rootElement = "analysis"
 // Parse reads a Dependency-Check XML report (see the package
 // documentation).
 func Parse(r io.Reader) (*scan.Report, error) {
-	br := bufio.NewReaderSize(r, 64<<10)
-	if _, err := firstByte(br); errors.Is(err, io.EOF) {
-		return nil, fmt.Errorf("%w: empty document", feed.ErrFormat)
-	} else if err != nil {
-		return nil, fmt.Errorf("%w: %w", feed.ErrFormat, err)
-	}
-	d := scan.NewXMLDecoder(br)
-	if _, err := root(d, rootElement); err != nil {
+	d, _, err := scan.OpenXML(r, rootElement)
+	if err != nil {
 		return nil, err
 	}
 	rep := &scan.Report{Tool: Tool}
 	project := scan.Target{Kind: scan.TargetSource}
 	deps := 0
 	var results []scan.Result
-	for inDeps := false; ; {
-		tok, err := d.Token()
-		if err != nil {
-			return nil, xmlError(err)
-		}
-		switch t := tok.(type) {
-		case xml.Directive:
-			if err := checkDirective(t); err != nil {
-				return nil, err
-			}
-		case xml.EndElement:
-			if inDeps {
-				inDeps = false
-				continue
-			}
-			if err := trailer(d); err != nil {
-				return nil, err
-			}
-			// The report is one scan of one project: one target.
-			rep.Target(project)
-			rep.Results = results
-			return rep, nil
-		case xml.StartElement:
-			switch {
-			case inDeps && t.Name.Local == "dependency":
+	err = d.Body(func(t *xml.StartElement) error {
+		switch t.Name.Local {
+		case "dependencies":
+			return d.Children("", func(t *xml.StartElement) error {
+				if t.Name.Local != "dependency" {
+					return scan.SkipElement
+				}
 				var dep dependency
 				rec := fmt.Sprintf("dependency[%d]", deps)
-				if err := d.DecodeElement(&dep, &t); err != nil {
-					return nil, &feed.RecordError{Record: rec, Err: xmlError(err)}
+				if err := d.DecodeElement(&dep, t); err != nil {
+					return &feed.RecordError{Record: rec, Err: scan.XMLError(err)}
 				}
 				rs, err := dep.results(rec + " " + strings.TrimSpace(dep.FileName))
 				if err != nil {
-					return nil, err
+					return err
 				}
 				results = append(results, rs...)
 				deps++
-			case !inDeps && t.Name.Local == "dependencies":
-				inDeps = true
-			case !inDeps && t.Name.Local == "scanInfo":
-				var si struct {
-					Engine string `xml:"engineVersion"`
-				}
-				if err := d.DecodeElement(&si, &t); err != nil {
-					return nil, &feed.RecordError{Record: "scanInfo", Err: xmlError(err)}
-				}
-				rep.Version = strings.TrimSpace(si.Engine)
-			case !inDeps && t.Name.Local == "projectInfo":
-				var pi struct {
-					Name       string `xml:"name"`
-					ReportDate string `xml:"reportDate"`
-				}
-				if err := d.DecodeElement(&pi, &t); err != nil {
-					return nil, &feed.RecordError{Record: "projectInfo", Err: xmlError(err)}
-				}
-				project.Name = strings.TrimSpace(pi.Name)
-				rep.Finished = reportDate(pi.ReportDate)
-			default:
-				if err := d.Skip(); err != nil {
-					return nil, xmlError(err)
-				}
+				return nil
+			})
+		case "scanInfo":
+			var si struct {
+				Engine string `xml:"engineVersion"`
 			}
+			if err := d.DecodeElement(&si, t); err != nil {
+				return &feed.RecordError{Record: "scanInfo", Err: scan.XMLError(err)}
+			}
+			rep.Version = strings.TrimSpace(si.Engine)
+		case "projectInfo":
+			var pi struct {
+				Name       string `xml:"name"`
+				ReportDate string `xml:"reportDate"`
+			}
+			if err := d.DecodeElement(&pi, t); err != nil {
+				return &feed.RecordError{Record: "projectInfo", Err: scan.XMLError(err)}
+			}
+			project.Name = strings.TrimSpace(pi.Name)
+			rep.Finished = reportDate(pi.ReportDate)
+		default:
+			return scan.SkipElement
 		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
+	// The report is one scan of one project: one target.
+	rep.Target(project)
+	rep.Results = results
+	return rep, nil
 }
 
 // reportDate reads the layouts Dependency-Check has written; another is
@@ -294,7 +274,7 @@ func (v *vulnElem) result(rec string) (scan.Result, error) {
 		if strings.TrimSpace(s.score) == "" {
 			continue
 		}
-		f, err := parseScore(s.score)
+		f, err := scan.ParseScore(s.score)
 		if err != nil {
 			return res, &feed.RecordError{Record: rec, Field: s.field, Err: err}
 		}

@@ -1,62 +1,41 @@
 package depcheck
 
 import (
-	"bytes"
-	"errors"
-	"fmt"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/google/go-cmp/cmp"
 
-	"github.com/vmc-dev/vmc/internal/feed"
 	"github.com/vmc-dev/vmc/internal/scan"
 	"github.com/vmc-dev/vmc/internal/scan/scantest"
 )
 
 type counts struct {
-	Targets, Results int
-	BySeverity       map[scan.Severity]int
+	scantest.Tally
 	// WithEcosystem counts results whose package has an OSV ecosystem;
 	// WithPURL those with a purl.
 	WithEcosystem, WithPURL, WithCVE int
 }
 
 func count(rep *scan.Report) counts {
-	c := counts{Targets: len(rep.Targets), Results: len(rep.Results), BySeverity: map[scan.Severity]int{}}
-	for _, r := range rep.Results {
-		c.BySeverity[r.Severity]++
-		if r.Package != nil && r.Package.Ecosystem != "" {
-			c.WithEcosystem++
-		}
-		if r.Package != nil && r.Package.PURL != "" {
-			c.WithPURL++
-		}
-		if len(r.IDs) > 0 {
-			c.WithCVE++
-		}
-	}
-	return c
+	return counts{scantest.CountTally(rep),
+		scantest.CountIf(rep, func(r *scan.Result) bool { return r.Package != nil && r.Package.Ecosystem != "" }),
+		scantest.CountIf(rep, func(r *scan.Result) bool { return r.Package != nil && r.Package.PURL != "" }),
+		scantest.CountIf(rep, scantest.HasID)}
 }
 
 func TestSamples(t *testing.T) {
-	for _, tt := range []struct {
-		file   string
-		want   counts
-		golden bool
-	}{
+	scantest.Samples(t, Parse, "dependency-check", scantest.GoldenFile, count, []scantest.Sample[counts]{
 		{
 			// README: 191 dependencies, 26 vulnerabilities (CRITICAL 2,
 			// HIGH 8, MEDIUM 16) and 8 suppressed, left out. 1.8 MiB,
 			// but only the vulnerable dependencies become results: the
 			// golden is small.
-			file: "PR6439.xml",
-			want: counts{Targets: 1, Results: 26, WithEcosystem: 26, WithPURL: 26, WithCVE: 26,
-				BySeverity: map[scan.Severity]int{scan.SevCritical: 2, scan.SevHigh: 8, scan.SevMedium: 16}},
-			golden: true,
+			File: "PR6439.xml",
+			Want: counts{Tally: scantest.Tally{Targets: 1, Results: 26,
+				BySeverity: map[scan.Severity]int{scan.SevCritical: 2, scan.SevHigh: 8, scan.SevMedium: 16}}, WithEcosystem: 26, WithPURL: 26, WithCVE: 26},
+			Golden: true,
 		},
 		{
 			// README: 6 dependencies, 7 vulnerabilities, 2 suppressed.
@@ -65,28 +44,18 @@ func TestSamples(t *testing.T) {
 			// an npm advisory ("1500") and an OSS Index weakness
 			// ("CWE-400: ..."). Two dom4j dependencies have no package
 			// identifier, so no purl.
-			file: "multiple_vulnerabilities_has_multiple_findings.xml",
-			want: counts{Targets: 1, Results: 7, WithEcosystem: 5, WithPURL: 5, WithCVE: 5,
-				BySeverity: map[scan.Severity]int{scan.SevHigh: 6, scan.SevLow: 1}},
-			golden: true,
+			File: "multiple_vulnerabilities_has_multiple_findings.xml",
+			Want: counts{Tally: scantest.Tally{Targets: 1, Results: 7,
+				BySeverity: map[scan.Severity]int{scan.SevHigh: 6, scan.SevLow: 1}}, WithEcosystem: 5, WithPURL: 5, WithCVE: 5},
+			Golden: true,
 		},
 		{
 			// README: scan info only, no dependencies.
-			file:   "dc_empty.xml",
-			want:   counts{Targets: 1, BySeverity: map[scan.Severity]int{}},
-			golden: true,
+			File:   "dc_empty.xml",
+			Want:   counts{Tally: scantest.Tally{Targets: 1, BySeverity: map[scan.Severity]int{}}},
+			Golden: true,
 		},
-	} {
-		t.Run(tt.file, func(t *testing.T) {
-			rep := scantest.ParseFile(t, Parse, scantest.Shared(t, filepath.Join("dependency-check", tt.file)))
-			if diff := cmp.Diff(tt.want, count(rep)); diff != "" {
-				t.Errorf("counts (-want +got):\n%s", diff)
-			}
-			if tt.golden {
-				scantest.Golden(t, filepath.Join("testdata", "golden", tt.file+".json"), rep)
-			}
-		})
-	}
+	})
 }
 
 func TestSampleFields(t *testing.T) {
@@ -150,14 +119,10 @@ func TestParse(t *testing.T) {
 	project := scan.Target{Kind: scan.TargetSource, Name: "P"}
 	finished := time.Date(2016, 11, 5, 18, 52, 15, 748000000, time.UTC)
 	mavenPkg := &scan.Package{Ecosystem: "Maven", Name: "org.example:a", Version: "1.0", PURL: "pkg:maven/org.example/a@1.0", Path: "/lib/a.jar"}
-	tests := []struct {
-		name string
-		in   string
-		want *scan.Report
-	}{
+	scantest.Parses(t, Parse, []scantest.Input{
 		{
-			name: "v3 and v2 in full words, CWEs, suppressed left out",
-			in: doc(`<dependency><fileName>a.jar</fileName><filePath>/lib/a.jar</filePath><identifiers>` + maven + `</identifiers><vulnerabilities>` +
+			Name: "v3 and v2 in full words, CWEs, suppressed left out",
+			In: doc(`<dependency><fileName>a.jar</fileName><filePath>/lib/a.jar</filePath><identifiers>` + maven + `</identifiers><vulnerabilities>` +
 				vuln(`<severity>HIGH</severity><cvssV2><score>7.5</score><accessVector>NETWORK</accessVector><accessComplexity>LOW</accessComplexity>`+
 					`<authenticationr>NONE</authenticationr><confidentialImpact>PARTIAL</confidentialImpact><integrityImpact>PARTIAL</integrityImpact><availabilityImpact>PARTIAL</availabilityImpact></cvssV2>`,
 					`<cvssV3><baseScore>8.1</baseScore><attackVector>ADJACENT_NETWORK</attackVector><attackComplexity>LOW</attackComplexity><privilegesRequired>LOW</privilegesRequired>`+
@@ -167,7 +132,7 @@ func TestParse(t *testing.T) {
 					`<references><reference><source>MISC</source><url>https://r.example/</url></reference></references>`,
 					`<vulnerableSoftware><software>cpe:2.3:a:x:y:*</software><software vulnerabilityIdMatched="true" versionStartIncluding="1.0" versionEndExcluding="1.2">cpe:2.3:a:example:a:*</software></vulnerableSoftware>`) +
 				`</vulnerabilities><suppressedVulnerabilities>` + vuln() + `</suppressedVulnerabilities><suppressedVulnerability><name>CVE-2021-9999</name></suppressedVulnerability></dependency>`),
-			want: &scan.Report{Tool: "depcheck", Version: "8.0.0", Finished: finished, Targets: []scan.Target{project}, Results: []scan.Result{{
+			Want: &scan.Report{Tool: "depcheck", Version: "8.0.0", Finished: finished, Targets: []scan.Target{project}, Results: []scan.Result{{
 				Rule: "CVE-2021-1234", Title: "CVE-2021-1234 in a.jar", IDs: []string{"CVE-2021-1234"}, CWEs: []int{79, 20},
 				Severity: scan.SevHigh, ToolSeverity: "HIGH", Score: 8.1, Vector: "CVSS:3.0/AV:A/AC:L/PR:L/UI:R/S:C/C:H/I:L/A:N",
 				Package: mavenPkg, Location: "/lib/a.jar", Description: "D", Evidence: "Matched cpe:2.3:a:example:a:* >= 1.0 < 1.2",
@@ -175,24 +140,24 @@ func TestParse(t *testing.T) {
 			}}},
 		},
 		{
-			name: "no severity: from the score; abbreviated v3 metrics without a version",
-			in: doc(dep(maven, vuln(`<cvssV3><baseScore>9.8</baseScore><attackVector>N</attackVector><attackComplexity>L</attackComplexity><privilegesRequired>N</privilegesRequired>`+
+			Name: "no severity: from the score; abbreviated v3 metrics without a version",
+			In: doc(dep(maven, vuln(`<cvssV3><baseScore>9.8</baseScore><attackVector>N</attackVector><attackComplexity>L</attackComplexity><privilegesRequired>N</privilegesRequired>`+
 				`<userInteraction>N</userInteraction><scope>U</scope><confidentialityImpact>H</confidentialityImpact><integrityImpact>H</integrityImpact><availabilityImpact>H</availabilityImpact></cvssV3>`))),
-			want: &scan.Report{Tool: "depcheck", Version: "8.0.0", Finished: finished, Targets: []scan.Target{project}, Results: []scan.Result{{
+			Want: &scan.Report{Tool: "depcheck", Version: "8.0.0", Finished: finished, Targets: []scan.Target{project}, Results: []scan.Result{{
 				Rule: "CVE-2021-1234", Title: "CVE-2021-1234 in a.jar", IDs: []string{"CVE-2021-1234"}, Severity: scan.SevCritical, Score: 9.8,
 				Vector: "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H", Package: mavenPkg, Location: "/lib/a.jar",
 			}}},
 		},
 		{
-			name: "purl types: npm, generic (no OSV ecosystem), none; old maven identifier",
-			in: doc(
+			Name: "purl types: npm, generic (no OSV ecosystem), none; old maven identifier",
+			In: doc(
 				dep(`<package><id>pkg:npm/%40babel/core@7.0.0</id></package>`, vuln(`<severity>moderate</severity>`)),
 				dep(`<package><id>pkg:generic/openssl@1.1.1</id></package>`, vuln()),
 				dep(``, vuln()),
 				dep(`<identifier type="cpe"><name>cpe:/a:apache:xalan-java:2.7.1</name></identifier><identifier type="maven"><name>xalan:serializer:2.7.1</name></identifier>`, vuln()),
 				dep(maven, ""),
 			),
-			want: &scan.Report{Tool: "depcheck", Version: "8.0.0", Finished: finished, Targets: []scan.Target{project}, Results: []scan.Result{
+			Want: &scan.Report{Tool: "depcheck", Version: "8.0.0", Finished: finished, Targets: []scan.Target{project}, Results: []scan.Result{
 				{Rule: "CVE-2021-1234", Title: "CVE-2021-1234 in a.jar", IDs: []string{"CVE-2021-1234"}, Severity: scan.SevMedium, ToolSeverity: "moderate",
 					Package: &scan.Package{Ecosystem: "npm", Name: "@babel/core", Version: "7.0.0", PURL: "pkg:npm/%40babel/core@7.0.0", Path: "/lib/a.jar"}, Location: "/lib/a.jar"},
 				{Rule: "CVE-2021-1234", Title: "CVE-2021-1234 in a.jar", IDs: []string{"CVE-2021-1234"}, Severity: scan.SevUnknown,
@@ -204,146 +169,62 @@ func TestParse(t *testing.T) {
 			}},
 		},
 		{
-			name: "no dependencies, no project info",
-			in:   xmlHead + `<analysis><dependencies/></analysis>`,
-			want: &scan.Report{Tool: "depcheck", Targets: []scan.Target{{Kind: scan.TargetSource}}},
+			Name: "no dependencies, no project info",
+			In:   xmlHead + `<analysis><dependencies/></analysis>`,
+			Want: &scan.Report{Tool: "depcheck", Targets: []scan.Target{{Kind: scan.TargetSource}}},
 		},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			got, err := Parse(strings.NewReader(tt.in))
-			if err != nil {
-				t.Fatalf("Parse: %v", err)
-			}
-			if diff := cmp.Diff(tt.want, got); diff != "" {
-				t.Errorf("report (-want +got):\n%s", diff)
-			}
-		})
-	}
-}
-
-func laughs() string {
-	var b strings.Builder
-	b.WriteString(`<!DOCTYPE analysis [<!ENTITY lol "lol">`)
-	for i := 1; i <= 9; i++ {
-		prev := "lol"
-		if i > 1 {
-			prev = fmt.Sprintf("lol%d", i-1)
-		}
-		fmt.Fprintf(&b, `<!ENTITY lol%d "%s">`, i, strings.Repeat("&"+prev+";", 10))
-	}
-	b.WriteString("]>\n")
-	return b.String()
+	})
 }
 
 func TestParseErrors(t *testing.T) {
 	full := doc(dep(maven, vuln()))
-	tests := []struct {
-		name, in, wantErr string
-	}{
-		{"empty", "", "malformed input: empty document"},
-		{"other root", xmlHead + `<bom xmlns="http://cyclonedx.org/schema/bom/1.4"/>`, "malformed input: root element <bom>, want <analysis>"},
-		{"malformed XML", xmlHead + `<analysis><dependencies><dependency></dependencies></analysis>`,
-			"dependency[0]: malformed input: XML syntax error on line 2: element <dependency> closed by </dependencies>"},
-		{"truncated in a dependency", full[:strings.Index(full, "</vulnerabilities>")], "dependency[0]: malformed input: XML syntax error on line 2: unexpected EOF"},
-		{"truncated after the dependencies", strings.TrimSuffix(full, "</analysis>"), "malformed input: XML syntax error on line 2: unexpected EOF"},
-		{"billion laughs", xmlHead + laughs() + doc(dep(maven, vuln("<description>&lol9;</description>")))[len(xmlHead):],
-			"malformed input: entity declarations (<!ENTITY>) are not allowed"},
-		{"external entity", xmlHead + `<!DOCTYPE analysis [<!ENTITY e SYSTEM "file:///etc/passwd">]>` + full[len(xmlHead):],
-			"malformed input: entity declarations (<!ENTITY>) are not allowed"},
-		{"undeclared entity", doc(dep(maven, vuln("<description>&e;</description>"))),
-			"dependency[0]: malformed input: XML syntax error on line 2: invalid character entity &e;"},
-		{"v3 score not a number", doc(dep(maven, vuln("<cvssV3><baseScore>HIGH</baseScore></cvssV3>"))),
-			`dependency[0] a.jar: vulnerability[0] CVE-2021-1234: cvssV3.baseScore: malformed input: not a CVSS score from 0 to 10: "HIGH"`},
-		{"v2 score out of range", doc(dep(maven, vuln()+vuln("<cvssV2><score>75</score></cvssV2>"))),
-			`dependency[0] a.jar: vulnerability[1] CVE-2021-1234: cvssV2.score: malformed input: not a CVSS score from 0 to 10: "75"`},
-		{"1.x score not a number", doc(dep(maven, vuln("<cvssScore>-</cvssScore>"))),
-			`dependency[0] a.jar: vulnerability[0] CVE-2021-1234: cvssScore: malformed input: not a CVSS score from 0 to 10: "-"`},
-		{"CWE not an id", doc(dep(maven, vuln("<cwes><cwe>Improper Input Validation</cwe></cwes>"))),
-			`dependency[0] a.jar: vulnerability[0] CVE-2021-1234: cwes.cwe[0]: malformed input: not a CWE id: "Improper Input Validation"`},
-		{"purl malformed", doc(dep(`<package><id>pkg:maven/@1.0</id></package>`, vuln())),
-			`dependency[0] a.jar: identifiers.package[0].id: malformed input: invalid purl "pkg:maven/@1.0": purl is missing name`},
-		{"maven identifier malformed", doc(dep(`<identifier type="maven"><name>xalan</name></identifier>`, vuln())),
-			`dependency[0] a.jar: identifiers.identifier[0].name: malformed input: not group:artifact:version: "xalan"`},
-		{"name missing", doc(dep(maven, `<vulnerability><severity>HIGH</severity></vulnerability>`)),
-			"dependency[0] a.jar: vulnerability[0] : name: malformed input: missing"},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			rep, err := Parse(strings.NewReader(tt.in))
-			if err == nil {
-				t.Fatalf("Parse succeeded with %d results, want error %q", len(rep.Results), tt.wantErr)
-			}
-			if rep != nil {
-				t.Errorf("Parse returned a report with the error")
-			}
-			if got := err.Error(); got != tt.wantErr {
-				t.Errorf("error:\n got %s\nwant %s", got, tt.wantErr)
-			}
-			var re *feed.RecordError
-			if !errors.Is(err, feed.ErrFormat) && !errors.As(err, &re) {
-				t.Errorf("error %v wraps neither feed.ErrFormat nor a RecordError", err)
-			}
-		})
-	}
+	scantest.Refuses(t, Parse, []scantest.BadInput{
+		{Name: "empty", In: "", Want: "malformed input: empty document"},
+		{Name: "other root", In: xmlHead + `<bom xmlns="http://cyclonedx.org/schema/bom/1.4"/>`, Want: "malformed input: root element <bom>, want <analysis>"},
+		{Name: "malformed XML", In: xmlHead + `<analysis><dependencies><dependency></dependencies></analysis>`,
+			Want: "dependency[0]: malformed input: XML syntax error on line 2: element <dependency> closed by </dependencies>"},
+		{Name: "truncated in a dependency", In: full[:strings.Index(full, "</vulnerabilities>")], Want: "dependency[0]: malformed input: XML syntax error on line 2: unexpected EOF"},
+		{Name: "truncated after the dependencies", In: strings.TrimSuffix(full, "</analysis>"), Want: "malformed input: XML syntax error on line 2: unexpected EOF"},
+		{Name: "billion laughs", In: xmlHead + scantest.Laughs("analysis") + doc(dep(maven, vuln("<description>&lol9;</description>")))[len(xmlHead):],
+			Want: "malformed input: entity declarations (<!ENTITY>) are not allowed"},
+		{Name: "external entity", In: xmlHead + `<!DOCTYPE analysis [<!ENTITY e SYSTEM "file:///etc/passwd">]>` + full[len(xmlHead):],
+			Want: "malformed input: entity declarations (<!ENTITY>) are not allowed"},
+		{Name: "undeclared entity", In: doc(dep(maven, vuln("<description>&e;</description>"))),
+			Want: "dependency[0]: malformed input: XML syntax error on line 2: invalid character entity &e;"},
+		{Name: "v3 score not a number", In: doc(dep(maven, vuln("<cvssV3><baseScore>HIGH</baseScore></cvssV3>"))),
+			Want: `dependency[0] a.jar: vulnerability[0] CVE-2021-1234: cvssV3.baseScore: malformed input: not a CVSS score from 0 to 10: "HIGH"`},
+		{Name: "v2 score out of range", In: doc(dep(maven, vuln()+vuln("<cvssV2><score>75</score></cvssV2>"))),
+			Want: `dependency[0] a.jar: vulnerability[1] CVE-2021-1234: cvssV2.score: malformed input: not a CVSS score from 0 to 10: "75"`},
+		{Name: "1.x score not a number", In: doc(dep(maven, vuln("<cvssScore>-</cvssScore>"))),
+			Want: `dependency[0] a.jar: vulnerability[0] CVE-2021-1234: cvssScore: malformed input: not a CVSS score from 0 to 10: "-"`},
+		{Name: "CWE not an id", In: doc(dep(maven, vuln("<cwes><cwe>Improper Input Validation</cwe></cwes>"))),
+			Want: `dependency[0] a.jar: vulnerability[0] CVE-2021-1234: cwes.cwe[0]: malformed input: not a CWE id: "Improper Input Validation"`},
+		{Name: "purl malformed", In: doc(dep(`<package><id>pkg:maven/@1.0</id></package>`, vuln())),
+			Want: `dependency[0] a.jar: identifiers.package[0].id: malformed input: invalid purl "pkg:maven/@1.0": purl is missing name`},
+		{Name: "maven identifier malformed", In: doc(dep(`<identifier type="maven"><name>xalan</name></identifier>`, vuln())),
+			Want: `dependency[0] a.jar: identifiers.identifier[0].name: malformed input: not group:artifact:version: "xalan"`},
+		{Name: "name missing", In: doc(dep(maven, `<vulnerability><severity>HIGH</severity></vulnerability>`)),
+			Want: "dependency[0] a.jar: vulnerability[0] : name: malformed input: missing"},
+	})
 }
 
 func TestSniff(t *testing.T) {
-	own, _ := filepath.Glob(filepath.Join(filepath.Dir(scantest.Shared(t, "dependency-check/dc_empty.xml")), "*"))
-	for _, f := range own {
-		if !Sniff(head(t, f)) {
-			t.Errorf("Sniff(%s) = false, want true", filepath.Base(f))
-		}
-	}
-	for _, f := range []string{"nmap/nmap_0port.xml", "qualys/empty.xml", "openvas/no_vuln.xml", "burp/one_finding_with_cwe.xml"} {
-		if Sniff(head(t, scantest.Shared(t, f))) {
-			t.Errorf("Sniff(%s) = true, want false", f)
-		}
-	}
-	for _, tt := range []struct {
-		name, head string
-		want       bool
-	}{
-		{"another tool's analysis", xmlHead + `<analysis xmlns="urn:other"><result/></analysis>`, false},
-		{"analysis without namespace", xmlHead + `<analysis><dependencies/></analysis>`, false},
-		{"prefixed namespace", `<dc:analysis xmlns:dc="https://jeremylong.github.io/DependencyCheck/dependency-check.3.0.xsd">`, true},
-		{"empty", "", false},
-	} {
-		if got := Sniff([]byte(tt.head)); got != tt.want {
-			t.Errorf("%s: Sniff = %v, want %v", tt.name, got, tt.want)
-		}
-	}
-}
-
-func head(t *testing.T, path string) []byte {
-	t.Helper()
-	b, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(b) > 8<<10 {
-		b = b[:8<<10]
-	}
-	return b
+	scantest.Sniffs(t, Sniff, "dependency-check", []string{"nmap/nmap_0port.xml", "qualys/empty.xml", "openvas/no_vuln.xml", "burp/one_finding_with_cwe.xml"}, []scantest.Head{
+		{Name: "another tool's analysis", Head: xmlHead + `<analysis xmlns="urn:other"><result/></analysis>`, Want: false},
+		{Name: "analysis without namespace", Head: xmlHead + `<analysis><dependencies/></analysis>`, Want: false},
+		{Name: "prefixed namespace", Head: `<dc:analysis xmlns:dc="https://jeremylong.github.io/DependencyCheck/dependency-check.3.0.xsd">`, Want: true},
+		{Name: "empty", Head: "", Want: false},
+	})
 }
 
 func FuzzParse(f *testing.F) {
 	f.Add([]byte(doc(dep(maven, vuln(`<severity>HIGH</severity><cvssV3><baseScore>8.1</baseScore><attackVector>N</attackVector></cvssV3><cwes><cwe>CWE-79</cwe></cwes>`)))))
-	f.Add([]byte(xmlHead + laughs() + doc(dep(maven, vuln("<description>&lol9;</description>")))[len(xmlHead):]))
+	f.Add([]byte(xmlHead + scantest.Laughs("analysis") + doc(dep(maven, vuln("<description>&lol9;</description>")))[len(xmlHead):]))
 	scantest.Fuzz(f, Parse, "testdata/dc_empty.xml", "testdata/multiple_vulnerabilities_has_multiple_findings.xml")
 }
 
 // BenchmarkParseSample parses the largest Dependency-Check sample (1.8
 // MiB, 191 dependencies, mostly collected evidence).
 func BenchmarkParseSample(b *testing.B) {
-	data, err := os.ReadFile(scantest.Shared(b, "dependency-check/PR6439.xml"))
-	if err != nil {
-		b.Fatal(err)
-	}
-	b.SetBytes(int64(len(data)))
-	for b.Loop() {
-		if _, err := Parse(bytes.NewReader(data)); err != nil {
-			b.Fatal(err)
-		}
-	}
+	scantest.BenchmarkSample(b, Parse, "dependency-check/PR6439.xml")
 }

@@ -20,10 +20,7 @@ import (
 // artifact. Grype's SARIF output ("runs") is scan/sarif's; Anchore's
 // reports have "vulnerabilities" or "securityEvaluation" instead.
 func Sniff(head []byte) bool {
-	if jsonstream.HeadStart(head) != '{' {
-		return false
-	}
-	keys := feed.TopKeys(head)
+	keys := jsonstream.HeadKeys(head, "{")
 	if !slices.Contains(keys, "matches") {
 		return false
 	}
@@ -142,16 +139,11 @@ type parser struct {
 // Parse reads Grype's JSON output (`grype -o json`). The matches are
 // streamed one at a time.
 func Parse(r io.Reader) (*scan.Report, error) {
-	c, in, err := jsonstream.First(r)
-	switch {
-	case err == io.EOF:
-		return nil, feed.Errorf("", "", "empty input: Grype writes a JSON document even when it finds nothing")
-	case err != nil:
-		return nil, jsonstream.Located(err, "", "")
-	case c != '{':
-		return nil, feed.Errorf("", "", "got %q, want a JSON object (Grype JSON)", c)
+	rd, _, err := jsonstream.Open(r, jsonstream.Doc{Starts: "{", Want: "a JSON object (Grype JSON)", Empty: "Grype writes a JSON document even when it finds nothing"})
+	if err != nil {
+		return nil, err
 	}
-	p := &parser{rd: jsonstream.NewReader(in)}
+	p := &parser{rd: rd}
 	err = p.rd.Object(func(key string) error {
 		var err error
 		switch {
@@ -192,14 +184,9 @@ func (p *parser) match(i int) error {
 	var m match
 	err = jsonstream.Unmarshal(raw, &m)
 	v := m.Vulnerability
-	if v.ID != "" {
-		name += " " + v.ID
-	}
+	name, err = jsonstream.Named(name, v.ID, "vulnerability.id", err)
 	if err != nil {
-		return jsonstream.Located(err, name, "")
-	}
-	if v.ID == "" {
-		return feed.Errorf(name, "vulnerability.id", "missing")
+		return err
 	}
 	a := m.Artifact
 	out := scan.Result{

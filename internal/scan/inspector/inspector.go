@@ -19,10 +19,7 @@ import (
 // "awsAccountId", or, when the list is empty, nothing else but
 // "nextToken". AWS Security Hub's ASFF writes "Findings", capitalised.
 func Sniff(head []byte) bool {
-	if jsonstream.HeadStart(head) != '{' {
-		return false
-	}
-	keys := feed.TopKeys(head)
+	keys := jsonstream.HeadKeys(head, "{")
 	if !slices.Contains(keys, "findings") {
 		return false
 	}
@@ -130,18 +127,12 @@ type resource struct {
 // `aws inspector2 list-findings`, or the console's JSON export). The
 // findings are streamed.
 func Parse(r io.Reader) (*scan.Report, error) {
-	c, in, err := jsonstream.First(r)
-	switch {
-	case err == io.EOF:
-		return nil, feed.Errorf("", "", "empty input: an Inspector findings list is a JSON object")
-	case err != nil:
-		return nil, jsonstream.Located(err, "", "")
-	case c != '{':
-		return nil, feed.Errorf("", "", "got %q, want a JSON object (Inspector findings)", c)
+	rd, _, err := jsonstream.Open(r, jsonstream.Doc{Starts: "{", Want: "a JSON object (Inspector findings)", Empty: "an Inspector findings list is a JSON object"})
+	if err != nil {
+		return nil, err
 	}
-	rd := jsonstream.NewReader(in)
 	rep := &scan.Report{Tool: "inspector"}
-	targets := map[scan.Target]int{}
+	targets := scan.NewTargets[scan.Target](rep)
 	err = rd.Object(func(key string) error {
 		if key != "findings" {
 			return jsonstream.Located(rd.Skip(), "report", key)
@@ -159,7 +150,7 @@ func Parse(r io.Reader) (*scan.Report, error) {
 
 // readFinding reads findings[i]: one result per resource and vulnerable
 // package.
-func readFinding(rd *jsonstream.Reader, rep *scan.Report, targets map[scan.Target]int, i int) error {
+func readFinding(rd *jsonstream.Reader, rep *scan.Report, targets *scan.Targets[scan.Target], i int) error {
 	name := fmt.Sprintf("findings[%d]", i)
 	raw, err := rd.Raw()
 	if err != nil {
@@ -171,11 +162,9 @@ func readFinding(rd *jsonstream.Reader, rep *scan.Report, targets map[scan.Targe
 	if f.Package != nil && f.Package.VulnerabilityID != "" {
 		id = f.Package.VulnerabilityID
 	}
-	if id != "" {
-		name += " " + id
-	}
+	name, err = jsonstream.Named(name, id, "", err)
 	if err != nil {
-		return jsonstream.Located(err, name, "")
+		return err
 	}
 	switch strings.ToUpper(f.Status) {
 	case "CLOSED", "SUPPRESSED":
@@ -262,11 +251,7 @@ func readFinding(rd *jsonstream.Reader, rep *scan.Report, targets map[scan.Targe
 	base.References = appendNew(base.References, f.Remediation.Recommendation.URL)
 	for _, res := range f.Resources {
 		tgt, os := target(res)
-		t, ok := targets[tgt]
-		if !ok {
-			t = rep.Target(tgt)
-			targets[tgt] = t
-		}
+		t := targets.Index(tgt, func() scan.Target { return tgt })
 		if len(pkgs) == 0 {
 			out := base
 			out.Target = t

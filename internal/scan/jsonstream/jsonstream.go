@@ -73,6 +73,23 @@ func Located(err error, record, field string) error {
 }
 
 // join appends a JSON path to another: "CVSS" + "nvd.V3Score", "a" + "[2].b".
+// Named names a record at pos by its id ("matches[3] CVE-2021-1"), when it
+// has one, and locates err, the record's decoding error, there. When field
+// is not "", the record must have an id, which that field holds.
+func Named(pos, id, field string, err error) (string, error) {
+	name := pos
+	if id != "" {
+		name += " " + id
+	}
+	switch {
+	case err != nil:
+		return name, Located(err, name, "")
+	case id == "" && field != "":
+		return name, feed.Errorf(name, field, "missing")
+	}
+	return name, nil
+}
+
 func join(a, b string) string {
 	switch {
 	case a == "":
@@ -239,6 +256,37 @@ func First(r io.Reader) (byte, io.Reader, error) {
 	return c, br, err
 }
 
+// Doc says what a tool's JSON document is, for Open's errors.
+type Doc struct {
+	// Starts holds the bytes the document may start with: "{" for an
+	// object, "{[" for an object or an array.
+	Starts string
+	// Want names the document for one that starts otherwise: got 'x',
+	// want <Want>.
+	Want string
+	// Empty says why an empty input is an error. When it is "", an empty
+	// input is an empty report, and Open returns io.EOF for it.
+	Empty string
+}
+
+// Open reads up to the first byte of the document r holds and returns a
+// Reader of the document and that byte, refusing an input that is not the
+// document doc describes by its start.
+func Open(r io.Reader, doc Doc) (*Reader, byte, error) {
+	c, in, err := First(r)
+	switch {
+	case err == io.EOF && doc.Empty == "":
+		return nil, 0, io.EOF
+	case err == io.EOF:
+		return nil, 0, feed.Errorf("", "", "empty input: %s", doc.Empty)
+	case err != nil:
+		return nil, 0, Located(err, "", "")
+	case strings.IndexByte(doc.Starts, c) < 0:
+		return nil, 0, feed.Errorf("", "", "got %q, want %s", c, doc.Want)
+	}
+	return NewReader(in), c, nil
+}
+
 // HeadStart is First for a sniffer's head: its first byte after a byte
 // order mark and white space, or 0 when there is none.
 func HeadStart(head []byte) byte {
@@ -247,6 +295,16 @@ func HeadStart(head []byte) byte {
 		return 0
 	}
 	return head[0]
+}
+
+// HeadKeys returns the top-level keys of a sniffer's head (see
+// feed.TopKeys) when it starts with one of the bytes in starts, and nil
+// when it does not.
+func HeadKeys(head []byte, starts string) []string {
+	if c := HeadStart(head); c == 0 || strings.IndexByte(starts, c) < 0 {
+		return nil
+	}
+	return feed.TopKeys(head)
 }
 
 // Score checks a CVSS score: a number from 0 to 10. NaN and infinities

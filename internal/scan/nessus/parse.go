@@ -1,13 +1,9 @@
 package nessus
 
 import (
-	"bufio"
-	"bytes"
 	"encoding/xml"
-	"errors"
 	"fmt"
 	"io"
-	"math"
 	"net/netip"
 	"regexp"
 	"strconv"
@@ -23,108 +19,48 @@ const Tool = "nessus"
 
 const rootElement = "NessusClientData_v2"
 
-var bom = []byte("\xef\xbb\xbf")
-
 // Parse reads a .nessus XML export or a Nessus CSV export (see the package
 // documentation).
 func Parse(r io.Reader) (*scan.Report, error) {
-	br := bufio.NewReaderSize(r, 64<<10)
-	c, err := firstByte(br)
-	switch {
-	case errors.Is(err, io.EOF):
-		return nil, fmt.Errorf("%w: empty document", feed.ErrFormat)
-	case err != nil:
-		return nil, fmt.Errorf("%w: %w", feed.ErrFormat, err)
-	case c == '<':
-		return parseXML(br)
-	}
-	return parseCSV(br)
-}
-
-// firstByte skips a byte order mark and white space and returns the next
-// byte, left unread.
-func firstByte(br *bufio.Reader) (byte, error) {
-	if b, _ := br.Peek(len(bom)); bytes.Equal(b, bom) {
-		br.Discard(len(bom))
-	}
-	for {
-		c, err := br.ReadByte()
-		if err != nil {
-			return 0, err
-		}
-		switch c {
-		case ' ', '\t', '\r', '\n':
-			continue
-		}
-		return c, br.UnreadByte()
-	}
+	return scan.XMLOrCSV(r, parseXML, parseCSV)
 }
 
 // parser holds the state of one XML read.
 type parser struct {
-	d   *xml.Decoder
+	d   *scan.XMLDecoder
 	rep *scan.Report
 }
 
 func parseXML(r io.Reader) (*scan.Report, error) {
-	p := &parser{d: scan.NewXMLDecoder(r), rep: &scan.Report{Tool: Tool}}
+	d, _, err := scan.OpenXML(r, rootElement)
+	if err != nil {
+		return nil, err
+	}
+	p := &parser{d: d, rep: &scan.Report{Tool: Tool}}
 	if err := p.document(); err != nil {
 		return nil, err
 	}
 	return p.rep, nil
 }
 
-// document walks the tokens outside the hosts: the root, <Policy>
-// (skipped) and <Report>.
+// document reads the children of the root, <Policy> (skipped) and
+// <Report>, whose hosts it reads one at a time, and what follows the root.
 func (p *parser) document() error {
-	var depth, hosts int
-	root := false
-	for {
-		tok, err := p.d.Token()
-		if errors.Is(err, io.EOF) {
-			if !root {
-				return fmt.Errorf("%w: no <%s> element", feed.ErrFormat, rootElement)
-			}
-			return nil
+	hosts := 0
+	return p.d.Body(func(t *xml.StartElement) error {
+		if t.Name.Local != "Report" {
+			// <Policy>, and anything a later version adds.
+			return scan.SkipElement
 		}
-		if err != nil {
-			return xmlError(err)
-		}
-		switch t := tok.(type) {
-		case xml.Directive:
-			if err := checkDirective(t); err != nil {
-				return err
+		return p.d.Children("", func(t *xml.StartElement) error {
+			if t.Name.Local != "ReportHost" {
+				return scan.SkipElement
 			}
-		case xml.CharData:
-			if depth == 0 && len(bytes.TrimSpace(bytes.TrimPrefix(t, bom))) > 0 {
-				return fmt.Errorf("%w: text outside the root element", feed.ErrFormat)
-			}
-		case xml.EndElement:
-			depth--
-		case xml.StartElement:
-			switch {
-			case depth == 0 && root:
-				return fmt.Errorf("%w: element <%s> after the root element", feed.ErrFormat, t.Name.Local)
-			case depth == 0 && t.Name.Local != rootElement:
-				return fmt.Errorf("%w: root element <%s>, want <%s>", feed.ErrFormat, t.Name.Local, rootElement)
-			case depth == 0:
-				root = true
-				depth++
-			case depth == 1 && t.Name.Local == "Report":
-				depth++
-			case depth == 2 && t.Name.Local == "ReportHost":
-				if err := p.host(&t, hosts); err != nil {
-					return err
-				}
-				hosts++
-			default:
-				// <Policy>, and anything a later version adds.
-				if err := p.d.Skip(); err != nil {
-					return xmlError(err)
-				}
-			}
-		}
-	}
+			err := p.host(t, hosts)
+			hosts++
+			return err
+		})
+	})
 }
 
 // host reads one <ReportHost>: its properties and items. The target is
@@ -138,62 +74,52 @@ func (p *parser) host(start *xml.StartElement, n int) error {
 		first = len(p.rep.Results) // this host's results start here
 		items int
 	)
-	for {
-		tok, err := p.d.Token()
-		if err != nil {
-			return &feed.RecordError{Record: rec, Err: xmlError(err)}
-		}
-		switch t := tok.(type) {
-		case xml.Directive:
-			if err := checkDirective(t); err != nil {
-				return &feed.RecordError{Record: rec, Err: err}
+	err := p.d.Children(rec, func(t *xml.StartElement) error {
+		switch t.Name.Local {
+		case "HostProperties":
+			if err := p.d.DecodeElement(&props, t); err != nil {
+				return &feed.RecordError{Record: rec, Field: "HostProperties", Err: scan.XMLError(err)}
 			}
-		case xml.EndElement:
-			target, err := props.target(rec, name)
+		case "ReportItem":
+			// The record's name is built only for an error: a report
+			// may have hundreds of thousands of items.
+			irec := func() string {
+				return fmt.Sprintf("%s: ReportItem[%d] plugin %s", rec, items, strings.TrimSpace(attr(t, "pluginID")))
+			}
+			var it reportItem
+			if err := p.item(&it, t); err != nil {
+				return &feed.RecordError{Record: irec(), Err: scan.XMLError(err)}
+			}
+			res, err := it.result()
 			if err != nil {
+				err.Record = irec()
 				return err
 			}
-			if err := props.times(rec, p.rep); err != nil {
-				return err
+			if res.Rule == "19506" && p.rep.Version == "" {
+				p.rep.Version = scanInfoVersion(it.PluginOutput)
 			}
-			i := p.rep.Target(target)
-			for j := first; j < len(p.rep.Results); j++ {
-				p.rep.Results[j].Target = i
-			}
-			return nil
-		case xml.StartElement:
-			switch t.Name.Local {
-			case "HostProperties":
-				if err := p.d.DecodeElement(&props, &t); err != nil {
-					return &feed.RecordError{Record: rec, Field: "HostProperties", Err: xmlError(err)}
-				}
-			case "ReportItem":
-				// The record's name is built only for an error: a
-				// report may have hundreds of thousands of items.
-				irec := func() string {
-					return fmt.Sprintf("%s: ReportItem[%d] plugin %s", rec, items, strings.TrimSpace(attr(&t, "pluginID")))
-				}
-				var it reportItem
-				if err := p.item(&it, &t); err != nil {
-					return &feed.RecordError{Record: irec(), Err: xmlError(err)}
-				}
-				res, err := it.result()
-				if err != nil {
-					err.Record = irec()
-					return err
-				}
-				if res.Rule == "19506" && p.rep.Version == "" {
-					p.rep.Version = scanInfoVersion(it.PluginOutput)
-				}
-				p.rep.Results = append(p.rep.Results, res)
-				items++
-			default:
-				if err := p.d.Skip(); err != nil {
-					return &feed.RecordError{Record: rec, Err: xmlError(err)}
-				}
-			}
+			p.rep.Results = append(p.rep.Results, res)
+			items++
+		default:
+			return scan.SkipElement
 		}
+		return nil
+	})
+	if err != nil {
+		return err
 	}
+	target, err := props.target(rec, name)
+	if err != nil {
+		return err
+	}
+	if err := props.times(rec, p.rep); err != nil {
+		return err
+	}
+	i := p.rep.Target(target)
+	for j := first; j < len(p.rep.Results); j++ {
+		p.rep.Results[j].Target = i
+	}
+	return nil
 }
 
 // hostProperties is <HostProperties>: name/value tags.
@@ -240,11 +166,10 @@ func (h *hostProperties) times(rec string, rep *scan.Report) error {
 	}{{"HOST_START_TIMESTAMP", "HOST_START", true}, {"HOST_END_TIMESTAMP", "HOST_END", false}} {
 		var at time.Time
 		if s := h.get(f.unix); s != "" {
-			n, err := strconv.ParseInt(s, 10, 64)
-			if err != nil || n < 0 || n > maxUnix {
-				return feed.Errorf(rec, "HostProperties."+f.unix, "not a Unix time: %q", s)
+			var err error
+			if at, err = scan.ParseUnixTime(s); err != nil {
+				return &feed.RecordError{Record: rec, Field: "HostProperties." + f.unix, Err: err}
 			}
-			at = time.Unix(n, 0).UTC()
 		} else if s := h.get(f.text); s != "" {
 			// WAS writes RFC 3339; older scanners a ctime-like date
 			// without a zone, which is not read.
@@ -262,9 +187,6 @@ func (h *hostProperties) times(rec string, rep *scan.Report) error {
 	}
 	return nil
 }
-
-// maxUnix is 9999-12-31T23:59:59Z: time.Time encodes no later year as JSON.
-const maxUnix = 253402300799
 
 // reportItem is one <ReportItem>: the attributes and child elements read.
 type reportItem struct {
@@ -387,7 +309,7 @@ func (it *reportItem) result() (scan.Result, *feed.RecordError) {
 	const rec = ""
 	res := scan.Result{
 		Rule:     strings.TrimSpace(it.PluginID),
-		Title:    oneLine(it.PluginName),
+		Title:    scan.OneLine(it.PluginName),
 		Solution: solution(it.Solution),
 		Evidence: scan.Shorten(strings.TrimSpace(it.PluginOutput)),
 	}
@@ -395,7 +317,7 @@ func (it *reportItem) result() (scan.Result, *feed.RecordError) {
 		return res, feed.Errorf(rec, "pluginID", "missing")
 	}
 	if res.Title == "" {
-		res.Title = oneLine(it.Name)
+		res.Title = scan.OneLine(it.Name)
 	}
 	if it.Severity == nil {
 		return res, feed.Errorf(rec, "severity", "missing")
@@ -410,7 +332,7 @@ func (it *reportItem) result() (scan.Result, *feed.RecordError) {
 		return res, &feed.RecordError{Record: rec, Field: "port", Err: err}
 	}
 	res.Location = loc
-	res.Description = joinText(it.Synopsis, it.Desc)
+	res.Description = scan.JoinText(it.Synopsis, it.Desc)
 	for i, c := range it.CVEs {
 		if err := addCVE(&res, c); err != nil {
 			return res, &feed.RecordError{Record: rec, Field: fmt.Sprintf("cve[%d]", i), Err: err}
@@ -442,7 +364,7 @@ func (it *reportItem) result() (scan.Result, *feed.RecordError) {
 		if strings.TrimSpace(c.score) == "" {
 			continue
 		}
-		s, err := parseScore(c.score)
+		s, err := scan.ParseScore(c.score)
 		if err != nil {
 			return res, &feed.RecordError{Record: rec, Field: c.field, Err: err}
 		}
@@ -502,23 +424,11 @@ func location(port, proto string) (string, error) {
 	return port + "/" + proto, nil
 }
 
-// parseScore reads a CVSS base score: a number from 0 to 10.
-func parseScore(s string) (float64, error) {
-	s = strings.TrimSpace(s)
-	f, err := strconv.ParseFloat(s, 64)
-	if err != nil || math.IsNaN(f) || f < 0 || f > 10 {
-		return 0, fmt.Errorf("%w: not a CVSS score from 0 to 10: %q", feed.ErrFormat, s)
-	}
-	return f, nil
-}
-
-var cveRE = regexp.MustCompile(`(?i)^CVE-\d{4}-\d{4,}$`)
-
 // addCVE adds a CVE id the tool put in a CVE field. Anything else there is
 // an error rather than an identifier vmc would match on.
 func addCVE(res *scan.Result, s string) error {
 	s = strings.TrimSpace(s)
-	if !cveRE.MatchString(s) {
+	if !scan.IsCVE(s) {
 		return fmt.Errorf("%w: not a CVE id: %q", feed.ErrFormat, s)
 	}
 	res.AddID(s)
@@ -531,17 +441,6 @@ func solution(s string) string {
 		return ""
 	}
 	return s
-}
-
-// joinText joins non-empty paragraphs with a blank line.
-func joinText(parts ...string) string {
-	var out []string
-	for _, p := range parts {
-		if p = strings.TrimSpace(p); p != "" {
-			out = append(out, p)
-		}
-	}
-	return strings.Join(out, "\n\n")
 }
 
 // fields splits s at white space; nil when there is nothing.
@@ -574,34 +473,3 @@ func attr(t *xml.StartElement, name string) string {
 	}
 	return ""
 }
-
-// errEntity is the error for a DTD that declares entities.
-var errEntity = errors.New("entity declarations (<!ENTITY>) are not allowed")
-
-// checkDirective refuses a DOCTYPE that declares entities. encoding/xml
-// would not expand them anyway (a reference to one is a syntax error in
-// strict mode), so neither an external-entity read nor a billion-laughs
-// expansion can happen; refusing the declaration says why plainly.
-func checkDirective(d xml.Directive) error {
-	if bytes.Contains(d, []byte("<!ENTITY")) {
-		return fmt.Errorf("%w: %w", feed.ErrFormat, errEntity)
-	}
-	return nil
-}
-
-// xmlError wraps a decoding failure in feed.ErrFormat, with the line for a
-// syntax error.
-func xmlError(err error) error {
-	var se *xml.SyntaxError
-	switch {
-	case errors.Is(err, feed.ErrFormat):
-		return err
-	case errors.As(err, &se):
-		return fmt.Errorf("%w: XML syntax error on line %d: %s", feed.ErrFormat, se.Line, se.Msg)
-	}
-	return fmt.Errorf("%w: %w", feed.ErrFormat, err)
-}
-
-// oneLine collapses the white space of a title, which pretty-printed
-// reports break over lines.
-func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }

@@ -2,8 +2,9 @@ package nessus
 
 import (
 	"bytes"
-	"encoding/csv"
 	"strings"
+
+	"github.com/vmc-dev/vmc/internal/scan"
 )
 
 // Sniff reports whether head, the first bytes of a file, is a Nessus
@@ -12,16 +13,11 @@ import (
 // CSV whose header starts with the "Plugin ID" column and has a "Host"
 // column.
 func Sniff(head []byte) bool {
-	head = bytes.TrimLeft(bytes.TrimPrefix(head, bom), " \t\r\n")
-	if len(head) == 0 {
-		return false
-	}
-	if head[0] == '<' {
+	if scan.HeadStart(head) == '<' {
 		return bytes.Contains(head, []byte("<"+rootElement))
 	}
-	line, _, _ := bytes.Cut(head, []byte("\n"))
-	rec, err := csv.NewReader(bytes.NewReader(line)).Read()
-	if err != nil || len(rec) < 2 || !strings.EqualFold(strings.TrimSpace(rec[0]), "Plugin ID") {
+	rec, ok := scan.HeadRow(head)
+	if !ok || len(rec) < 2 || !strings.EqualFold(strings.TrimSpace(rec[0]), "Plugin ID") {
 		return false
 	}
 	for _, h := range rec[1:] {

@@ -1,15 +1,12 @@
 package nikto
 
 import (
-	"bufio"
 	"encoding/json"
 	"encoding/xml"
-	"errors"
 	"fmt"
 	"io"
 	"net"
 	"net/netip"
-	"regexp"
 	"strconv"
 	"strings"
 
@@ -24,36 +21,33 @@ const rootElement = "niktoscan"
 
 // Parse reads a Nikto XML or JSON report (see the package documentation).
 func Parse(r io.Reader) (*scan.Report, error) {
-	br := bufio.NewReaderSize(r, 64<<10)
-	c, err := firstByte(br)
+	br, c, err := scan.Peek(r)
 	switch {
-	case errors.Is(err, io.EOF):
-		return nil, fmt.Errorf("%w: empty document", feed.ErrFormat)
 	case err != nil:
-		return nil, fmt.Errorf("%w: %w", feed.ErrFormat, err)
+		return nil, err
 	case c == '{' || c == '[':
-		return parseJSON(br)
+		return parseJSON(br, c)
 	}
 	return parseXML(br)
 }
 
 type parser struct {
-	d       *xml.Decoder
+	d       *scan.XMLDecoder
 	rep     *scan.Report
 	details int
 }
 
 func parseXML(r io.Reader) (*scan.Report, error) {
-	p := &parser{d: scan.NewXMLDecoder(r), rep: &scan.Report{Tool: Tool}}
-	start, err := root(p.d, rootElement)
+	d, start, err := scan.OpenXML(r, rootElement)
 	if err != nil {
 		return nil, err
 	}
+	p := &parser{d: d, rep: &scan.Report{Tool: Tool}}
 	p.version(&start)
 	if err := p.scan(); err != nil {
 		return nil, err
 	}
-	if err := trailer(p.d); err != nil {
+	if err := p.d.End(); err != nil {
 		return nil, err
 	}
 	return p.rep, nil
@@ -70,42 +64,25 @@ func (p *parser) version(t *xml.StartElement) {
 // scan reads the children of a <niktoscan>, which may nest one
 // <niktoscan> per host.
 func (p *parser) scan() error {
-	for {
-		tok, err := p.d.Token()
-		if err != nil {
-			return xmlError(err)
-		}
-		switch t := tok.(type) {
-		case xml.Directive:
-			if err := checkDirective(t); err != nil {
+	return p.d.Children("", func(t *xml.StartElement) error {
+		switch t.Name.Local {
+		case rootElement:
+			p.version(t)
+			return p.scan()
+		case "scandetails":
+			var sd scanDetails
+			rec := fmt.Sprintf("scandetails[%d]", p.details)
+			if err := p.d.DecodeElement(&sd, t); err != nil {
+				return &feed.RecordError{Record: rec, Err: scan.XMLError(err)}
+			}
+			if err := sd.add(rec, p.rep); err != nil {
 				return err
 			}
-		case xml.EndElement:
+			p.details++
 			return nil
-		case xml.StartElement:
-			switch t.Name.Local {
-			case rootElement:
-				p.version(&t)
-				if err := p.scan(); err != nil {
-					return err
-				}
-			case "scandetails":
-				var sd scanDetails
-				rec := fmt.Sprintf("scandetails[%d]", p.details)
-				if err := p.d.DecodeElement(&sd, &t); err != nil {
-					return &feed.RecordError{Record: rec, Err: xmlError(err)}
-				}
-				if err := sd.add(rec, p.rep); err != nil {
-					return err
-				}
-				p.details++
-			default:
-				if err := p.d.Skip(); err != nil {
-					return xmlError(err)
-				}
-			}
 		}
-	}
+		return scan.SkipElement
+	})
 }
 
 type scanDetails struct {
@@ -158,15 +135,13 @@ func addrs(t *scan.Target, ip, host string) {
 	}
 }
 
-var cveAnyRE = regexp.MustCompile(`(?i)\bCVE-\d{4}-\d{4,}\b`)
-
 // result maps one finding, of either encoding.
 func result(rec, id, msg, method, uri, link, base, osvdb, osvdbLink, refs string) (scan.Result, error) {
-	res := scan.Result{Rule: strings.TrimSpace(id), Title: oneLine(msg), Severity: scan.SevUnknown}
+	res := scan.Result{Rule: strings.TrimSpace(id), Title: scan.OneLine(msg), Severity: scan.SevUnknown}
 	if res.Rule == "" {
 		return res, feed.Errorf(rec, "id", "missing")
 	}
-	for _, c := range cveAnyRE.FindAllString(msg, -1) {
+	for _, c := range scan.FindCVEs(msg) {
 		res.AddID(c)
 	}
 	uri = strings.TrimSpace(uri)
@@ -176,7 +151,7 @@ func result(rec, id, msg, method, uri, link, base, osvdb, osvdbLink, refs string
 	}
 	res.Evidence = scan.Shorten(strings.TrimSpace(strings.TrimSpace(method) + " " + uri))
 	if n := strings.TrimSpace(osvdb); n != "" && n != "0" {
-		if !isNumber(n) {
+		if !scan.IsNumber(n) {
 			return res, feed.Errorf(rec, "osvdbid", "not a number: %q", n)
 		}
 		l := strings.TrimSpace(osvdbLink)
@@ -223,22 +198,17 @@ type jsonHost struct {
 	} `json:"vulnerabilities"`
 }
 
-func parseJSON(r *bufio.Reader) (*scan.Report, error) {
-	c, _ := firstByte(r)
-	d := json.NewDecoder(r)
+// parseJSON reads an array of hosts, or one host when c, the first byte,
+// is not '['.
+func parseJSON(r io.Reader, c byte) (*scan.Report, error) {
 	var hosts []jsonHost
-	var err error
-	if c == '[' {
-		err = d.Decode(&hosts)
-	} else {
+	var v any = &hosts
+	if c != '[' {
 		hosts = make([]jsonHost, 1)
-		err = d.Decode(&hosts[0])
+		v = &hosts[0]
 	}
-	if err != nil {
-		return nil, jsonError(err)
-	}
-	if _, err := d.Token(); !errors.Is(err, io.EOF) {
-		return nil, fmt.Errorf("%w: data after the JSON value", feed.ErrFormat)
+	if err := scan.DecodeJSON(r, v); err != nil {
+		return nil, err
 	}
 	rep := &scan.Report{Tool: Tool}
 	for i, h := range hosts {
@@ -282,34 +252,4 @@ func baseURL(host string, port int) string {
 		return "http://" + host + "/"
 	}
 	return "http://" + host + ":" + strconv.Itoa(port) + "/"
-}
-
-// jsonError wraps an encoding/json failure in feed.ErrFormat, naming the
-// field for a type mismatch and the offset for a syntax error.
-func jsonError(err error) error {
-	var (
-		se *json.SyntaxError
-		te *json.UnmarshalTypeError
-	)
-	switch {
-	case errors.As(err, &te):
-		return feed.Errorf("JSON", te.Field, "%s where %s belongs", te.Value, te.Type)
-	case errors.As(err, &se):
-		return fmt.Errorf("%w: JSON syntax error at byte %d: %v", feed.ErrFormat, se.Offset, se)
-	case errors.Is(err, io.ErrUnexpectedEOF), errors.Is(err, io.EOF):
-		return fmt.Errorf("%w: JSON ends early", feed.ErrFormat)
-	}
-	return fmt.Errorf("%w: JSON: %v", feed.ErrFormat, err)
-}
-
-func isNumber(s string) bool {
-	if s == "" || len(s) > 12 {
-		return false
-	}
-	for _, c := range s {
-		if c < '0' || c > '9' {
-			return false
-		}
-	}
-	return true
 }

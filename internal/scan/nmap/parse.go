@@ -1,15 +1,12 @@
 package nmap
 
 import (
-	"bufio"
 	"encoding/xml"
-	"errors"
 	"fmt"
 	"io"
 	"net/netip"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/vmc-dev/vmc/internal/feed"
 	"github.com/vmc-dev/vmc/internal/scan"
@@ -25,14 +22,7 @@ const openPort = "open-port"
 
 // Parse reads an Nmap XML report (see the package documentation).
 func Parse(r io.Reader) (*scan.Report, error) {
-	br := bufio.NewReaderSize(r, 64<<10)
-	if _, err := firstByte(br); errors.Is(err, io.EOF) {
-		return nil, fmt.Errorf("%w: empty document", feed.ErrFormat)
-	} else if err != nil {
-		return nil, fmt.Errorf("%w: %w", feed.ErrFormat, err)
-	}
-	d := scan.NewXMLDecoder(br)
-	start, err := root(d, rootElement)
+	d, start, err := scan.OpenXML(r, rootElement)
 	if err != nil {
 		return nil, err
 	}
@@ -42,71 +32,43 @@ func Parse(r io.Reader) (*scan.Report, error) {
 		case "version":
 			rep.Version = strings.TrimSpace(a.Value)
 		case "start":
-			if rep.Started, err = unixTime(a.Value); err != nil {
+			if rep.Started, err = scan.ParseUnixTime(a.Value); err != nil {
 				return nil, &feed.RecordError{Record: rootElement, Field: "start", Err: err}
 			}
 		}
 	}
-	for n := 0; ; {
-		tok, err := d.Token()
-		if err != nil {
-			return nil, xmlError(err)
+	n := 0
+	err = d.Body(func(t *xml.StartElement) error {
+		switch t.Name.Local {
+		case "host":
+			var h hostElem
+			if err := d.DecodeElement(&h, t); err != nil {
+				return &feed.RecordError{Record: fmt.Sprintf("host[%d]", n), Err: scan.XMLError(err)}
+			}
+			err := h.add(n, rep)
+			n++
+			return err
+		case "runstats":
+			var rs struct {
+				Finished struct {
+					Time string `xml:"time,attr"`
+				} `xml:"finished"`
+			}
+			if err := d.DecodeElement(&rs, t); err != nil {
+				return &feed.RecordError{Record: "runstats", Err: scan.XMLError(err)}
+			}
+			var err error
+			if rep.Finished, err = scan.ParseUnixTime(rs.Finished.Time); err != nil {
+				return &feed.RecordError{Record: "runstats", Field: "finished.time", Err: err}
+			}
+			return nil
 		}
-		switch t := tok.(type) {
-		case xml.Directive:
-			if err := checkDirective(t); err != nil {
-				return nil, err
-			}
-		case xml.StartElement:
-			switch t.Name.Local {
-			case "host":
-				var h hostElem
-				if err := d.DecodeElement(&h, &t); err != nil {
-					return nil, &feed.RecordError{Record: fmt.Sprintf("host[%d]", n), Err: xmlError(err)}
-				}
-				if err := h.add(n, rep); err != nil {
-					return nil, err
-				}
-				n++
-			case "runstats":
-				var rs struct {
-					Finished struct {
-						Time string `xml:"time,attr"`
-					} `xml:"finished"`
-				}
-				if err := d.DecodeElement(&rs, &t); err != nil {
-					return nil, &feed.RecordError{Record: "runstats", Err: xmlError(err)}
-				}
-				if rep.Finished, err = unixTime(rs.Finished.Time); err != nil {
-					return nil, &feed.RecordError{Record: "runstats", Field: "finished.time", Err: err}
-				}
-			default:
-				if err := d.Skip(); err != nil {
-					return nil, xmlError(err)
-				}
-			}
-		case xml.EndElement:
-			if err := trailer(d); err != nil {
-				return nil, err
-			}
-			return rep, nil
-		}
+		return scan.SkipElement
+	})
+	if err != nil {
+		return nil, err
 	}
-}
-
-// maxUnix is 9999-12-31T23:59:59Z: time.Time encodes no later year as JSON.
-const maxUnix = 253402300799
-
-// unixTime reads a Unix time in seconds; "" is the zero time.
-func unixTime(s string) (time.Time, error) {
-	if s = strings.TrimSpace(s); s == "" {
-		return time.Time{}, nil
-	}
-	n, err := strconv.ParseInt(s, 10, 64)
-	if err != nil || n < 0 || n > maxUnix {
-		return time.Time{}, fmt.Errorf("%w: not a Unix time: %q", feed.ErrFormat, s)
-	}
-	return time.Unix(n, 0).UTC(), nil
+	return rep, nil
 }
 
 type script struct {
@@ -270,13 +232,13 @@ func addVulners(rep *scan.Report, target int, rec, loc, output string) error {
 		case len(f) < 2 || len(f) > 4:
 			return feed.Errorf(lrec, "", "not a vulners entry (id, cvss, url): %q", strings.TrimSpace(line))
 		}
-		score, err := parseScore(f[1])
+		score, err := scan.ParseScore(f[1])
 		if err != nil {
 			return &feed.RecordError{Record: lrec, Field: "cvss", Err: err}
 		}
 		res := scan.Result{Target: target, Rule: "vulners", Title: f[0], Severity: scan.SeverityFromScore(score),
 			ToolSeverity: f[1], Score: score, Location: loc}
-		if isCVE(f[0]) || strings.HasPrefix(strings.ToUpper(f[0]), "GHSA-") {
+		if scan.IsCVE(f[0]) || strings.HasPrefix(strings.ToUpper(f[0]), "GHSA-") {
 			res.AddID(f[0])
 		}
 		exploit := false

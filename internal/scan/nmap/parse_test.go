@@ -1,18 +1,13 @@
 package nmap
 
 import (
-	"bytes"
-	"errors"
 	"fmt"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/google/go-cmp/cmp"
 
-	"github.com/vmc-dev/vmc/internal/feed"
 	"github.com/vmc-dev/vmc/internal/scan"
 	"github.com/vmc-dev/vmc/internal/scan/scantest"
 )
@@ -26,60 +21,43 @@ type counts struct {
 }
 
 func count(rep *scan.Report) counts {
-	c := counts{Targets: len(rep.Targets), Results: len(rep.Results), ByRule: map[string]int{}}
+	c := counts{Targets: len(rep.Targets), Results: len(rep.Results), ByRule: map[string]int{}, WithCVE: scantest.CountIf(rep, scantest.HasID)}
 	for _, r := range rep.Results {
 		c.ByRule[r.Rule]++
-		if len(r.IDs) > 0 {
-			c.WithCVE++
-		}
 	}
 	return c
 }
 
 func TestSamples(t *testing.T) {
-	for _, tt := range []struct {
-		file   string
-		want   counts
-		golden bool
-	}{
+	scantest.Samples(t, Parse, "nmap", scantest.GoldenFile, count, []scantest.Sample[counts]{
 		{
 			// README: 1 host, 25 open ports, 42 vulners entries (8 of
 			// them CVEs, 34 exploits), plus fingerprint-strings (5) and
 			// rpcinfo (1) output.
-			file: "issue4406.xml",
-			want: counts{Targets: 1, Results: 73, WithCVE: 8,
+			File: "issue4406.xml",
+			Want: counts{Targets: 1, Results: 73, WithCVE: 8,
 				ByRule: map[string]int{"open-port": 25, "vulners": 42, "fingerprint-strings": 5, "rpcinfo": 1}},
-			golden: true,
+			Golden: true,
 		},
 		{
 			// README: 1 open port with 2 vulners CVEs.
-			file:   "nmap_script_vulners.xml",
-			want:   counts{Targets: 1, Results: 3, WithCVE: 2, ByRule: map[string]int{"open-port": 1, "vulners": 2}},
-			golden: true,
+			File:   "nmap_script_vulners.xml",
+			Want:   counts{Targets: 1, Results: 3, WithCVE: 2, ByRule: map[string]int{"open-port": 1, "vulners": 2}},
+			Golden: true,
 		},
 		{
 			// README: 2 hosts, 7 ports (4 open), no scripts.
-			file:   "issue12411.xml",
-			want:   counts{Targets: 2, Results: 4, ByRule: map[string]int{"open-port": 4}},
-			golden: true,
+			File:   "issue12411.xml",
+			Want:   counts{Targets: 2, Results: 4, ByRule: map[string]int{"open-port": 4}},
+			Golden: true,
 		},
 		{
 			// README: 1 host, 0 ports.
-			file:   "nmap_0port.xml",
-			want:   counts{Targets: 1, ByRule: map[string]int{}},
-			golden: true,
+			File:   "nmap_0port.xml",
+			Want:   counts{Targets: 1, ByRule: map[string]int{}},
+			Golden: true,
 		},
-	} {
-		t.Run(tt.file, func(t *testing.T) {
-			rep := scantest.ParseFile(t, Parse, scantest.Shared(t, filepath.Join("nmap", tt.file)))
-			if diff := cmp.Diff(tt.want, count(rep)); diff != "" {
-				t.Errorf("counts (-want +got):\n%s", diff)
-			}
-			if tt.golden {
-				scantest.Golden(t, filepath.Join("testdata", "golden", tt.file+".json"), rep)
-			}
-		})
-	}
+	})
 }
 
 func TestSampleFields(t *testing.T) {
@@ -157,14 +135,10 @@ func TestParse(t *testing.T) {
 		r.Targets, r.Results = targets, results
 		return &r
 	}
-	tests := []struct {
-		name string
-		in   string
-		want *scan.Report
-	}{
+	scantest.Parses(t, Parse, []scantest.Input{
 		{
-			name: "vulners entries, another script, a host script, closed and filtered ports",
-			in: doc(`<host><status state="up"/><address addr="10.0.0.1" addrtype="ipv4"/><hostnames><hostname name="h.example" type="PTR"/></hostnames><ports>` +
+			Name: "vulners entries, another script, a host script, closed and filtered ports",
+			In: doc(`<host><status state="up"/><address addr="10.0.0.1" addrtype="ipv4"/><hostnames><hostname name="h.example" type="PTR"/></hostnames><ports>` +
 				port("22", "open", `<service name="ssh" product="OpenSSH" version="8.9p1"><cpe>cpe:/a:openbsd:openssh:8.9p1</cpe></service>`+
 					vulners("\n  cpe:/a:openbsd:openssh:8.9p1: \n    \tCVE-2023-38408\t9.8\thttps://vulners.com/cve/CVE-2023-38408\n"+
 						"    \tPACKETSTORM:173661\t9.8\thttps://vulners.com/packetstorm/PACKETSTORM:173661\t*EXPLOIT*\n    \tGHSA-XXXX-yyyy-zzzz\t0.0\n")+
@@ -172,7 +146,7 @@ func TestParse(t *testing.T) {
 				port("23", "closed", "") + port("25", "filtered", "") +
 				`</ports><os><osmatch name="Linux 5.0 - 5.14" accuracy="95"/><osmatch name="Linux 4.15" accuracy="90"/></os>` +
 				`<hostscript><script id="smb-os-discovery" output="OS: Windows"/><script id="vulners" output="ERROR: Script execution failed"/></hostscript></host>`),
-			want: with([]scan.Target{{Kind: scan.TargetHost, Name: "10.0.0.1", IP: "10.0.0.1", FQDN: "h.example", OS: "Linux 5.0 - 5.14"}},
+			Want: with([]scan.Target{{Kind: scan.TargetHost, Name: "10.0.0.1", IP: "10.0.0.1", FQDN: "h.example", OS: "Linux 5.0 - 5.14"}},
 				scan.Result{Rule: "open-port", Title: "Open port 22/tcp: ssh", Severity: scan.SevInfo, Location: "22/tcp", Evidence: "OpenSSH 8.9p1\ncpe:/a:openbsd:openssh:8.9p1"},
 				scan.Result{Rule: "vulners", Title: "CVE-2023-38408", IDs: []string{"CVE-2023-38408"}, Severity: scan.SevCritical, ToolSeverity: "9.8", Score: 9.8,
 					Location: "22/tcp", Description: "Listed by vulners for cpe:/a:openbsd:openssh:8.9p1.", References: []string{"https://vulners.com/cve/CVE-2023-38408"}},
@@ -186,146 +160,62 @@ func TestParse(t *testing.T) {
 			),
 		},
 		{
-			name: "a host that is down is no target",
-			in:   doc(`<host><status state="down"/><address addr="10.0.0.9" addrtype="ipv4"/></host>`, host()),
-			want: with([]scan.Target{h}),
+			Name: "a host that is down is no target",
+			In:   doc(`<host><status state="down"/><address addr="10.0.0.9" addrtype="ipv4"/></host>`, host()),
+			Want: with([]scan.Target{h}),
 		},
 		{
-			name: "no hosts",
-			in:   `<?xml version="1.0"?><nmaprun version="6.40"></nmaprun>`,
-			want: &scan.Report{Tool: "nmap", Version: "6.40"},
+			Name: "no hosts",
+			In:   `<?xml version="1.0"?><nmaprun version="6.40"></nmaprun>`,
+			Want: &scan.Report{Tool: "nmap", Version: "6.40"},
 		},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			got, err := Parse(strings.NewReader(tt.in))
-			if err != nil {
-				t.Fatalf("Parse: %v", err)
-			}
-			if diff := cmp.Diff(tt.want, got); diff != "" {
-				t.Errorf("report (-want +got):\n%s", diff)
-			}
-		})
-	}
-}
-
-func laughs() string {
-	var b strings.Builder
-	b.WriteString(`<!DOCTYPE nmaprun [<!ENTITY lol "lol">`)
-	for i := 1; i <= 9; i++ {
-		prev := "lol"
-		if i > 1 {
-			prev = fmt.Sprintf("lol%d", i-1)
-		}
-		fmt.Fprintf(&b, `<!ENTITY lol%d "%s">`, i, strings.Repeat("&"+prev+";", 10))
-	}
-	b.WriteString("]>\n")
-	return b.String()
+	})
 }
 
 func TestParseErrors(t *testing.T) {
 	full := doc(host(port("22", "open", "")))
-	tests := []struct {
-		name, in, wantErr string
-	}{
-		{"empty", "", "malformed input: empty document"},
-		{"other root", `<?xml version="1.0"?><niktoscan/>`, "malformed input: root element <niktoscan>, want <nmaprun>"},
-		{"malformed XML", `<nmaprun><host><status state="up"></host></nmaprun>`,
-			"host[0]: malformed input: XML syntax error on line 1: element <status> closed by </host>"},
-		{"truncated in a host", full[:strings.Index(full, "</ports>")], "host[0]: malformed input: XML syntax error on line 3: unexpected EOF"},
-		{"truncated after the hosts", full[:strings.Index(full, "<runstats>")], "malformed input: XML syntax error on line 3: unexpected EOF"},
-		{"billion laughs", `<?xml version="1.0"?>` + laughs() + `<nmaprun>` + host(port("22", "open", `<script id="x" output="&lol9;"/>`)) + `</nmaprun>`,
-			"malformed input: entity declarations (<!ENTITY>) are not allowed"},
-		{"external entity", `<?xml version="1.0"?><!DOCTYPE nmaprun [<!ENTITY e SYSTEM "file:///etc/passwd">]><nmaprun>` + host() + `</nmaprun>`,
-			"malformed input: entity declarations (<!ENTITY>) are not allowed"},
-		{"undeclared entity", doc(host(port("22", "open", `<script id="x" output="&e;"/>`))),
-			"host[0]: malformed input: XML syntax error on line 3: invalid character entity &e;"},
-		{"vulners score not a number", doc(host(port("22", "open", vulners("cpe:/a:x:y:1:\n\tCVE-2021-1234\thigh\thttps://v.example/\n")))),
-			`host[0] 10.0.0.1: port 22/tcp: script vulners: line 2: cvss: malformed input: not a CVSS score from 0 to 10: "high"`},
-		{"vulners score out of range", doc(host(port("22", "open", vulners("cpe:/a:x:y:1:\n\tCVE-2021-1234\t10.1\n")))),
-			`host[0] 10.0.0.1: port 22/tcp: script vulners: line 2: cvss: malformed input: not a CVSS score from 0 to 10: "10.1"`},
-		{"vulners line malformed", doc(host(port("22", "open", vulners("cpe:/a:x:y:1:\n\tCVE-2021-1234\t5.0\tnot-a-url\n")))),
-			`host[0] 10.0.0.1: port 22/tcp: script vulners: line 2: malformed input: not a vulners entry (id, cvss, url): "CVE-2021-1234\t5.0\tnot-a-url"`},
-		{"port not a number", doc(host(port("ssh", "open", ""))), `host[0] 10.0.0.1: port[0]: portid: malformed input: not a port number: "ssh"`},
-		{"start not a time", `<nmaprun start="yesterday"></nmaprun>`, `nmaprun: start: malformed input: not a Unix time: "yesterday"`},
-		{"finished past year 9999", `<nmaprun><runstats><finished time="999999999999"/></runstats></nmaprun>`,
-			`runstats: finished.time: malformed input: not a Unix time: "999999999999"`},
-		{"host without address", doc(`<host><status state="up"/></host>`), "host[0] : address: malformed input: host has no IP address or hostname"},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			rep, err := Parse(strings.NewReader(tt.in))
-			if err == nil {
-				t.Fatalf("Parse succeeded with %d results, want error %q", len(rep.Results), tt.wantErr)
-			}
-			if rep != nil {
-				t.Errorf("Parse returned a report with the error")
-			}
-			if got := err.Error(); got != tt.wantErr {
-				t.Errorf("error:\n got %s\nwant %s", got, tt.wantErr)
-			}
-			var re *feed.RecordError
-			if !errors.Is(err, feed.ErrFormat) && !errors.As(err, &re) {
-				t.Errorf("error %v wraps neither feed.ErrFormat nor a RecordError", err)
-			}
-		})
-	}
+	scantest.Refuses(t, Parse, []scantest.BadInput{
+		{Name: "empty", In: "", Want: "malformed input: empty document"},
+		{Name: "other root", In: `<?xml version="1.0"?><niktoscan/>`, Want: "malformed input: root element <niktoscan>, want <nmaprun>"},
+		{Name: "malformed XML", In: `<nmaprun><host><status state="up"></host></nmaprun>`,
+			Want: "host[0]: malformed input: XML syntax error on line 1: element <status> closed by </host>"},
+		{Name: "truncated in a host", In: full[:strings.Index(full, "</ports>")], Want: "host[0]: malformed input: XML syntax error on line 3: unexpected EOF"},
+		{Name: "truncated after the hosts", In: full[:strings.Index(full, "<runstats>")], Want: "malformed input: XML syntax error on line 3: unexpected EOF"},
+		{Name: "billion laughs", In: `<?xml version="1.0"?>` + scantest.Laughs("nmaprun") + `<nmaprun>` + host(port("22", "open", `<script id="x" output="&lol9;"/>`)) + `</nmaprun>`,
+			Want: "malformed input: entity declarations (<!ENTITY>) are not allowed"},
+		{Name: "external entity", In: `<?xml version="1.0"?><!DOCTYPE nmaprun [<!ENTITY e SYSTEM "file:///etc/passwd">]><nmaprun>` + host() + `</nmaprun>`,
+			Want: "malformed input: entity declarations (<!ENTITY>) are not allowed"},
+		{Name: "undeclared entity", In: doc(host(port("22", "open", `<script id="x" output="&e;"/>`))),
+			Want: "host[0]: malformed input: XML syntax error on line 3: invalid character entity &e;"},
+		{Name: "vulners score not a number", In: doc(host(port("22", "open", vulners("cpe:/a:x:y:1:\n\tCVE-2021-1234\thigh\thttps://v.example/\n")))),
+			Want: `host[0] 10.0.0.1: port 22/tcp: script vulners: line 2: cvss: malformed input: not a CVSS score from 0 to 10: "high"`},
+		{Name: "vulners score out of range", In: doc(host(port("22", "open", vulners("cpe:/a:x:y:1:\n\tCVE-2021-1234\t10.1\n")))),
+			Want: `host[0] 10.0.0.1: port 22/tcp: script vulners: line 2: cvss: malformed input: not a CVSS score from 0 to 10: "10.1"`},
+		{Name: "vulners line malformed", In: doc(host(port("22", "open", vulners("cpe:/a:x:y:1:\n\tCVE-2021-1234\t5.0\tnot-a-url\n")))),
+			Want: `host[0] 10.0.0.1: port 22/tcp: script vulners: line 2: malformed input: not a vulners entry (id, cvss, url): "CVE-2021-1234\t5.0\tnot-a-url"`},
+		{Name: "port not a number", In: doc(host(port("ssh", "open", ""))), Want: `host[0] 10.0.0.1: port[0]: portid: malformed input: not a port number: "ssh"`},
+		{Name: "start not a time", In: `<nmaprun start="yesterday"></nmaprun>`, Want: `nmaprun: start: malformed input: not a Unix time: "yesterday"`},
+		{Name: "finished past year 9999", In: `<nmaprun><runstats><finished time="999999999999"/></runstats></nmaprun>`,
+			Want: `runstats: finished.time: malformed input: not a Unix time: "999999999999"`},
+		{Name: "host without address", In: doc(`<host><status state="up"/></host>`), Want: "host[0] : address: malformed input: host has no IP address or hostname"},
+	})
 }
 
 func TestSniff(t *testing.T) {
-	own, _ := filepath.Glob(filepath.Join(filepath.Dir(scantest.Shared(t, "nmap/nmap_0port.xml")), "*"))
-	for _, f := range own {
-		if !Sniff(head(t, f)) {
-			t.Errorf("Sniff(%s) = false, want true", filepath.Base(f))
-		}
-	}
-	for _, f := range []string{"nikto/nikto-output.xml", "nikto/nikto-report-zero-vuln.xml", "openvas/no_vuln.xml", "zap/empty_2.9.0.xml"} {
-		if Sniff(head(t, scantest.Shared(t, f))) {
-			t.Errorf("Sniff(%s) = true, want false", f)
-		}
-	}
-	for _, tt := range []struct {
-		name, head string
-		want       bool
-	}{
-		{"generic XML mentioning nmaprun", `<?xml version="1.0"?><config><tool>nmaprun</tool></config>`, false},
-		{"masscan (nmaprun root, scanner masscan)", `<?xml version="1.0"?><nmaprun scanner="masscan">`, true},
-		{"empty", "", false},
-	} {
-		if got := Sniff([]byte(tt.head)); got != tt.want {
-			t.Errorf("%s: Sniff = %v, want %v", tt.name, got, tt.want)
-		}
-	}
-}
-
-func head(t *testing.T, path string) []byte {
-	t.Helper()
-	b, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(b) > 8<<10 {
-		b = b[:8<<10]
-	}
-	return b
+	scantest.Sniffs(t, Sniff, "nmap", []string{"nikto/nikto-output.xml", "nikto/nikto-report-zero-vuln.xml", "openvas/no_vuln.xml", "zap/empty_2.9.0.xml"}, []scantest.Head{
+		{Name: "generic XML mentioning nmaprun", Head: `<?xml version="1.0"?><config><tool>nmaprun</tool></config>`, Want: false},
+		{Name: "masscan (nmaprun root, scanner masscan)", Head: `<?xml version="1.0"?><nmaprun scanner="masscan">`, Want: true},
+		{Name: "empty", Head: "", Want: false},
+	})
 }
 
 func FuzzParse(f *testing.F) {
 	f.Add([]byte(doc(host(port("22", "open", `<service name="ssh"/>`+vulners("cpe:/a:x:y:1:\n\tCVE-2021-1234\t5.0\thttps://v.example/\t*EXPLOIT*\n"))))))
-	f.Add([]byte(`<?xml version="1.0"?>` + laughs() + `<nmaprun>` + host(port("22", "open", `<script id="x" output="&lol9;"/>`)) + `</nmaprun>`))
+	f.Add([]byte(`<?xml version="1.0"?>` + scantest.Laughs("nmaprun") + `<nmaprun>` + host(port("22", "open", `<script id="x" output="&lol9;"/>`)) + `</nmaprun>`))
 	scantest.Fuzz(f, Parse, "testdata/nmap_script_vulners.xml", "testdata/nmap_0port.xml")
 }
 
 // BenchmarkParseSample parses the largest Nmap sample.
 func BenchmarkParseSample(b *testing.B) {
-	data, err := os.ReadFile(scantest.Shared(b, "nmap/issue4406.xml"))
-	if err != nil {
-		b.Fatal(err)
-	}
-	b.SetBytes(int64(len(data)))
-	for b.Loop() {
-		if _, err := Parse(bytes.NewReader(data)); err != nil {
-			b.Fatal(err)
-		}
-	}
+	scantest.BenchmarkSample(b, Parse, "nmap/issue4406.xml")
 }

@@ -20,10 +20,7 @@ import (
 // "templateID" (v2). An empty file, which nuclei leaves when it finds
 // nothing, is not claimed: osv-scanner leaves the same.
 func Sniff(head []byte) bool {
-	if c := jsonstream.HeadStart(head); c != '{' && c != '[' {
-		return false
-	}
-	keys := feed.TopKeys(head)
+	keys := jsonstream.HeadKeys(head, "{[")
 	return slices.Contains(keys, "info") && (slices.Contains(keys, "template-id") || slices.Contains(keys, "templateID"))
 }
 
@@ -85,16 +82,13 @@ type parser struct {
 // nothing when it finds nothing, so an empty file means "nothing found".
 func Parse(r io.Reader) (*scan.Report, error) {
 	p := &parser{rep: &scan.Report{Tool: "nuclei"}, targets: map[string]int{}}
-	c, in, err := jsonstream.First(r)
-	switch {
-	case err == io.EOF:
+	rd, c, err := jsonstream.Open(r, jsonstream.Doc{Starts: "{[", Want: "JSON Lines or a JSON array of nuclei results"})
+	if err == io.EOF {
 		return p.rep, nil
-	case err != nil:
-		return nil, jsonstream.Located(err, "", "")
-	case c != '{' && c != '[':
-		return nil, feed.Errorf("", "", "got %q, want JSON Lines or a JSON array of nuclei results", c)
 	}
-	rd := jsonstream.NewReader(in)
+	if err != nil {
+		return nil, err
+	}
 	if c == '[' {
 		err := rd.Array(func(i int) error { return p.record(rd, fmt.Sprintf("[%d]", i)) })
 		if err != nil {
@@ -137,15 +131,9 @@ func (p *parser) record(rd *jsonstream.Reader, pos string) error {
 	if id == "" {
 		id = e.TemplateIDv2
 	}
-	name := pos
-	if id != "" {
-		name += " " + id
-	}
+	name, err := jsonstream.Named(pos, id, "template-id", err)
 	if err != nil {
-		return jsonstream.Located(err, name, "")
-	}
-	if id == "" {
-		return feed.Errorf(name, "template-id", "missing")
+		return err
 	}
 	if e.MatcherStatus != nil && !*e.MatcherStatus {
 		// -matcher-status also writes the templates that did not match.

@@ -1,12 +1,9 @@
 package openvas
 
 import (
-	"bufio"
 	"encoding/xml"
-	"errors"
 	"fmt"
 	"io"
-	"net/netip"
 	"strings"
 	"time"
 
@@ -20,24 +17,14 @@ const Tool = "openvas"
 // Parse reads a GMP XML report or a GVM CSV results export (see the
 // package documentation).
 func Parse(r io.Reader) (*scan.Report, error) {
-	br := bufio.NewReaderSize(r, 64<<10)
-	c, err := firstByte(br)
-	switch {
-	case errors.Is(err, io.EOF):
-		return nil, fmt.Errorf("%w: empty document", feed.ErrFormat)
-	case err != nil:
-		return nil, fmt.Errorf("%w: %w", feed.ErrFormat, err)
-	case c == '<':
-		return parseXML(br)
-	}
-	return parseCSV(br)
+	return scan.XMLOrCSV(r, parseXML, parseCSV)
 }
 
 // parser holds the state of one XML read. Results come before the
 // report-level <host> elements, so both are collected and joined at the
 // end.
 type parser struct {
-	d       *xml.Decoder
+	d       *scan.XMLDecoder
 	rep     *scan.Report
 	results []pending
 	hosts   []hostElem
@@ -50,15 +37,15 @@ type pending struct {
 }
 
 func parseXML(r io.Reader) (*scan.Report, error) {
-	p := &parser{d: scan.NewXMLDecoder(r), rep: &scan.Report{Tool: Tool}}
-	start, err := root(p.d, "report", "get_reports_response")
+	d, start, err := scan.OpenXML(r, "report", "get_reports_response")
 	if err != nil {
 		return nil, err
 	}
+	p := &parser{d: d, rep: &scan.Report{Tool: Tool}}
 	if err := p.report(start.Name.Local); err != nil {
 		return nil, err
 	}
-	if err := trailer(p.d); err != nil {
+	if err := p.d.End(); err != nil {
 		return nil, err
 	}
 	p.join()
@@ -69,92 +56,59 @@ func parseXML(r io.Reader) (*scan.Report, error) {
 // exported report nests the report proper in a <report> of the same name;
 // whichever level holds <results> and <host> is read.
 func (p *parser) report(path string) error {
-	for {
-		tok, err := p.d.Token()
-		if err != nil {
-			return xmlError(err)
-		}
-		switch t := tok.(type) {
-		case xml.Directive:
-			if err := checkDirective(t); err != nil {
-				return err
+	return p.d.Children("", func(t *xml.StartElement) error {
+		switch t.Name.Local {
+		case "report":
+			return p.report(path + ".report")
+		case "results":
+			return p.resultList()
+		case "host":
+			var h hostElem
+			if err := p.d.DecodeElement(&h, t); err != nil {
+				return &feed.RecordError{Record: fmt.Sprintf("host[%d]", len(p.hosts)), Err: scan.XMLError(err)}
 			}
-		case xml.EndElement:
-			return nil
-		case xml.StartElement:
-			switch t.Name.Local {
-			case "report":
-				if err := p.report(path + ".report"); err != nil {
-					return err
-				}
-			case "results":
-				if err := p.resultList(); err != nil {
-					return err
-				}
-			case "host":
-				var h hostElem
-				if err := p.d.DecodeElement(&h, &t); err != nil {
-					return &feed.RecordError{Record: fmt.Sprintf("host[%d]", len(p.hosts)), Err: xmlError(err)}
-				}
-				p.hosts = append(p.hosts, h)
-			case "scan_start", "scan_end":
-				var s string
-				if err := p.d.DecodeElement(&s, &t); err != nil {
-					return xmlError(err)
-				}
-				if s = strings.TrimSpace(s); s == "" {
-					continue
-				}
-				at, err := time.Parse(time.RFC3339Nano, s)
-				if err != nil || at.Year() < 0 || at.Year() > 9999 {
-					return feed.Errorf(path, t.Name.Local, "not an RFC 3339 time: %q", s)
-				}
-				if t.Name.Local == "scan_start" {
-					p.rep.Started = at.UTC()
-				} else {
-					p.rep.Finished = at.UTC()
-				}
-			default:
-				if err := p.d.Skip(); err != nil {
-					return xmlError(err)
-				}
+			p.hosts = append(p.hosts, h)
+		case "scan_start", "scan_end":
+			var s string
+			if err := p.d.DecodeElement(&s, t); err != nil {
+				return scan.XMLError(err)
 			}
+			if s = strings.TrimSpace(s); s == "" {
+				return nil
+			}
+			at, err := time.Parse(time.RFC3339Nano, s)
+			if err != nil || at.Year() < 0 || at.Year() > 9999 {
+				return feed.Errorf(path, t.Name.Local, "not an RFC 3339 time: %q", s)
+			}
+			if t.Name.Local == "scan_start" {
+				p.rep.Started = at.UTC()
+			} else {
+				p.rep.Finished = at.UTC()
+			}
+		default:
+			return scan.SkipElement
 		}
-	}
+		return nil
+	})
 }
 
 func (p *parser) resultList() error {
-	for {
-		tok, err := p.d.Token()
+	return p.d.Children("", func(t *xml.StartElement) error {
+		if t.Name.Local != "result" {
+			return scan.SkipElement
+		}
+		n := len(p.results)
+		var r resultElem
+		if err := p.d.DecodeElement(&r, t); err != nil {
+			return &feed.RecordError{Record: fmt.Sprintf("result[%d]", n), Err: scan.XMLError(err)}
+		}
+		res, err := r.result(fmt.Sprintf("result[%d] nvt %s", n, strings.TrimSpace(r.NVT.OID)))
 		if err != nil {
-			return xmlError(err)
+			return err
 		}
-		switch t := tok.(type) {
-		case xml.Directive:
-			if err := checkDirective(t); err != nil {
-				return err
-			}
-		case xml.EndElement:
-			return nil
-		case xml.StartElement:
-			if t.Name.Local != "result" {
-				if err := p.d.Skip(); err != nil {
-					return xmlError(err)
-				}
-				continue
-			}
-			n := len(p.results)
-			var r resultElem
-			if err := p.d.DecodeElement(&r, &t); err != nil {
-				return &feed.RecordError{Record: fmt.Sprintf("result[%d]", n), Err: xmlError(err)}
-			}
-			res, err := r.result(fmt.Sprintf("result[%d] nvt %s", n, strings.TrimSpace(r.NVT.OID)))
-			if err != nil {
-				return err
-			}
-			p.results = append(p.results, pending{res, strings.TrimSpace(r.Host.Addr), strings.TrimSpace(r.Host.Hostname)})
-		}
-	}
+		p.results = append(p.results, pending{res, strings.TrimSpace(r.Host.Addr), strings.TrimSpace(r.Host.Hostname)})
+		return nil
+	})
 }
 
 // join adds the targets, report-level hosts first, and the results.
@@ -187,10 +141,8 @@ func (p *parser) join() {
 }
 
 func target(addr, hostname string) scan.Target {
-	t := scan.Target{Kind: scan.TargetHost, Name: addr, FQDN: hostname}
-	if a, err := netip.ParseAddr(addr); err == nil {
-		t.IP = a.String()
-	}
+	t := scan.HostTarget(addr)
+	t.FQDN = hostname
 	return t
 }
 
@@ -247,9 +199,9 @@ func (r *resultElem) result(rec string) (scan.Result, error) {
 	tags := parseTags(r.NVT.Tags)
 	res := scan.Result{
 		Rule:        strings.TrimSpace(r.NVT.OID),
-		Title:       oneLine(r.NVT.Name),
+		Title:       scan.OneLine(r.NVT.Name),
 		Location:    strings.TrimSpace(r.Port),
-		Description: joinText(tags["summary"], tags["insight"], tags["impact"]),
+		Description: scan.JoinText(tags["summary"], tags["insight"], tags["impact"]),
 		Solution:    strings.TrimSpace(r.NVT.Solution),
 		Evidence:    scan.Shorten(strings.TrimSpace(r.Description)),
 	}
@@ -264,14 +216,14 @@ func (r *resultElem) result(rec string) (scan.Result, error) {
 		return res, &feed.RecordError{Record: rec, Field: "severity", Err: err}
 	}
 	// The GVM "CVE" scanner names its results by CVE.
-	if isCVE(res.Title) {
+	if scan.IsCVE(res.Title) {
 		res.AddID(res.Title)
 	}
 	for i, ref := range r.NVT.Refs {
 		id := strings.TrimSpace(ref.ID)
 		switch strings.ToLower(strings.TrimSpace(ref.Type)) {
 		case "cve":
-			if !isCVE(id) {
+			if !scan.IsCVE(id) {
 				return res, feed.Errorf(rec, fmt.Sprintf("nvt.refs.ref[%d]", i), "not a CVE id: %q", id)
 			}
 			res.AddID(id)
@@ -290,7 +242,7 @@ func (r *resultElem) result(rec string) (scan.Result, error) {
 	for _, id := range strings.Split(r.NVT.CVE, ",") {
 		switch id = strings.TrimSpace(id); {
 		case id == "" || strings.EqualFold(id, "NOCVE"):
-		case !isCVE(id):
+		case !scan.IsCVE(id):
 			return res, feed.Errorf(rec, "nvt.cve", "not a CVE id: %q", id)
 		default:
 			res.AddID(id)
@@ -309,13 +261,13 @@ func (r *resultElem) result(rec string) (scan.Result, error) {
 		if rank <= best {
 			continue
 		}
-		if res.Score, err = parseScore(s.Score); err != nil {
+		if res.Score, err = scan.ParseScore(s.Score); err != nil {
 			return res, &feed.RecordError{Record: rec, Field: fmt.Sprintf("nvt.severities.severity[%d].score", i), Err: err}
 		}
 		res.Vector, best = strings.TrimSpace(s.Value), rank
 	}
 	if best == 0 && strings.TrimSpace(r.NVT.CVSSBase) != "" {
-		if res.Score, err = parseScore(r.NVT.CVSSBase); err != nil {
+		if res.Score, err = scan.ParseScore(r.NVT.CVSSBase); err != nil {
 			return res, &feed.RecordError{Record: rec, Field: "nvt.cvss_base", Err: err}
 		}
 		res.Vector = strings.TrimSpace(tags["cvss_base_vector"])
@@ -334,7 +286,7 @@ func severity(score, threat string) (scan.Severity, string, error) {
 		}
 		return scan.ParseSeverity(threat), threat, nil
 	}
-	f, err := parseNumber(score, -3, 10, "severity from -3 to 10")
+	f, err := scan.ParseNumber(score, -3, 10, "severity from -3 to 10")
 	if err != nil {
 		return "", "", err
 	}

@@ -22,10 +22,7 @@ import (
 // An empty file, which osv-scanner leaves when it finds nothing, is not
 // claimed: it carries nothing of osv-scanner's.
 func Sniff(head []byte) bool {
-	if jsonstream.HeadStart(head) != '{' {
-		return false
-	}
-	keys := feed.TopKeys(head)
+	keys := jsonstream.HeadKeys(head, "{")
 	if !slices.Contains(keys, "results") {
 		return false
 	}
@@ -101,16 +98,13 @@ type severity struct {
 // when it finds nothing, as the shared sample no_findings.json shows.
 func Parse(r io.Reader) (*scan.Report, error) {
 	rep := &scan.Report{Tool: "osvscanner"}
-	c, in, err := jsonstream.First(r)
-	switch {
-	case err == io.EOF:
+	rd, _, err := jsonstream.Open(r, jsonstream.Doc{Starts: "{", Want: "a JSON object (osv-scanner JSON)"})
+	if err == io.EOF {
 		return rep, nil
-	case err != nil:
-		return nil, jsonstream.Located(err, "", "")
-	case c != '{':
-		return nil, feed.Errorf("", "", "got %q, want a JSON object (osv-scanner JSON)", c)
 	}
-	rd := jsonstream.NewReader(in)
+	if err != nil {
+		return nil, err
+	}
 	err = rd.Object(func(key string) error {
 		if strings.EqualFold(key, "results") {
 			return jsonstream.Located(rd.Array(func(i int) error { return readSource(rd, rep, i) }), "report", key)
@@ -178,26 +172,18 @@ func readPackage(rd *jsonstream.Reader, src string, j int) ([]scan.Result, error
 	var pe packageEntry
 	err = jsonstream.Unmarshal(raw, &pe)
 	p := pe.Package
-	if p.Name != "" {
-		name += " " + p.Name
-	}
+	name, err = jsonstream.Named(name, p.Name, "", err)
 	if err != nil {
-		return nil, jsonstream.Located(err, name, "")
+		return nil, err
 	}
 	vulns := make(map[string]*vulnerability, len(pe.Vulnerabilities))
 	order := make([]string, 0, len(pe.Vulnerabilities))
 	for k, vr := range pe.Vulnerabilities {
 		var v vulnerability
 		err := jsonstream.Unmarshal(vr, &v)
-		vname := fmt.Sprintf("%s: vulnerabilities[%d]", name, k)
-		if v.ID != "" {
-			vname += " " + v.ID
-		}
+		_, err = jsonstream.Named(fmt.Sprintf("%s: vulnerabilities[%d]", name, k), v.ID, "id", err)
 		if err != nil {
-			return nil, jsonstream.Located(err, vname, "")
-		}
-		if v.ID == "" {
-			return nil, feed.Errorf(vname, "id", "missing")
+			return nil, err
 		}
 		v.index = k
 		if _, dup := vulns[v.ID]; !dup {

@@ -1,70 +1,37 @@
 package osvscanner
 
 import (
-	"bytes"
-	"errors"
-	"os"
+	"fmt"
 	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
 
-	"github.com/vmc-dev/vmc/internal/feed"
 	"github.com/vmc-dev/vmc/internal/scan"
 	"github.com/vmc-dev/vmc/internal/scan/scantest"
 )
 
 func TestSharedSamples(t *testing.T) {
-	tests := []struct {
-		file    string
-		results int
-		targets int
-	}{
+	scantest.Samples(t, Parse, "osv-scanner", scantest.GoldenStem, scantest.CountTally, []scantest.Sample[scantest.Tally]{
 		// README: 6 sources, 11 packages, 66 vulnerabilities in 37 groups;
 		// a result is a package × group.
-		{file: "many_findings.json", results: 37, targets: 6},
-		{file: "some_findings.json", results: 1, targets: 1},
+		{File: "many_findings.json", Want: scantest.Tally{Targets: 6, Results: 37,
+			BySeverity: map[scan.Severity]int{scan.SevCritical: 5, scan.SevHigh: 18, scan.SevMedium: 14}}, Golden: true},
+		{File: "some_findings.json", Want: scantest.Tally{Targets: 1, Results: 1, BySeverity: map[scan.Severity]int{scan.SevCritical: 1}}, Golden: true},
 		// 0 bytes: nothing found.
-		{file: "no_findings.json", results: 0, targets: 0},
-	}
-	for _, tt := range tests {
-		t.Run(tt.file, func(t *testing.T) {
-			rep := scantest.ParseFile(t, Parse, scantest.Shared(t, "osv-scanner/"+tt.file))
-			if got := len(rep.Results); got != tt.results {
-				t.Errorf("%d results, want %d", got, tt.results)
-			}
-			if got := len(rep.Targets); got != tt.targets {
-				t.Errorf("%d targets, want %d", got, tt.targets)
-			}
-			scantest.Golden(t, filepath.Join("testdata", "golden", strings.TrimSuffix(tt.file, ".json")+".golden.json"), rep)
-		})
-	}
-}
-
-func find(t *testing.T, rep *scan.Report, rule, pkg string) scan.Result {
-	t.Helper()
-	for _, r := range rep.Results {
-		if r.Rule == rule && (pkg == "" && r.Package == nil || r.Package != nil && r.Package.Name == pkg) {
-			return r
-		}
-	}
-	t.Fatalf("no result %s %s", rule, pkg)
-	return scan.Result{}
+		{File: "no_findings.json", Want: scantest.Tally{Targets: 0, Results: 0, BySeverity: map[scan.Severity]int{}}, Golden: true},
+	})
 }
 
 func TestSpotChecks(t *testing.T) {
 	many := scantest.ParseFile(t, Parse, scantest.Shared(t, "osv-scanner/many_findings.json"))
 	some := scantest.ParseFile(t, Parse, scantest.Shared(t, "osv-scanner/some_findings.json"))
-	tests := []struct {
-		name string
-		got  any
-		want any
-	}{
+	scantest.SpotChecks(t, []scantest.Spot{
 		{
-			name: "a group of a GHSA and a PYSEC record with all aliases; GitHub's word; the fix on the installed branch",
-			got:  find(t, many, "GHSA-2gwj-7jmv-h26r", "django"),
-			want: scan.Result{
+			Name: "a group of a GHSA and a PYSEC record with all aliases; GitHub's word; the fix on the installed branch",
+			Got:  scantest.FindPackage(t, many, "GHSA-2gwj-7jmv-h26r", "django"),
+			Want: scan.Result{
 				Target: 4, Rule: "GHSA-2gwj-7jmv-h26r", Title: "SQL Injection in Django",
 				IDs:  []string{"GHSA-2gwj-7jmv-h26r", "PYSEC-2022-190", "BIT-django-2022-28346", "CVE-2022-28346"},
 				CWEs: []int{89}, Severity: scan.SevCritical, ToolSeverity: "CRITICAL",
@@ -72,47 +39,42 @@ func TestSpotChecks(t *testing.T) {
 				Package: &scan.Package{Ecosystem: "PyPI", Name: "django", Version: "3.2.4", PURL: "pkg:pypi/django@3.2.4",
 					Fixed: "3.2.13", Path: "/tmprengine/web/requirements.txt"},
 				Location:    "/tmprengine/web/requirements.txt",
-				Description: find(t, many, "GHSA-2gwj-7jmv-h26r", "django").Description,
+				Description: scantest.FindPackage(t, many, "GHSA-2gwj-7jmv-h26r", "django").Description,
 				Solution:    "Upgrade django to 3.2.13",
-				References:  find(t, many, "GHSA-2gwj-7jmv-h26r", "django").References,
+				References:  scantest.FindPackage(t, many, "GHSA-2gwj-7jmv-h26r", "django").References,
 			},
 		},
 		{
-			name: "PYSEC only: severity from the vector's score",
-			got: func() any {
-				r := find(t, many, "PYSEC-2023-206", "selenium")
+			Name: "PYSEC only: severity from the vector's score",
+			Got: func() any {
+				r := scantest.FindPackage(t, many, "PYSEC-2023-206", "selenium")
 				return []any{r.IDs, r.Severity, r.ToolSeverity, r.Score, r.Package.Fixed}
 			}(),
-			want: []any{[]string{"PYSEC-2023-206", "CVE-2023-5590"}, scan.SevHigh, "", 7.5, "4.14.0"},
+			Want: []any{[]string{"PYSEC-2023-206", "CVE-2023-5590"}, scan.SevHigh, "", 7.5, "4.14.0"},
 		},
 		{
-			name: "git source matched by commit: no package",
-			got: func() any {
-				r := find(t, many, "CVE-2023-50094", "")
+			Name: "git source matched by commit: no package",
+			Got: func() any {
+				r := scantest.FindPackage(t, many, "CVE-2023-50094", "")
 				return []any{r.Target, r.Location, r.Evidence, r.Severity, r.Score}
 			}(),
-			want: []any{3, "/tmprengine/", "commit f5f3c22f3ed5a6804a2a8d9ee9fa43044cfa24a6", scan.SevHigh, 8.8},
+			Want: []any{3, "/tmprengine/", "commit f5f3c22f3ed5a6804a2a8d9ee9fa43044cfa24a6", scan.SevHigh, 8.8},
 		},
 		{
-			name: "one group with two GHSA ids (psr7)",
-			got:  find(t, many, "GHSA-q7rv-6hp3-vh96", "guzzlehttp/psr7").IDs,
-			want: []string{"GHSA-q7rv-6hp3-vh96", "GHSA-wxmh-65f7-jcvw", "BIT-drupal-2022-24775", "CVE-2022-24775",
+			Name: "one group with two GHSA ids (psr7)",
+			Got:  scantest.FindPackage(t, many, "GHSA-q7rv-6hp3-vh96", "guzzlehttp/psr7").IDs,
+			Want: []string{"GHSA-q7rv-6hp3-vh96", "GHSA-wxmh-65f7-jcvw", "BIT-drupal-2022-24775", "CVE-2022-24775",
 				"CVE-2023-29197", "CVE-2023-29530", "GHSA-xv3h-4844-9h36"},
 		},
 		{
-			name: "malicious package: critical, CWE-506 from affected database_specific",
-			got: func() any {
-				r := find(t, some, "MAL-2023-1035", "flot-axis")
+			Name: "malicious package: critical, CWE-506 from affected database_specific",
+			Got: func() any {
+				r := scantest.FindPackage(t, some, "MAL-2023-1035", "flot-axis")
 				return []any{r.Severity, r.CWEs, r.Package.Ecosystem, r.Package.PURL, r.IDs}
 			}(),
-			want: []any{scan.SevCritical, []int{506}, "npm", "pkg:npm/flot-axis@0.0.0", []string{"MAL-2023-1035", "GHSA-8348-2q94-ffjx"}},
+			Want: []any{scan.SevCritical, []int{506}, "npm", "pkg:npm/flot-axis@0.0.0", []string{"MAL-2023-1035", "GHSA-8348-2q94-ffjx"}},
 		},
-	}
-	for _, tt := range tests {
-		if diff := cmp.Diff(tt.want, tt.got); diff != "" {
-			t.Errorf("%s (-want +got):\n%s", tt.name, diff)
-		}
-	}
+	})
 }
 
 // doc wraps a package entry in a minimal report.
@@ -125,66 +87,42 @@ func django(vuln, groups string) string {
 	return `{"package":{"name":"django","version":"3.2.4","ecosystem":"PyPI"},"vulnerabilities":[{"id":"GHSA-2gwj-7jmv-h26r"` + vuln + `}],"groups":[` + groups + `]}`
 }
 
-var badInputs = []struct {
-	name string
-	doc  string
-	want string
-}{
-	{name: "malformed JSON", doc: `{"results":[{"source":}]}`,
-		want: "results[0]: source: malformed input: invalid JSON after byte 22: invalid character '}' looking for beginning of value"},
-	{name: "wrong top-level type", doc: `"results"`,
-		want: `malformed input: got '"', want a JSON object (osv-scanner JSON)`},
-	{name: "results an object", doc: `{"results":{}}`,
-		want: "report: results: malformed input: got JSON object, want array"},
-	{name: "wrong-typed fixed event deep in a record",
-		doc:  doc(django(`,"affected":[{"package":{"name":"django"},"ranges":[{"type":"ECOSYSTEM","events":[{"introduced":"0"},{"fixed":3.2}]}]}]`, ``)),
-		want: "results[0] /src/requirements.txt: packages[0] django: vulnerabilities[0] GHSA-2gwj-7jmv-h26r: affected[0].ranges[0].events[1].fixed: malformed input: got JSON number, want string"},
-	{name: "wrong-typed group", doc: doc(django(``, `{"ids":"GHSA-2gwj-7jmv-h26r"}`)),
-		want: "results[0] /src/requirements.txt: packages[0] django: groups[0].ids: malformed input: got JSON string, want array"},
-	{name: "not a CVSS vector", doc: doc(django(`,"severity":[{"type":"CVSS_V3","score":"9.8"}]`, ``)),
-		want: `results[0] /src/requirements.txt: packages[0] django: groups[0] GHSA-2gwj-7jmv-h26r: vulnerabilities[0].severity[0].score: malformed input: cvss "9.8": not a CVSS vector: no "CVSS:3.x/" or "CVSS:4.0/" prefix, and not v2.0 metrics`},
-	{name: "NaN max_severity", doc: doc(django(``, `{"ids":["GHSA-2gwj-7jmv-h26r"],"max_severity":"NaN"}`)),
-		want: "results[0] /src/requirements.txt: packages[0] django: groups[0] GHSA-2gwj-7jmv-h26r: max_severity: malformed input: score NaN outside 0 to 10"},
-	{name: "NaN literal", doc: doc(`{"package":{"name":"x"},"groups":[{"max_severity":NaN}]}`),
-		want: "results[0] /src/requirements.txt: packages[0]: malformed input: invalid JSON after byte 85: invalid character 'N' looking for beginning of value"},
-	{name: "record without id", doc: doc(`{"package":{"name":"x"},"vulnerabilities":[{"summary":"s"}]}`),
-		want: "results[0] /src/requirements.txt: packages[0] x: vulnerabilities[0]: id: malformed input: missing"},
-	{name: "trailing garbage", doc: doc(``) + `{}`,
-		want: "malformed input: data after the report at byte 90"},
-	{name: "truncated", doc: doc(django(``, ``))[:100],
-		want: "results[0] /src/requirements.txt: packages[0]: malformed input: truncated: unexpected end of input"},
+var badInputs = []scantest.BadInput{
+	{Name: "malformed JSON", In: `{"results":[{"source":}]}`,
+		Want: "results[0]: source: malformed input: invalid JSON after byte 22: invalid character '}' looking for beginning of value"},
+	{Name: "wrong top-level type", In: `"results"`,
+		Want: `malformed input: got '"', want a JSON object (osv-scanner JSON)`},
+	{Name: "results an object", In: `{"results":{}}`,
+		Want: "report: results: malformed input: got JSON object, want array"},
+	{Name: "wrong-typed fixed event deep in a record",
+		In:   doc(django(`,"affected":[{"package":{"name":"django"},"ranges":[{"type":"ECOSYSTEM","events":[{"introduced":"0"},{"fixed":3.2}]}]}]`, ``)),
+		Want: "results[0] /src/requirements.txt: packages[0] django: vulnerabilities[0] GHSA-2gwj-7jmv-h26r: affected[0].ranges[0].events[1].fixed: malformed input: got JSON number, want string"},
+	{Name: "wrong-typed group", In: doc(django(``, `{"ids":"GHSA-2gwj-7jmv-h26r"}`)),
+		Want: "results[0] /src/requirements.txt: packages[0] django: groups[0].ids: malformed input: got JSON string, want array"},
+	{Name: "not a CVSS vector", In: doc(django(`,"severity":[{"type":"CVSS_V3","score":"9.8"}]`, ``)),
+		Want: `results[0] /src/requirements.txt: packages[0] django: groups[0] GHSA-2gwj-7jmv-h26r: vulnerabilities[0].severity[0].score: malformed input: cvss "9.8": not a CVSS vector: no "CVSS:3.x/" or "CVSS:4.0/" prefix, and not v2.0 metrics`},
+	{Name: "NaN max_severity", In: doc(django(``, `{"ids":["GHSA-2gwj-7jmv-h26r"],"max_severity":"NaN"}`)),
+		Want: "results[0] /src/requirements.txt: packages[0] django: groups[0] GHSA-2gwj-7jmv-h26r: max_severity: malformed input: score NaN outside 0 to 10"},
+	{Name: "NaN literal", In: doc(`{"package":{"name":"x"},"groups":[{"max_severity":NaN}]}`),
+		Want: "results[0] /src/requirements.txt: packages[0]: malformed input: invalid JSON after byte 85: invalid character 'N' looking for beginning of value"},
+	{Name: "record without id", In: doc(`{"package":{"name":"x"},"vulnerabilities":[{"summary":"s"}]}`),
+		Want: "results[0] /src/requirements.txt: packages[0] x: vulnerabilities[0]: id: malformed input: missing"},
+	{Name: "trailing garbage", In: doc(``) + `{}`,
+		Want: "malformed input: data after the report at byte 90"},
+	{Name: "truncated", In: doc(django(``, ``))[:100],
+		Want: "results[0] /src/requirements.txt: packages[0]: malformed input: truncated: unexpected end of input"},
 }
 
 func TestParseBadInput(t *testing.T) {
-	for _, tt := range badInputs {
-		t.Run(tt.name, func(t *testing.T) {
-			rep, err := Parse(strings.NewReader(tt.doc))
-			if err == nil {
-				t.Fatalf("no error; report %+v", rep)
-			}
-			if rep != nil {
-				t.Errorf("a report beside the error: %+v", rep)
-			}
-			if !errors.Is(err, feed.ErrFormat) {
-				t.Errorf("error does not wrap feed.ErrFormat: %v", err)
-			}
-			if diff := cmp.Diff(tt.want, err.Error()); diff != "" {
-				t.Errorf("error (-want +got):\n%s", diff)
-			}
-		})
-	}
+	scantest.Refuses(t, Parse, badInputs)
 }
 
 func TestEmptyInputIsNothingFound(t *testing.T) {
+	var inputs []scantest.Input
 	for _, in := range []string{"", "\n", "\xef\xbb\xbf  "} {
-		rep, err := Parse(strings.NewReader(in))
-		if err != nil {
-			t.Fatalf("%q: %v", in, err)
-		}
-		if diff := cmp.Diff(&scan.Report{Tool: "osvscanner"}, rep); diff != "" {
-			t.Errorf("%q (-want +got):\n%s", in, diff)
-		}
+		inputs = append(inputs, scantest.Input{Name: fmt.Sprintf("%q", in), In: in, Want: &scan.Report{Tool: "osvscanner"}})
 	}
+	scantest.Parses(t, Parse, inputs)
 }
 
 func TestMaxSeverityAndUngrouped(t *testing.T) {
@@ -207,23 +145,11 @@ func TestMaxSeverityAndUngrouped(t *testing.T) {
 }
 
 func FuzzParse(f *testing.F) {
-	for _, b := range badInputs {
-		f.Add([]byte(b.doc))
-	}
+	scantest.SeedBad(f, badInputs)
 	seeds, _ := filepath.Glob("testdata/*.json")
 	scantest.Fuzz(f, Parse, seeds...)
 }
 
 func BenchmarkParse(b *testing.B) {
-	data, err := os.ReadFile(scantest.Shared(b, "osv-scanner/many_findings.json"))
-	if err != nil {
-		b.Fatal(err)
-	}
-	b.SetBytes(int64(len(data)))
-	for b.Loop() {
-		if _, err := Parse(bytes.NewReader(data)); err != nil {
-			b.Fatal(err)
-		}
-	}
-	b.ReportMetric(float64(37*b.N)/b.Elapsed().Seconds(), "results/s")
+	scantest.BenchmarkSample(b, Parse, "osv-scanner/many_findings.json")
 }

@@ -130,7 +130,7 @@ type ocsf struct {
 // builder collects results and targets.
 type builder struct {
 	rep     *scan.Report
-	targets map[string]int // by account
+	targets *scan.Targets[string] // by account
 }
 
 // add adds a result on the account's target, skipping passed checks.
@@ -145,12 +145,7 @@ func (b *builder) add(account, status, severity string, out scan.Result) {
 		// INFO, MANUAL, WARNING: an outcome to look at, not a failure.
 		out.Severity, out.ToolSeverity = scan.SevInfo, status
 	}
-	t, ok := b.targets[account]
-	if !ok {
-		t = b.rep.Target(scan.Target{Kind: scan.TargetSource, Name: account})
-		b.targets[account] = t
-	}
-	out.Target = t
+	out.Target = b.targets.Index(account, func() scan.Target { return scan.Target{Kind: scan.TargetSource, Name: account} })
 	b.rep.Results = append(b.rep.Results, out)
 }
 
@@ -171,7 +166,8 @@ func Parse(r io.Reader) (*scan.Report, error) {
 	case err != nil:
 		return nil, jsonstream.Located(err, "", "")
 	}
-	b := &builder{rep: &scan.Report{Tool: "prowler"}, targets: map[string]int{}}
+	rep := &scan.Report{Tool: "prowler"}
+	b := &builder{rep: rep, targets: scan.NewTargets[string](rep)}
 	switch c {
 	case '[':
 		err = parseJSON(in, b)
@@ -225,14 +221,9 @@ func parseJSON(in io.Reader, b *builder) error {
 func readV3(raw json.RawMessage, name string, b *builder) error {
 	var f v3
 	err := jsonstream.Unmarshal(raw, &f)
-	if f.CheckID != "" {
-		name += " " + f.CheckID
-	}
+	name, err = jsonstream.Named(name, f.CheckID, "CheckID", err)
 	if err != nil {
-		return jsonstream.Located(err, name, "")
-	}
-	if f.CheckID == "" {
-		return feed.Errorf(name, "CheckID", "missing")
+		return err
 	}
 	t, err := jsonstream.ParseTime(f.AssessmentStartTime)
 	if err != nil {
@@ -256,14 +247,9 @@ func readOCSF(raw json.RawMessage, name string, b *builder) error {
 	var f ocsf
 	err := jsonstream.Unmarshal(raw, &f)
 	id := f.Metadata.EventCode
-	if id != "" {
-		name += " " + id
-	}
+	name, err = jsonstream.Named(name, id, "metadata.event_code", err)
 	if err != nil {
-		return jsonstream.Located(err, name, "")
-	}
-	if id == "" {
-		return feed.Errorf(name, "metadata.event_code", "missing")
+		return err
 	}
 	if v := f.Metadata.Product.Version; v != "" && b.rep.Version == "" {
 		b.rep.Version = v

@@ -1,13 +1,9 @@
 package qualys
 
 import (
-	"encoding/csv"
 	"errors"
-	"fmt"
 	"io"
-	"net/netip"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/vmc-dev/vmc/internal/feed"
 	"github.com/vmc-dev/vmc/internal/scan"
@@ -24,21 +20,7 @@ type columns struct {
 }
 
 func findHeader(rec []string) (columns, bool) {
-	idx := map[string]int{}
-	for i, h := range rec {
-		h = strings.ToLower(strings.TrimSpace(strings.TrimPrefix(h, "\ufeff")))
-		if _, dup := idx[h]; !dup {
-			idx[h] = i
-		}
-	}
-	find := func(names ...string) int {
-		for _, n := range names {
-			if i, ok := idx[n]; ok {
-				return i
-			}
-		}
-		return -1
-	}
+	find := scan.IndexHeader(rec).Find
 	c := columns{
 		ip: find("ip"), dns: find("dns"), os: find("os"), qid: find("qid"), title: find("title"), kind: find("type"),
 		severity: find("severity"), port: find("port"), proto: find("protocol"), cves: find("cve id"),
@@ -49,27 +31,23 @@ func findHeader(rec []string) (columns, bool) {
 }
 
 func parseCSV(r io.Reader) (*scan.Report, error) {
-	cr := csv.NewReader(r)
-	cr.FieldsPerRecord = -1 // the preamble's rows are short; rows are checked against the header
+	cr := scan.NewCSV(r)
 	var (
-		cols  columns
-		names []string
+		cols columns
+		head string // the header's line
 	)
 	for n := 0; ; n++ {
-		rec, err := cr.Read()
+		rec, row, err := cr.Row()
 		if errors.Is(err, io.EOF) || n == maxPreamble {
 			return nil, feed.Errorf("line 1", "", "no header row with IP and QID columns in the first %d rows: not a Qualys CSV export", maxPreamble)
 		}
 		if err != nil {
-			return nil, csvError(err)
-		}
-		line, _ := cr.FieldPos(0)
-		if err := validUTF8(fmt.Sprintf("line %d", line), rec, rec); err != nil {
 			return nil, err
 		}
 		var ok bool
-		if cols, ok = findHeader(rec); ok {
-			names = rec
+		if cols, ok = findHeader(row); ok {
+			cr.SetHeader(row)
+			head = rec
 			break
 		}
 	}
@@ -78,77 +56,59 @@ func parseCSV(r io.Reader) (*scan.Report, error) {
 		name string
 	}{{cols.title, "Title"}, {cols.severity, "Severity"}} {
 		if req.i < 0 {
-			line, _ := cr.FieldPos(0)
-			return nil, feed.Errorf(fmt.Sprintf("line %d", line), "", "header has no %q column: not a Qualys CSV export", req.name)
+			return nil, feed.Errorf(head, "", "header has no %q column: not a Qualys CSV export", req.name)
 		}
 	}
+	names := cr.Names()
 	rep := &scan.Report{Tool: Tool}
-	targets := map[string]int{}
-	for {
-		row, err := cr.Read()
-		if errors.Is(err, io.EOF) {
-			return rep, nil
-		}
-		if err != nil {
-			return nil, csvError(err)
-		}
-		line, _ := cr.FieldPos(0)
-		rec := fmt.Sprintf("line %d", line)
-		if len(row) != len(names) {
-			return nil, feed.Errorf(rec, "", "%d fields, want %d as in the header", len(row), len(names))
-		}
-		if err := validUTF8(rec, row, names); err != nil {
-			return nil, err
-		}
+	targets := scan.NewTargets[string](rep)
+	for rec, row := range cr.Rows() {
 		res, err := cols.result(rec, row, names)
 		if err != nil {
 			return nil, err
 		}
-		ip := cell(row, cols.ip)
-		i, ok := targets[ip]
-		if !ok {
-			t := scan.Target{Kind: scan.TargetHost, Name: ip, FQDN: cell(row, cols.dns), OS: cell(row, cols.os)}
-			if a, err := netip.ParseAddr(ip); err == nil {
-				t.IP = a.String()
-			}
-			i = rep.Target(t)
-			targets[ip] = i
-		}
-		res.Target = i
+		ip := scan.Cell(row, cols.ip)
+		res.Target = targets.Index(ip, func() scan.Target {
+			return hostTarget(ip, scan.Cell(row, cols.dns), scan.Cell(row, cols.os))
+		})
 		rep.Results = append(rep.Results, res)
 	}
+	if err := cr.Err(); err != nil {
+		return nil, err
+	}
+	return rep, nil
 }
 
 func (c *columns) result(rec string, row, names []string) (scan.Result, error) {
 	res := scan.Result{
-		Rule:         cell(row, c.qid),
-		Title:        oneLine(cell(row, c.title)),
-		ToolSeverity: cell(row, c.severity),
-		Description:  joinText(htmlText(cell(row, c.threat)), htmlText(cell(row, c.impact))),
-		Solution:     htmlText(cell(row, c.solution)),
-		Evidence:     scan.Shorten(cell(row, c.results)),
+		Rule:         scan.Cell(row, c.qid),
+		Title:        scan.OneLine(scan.Cell(row, c.title)),
+		ToolSeverity: scan.Cell(row, c.severity),
+		Description:  scan.JoinText(scan.HTMLText(scan.Cell(row, c.threat)), scan.HTMLText(scan.Cell(row, c.impact))),
+		Solution:     scan.HTMLText(scan.Cell(row, c.solution)),
+		Evidence:     scan.Shorten(scan.Cell(row, c.results)),
 	}
-	if cell(row, c.ip) == "" {
+	if scan.Cell(row, c.ip) == "" {
 		return res, feed.Errorf(rec, names[c.ip], "missing")
 	}
-	if !isNumber(res.Rule) {
+	if !scan.IsNumber(res.Rule) {
 		return res, feed.Errorf(rec, names[c.qid], "not a QID: %q", res.Rule)
 	}
 	var err error
 	if res.Severity, err = level(res.ToolSeverity); err != nil {
 		return res, &feed.RecordError{Record: rec, Field: names[c.severity], Err: err}
 	}
-	if c.kind >= 0 && isInfoType(cell(row, c.kind)) {
+	if c.kind >= 0 && isInfoType(scan.Cell(row, c.kind)) {
 		res.Severity = scan.SevInfo
 	}
-	if res.Location, err = location(cell(row, c.port), cell(row, c.proto)); err != nil {
+	if res.Location, err = location(scan.Cell(row, c.port), scan.Cell(row, c.proto)); err != nil {
 		return res, &feed.RecordError{Record: rec, Field: names[c.port], Err: err}
 	}
-	for _, id := range strings.Split(cell(row, c.cves), ",") {
+	for _, id := range strings.Split(scan.Cell(row, c.cves), ",") {
 		if id = strings.TrimSpace(id); id == "" {
 			continue
 		}
-		if !isCVE(id) {
+		if !scan.IsCVE(id) {
 			return res, feed.Errorf(rec, names[c.cves], "not a CVE id: %q", id)
 		}
 		res.AddID(id)
@@ -161,7 +121,7 @@ func (c *columns) result(rec string, row, names []string) (scan.Result, error) {
 		if s.i < 0 {
 			continue
 		}
-		score, vec, err := cvss(cell(row, s.i), s.prefix)
+		score, vec, err := cvss(scan.Cell(row, s.i), s.prefix)
 		if err != nil {
 			return res, &feed.RecordError{Record: rec, Field: names[s.i], Err: err}
 		}
@@ -170,36 +130,4 @@ func (c *columns) result(rec string, row, names []string) (scan.Result, error) {
 		}
 	}
 	return res, nil
-}
-
-// cell returns column i of row, trimmed; "" for a missing column.
-func cell(row []string, i int) string {
-	if i < 0 || i >= len(row) {
-		return ""
-	}
-	return strings.TrimSpace(row[i])
-}
-
-// validUTF8 refuses a row with bytes that are not UTF-8: encoding/csv
-// passes them through, and they would not survive JSON.
-func validUTF8(rec string, row, names []string) error {
-	for i, f := range row {
-		if !utf8.ValidString(f) {
-			field := fmt.Sprintf("column %d", i+1)
-			if i < len(names) && utf8.ValidString(names[i]) {
-				field = names[i]
-			}
-			return feed.Errorf(rec, field, "invalid UTF-8")
-		}
-	}
-	return nil
-}
-
-// csvError turns an encoding/csv error into a RecordError for its line.
-func csvError(err error) error {
-	var pe *csv.ParseError
-	if !errors.As(err, &pe) {
-		return fmt.Errorf("%w: %w", feed.ErrFormat, err)
-	}
-	return feed.Errorf(fmt.Sprintf("line %d", pe.StartLine), "", "%v", pe.Err)
 }

@@ -1,12 +1,9 @@
 package qualys
 
 import (
-	"bufio"
 	"encoding/xml"
-	"errors"
 	"fmt"
 	"io"
-	"net/netip"
 	"strings"
 
 	"github.com/vmc-dev/vmc/internal/feed"
@@ -21,17 +18,7 @@ const rootElement = "ASSET_DATA_REPORT"
 // Parse reads a Qualys Asset Data Report XML or a VM detection CSV (see
 // the package documentation).
 func Parse(r io.Reader) (*scan.Report, error) {
-	br := bufio.NewReaderSize(r, 64<<10)
-	c, err := firstByte(br)
-	switch {
-	case errors.Is(err, io.EOF):
-		return nil, fmt.Errorf("%w: empty document", feed.ErrFormat)
-	case err != nil:
-		return nil, fmt.Errorf("%w: %w", feed.ErrFormat, err)
-	case c == '<':
-		return parseXML(br)
-	}
-	return parseCSV(br)
+	return scan.XMLOrCSV(r, parseXML, parseCSV)
 }
 
 // pending is a detection waiting for the glossary.
@@ -42,7 +29,7 @@ type pending struct {
 }
 
 type parser struct {
-	d        *xml.Decoder
+	d        *scan.XMLDecoder
 	rep      *scan.Report
 	pending  []pending
 	glossary map[string]*vulnDetails
@@ -51,14 +38,15 @@ type parser struct {
 }
 
 func parseXML(r io.Reader) (*scan.Report, error) {
-	p := &parser{d: scan.NewXMLDecoder(r), rep: &scan.Report{Tool: Tool}, glossary: map[string]*vulnDetails{}}
-	if _, err := root(p.d, rootElement); err != nil {
+	d, _, err := scan.OpenXML(r, rootElement)
+	if err != nil {
 		return nil, err
 	}
+	p := &parser{d: d, rep: &scan.Report{Tool: Tool}, glossary: map[string]*vulnDetails{}}
 	if err := p.children(0); err != nil {
 		return nil, err
 	}
-	if err := trailer(p.d); err != nil {
+	if err := p.d.End(); err != nil {
 		return nil, err
 	}
 	for _, pd := range p.pending {
@@ -75,51 +63,30 @@ func parseXML(r io.Reader) (*scan.Report, error) {
 // glossary entries, decoding those one at a time. level counts the
 // containers passed (HOST_LIST, GLOSSARY, VULN_DETAILS_LIST).
 func (p *parser) children(level int) error {
-	for {
-		tok, err := p.d.Token()
-		if err != nil {
-			return xmlError(err)
-		}
-		switch t := tok.(type) {
-		case xml.Directive:
-			if err := checkDirective(t); err != nil {
+	return p.d.Children("", func(t *xml.StartElement) error {
+		switch t.Name.Local {
+		case "HOST_LIST", "GLOSSARY", "VULN_DETAILS_LIST":
+			if level < 2 {
+				return p.children(level + 1)
+			}
+		case "HOST":
+			return p.host(t)
+		case "VULN_DETAILS":
+			var v vulnDetails
+			rec := fmt.Sprintf("VULN_DETAILS[%d]", p.details)
+			if err := p.d.DecodeElement(&v, t); err != nil {
+				return &feed.RecordError{Record: rec, Err: scan.XMLError(err)}
+			}
+			v.rec = rec + " QID " + strings.TrimSpace(v.QID)
+			if err := v.check(); err != nil {
 				return err
 			}
-		case xml.EndElement:
+			p.glossary[strings.TrimSpace(v.QID)] = &v
+			p.details++
 			return nil
-		case xml.StartElement:
-			switch t.Name.Local {
-			case "HOST_LIST", "GLOSSARY", "VULN_DETAILS_LIST":
-				if level < 2 {
-					if err := p.children(level + 1); err != nil {
-						return err
-					}
-					continue
-				}
-			case "HOST":
-				if err := p.host(&t); err != nil {
-					return err
-				}
-				continue
-			case "VULN_DETAILS":
-				var v vulnDetails
-				rec := fmt.Sprintf("VULN_DETAILS[%d]", p.details)
-				if err := p.d.DecodeElement(&v, &t); err != nil {
-					return &feed.RecordError{Record: rec, Err: xmlError(err)}
-				}
-				v.rec = rec + " QID " + strings.TrimSpace(v.QID)
-				if err := v.check(); err != nil {
-					return err
-				}
-				p.glossary[strings.TrimSpace(v.QID)] = &v
-				p.details++
-				continue
-			}
-			if err := p.d.Skip(); err != nil {
-				return xmlError(err)
-			}
 		}
-	}
+		return scan.SkipElement
+	})
 }
 
 type hostElem struct {
@@ -139,7 +106,7 @@ func (p *parser) host(start *xml.StartElement) error {
 	rec := fmt.Sprintf("HOST[%d]", p.hosts)
 	var h hostElem
 	if err := p.d.DecodeElement(&h, start); err != nil {
-		return &feed.RecordError{Record: rec, Err: xmlError(err)}
+		return &feed.RecordError{Record: rec, Err: scan.XMLError(err)}
 	}
 	p.hosts++
 	ip := strings.TrimSpace(h.IP)
@@ -147,15 +114,11 @@ func (p *parser) host(start *xml.StartElement) error {
 	if ip == "" {
 		return feed.Errorf(rec, "IP", "missing")
 	}
-	t := scan.Target{Kind: scan.TargetHost, Name: ip, FQDN: strings.TrimSpace(h.DNS), OS: strings.TrimSpace(h.OS)}
-	if a, err := netip.ParseAddr(ip); err == nil {
-		t.IP = a.String()
-	}
-	target := p.rep.Target(t)
+	target := p.rep.Target(hostTarget(ip, h.DNS, h.OS))
 	for i, v := range h.Detection {
 		qid := strings.TrimSpace(v.QID)
 		vrec := fmt.Sprintf("%s: VULN_INFO[%d] QID %s", rec, i, qid)
-		if !isNumber(qid) {
+		if !scan.IsNumber(qid) {
 			return feed.Errorf(vrec, "QID", "not a QID: %q", qid)
 		}
 		loc, err := location(v.Port, v.Protocol)
@@ -168,6 +131,14 @@ func (p *parser) host(start *xml.StartElement) error {
 		})
 	}
 	return nil
+}
+
+// hostTarget is the target of a host by address, DNS name and operating
+// system.
+func hostTarget(ip, dns, os string) scan.Target {
+	t := scan.HostTarget(ip)
+	t.FQDN, t.OS = strings.TrimSpace(dns), strings.TrimSpace(os)
+	return t
 }
 
 type idURL struct {
@@ -193,14 +164,14 @@ type vulnDetails struct {
 
 // check validates an entry once, when it is read, so its errors name it.
 func (v *vulnDetails) check() error {
-	if !isNumber(strings.TrimSpace(v.QID)) {
+	if !scan.IsNumber(strings.TrimSpace(v.QID)) {
 		return feed.Errorf(v.rec, "QID", "not a QID: %q", strings.TrimSpace(v.QID))
 	}
 	if _, err := level(v.Severity); err != nil {
 		return &feed.RecordError{Record: v.rec, Field: "SEVERITY", Err: err}
 	}
 	for i, c := range v.CVEs {
-		if !isCVE(c.ID) {
+		if !scan.IsCVE(c.ID) {
 			return feed.Errorf(v.rec, fmt.Sprintf("CVE_ID_LIST.CVE_ID[%d].ID", i), "not a CVE id: %q", strings.TrimSpace(c.ID))
 		}
 	}
@@ -223,15 +194,15 @@ func complete(res *scan.Result, kind string, v *vulnDetails) error {
 		}
 		return nil
 	}
-	res.Title = oneLine(v.Title)
+	res.Title = scan.OneLine(v.Title)
 	res.ToolSeverity = strings.TrimSpace(v.Severity)
 	sev, _ := level(v.Severity)
 	if isInfoType(kind) {
 		sev = scan.SevInfo
 	}
 	res.Severity = sev
-	res.Description = joinText(htmlText(v.Threat), htmlText(v.Impact))
-	res.Solution = htmlText(v.Solution)
+	res.Description = scan.JoinText(scan.HTMLText(v.Threat), scan.HTMLText(v.Impact))
+	res.Solution = scan.HTMLText(v.Solution)
 	for _, c := range v.CVEs {
 		res.AddID(c.ID)
 	}
@@ -283,7 +254,7 @@ func cvss(s, prefix string) (*float64, string, error) {
 		return nil, "", nil
 	}
 	num, rest, _ := strings.Cut(s, " ")
-	f, err := parseScore(num)
+	f, err := scan.ParseScore(num)
 	if err != nil {
 		return nil, "", err
 	}
@@ -302,23 +273,11 @@ func location(port, proto string) (string, error) {
 	if port == "" {
 		return "", nil
 	}
-	if !isNumber(port) || len(port) > 5 {
+	if !scan.IsNumber(port) || len(port) > 5 {
 		return "", fmt.Errorf("%w: not a port number: %q", feed.ErrFormat, port)
 	}
 	if proto == "" {
 		return port, nil
 	}
 	return port + "/" + proto, nil
-}
-
-func isNumber(s string) bool {
-	if s == "" || len(s) > 12 {
-		return false
-	}
-	for _, c := range s {
-		if c < '0' || c > '9' {
-			return false
-		}
-	}
-	return true
 }

@@ -3,7 +3,6 @@ package qualys
 import (
 	"bytes"
 	"encoding/csv"
-	"encoding/xml"
 
 	"github.com/vmc-dev/vmc/internal/scan"
 )
@@ -13,15 +12,12 @@ import (
 // (after at most a few rows of metadata) holding IP, QID, Title and
 // Severity columns.
 func Sniff(head []byte) bool {
-	head = bytes.TrimLeft(bytes.TrimPrefix(head, bom), " \t\r\n")
-	if len(head) == 0 {
-		return false
-	}
-	if head[0] == '<' {
-		name, ok := rootName(head)
-		return ok && name == rootElement
+	if scan.HeadStart(head) == '<' {
+		t, ok := scan.FirstElement(head)
+		return ok && t.Name.Local == rootElement
 	}
 	// Only whole lines: the last may be cut.
+	head = scan.TrimHead(head)
 	if i := bytes.LastIndexByte(head, '\n'); i >= 0 {
 		head = head[:i]
 	}
@@ -38,21 +34,4 @@ func Sniff(head []byte) bool {
 		}
 	}
 	return false
-}
-
-// rootName returns the name of the first element in head, reading no
-// further than it.
-func rootName(head []byte) (string, bool) {
-	// The report's own strict decoder: a head in an encoding Parse
-	// refuses is no report of this package either.
-	d := scan.NewXMLDecoder(bytes.NewReader(head))
-	for {
-		tok, err := d.RawToken()
-		if err != nil {
-			return "", false
-		}
-		if t, ok := tok.(xml.StartElement); ok {
-			return t.Name.Local, true
-		}
-	}
 }

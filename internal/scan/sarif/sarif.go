@@ -23,10 +23,7 @@ import (
 // package's. A log that starts with runs is recognised by its first
 // run's tool driver.
 func Sniff(head []byte) bool {
-	if jsonstream.HeadStart(head) != '{' {
-		return false
-	}
-	keys := feed.TopKeys(head)
+	keys := jsonstream.HeadKeys(head, "{")
 	if !slices.Contains(keys, "runs") {
 		return false
 	}
@@ -156,16 +153,10 @@ type run struct {
 // Parse reads a SARIF 2.1.0 log from any tool. Each run's results are
 // streamed when the run gives its tool first, as every SARIF writer does.
 func Parse(r io.Reader) (*scan.Report, error) {
-	c, in, err := jsonstream.First(r)
-	switch {
-	case err == io.EOF:
-		return nil, feed.Errorf("", "", "empty input: a SARIF log is a JSON object")
-	case err != nil:
-		return nil, jsonstream.Located(err, "", "")
-	case c != '{':
-		return nil, feed.Errorf("", "", "got %q, want a JSON object (SARIF log)", c)
+	rd, _, err := jsonstream.Open(r, jsonstream.Doc{Starts: "{", Want: "a JSON object (SARIF log)", Empty: "a SARIF log is a JSON object"})
+	if err != nil {
+		return nil, err
 	}
-	rd := jsonstream.NewReader(in)
 	rep := &scan.Report{Tool: "sarif"}
 	var version string
 	var versions []string
@@ -357,11 +348,9 @@ func (ru *run) result(runName string, k int, raw json.RawMessage) (scan.Result, 
 	var res result
 	err := jsonstream.Unmarshal(raw, &res)
 	rl, id := ru.rule(&res)
-	if id != "" {
-		name += " " + id
-	}
+	name, err = jsonstream.Named(name, id, "", err)
 	if err != nil {
-		return scan.Result{}, false, jsonstream.Located(err, name, "")
+		return scan.Result{}, false, err
 	}
 	switch {
 	case res.Kind == "pass" || res.Kind == "notApplicable":

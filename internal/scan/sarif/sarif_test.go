@@ -1,89 +1,50 @@
 package sarif
 
 import (
-	"bytes"
-	"errors"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
 
-	"github.com/vmc-dev/vmc/internal/feed"
 	"github.com/vmc-dev/vmc/internal/scan"
 	"github.com/vmc-dev/vmc/internal/scan/scantest"
 )
 
-func TestSharedSamples(t *testing.T) {
-	tests := []struct {
-		file       string
-		results    int
-		version    string
-		severities map[scan.Severity]int
-		golden     bool
-	}{
-		// CodeQL gives levels only: note 57, error 11, warning 4 (by rule
-		// default, the results having no level).
-		{file: "codeQL-output.sarif", results: 72, version: "CodeQL 2.5.4", golden: true,
-			severities: map[scan.Severity]int{scan.SevLow: 57, scan.SevHigh: 11, scan.SevMedium: 4}},
-		// Semgrep's security-severity words: MEDIUM 42, CRITICAL 34,
-		// HIGH 1.
-		{file: "issue_10191.json", results: 77, version: "Semgrep OSS 1.69.0", golden: true,
-			severities: map[scan.Severity]int{scan.SevCritical: 34, scan.SevHigh: 1, scan.SevMedium: 42}},
-		{file: "cxf-3.4.6.sarif", results: 22, version: "Grype 0.34.7", golden: true,
-			// security-severity scores rated by the CVSS v3 scale.
-			severities: map[scan.Severity]int{scan.SevCritical: 1, scan.SevHigh: 11, scan.SevMedium: 4, scan.SevLow: 6}},
-		{file: "appendix_k1.sarif", results: 0, version: "CodeScanner", golden: true, severities: map[scan.Severity]int{}},
-	}
-	for _, tt := range tests {
-		t.Run(tt.file, func(t *testing.T) {
-			rep := scantest.ParseFile(t, Parse, scantest.Shared(t, "sarif/"+tt.file))
-			if got := len(rep.Results); got != tt.results {
-				t.Errorf("%d results, want %d", got, tt.results)
-			}
-			if rep.Version != tt.version {
-				t.Errorf("version %q, want %q", rep.Version, tt.version)
-			}
-			got := map[scan.Severity]int{}
-			for _, r := range rep.Results {
-				got[r.Severity]++
-			}
-			if diff := cmp.Diff(tt.severities, got); diff != "" {
-				t.Errorf("severities (-want +got):\n%s", diff)
-			}
-			if tt.golden {
-				name := strings.TrimSuffix(strings.TrimSuffix(tt.file, ".json"), ".sarif")
-				scantest.Golden(t, filepath.Join("testdata", "golden", name+".golden.json"), rep)
-			}
-		})
-	}
+type counts struct {
+	scantest.Tally
+	Version string
 }
 
-func find(t *testing.T, rep *scan.Report, rule, loc string) scan.Result {
-	t.Helper()
-	for _, r := range rep.Results {
-		if r.Rule == rule && r.Location == loc {
-			return r
-		}
-	}
-	t.Fatalf("no result %s at %s", rule, loc)
-	return scan.Result{}
+func count(rep *scan.Report) counts { return counts{scantest.CountTally(rep), rep.Version} }
+
+func TestSharedSamples(t *testing.T) {
+	scantest.Samples(t, Parse, "sarif", scantest.GoldenStem, count, []scantest.Sample[counts]{
+		// CodeQL gives levels only: note 57, error 11, warning 4 (by rule
+		// default, the results having no level).
+		{File: "codeQL-output.sarif", Want: counts{Tally: scantest.Tally{Targets: 1, Results: 72,
+			BySeverity: map[scan.Severity]int{scan.SevLow: 57, scan.SevHigh: 11, scan.SevMedium: 4}}, Version: "CodeQL 2.5.4"}, Golden: true},
+		// Semgrep's security-severity words: MEDIUM 42, CRITICAL 34,
+		// HIGH 1.
+		{File: "issue_10191.json", Want: counts{Tally: scantest.Tally{Targets: 1, Results: 77,
+			BySeverity: map[scan.Severity]int{scan.SevCritical: 34, scan.SevHigh: 1, scan.SevMedium: 42}}, Version: "Semgrep OSS 1.69.0"}, Golden: true},
+		// security-severity scores rated by the CVSS v3 scale.
+		{File: "cxf-3.4.6.sarif", Want: counts{Tally: scantest.Tally{Targets: 1, Results: 22,
+			BySeverity: map[scan.Severity]int{scan.SevCritical: 1, scan.SevHigh: 11, scan.SevMedium: 4, scan.SevLow: 6}}, Version: "Grype 0.34.7"}, Golden: true},
+		{File: "appendix_k1.sarif", Want: counts{Tally: scantest.Tally{Targets: 1, Results: 0,
+			BySeverity: map[scan.Severity]int{}}, Version: "CodeScanner"}, Golden: true},
+	})
 }
 
 func TestSpotChecks(t *testing.T) {
 	codeql := scantest.ParseFile(t, Parse, scantest.Shared(t, "sarif/codeQL-output.sarif"))
 	semgrep := scantest.ParseFile(t, Parse, scantest.Shared(t, "sarif/issue_10191.json"))
 	grype := scantest.ParseFile(t, Parse, scantest.Shared(t, "sarif/cxf-3.4.6.sarif"))
-	tests := []struct {
-		name string
-		got  any
-		want any
-	}{
+	scantest.SpotChecks(t, []scantest.Spot{
 		{
-			name: "CodeQL: level from the rule's default; CWEs from external/cwe tags; snippet in evidence",
-			got:  find(t, codeql, "py/path-injection", "bad/libapi.py:22"),
-			want: scan.Result{
+			Name: "CodeQL: level from the rule's default; CWEs from external/cwe tags; snippet in evidence",
+			Got:  scantest.FindAt(t, codeql, "py/path-injection", "bad/libapi.py:22"),
+			Want: scan.Result{
 				Rule: "py/path-injection", Title: "Uncontrolled data used in path expression",
 				CWEs: []int{22, 23, 36, 73, 99}, Severity: scan.SevHigh, ToolSeverity: "error",
 				Location:    "bad/libapi.py:22",
@@ -93,18 +54,18 @@ func TestSpotChecks(t *testing.T) {
 			},
 		},
 		{
-			name: "Semgrep: security-severity word, CWE tag, message repeating the description left out",
-			got: func() any {
-				r := find(t, semgrep, "vulnerability-management-registry.semgrep-rules.gitlab-rules.sast-rules.javascript.pathtraversal.javascript_pathtraversal_rule-non-literal-fs-filename", "Gruntfile.js:75")
+			Name: "Semgrep: security-severity word, CWE tag, message repeating the description left out",
+			Got: func() any {
+				r := scantest.FindAt(t, semgrep, "vulnerability-management-registry.semgrep-rules.gitlab-rules.sast-rules.javascript.pathtraversal.javascript_pathtraversal_rule-non-literal-fs-filename", "Gruntfile.js:75")
 				return []any{r.Severity, r.ToolSeverity, r.CWEs, r.Evidence, r.Title}
 			}(),
-			want: []any{scan.SevMedium, "MEDIUM", []int{22}, "const buffer = fs.readFileSync('dist/' + file)",
+			Want: []any{scan.SevMedium, "MEDIUM", []int{22}, "const buffer = fs.readFileSync('dist/' + file)",
 				"Improper limitation of a pathname to a restricted directory ('Path Traversal')"},
 		},
 		{
-			name: "Grype's SARIF: CVE from the rule id, score from security-severity, package from the help text",
-			got:  find(t, grype, "CVE-2008-0732-geronimo-javamail_1.4_mail", "lib/geronimo-javamail_1.4_mail-1.8.4.jar:1"),
-			want: scan.Result{
+			Name: "Grype's SARIF: CVE from the rule id, score from security-severity, package from the help text",
+			Got:  scantest.FindAt(t, grype, "CVE-2008-0732-geronimo-javamail_1.4_mail", "lib/geronimo-javamail_1.4_mail-1.8.4.jar:1"),
+			Want: scan.Result{
 				Rule: "CVE-2008-0732-geronimo-javamail_1.4_mail", Title: "CVE-2008-0732 low vulnerability for geronimo-javamail_1.4_mail package",
 				IDs: []string{"CVE-2008-0732"}, Severity: scan.SevLow, ToolSeverity: "2.1", Score: 2.1,
 				Package: &scan.Package{Ecosystem: "Maven", Name: "geronimo-javamail_1.4_mail", Version: "1.8.4",
@@ -115,12 +76,7 @@ func TestSpotChecks(t *testing.T) {
 				References:  []string{"https://github.com/anchore/grype"},
 			},
 		},
-	}
-	for _, tt := range tests {
-		if diff := cmp.Diff(tt.want, tt.got); diff != "" {
-			t.Errorf("%s (-want +got):\n%s", tt.name, diff)
-		}
-	}
+	})
 }
 
 // log wraps results in a one-run log with one rule.
@@ -175,83 +131,51 @@ func TestMapping(t *testing.T) {
 	}
 }
 
-var badInputs = []struct {
-	name string
-	doc  string
-	want string
-}{
-	{name: "empty", doc: "",
-		want: "malformed input: empty input: a SARIF log is a JSON object"},
-	{name: "malformed JSON", doc: `{"version":"2.1.0","runs":[{]}`,
-		want: "runs[0]: malformed input: invalid JSON after byte 28: invalid character ']'"},
-	{name: "wrong top-level type", doc: `[{"version":"2.1.0"}]`,
-		want: `malformed input: got '[', want a JSON object (SARIF log)`},
-	{name: "SARIF 2.0", doc: `{"version":"2.0.0","runs":[]}`,
-		want: `log: version: malformed input: "2.0.0", want "2.1.0"`},
-	{name: "run without tool", doc: `{"version":"2.1.0","runs":[{"results":[]}]}`,
-		want: "runs[0]: tool: malformed input: missing"},
-	{name: "wrong-typed line deep in a result", doc: log(`{"ruleId":"R1","locations":[{"physicalLocation":{"artifactLocation":{"uri":"a.py"},"region":{"startLine":"12"}}}]}`),
-		want: "runs[0]: results[0] R1: locations[0].physicalLocation.region.startLine: malformed input: got JSON string, want number"},
-	{name: "unknown level", doc: log(`{"ruleId":"R1","level":"fatal"}`),
-		want: `runs[0]: results[0] R1: level: malformed input: "fatal" is no SARIF level (error, warning, note, none)`},
-	{name: "security-severity an object", doc: log(`{"ruleId":"R1","properties":{"security-severity":{}}}`),
-		want: "runs[0]: results[0] R1: properties.security-severity: malformed input: got JSON object, want number or string"},
-	{name: "security-severity above 10", doc: log(`{"ruleId":"R1","properties":{"security-severity":"75"}}`),
-		want: "runs[0]: results[0] R1: properties.security-severity: malformed input: score 75 outside 0 to 10"},
-	{name: "NaN security-severity", doc: log(`{"ruleId":"R1","properties":{"security-severity":"NaN"}}`),
-		want: "runs[0]: results[0] R1: properties.security-severity: malformed input: score NaN outside 0 to 10"},
-	{name: "NaN literal", doc: log(`{"ruleId":"R1","properties":{"security-severity":NaN}}`),
-		want: "runs[0]: results[0]: malformed input: invalid JSON after byte 186: invalid character 'N' looking for beginning of value"},
-	{name: "bad cwe property", doc: log(`{"ruleId":"R1","properties":{"cwe":"XSS"}}`),
-		want: `runs[0]: results[0] R1: properties.cwe: malformed input: not a CWE id: "XSS"`},
-	{name: "bad invocation time", doc: `{"version":"2.1.0","runs":[{"tool":{"driver":{"name":"S"}},"invocations":[{"startTimeUtc":"now"}]}]}`,
-		want: `runs[0]: invocations[0].startTimeUtc: malformed input: not a timestamp: "now"`},
-	{name: "trailing garbage", doc: log(``) + "\n,",
-		want: "malformed input: data after the report at byte 191"},
-	{name: "truncated", doc: log(`{"ruleId":"R1"}`)[:90],
-		want: "runs[0]: tool: malformed input: truncated: unexpected end of input"},
+var badInputs = []scantest.BadInput{
+	{Name: "empty", In: "",
+		Want: "malformed input: empty input: a SARIF log is a JSON object"},
+	{Name: "malformed JSON", In: `{"version":"2.1.0","runs":[{]}`,
+		Want: "runs[0]: malformed input: invalid JSON after byte 28: invalid character ']'"},
+	{Name: "wrong top-level type", In: `[{"version":"2.1.0"}]`,
+		Want: `malformed input: got '[', want a JSON object (SARIF log)`},
+	{Name: "SARIF 2.0", In: `{"version":"2.0.0","runs":[]}`,
+		Want: `log: version: malformed input: "2.0.0", want "2.1.0"`},
+	{Name: "run without tool", In: `{"version":"2.1.0","runs":[{"results":[]}]}`,
+		Want: "runs[0]: tool: malformed input: missing"},
+	{Name: "wrong-typed line deep in a result", In: log(`{"ruleId":"R1","locations":[{"physicalLocation":{"artifactLocation":{"uri":"a.py"},"region":{"startLine":"12"}}}]}`),
+		Want: "runs[0]: results[0] R1: locations[0].physicalLocation.region.startLine: malformed input: got JSON string, want number"},
+	{Name: "unknown level", In: log(`{"ruleId":"R1","level":"fatal"}`),
+		Want: `runs[0]: results[0] R1: level: malformed input: "fatal" is no SARIF level (error, warning, note, none)`},
+	{Name: "security-severity an object", In: log(`{"ruleId":"R1","properties":{"security-severity":{}}}`),
+		Want: "runs[0]: results[0] R1: properties.security-severity: malformed input: got JSON object, want number or string"},
+	{Name: "security-severity above 10", In: log(`{"ruleId":"R1","properties":{"security-severity":"75"}}`),
+		Want: "runs[0]: results[0] R1: properties.security-severity: malformed input: score 75 outside 0 to 10"},
+	{Name: "NaN security-severity", In: log(`{"ruleId":"R1","properties":{"security-severity":"NaN"}}`),
+		Want: "runs[0]: results[0] R1: properties.security-severity: malformed input: score NaN outside 0 to 10"},
+	{Name: "NaN literal", In: log(`{"ruleId":"R1","properties":{"security-severity":NaN}}`),
+		Want: "runs[0]: results[0]: malformed input: invalid JSON after byte 186: invalid character 'N' looking for beginning of value"},
+	{Name: "bad cwe property", In: log(`{"ruleId":"R1","properties":{"cwe":"XSS"}}`),
+		Want: `runs[0]: results[0] R1: properties.cwe: malformed input: not a CWE id: "XSS"`},
+	{Name: "bad invocation time", In: `{"version":"2.1.0","runs":[{"tool":{"driver":{"name":"S"}},"invocations":[{"startTimeUtc":"now"}]}]}`,
+		Want: `runs[0]: invocations[0].startTimeUtc: malformed input: not a timestamp: "now"`},
+	{Name: "trailing garbage", In: log(``) + "\n,",
+		Want: "malformed input: data after the report at byte 191"},
+	{Name: "truncated", In: log(`{"ruleId":"R1"}`)[:90],
+		Want: "runs[0]: tool: malformed input: truncated: unexpected end of input"},
 }
 
 func TestParseBadInput(t *testing.T) {
-	for _, tt := range badInputs {
-		t.Run(tt.name, func(t *testing.T) {
-			rep, err := Parse(strings.NewReader(tt.doc))
-			if err == nil {
-				t.Fatalf("no error; report %+v", rep)
-			}
-			if rep != nil {
-				t.Errorf("a report beside the error: %+v", rep)
-			}
-			if !errors.Is(err, feed.ErrFormat) {
-				t.Errorf("error does not wrap feed.ErrFormat: %v", err)
-			}
-			if diff := cmp.Diff(tt.want, err.Error()); diff != "" {
-				t.Errorf("error (-want +got):\n%s", diff)
-			}
-		})
-	}
+	scantest.Refuses(t, Parse, badInputs)
 }
 
 func FuzzParse(f *testing.F) {
-	for _, b := range badInputs {
-		f.Add([]byte(b.doc))
-	}
+	scantest.SeedBad(f, badInputs)
 	seeds, _ := filepath.Glob("testdata/*.sarif")
 	scantest.Fuzz(f, Parse, seeds...)
 }
 
 func BenchmarkParse(b *testing.B) {
-	data, err := os.ReadFile(scantest.Shared(b, "sarif/codeQL-output.sarif"))
-	if err != nil {
-		b.Fatal(err)
-	}
-	b.SetBytes(int64(len(data)))
-	for b.Loop() {
-		if _, err := Parse(bytes.NewReader(data)); err != nil {
-			b.Fatal(err)
-		}
-	}
-	b.ReportMetric(float64(72*b.N)/b.Elapsed().Seconds(), "results/s")
+	scantest.BenchmarkSample(b, Parse, "sarif/codeQL-output.sarif")
 }
 
 func TestSniffRunsFirst(t *testing.T) {

@@ -1,6 +1,8 @@
-// Package scantest holds what the scan format packages' tests share: golden
-// reports of the shared samples, the fuzz harness and a check of the
-// invariants every parsed report keeps.
+// Package scantest holds what the scan format packages' tests share, so
+// that each keeps only its own data: the runs over the shared samples
+// (counts and golden reports), over inputs written for the test (good,
+// bad, and heads to sniff), spot checks, the fuzz harness, benchmarks,
+// and a check of the invariants every parsed report keeps.
 package scantest
 
 import (

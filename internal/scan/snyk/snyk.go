@@ -20,10 +20,7 @@ import (
 // vulnerabilities with Snyk's own fields (upgradePath, semver). Anchore
 // Engine's "vulnerabilities" hold feed_group and package_name instead.
 func Sniff(head []byte) bool {
-	if c := jsonstream.HeadStart(head); c != '{' && c != '[' {
-		return false
-	}
-	keys := feed.TopKeys(head)
+	keys := jsonstream.HeadKeys(head, "{[")
 	if !slices.Contains(keys, "vulnerabilities") {
 		return false
 	}
@@ -78,16 +75,10 @@ type project struct {
 // applications[] (the language projects found in the image) are read as
 // projects of the same image. Vulnerabilities are streamed.
 func Parse(r io.Reader) (*scan.Report, error) {
-	c, in, err := jsonstream.First(r)
-	switch {
-	case err == io.EOF:
-		return nil, feed.Errorf("", "", "empty input: snyk test --json writes a JSON document even when it finds nothing")
-	case err != nil:
-		return nil, jsonstream.Located(err, "", "")
-	case c != '{' && c != '[':
-		return nil, feed.Errorf("", "", "got %q, want a JSON object or array (snyk test --json)", c)
+	rd, c, err := jsonstream.Open(r, jsonstream.Doc{Starts: "{[", Want: "a JSON object or array (snyk test --json)", Empty: "snyk test --json writes a JSON document even when it finds nothing"})
+	if err != nil {
+		return nil, err
 	}
-	rd := jsonstream.NewReader(in)
 	rep := &scan.Report{Tool: "snyk"}
 	if c == '[' {
 		err = rd.Array(func(i int) error { return readProject(rd, rep, fmt.Sprintf("[%d]", i), nil) })
@@ -133,14 +124,9 @@ func readProject(rd *jsonstream.Reader, rep *scan.Report, pos string, image *sca
 				}
 				var v vulnerability
 				err = jsonstream.Unmarshal(raw, &v)
-				if v.ID != "" {
-					name += " " + v.ID
-				}
+				name, err = jsonstream.Named(name, v.ID, "id", err)
 				if err != nil {
-					return jsonstream.Located(err, name, "")
-				}
-				if v.ID == "" {
-					return feed.Errorf(name, "id", "missing")
+					return err
 				}
 				if v.CVSSScore != nil {
 					if _, err := jsonstream.Score(*v.CVSSScore); err != nil {

@@ -19,10 +19,7 @@ import (
 // ArtifactName, ArtifactType or Results. Grype, Anchore and the other
 // JSON tools have none of these keys.
 func Sniff(head []byte) bool {
-	if jsonstream.HeadStart(head) != '{' {
-		return false
-	}
-	keys := feed.TopKeys(head)
+	keys := jsonstream.HeadKeys(head, "{")
 	return slices.Contains(keys, "SchemaVersion") &&
 		(slices.Contains(keys, "ArtifactName") || slices.Contains(keys, "ArtifactType") || slices.Contains(keys, "Results"))
 }
@@ -130,16 +127,11 @@ type parser struct {
 // Parse reads a Trivy JSON report (SchemaVersion 2). The results are
 // streamed: one vulnerability is decoded at a time.
 func Parse(r io.Reader) (*scan.Report, error) {
-	c, in, err := jsonstream.First(r)
-	switch {
-	case err == io.EOF:
-		return nil, feed.Errorf("", "", "empty input: Trivy writes a JSON document even when it finds nothing")
-	case err != nil:
-		return nil, jsonstream.Located(err, "", "")
-	case c != '{':
-		return nil, feed.Errorf("", "", "got %q, want a JSON object (Trivy SchemaVersion 2)", c)
+	rd, _, err := jsonstream.Open(r, jsonstream.Doc{Starts: "{", Want: "a JSON object (Trivy SchemaVersion 2)", Empty: "Trivy writes a JSON document even when it finds nothing"})
+	if err != nil {
+		return nil, err
 	}
-	p := &parser{rd: jsonstream.NewReader(in)}
+	p := &parser{rd: rd}
 	if err := p.rd.Object(p.member); err != nil {
 		return nil, jsonstream.Located(err, "report", "")
 	}
@@ -261,15 +253,9 @@ func (p *parser) vulnerability(res string, j int) error {
 	}
 	var v vulnerability
 	err = jsonstream.Unmarshal(raw, &v)
-	name := fmt.Sprintf("%s: Vulnerabilities[%d]", res, j)
-	if v.VulnerabilityID != "" {
-		name += " " + v.VulnerabilityID
-	}
+	name, err := jsonstream.Named(fmt.Sprintf("%s: Vulnerabilities[%d]", res, j), v.VulnerabilityID, "VulnerabilityID", err)
 	if err != nil {
-		return jsonstream.Located(err, name, "")
-	}
-	if v.VulnerabilityID == "" {
-		return feed.Errorf(name, "VulnerabilityID", "missing")
+		return err
 	}
 	out := scan.Result{
 		Rule:         v.VulnerabilityID,
@@ -386,14 +372,9 @@ func (p *parser) misconfiguration(res string, j int, idx *[]int) error {
 	}
 	var m misconfiguration
 	err = jsonstream.Unmarshal(raw, &m)
-	if m.ID != "" {
-		name += " " + m.ID
-	}
+	name, err = jsonstream.Named(name, m.ID, "ID", err)
 	if err != nil {
-		return jsonstream.Located(err, name, "")
-	}
-	if m.ID == "" {
-		return feed.Errorf(name, "ID", "missing")
+		return err
 	}
 	if m.Status != "" && !strings.EqualFold(m.Status, "FAIL") {
 		return nil
@@ -425,14 +406,9 @@ func (p *parser) secret(res string, j int, idx *[]int) error {
 	}
 	var s secret
 	err = jsonstream.Unmarshal(raw, &s)
-	if s.RuleID != "" {
-		name += " " + s.RuleID
-	}
+	name, err = jsonstream.Named(name, s.RuleID, "RuleID", err)
 	if err != nil {
-		return jsonstream.Located(err, name, "")
-	}
-	if s.RuleID == "" {
-		return feed.Errorf(name, "RuleID", "missing")
+		return err
 	}
 	out := scan.Result{
 		Rule:         s.RuleID,

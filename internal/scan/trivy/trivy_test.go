@@ -1,7 +1,6 @@
 package trivy
 
 import (
-	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -18,104 +17,71 @@ import (
 )
 
 func TestSharedSamples(t *testing.T) {
-	tests := []struct {
-		file    string
-		results int  // as ../shared/data/scanners/README.md counts them
-		golden  bool // small enough for a golden file
-	}{
-		{file: "issue_9333.json", results: 13, golden: true},
+	scantest.Samples(t, Parse, "trivy", scantest.GoldenStem, scantest.CountTally, []scantest.Sample[scantest.Tally]{
+		{File: "issue_9333.json", Want: scantest.Tally{Targets: 1, Results: 13, BySeverity: map[scan.Severity]int{scan.SevMedium: 1, scan.SevLow: 12}}, Golden: true},
 		// 2 vulnerabilities, 1 misconfiguration, 2 secrets.
-		{file: "misconfigurations_and_secrets.json", results: 5, golden: true},
-		{file: "cvssv4_severity_source.json", results: 3, golden: true},
-		{file: "scheme_2_no_vuln.json", results: 0, golden: true},
-	}
-	for _, tt := range tests {
-		t.Run(tt.file, func(t *testing.T) {
-			rep := scantest.ParseFile(t, Parse, scantest.Shared(t, "trivy/"+tt.file))
-			if got := len(rep.Results); got != tt.results {
-				t.Errorf("%d results, want %d", got, tt.results)
-			}
-			if len(rep.Targets) != 1 {
-				t.Errorf("%d targets, want the one artifact", len(rep.Targets))
-			}
-			if tt.golden {
-				scantest.Golden(t, filepath.Join("testdata", "golden", strings.TrimSuffix(tt.file, ".json")+".golden.json"), rep)
-			}
-		})
-	}
-}
-
-// find returns the result with rule and package name, failing the test if
-// there is none.
-func find(t *testing.T, rep *scan.Report, rule, pkg string) scan.Result {
-	t.Helper()
-	for _, r := range rep.Results {
-		if r.Rule == rule && (pkg == "" || r.Package != nil && r.Package.Name == pkg) {
-			return r
-		}
-	}
-	t.Fatalf("no result %s %s", rule, pkg)
-	return scan.Result{}
+		{File: "misconfigurations_and_secrets.json", Want: scantest.Tally{Targets: 1, Results: 5,
+			BySeverity: map[scan.Severity]int{scan.SevCritical: 2, scan.SevHigh: 2, scan.SevMedium: 1}}, Golden: true},
+		{File: "cvssv4_severity_source.json", Want: scantest.Tally{Targets: 1, Results: 3,
+			BySeverity: map[scan.Severity]int{scan.SevMedium: 1, scan.SevLow: 2}}, Golden: true},
+		{File: "scheme_2_no_vuln.json", Want: scantest.Tally{Targets: 1, Results: 0, BySeverity: map[scan.Severity]int{}}, Golden: true},
+	})
 }
 
 func TestSpotChecks(t *testing.T) {
 	img := scantest.ParseFile(t, Parse, scantest.Shared(t, "trivy/issue_9333.json"))
 	fs := scantest.ParseFile(t, Parse, scantest.Shared(t, "trivy/misconfigurations_and_secrets.json"))
 	v4 := scantest.ParseFile(t, Parse, scantest.Shared(t, "trivy/cvssv4_severity_source.json"))
-	tests := []struct {
-		name string
-		got  any
-		want any
-	}{
+	scantest.SpotChecks(t, []scantest.Spot{
 		{
-			name: "image target named from the os-pkgs result, ArtifactName being empty",
-			got:  img.Targets[0],
-			want: scan.Target{Kind: scan.TargetImage, Name: "noppaknopsta/example-app:main-159", OS: "debian 10.13"},
+			Name: "image target named from the os-pkgs result, ArtifactName being empty",
+			Got:  img.Targets[0],
+			Want: scan.Target{Kind: scan.TargetImage, Name: "noppaknopsta/example-app:main-159", OS: "debian 10.13"},
 		},
 		{
-			name: "Debian package gets the ecosystem of Metadata.OS",
-			got:  find(t, img, "CVE-2019-18276", "bash").Package,
-			want: &scan.Package{Ecosystem: "Debian:10", Name: "bash", Version: "5.0-4"},
+			Name: "Debian package gets the ecosystem of Metadata.OS",
+			Got:  scantest.FindPackage(t, img, "CVE-2019-18276", "bash").Package,
+			Want: &scan.Package{Ecosystem: "Debian:10", Name: "bash", Version: "5.0-4"},
 		},
 		{
-			name: "the one fixed vulnerability: fixed version, solution; nvd's v3.1 score beats the SeveritySource's (ghsa, 6.5)",
-			got: func() any {
-				r := find(t, img, "CVE-2023-26136", "tough-cookie")
+			Name: "the one fixed vulnerability: fixed version, solution; nvd's v3.1 score beats the SeveritySource's (ghsa, 6.5)",
+			Got: func() any {
+				r := scantest.FindPackage(t, img, "CVE-2023-26136", "tough-cookie")
 				return []any{r.Package.Fixed, r.Solution, r.Severity, r.ToolSeverity, r.Score, r.Vector, r.CWEs}
 			}(),
-			want: []any{"4.1.3", "Upgrade tough-cookie to 4.1.3", scan.SevMedium, "MEDIUM", 9.8,
+			Want: []any{"4.1.3", "Upgrade tough-cookie to 4.1.3", scan.SevMedium, "MEDIUM", 9.8,
 				"CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H", []int{1321}},
 		},
 		{
-			name: "Debian's TEMP id: a rule with no CVE and no score",
-			got: func() any {
-				r := find(t, img, "TEMP-0841856-B18BAF", "bash")
+			Name: "Debian's TEMP id: a rule with no CVE and no score",
+			Got: func() any {
+				r := scantest.FindPackage(t, img, "TEMP-0841856-B18BAF", "bash")
 				return []any{r.IDs, r.Score, r.Severity}
 			}(),
-			want: []any{[]string{"TEMP-0841856-B18BAF"}, 0.0, scan.SevLow},
+			Want: []any{[]string{"TEMP-0841856-B18BAF"}, 0.0, scan.SevLow},
 		},
 		{
-			name: "pip package: PyPI from the result type, located in its lockfile",
-			got: func() any {
-				r := find(t, fs, "CVE-2021-33503", "urllib3")
+			Name: "pip package: PyPI from the result type, located in its lockfile",
+			Got: func() any {
+				r := scantest.FindPackage(t, fs, "CVE-2021-33503", "urllib3")
 				return []any{r.Package, r.Location, r.CWEs, r.Severity}
 			}(),
-			want: []any{&scan.Package{Ecosystem: "PyPI", Name: "urllib3", Version: "1.26.3", Fixed: "1.26.5"},
+			Want: []any{&scan.Package{Ecosystem: "PyPI", Name: "urllib3", Version: "1.26.3", Fixed: "1.26.5"},
 				"requirements.txt", []int{400}, scan.SevHigh},
 		},
 		{
-			name: "misconfiguration",
-			got: func() any {
-				r := find(t, fs, "DS002", "")
+			Name: "misconfiguration",
+			Got: func() any {
+				r := scantest.FindPackage(t, fs, "DS002", "")
 				return []any{r.Title, r.Location, r.Severity, r.Solution, r.Evidence}
 			}(),
-			want: []any{"Image user should not be 'root'", "Dockerfile", scan.SevHigh,
+			Want: []any{"Image user should not be 'root'", "Dockerfile", scan.SevHigh,
 				"Add 'USER <non root user name>' line to the Dockerfile",
 				"Specify at least 1 USER command in Dockerfile with non-root user as argument"},
 		},
 		{
-			name: "secrets: one per file, with the line",
-			got: func() any {
+			Name: "secrets: one per file, with the line",
+			Got: func() any {
 				var locs []string
 				for _, r := range fs.Results {
 					if r.Rule == "github-pat" {
@@ -124,30 +90,25 @@ func TestSpotChecks(t *testing.T) {
 				}
 				return locs
 			}(),
-			want: []string{"Dockerfile:24 critical ENV GITHUB_PAT=*****", "secret.txt:1 critical GITHUB_PAT=*****"},
+			Want: []string{"Dockerfile:24 critical ENV GITHUB_PAT=*****", "secret.txt:1 critical GITHUB_PAT=*****"},
 		},
 		{
-			name: "CVSS v4.0 from ghsa beats Red Hat's v3.1; purl gives Maven; GHSA from VendorIDs",
-			got: func() any {
-				r := find(t, v4, "CVE-2025-66614", "org.apache.tomcat:tomcat-catalina")
+			Name: "CVSS v4.0 from ghsa beats Red Hat's v3.1; purl gives Maven; GHSA from VendorIDs",
+			Got: func() any {
+				r := scantest.FindPackage(t, v4, "CVE-2025-66614", "org.apache.tomcat:tomcat-catalina")
 				return []any{r.IDs, r.Score, r.Vector, r.Package}
 			}(),
-			want: []any{[]string{"CVE-2025-66614", "GHSA-fpj8-gq4v-p354"}, 6.3,
+			Want: []any{[]string{"CVE-2025-66614", "GHSA-fpj8-gq4v-p354"}, 6.3,
 				"CVSS:4.0/AV:N/AC:L/AT:P/PR:N/UI:N/VC:L/VI:L/VA:N/SC:N/SI:N/SA:N",
 				&scan.Package{Ecosystem: "Maven", Name: "org.apache.tomcat:tomcat-catalina", Version: "9.0.109",
 					PURL: "pkg:maven/org.apache.tomcat/tomcat-catalina@9.0.109", Fixed: "11.0.14, 10.1.49, 9.0.112", Path: "catalina.jar"}},
 		},
 		{
-			name: "report version and time",
-			got:  []any{v4.Version, v4.Finished.Format("2006-01-02T15:04:05.999999Z07:00")},
-			want: []any{"0.69.1", "2026-02-24T07:07:53.487381Z"},
+			Name: "report version and time",
+			Got:  []any{v4.Version, v4.Finished.Format("2006-01-02T15:04:05.999999Z07:00")},
+			Want: []any{"0.69.1", "2026-02-24T07:07:53.487381Z"},
 		},
-	}
-	for _, tt := range tests {
-		if diff := cmp.Diff(tt.want, tt.got); diff != "" {
-			t.Errorf("%s (-want +got):\n%s", tt.name, diff)
-		}
-	}
+	})
 }
 
 // doc wraps one result's JSON in a minimal report.
@@ -161,75 +122,55 @@ func vuln(fields string) string {
 		`{"VulnerabilityID":"CVE-2022-40897","PkgName":"setuptools","InstalledVersion":"1"` + fields + `}]}`)
 }
 
-var badInputs = []struct {
-	name string
-	doc  string
-	want string
-}{
-	{name: "empty", doc: "",
-		want: "malformed input: empty input: Trivy writes a JSON document even when it finds nothing"},
-	{name: "malformed JSON", doc: `{"SchemaVersion":2,,}`,
-		want: "report: malformed input: invalid JSON after byte 19: invalid character ',' looking for beginning of object key string"},
-	{name: "wrong top-level type", doc: `[{"SchemaVersion":2}]`,
-		want: `malformed input: got '[', want a JSON object (Trivy SchemaVersion 2)`},
-	{name: "no SchemaVersion", doc: `{"ArtifactName":"x","Results":[]}`,
-		want: "report: SchemaVersion: malformed input: missing"},
-	{name: "SchemaVersion 1", doc: `{"SchemaVersion":1,"Results":[]}`,
-		want: "report: SchemaVersion: malformed input: unsupported 1 (vmc reads 2)"},
-	{name: "SchemaVersion a string", doc: `{"SchemaVersion":"2"}`,
-		want: "report: SchemaVersion: malformed input: got JSON string, want number"},
-	{name: "Results an object", doc: `{"SchemaVersion":2,"Results":{}}`,
-		want: "report: Results: malformed input: got JSON object, want array"},
-	{name: "result not an object", doc: doc(`"x"`),
-		want: "Results[0]: malformed input: got JSON string, want object"},
-	{name: "wrong-typed score deep in a vulnerability", doc: vuln(`,"CVSS":{"nvd":{"V3Score":"7.5"}}`),
-		want: "Results[0] requirements.txt: Vulnerabilities[0] CVE-2022-40897: CVSS.nvd.V3Score: malformed input: got JSON string, want number"},
-	{name: "wrong-typed CWE list element", doc: vuln(`,"CweIDs":["CWE-79",79]`),
-		want: "Results[0] requirements.txt: Vulnerabilities[0] CVE-2022-40897: CweIDs[1]: malformed input: got JSON number, want string"},
-	{name: "not a CWE", doc: vuln(`,"CweIDs":["XSS"]`),
-		want: `Results[0] requirements.txt: Vulnerabilities[0] CVE-2022-40897: CweIDs[0]: malformed input: not a CWE id: "XSS"`},
-	{name: "NaN score", doc: vuln(`,"CVSS":{"nvd":{"V3Score":NaN}}`),
-		want: "Results[0] requirements.txt: Vulnerabilities[0]: malformed input: invalid JSON after byte 158: invalid character 'N' looking for beginning of value"},
-	{name: "infinite score", doc: vuln(`,"CVSS":{"nvd":{"V3Score":1e999}}`),
-		want: "Results[0] requirements.txt: Vulnerabilities[0] CVE-2022-40897: CVSS.nvd.V3Score: malformed input: got JSON number 1e999, want number"},
-	{name: "score above 10", doc: vuln(`,"CVSS":{"redhat":{"V3Score":75}}`),
-		want: "Results[0] requirements.txt: Vulnerabilities[0] CVE-2022-40897: CVSS.redhat.V3Score: malformed input: score 75 outside 0 to 10"},
-	{name: "vulnerability without id", doc: doc(`{"Target":"go.sum","Vulnerabilities":[{"PkgName":"x"}]}`),
-		want: "Results[0] go.sum: Vulnerabilities[0]: VulnerabilityID: malformed input: missing"},
-	{name: "misconfiguration without id", doc: doc(`{"Target":"Dockerfile","Misconfigurations":[{"Title":"x"}]}`),
-		want: "Results[0] Dockerfile: Misconfigurations[0]: ID: malformed input: missing"},
-	{name: "secret line a string", doc: doc(`{"Target":"a.env","Secrets":[{"RuleID":"aws-access-key-id","StartLine":"3"}]}`),
-		want: "Results[0] a.env: Secrets[0] aws-access-key-id: StartLine: malformed input: got JSON string, want number"},
-	{name: "CreatedAt not a time", doc: `{"SchemaVersion":2,"CreatedAt":"yesterday"}`,
-		want: `report: CreatedAt: malformed input: not a timestamp: "yesterday"`},
-	{name: "trailing garbage", doc: doc(``) + ` {"SchemaVersion":2}`,
-		want: "malformed input: data after the report at byte 81"},
-	{name: "truncated", doc: vuln(`,"CVSS":{"nvd":{"V3Score":7.5}}`)[:170],
-		want: "Results[0] requirements.txt: Vulnerabilities[0]: malformed input: truncated: unexpected end of input"},
-	{name: "truncated between results", doc: strings.TrimSuffix(doc(`{"Target":"a"},`), "]}"),
-		want: "Results[1]: malformed input: truncated: unexpected end of input"},
-	{name: "trailing comma in Results", doc: doc(`{"Target":"a"},`),
-		want: "Results[1]: malformed input: invalid JSON after byte 92: invalid character ']' looking for beginning of value"},
+var badInputs = []scantest.BadInput{
+	{Name: "empty", In: "",
+		Want: "malformed input: empty input: Trivy writes a JSON document even when it finds nothing"},
+	{Name: "malformed JSON", In: `{"SchemaVersion":2,,}`,
+		Want: "report: malformed input: invalid JSON after byte 19: invalid character ',' looking for beginning of object key string"},
+	{Name: "wrong top-level type", In: `[{"SchemaVersion":2}]`,
+		Want: `malformed input: got '[', want a JSON object (Trivy SchemaVersion 2)`},
+	{Name: "no SchemaVersion", In: `{"ArtifactName":"x","Results":[]}`,
+		Want: "report: SchemaVersion: malformed input: missing"},
+	{Name: "SchemaVersion 1", In: `{"SchemaVersion":1,"Results":[]}`,
+		Want: "report: SchemaVersion: malformed input: unsupported 1 (vmc reads 2)"},
+	{Name: "SchemaVersion a string", In: `{"SchemaVersion":"2"}`,
+		Want: "report: SchemaVersion: malformed input: got JSON string, want number"},
+	{Name: "Results an object", In: `{"SchemaVersion":2,"Results":{}}`,
+		Want: "report: Results: malformed input: got JSON object, want array"},
+	{Name: "result not an object", In: doc(`"x"`),
+		Want: "Results[0]: malformed input: got JSON string, want object"},
+	{Name: "wrong-typed score deep in a vulnerability", In: vuln(`,"CVSS":{"nvd":{"V3Score":"7.5"}}`),
+		Want: "Results[0] requirements.txt: Vulnerabilities[0] CVE-2022-40897: CVSS.nvd.V3Score: malformed input: got JSON string, want number"},
+	{Name: "wrong-typed CWE list element", In: vuln(`,"CweIDs":["CWE-79",79]`),
+		Want: "Results[0] requirements.txt: Vulnerabilities[0] CVE-2022-40897: CweIDs[1]: malformed input: got JSON number, want string"},
+	{Name: "not a CWE", In: vuln(`,"CweIDs":["XSS"]`),
+		Want: `Results[0] requirements.txt: Vulnerabilities[0] CVE-2022-40897: CweIDs[0]: malformed input: not a CWE id: "XSS"`},
+	{Name: "NaN score", In: vuln(`,"CVSS":{"nvd":{"V3Score":NaN}}`),
+		Want: "Results[0] requirements.txt: Vulnerabilities[0]: malformed input: invalid JSON after byte 158: invalid character 'N' looking for beginning of value"},
+	{Name: "infinite score", In: vuln(`,"CVSS":{"nvd":{"V3Score":1e999}}`),
+		Want: "Results[0] requirements.txt: Vulnerabilities[0] CVE-2022-40897: CVSS.nvd.V3Score: malformed input: got JSON number 1e999, want number"},
+	{Name: "score above 10", In: vuln(`,"CVSS":{"redhat":{"V3Score":75}}`),
+		Want: "Results[0] requirements.txt: Vulnerabilities[0] CVE-2022-40897: CVSS.redhat.V3Score: malformed input: score 75 outside 0 to 10"},
+	{Name: "vulnerability without id", In: doc(`{"Target":"go.sum","Vulnerabilities":[{"PkgName":"x"}]}`),
+		Want: "Results[0] go.sum: Vulnerabilities[0]: VulnerabilityID: malformed input: missing"},
+	{Name: "misconfiguration without id", In: doc(`{"Target":"Dockerfile","Misconfigurations":[{"Title":"x"}]}`),
+		Want: "Results[0] Dockerfile: Misconfigurations[0]: ID: malformed input: missing"},
+	{Name: "secret line a string", In: doc(`{"Target":"a.env","Secrets":[{"RuleID":"aws-access-key-id","StartLine":"3"}]}`),
+		Want: "Results[0] a.env: Secrets[0] aws-access-key-id: StartLine: malformed input: got JSON string, want number"},
+	{Name: "CreatedAt not a time", In: `{"SchemaVersion":2,"CreatedAt":"yesterday"}`,
+		Want: `report: CreatedAt: malformed input: not a timestamp: "yesterday"`},
+	{Name: "trailing garbage", In: doc(``) + ` {"SchemaVersion":2}`,
+		Want: "malformed input: data after the report at byte 81"},
+	{Name: "truncated", In: vuln(`,"CVSS":{"nvd":{"V3Score":7.5}}`)[:170],
+		Want: "Results[0] requirements.txt: Vulnerabilities[0]: malformed input: truncated: unexpected end of input"},
+	{Name: "truncated between results", In: strings.TrimSuffix(doc(`{"Target":"a"},`), "]}"),
+		Want: "Results[1]: malformed input: truncated: unexpected end of input"},
+	{Name: "trailing comma in Results", In: doc(`{"Target":"a"},`),
+		Want: "Results[1]: malformed input: invalid JSON after byte 92: invalid character ']' looking for beginning of value"},
 }
 
 func TestParseBadInput(t *testing.T) {
-	for _, tt := range badInputs {
-		t.Run(tt.name, func(t *testing.T) {
-			rep, err := Parse(strings.NewReader(tt.doc))
-			if err == nil {
-				t.Fatalf("no error; report %+v", rep)
-			}
-			if rep != nil {
-				t.Errorf("a report beside the error: %+v", rep)
-			}
-			if !errors.Is(err, feed.ErrFormat) {
-				t.Errorf("error does not wrap feed.ErrFormat: %v", err)
-			}
-			if diff := cmp.Diff(tt.want, err.Error()); diff != "" {
-				t.Errorf("error (-want +got):\n%s", diff)
-			}
-		})
-	}
+	scantest.Refuses(t, Parse, badInputs)
 }
 
 func TestNonFailingMisconfigurationsSkipped(t *testing.T) {
@@ -248,24 +189,13 @@ func TestNonFailingMisconfigurationsSkipped(t *testing.T) {
 }
 
 func FuzzParse(f *testing.F) {
-	for _, b := range badInputs {
-		f.Add([]byte(b.doc))
-	}
+	scantest.SeedBad(f, badInputs)
 	seeds, _ := filepath.Glob("testdata/*.json")
 	scantest.Fuzz(f, Parse, seeds...)
 }
 
 func BenchmarkParse(b *testing.B) {
-	data, err := os.ReadFile(scantest.Shared(b, "trivy/issue_9333.json"))
-	if err != nil {
-		b.Fatal(err)
-	}
-	b.SetBytes(int64(len(data)))
-	for b.Loop() {
-		if _, err := Parse(bytes.NewReader(data)); err != nil {
-			b.Fatal(err)
-		}
-	}
+	scantest.BenchmarkSample(b, Parse, "trivy/issue_9333.json")
 }
 
 // synthetic returns a report of n vulnerabilities: issue_9333.json's
@@ -301,19 +231,7 @@ func synthetic(b *testing.B, n int) []byte {
 
 func BenchmarkParse100k(b *testing.B) {
 	const n = 100_000
-	data := synthetic(b, n)
-	b.SetBytes(int64(len(data)))
-	b.ResetTimer()
-	for b.Loop() {
-		rep, err := Parse(bytes.NewReader(data))
-		if err != nil {
-			b.Fatal(err)
-		}
-		if len(rep.Results) != n {
-			b.Fatalf("%d results", len(rep.Results))
-		}
-	}
-	b.ReportMetric(float64(n*b.N)/b.Elapsed().Seconds(), "results/s")
+	scantest.Benchmark(b, Parse, synthetic(b, n), scantest.ResultCount(n))
 }
 
 // BenchmarkDecodeAny100k is the baseline for BenchmarkParse100k: bare

@@ -20,10 +20,7 @@ import (
 // or a 4.8 indexer search response ("hits") over the
 // wazuh-states-vulnerabilities indices.
 func Sniff(head []byte) bool {
-	if jsonstream.HeadStart(head) != '{' {
-		return false
-	}
-	keys := feed.TopKeys(head)
+	keys := jsonstream.HeadKeys(head, "{")
 	if slices.Contains(keys, "data") && bytes.Contains(head, []byte(`"affected_items"`)) {
 		return bytes.Contains(head, []byte(`"cve"`)) || bytes.Contains(head, []byte("vulnerabilit"))
 	}
@@ -96,18 +93,12 @@ type doc48 struct {
 // response ({"hits": {"hits": [{"_source": ...}]}}). The items are
 // streamed.
 func Parse(r io.Reader) (*scan.Report, error) {
-	c, in, err := jsonstream.First(r)
-	switch {
-	case err == io.EOF:
-		return nil, feed.Errorf("", "", "empty input: a Wazuh response is a JSON object")
-	case err != nil:
-		return nil, jsonstream.Located(err, "", "")
-	case c != '{':
-		return nil, feed.Errorf("", "", "got %q, want a JSON object (Wazuh API or indexer response)", c)
+	rd, _, err := jsonstream.Open(r, jsonstream.Doc{Starts: "{", Want: "a JSON object (Wazuh API or indexer response)", Empty: "a Wazuh response is a JSON object"})
+	if err != nil {
+		return nil, err
 	}
-	rd := jsonstream.NewReader(in)
 	rep := &scan.Report{Tool: "wazuh"}
-	targets := map[scan.Target]int{}
+	targets := scan.NewTargets[scan.Target](rep)
 	shape := ""
 	err = rd.Object(func(key string) error {
 		switch key {
@@ -153,14 +144,9 @@ func read47(rd *jsonstream.Reader, rep *scan.Report, t, i int) error {
 	}
 	var it item47
 	err = jsonstream.Unmarshal(raw, &it)
-	if it.CVE != "" {
-		name += " " + it.CVE
-	}
+	name, err = jsonstream.Named(name, it.CVE, "cve", err)
 	if err != nil {
-		return jsonstream.Located(err, name, "")
-	}
-	if it.CVE == "" {
-		return feed.Errorf(name, "cve", "missing")
+		return err
 	}
 	if strings.EqualFold(it.Status, "OBSOLETE") {
 		return nil // no longer applies to the agent
@@ -197,7 +183,7 @@ func read47(rd *jsonstream.Reader, rep *scan.Report, t, i int) error {
 }
 
 // read48 reads hits.hits[i]: one vulnerability on one agent.
-func read48(rd *jsonstream.Reader, rep *scan.Report, targets map[scan.Target]int, i int) error {
+func read48(rd *jsonstream.Reader, rep *scan.Report, targets *scan.Targets[scan.Target], i int) error {
 	name := fmt.Sprintf("hits.hits[%d]", i)
 	raw, err := rd.Raw()
 	if err != nil {
@@ -228,11 +214,7 @@ func read48(rd *jsonstream.Reader, rep *scan.Report, targets map[scan.Target]int
 	if tgt.OS == "" {
 		tgt.OS = strings.TrimSpace(d.Host.OS.Name + " " + d.Host.OS.Version)
 	}
-	t, ok := targets[tgt]
-	if !ok {
-		t = rep.Target(tgt)
-		targets[tgt] = t
-	}
+	t := targets.Index(tgt, func() scan.Target { return tgt })
 	sev := v.Severity
 	if sev == "-" {
 		sev = "" // Wazuh's "not rated yet"

@@ -1,9 +1,7 @@
 package zap
 
 import (
-	"bufio"
 	"encoding/xml"
-	"errors"
 	"fmt"
 	"io"
 	"net/netip"
@@ -20,14 +18,7 @@ const rootElement = "OWASPZAPReport"
 
 // Parse reads a ZAP XML report (see the package documentation).
 func Parse(r io.Reader) (*scan.Report, error) {
-	br := bufio.NewReaderSize(r, 64<<10)
-	if _, err := firstByte(br); errors.Is(err, io.EOF) {
-		return nil, fmt.Errorf("%w: empty document", feed.ErrFormat)
-	} else if err != nil {
-		return nil, fmt.Errorf("%w: %w", feed.ErrFormat, err)
-	}
-	d := scan.NewXMLDecoder(br)
-	start, err := root(d, rootElement)
+	d, start, err := scan.OpenXML(r, rootElement)
 	if err != nil {
 		return nil, err
 	}
@@ -38,38 +29,22 @@ func Parse(r io.Reader) (*scan.Report, error) {
 		}
 	}
 	sites := 0
-	for {
-		tok, err := d.Token()
-		if err != nil {
-			return nil, xmlError(err)
+	err = d.Body(func(t *xml.StartElement) error {
+		if t.Name.Local != "site" {
+			return scan.SkipElement
 		}
-		switch t := tok.(type) {
-		case xml.Directive:
-			if err := checkDirective(t); err != nil {
-				return nil, err
-			}
-		case xml.StartElement:
-			if t.Name.Local != "site" {
-				if err := d.Skip(); err != nil {
-					return nil, xmlError(err)
-				}
-				continue
-			}
-			if err := site(d, &t, sites, rep); err != nil {
-				return nil, err
-			}
-			sites++
-		case xml.EndElement:
-			if err := trailer(d); err != nil {
-				return nil, err
-			}
-			return rep, nil
-		}
+		err := site(d, t, sites, rep)
+		sites++
+		return err
+	})
+	if err != nil {
+		return nil, err
 	}
+	return rep, nil
 }
 
 // site reads one <site>: its target and its alerts, one at a time.
-func site(d *xml.Decoder, start *xml.StartElement, n int, rep *scan.Report) error {
+func site(d *scan.XMLDecoder, start *xml.StartElement, n int, rep *scan.Report) error {
 	var name, host string
 	for _, a := range start.Attr {
 		switch a.Name.Local {
@@ -88,43 +63,23 @@ func site(d *xml.Decoder, start *xml.StartElement, n int, rep *scan.Report) erro
 	}
 	target := rep.Target(t)
 	items := 0
-	depth := 0 // inside <alerts>
-	for {
-		tok, err := d.Token()
-		if err != nil {
-			return &feed.RecordError{Record: rec, Err: xmlError(err)}
+	return d.Children(rec, func(t *xml.StartElement) error {
+		if t.Name.Local != "alerts" {
+			return scan.SkipElement
 		}
-		switch t := tok.(type) {
-		case xml.Directive:
-			if err := checkDirective(t); err != nil {
-				return &feed.RecordError{Record: rec, Err: err}
+		return d.Children(rec, func(t *xml.StartElement) error {
+			if t.Name.Local != "alertitem" {
+				return scan.SkipElement
 			}
-		case xml.EndElement:
-			if depth == 0 {
-				return nil
+			var it alertItem
+			irec := fmt.Sprintf("%s: alertitem[%d]", rec, items)
+			if err := d.DecodeElement(&it, t); err != nil {
+				return &feed.RecordError{Record: irec, Err: scan.XMLError(err)}
 			}
-			depth--
-		case xml.StartElement:
-			switch {
-			case depth == 0 && t.Name.Local == "alerts":
-				depth++
-			case depth == 1 && t.Name.Local == "alertitem":
-				var it alertItem
-				irec := fmt.Sprintf("%s: alertitem[%d]", rec, items)
-				if err := d.DecodeElement(&it, &t); err != nil {
-					return &feed.RecordError{Record: irec, Err: xmlError(err)}
-				}
-				if err := it.results(irec, target, rep); err != nil {
-					return err
-				}
-				items++
-			default:
-				if err := d.Skip(); err != nil {
-					return &feed.RecordError{Record: rec, Err: xmlError(err)}
-				}
-			}
-		}
-	}
+			items++
+			return it.results(irec, target, rep)
+		})
+	})
 }
 
 type instance struct {
@@ -156,7 +111,7 @@ func (it *alertItem) results(rec string, target int, rep *scan.Report) error {
 	base := scan.Result{
 		Target:      target,
 		Rule:        strings.TrimSpace(it.AlertRef),
-		Title:       oneLine(it.Name),
+		Title:       scan.OneLine(it.Name),
 		Description: strings.Join(paragraphs(it.Desc), "\n"),
 		Solution:    strings.Join(paragraphs(it.Solution), "\n"),
 	}
@@ -168,7 +123,7 @@ func (it *alertItem) results(rec string, target int, rep *scan.Report) error {
 		return feed.Errorf(rec, "pluginid", "missing")
 	}
 	if base.Title == "" {
-		base.Title = oneLine(it.Alert)
+		base.Title = scan.OneLine(it.Alert)
 	}
 	if it.RiskCode == nil {
 		return feed.Errorf(rec, "riskcode", "missing")
