@@ -3,6 +3,9 @@ package api_test
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -20,8 +23,11 @@ import (
 	"github.com/vmc-dev/vmc/internal/advisory"
 	"github.com/vmc-dev/vmc/internal/api"
 	"github.com/vmc-dev/vmc/internal/asset"
+	"github.com/vmc-dev/vmc/internal/audit"
 	"github.com/vmc-dev/vmc/internal/auth"
+	"github.com/vmc-dev/vmc/internal/exercise"
 	"github.com/vmc-dev/vmc/internal/feed/feedtest"
+	"github.com/vmc-dev/vmc/internal/finding"
 	"github.com/vmc-dev/vmc/internal/ingest"
 	"github.com/vmc-dev/vmc/internal/store"
 	"github.com/vmc-dev/vmc/internal/store/sqlite"
@@ -305,6 +311,17 @@ var rules = map[string]string{
 	"GET /api/v1/acceptances":              string(auth.FindingRead),
 	"GET /api/v1/teams":                    string(auth.AssetRead),
 	"GET /api/v1/reports/{kind}":           string(auth.FindingRead),
+
+	"GET /api/v1/methodologies":                                   string(auth.FindingRead),
+	"GET /api/v1/exercises":                                       string(auth.FindingRead),
+	"POST /api/v1/exercises":                                      string(auth.ImportWrite),
+	"GET /api/v1/exercises/{id}":                                  string(auth.FindingRead),
+	"PUT /api/v1/exercises/{id}":                                  string(auth.ImportWrite),
+	"GET /api/v1/exercises/{id}/findings":                         string(auth.FindingRead),
+	"POST /api/v1/exercises/{id}/findings":                        string(auth.FindingTriage),
+	"POST /api/v1/exercises/{id}/findings/{fid}/attachments":      string(auth.FindingTriage),
+	"GET /api/v1/exercises/{id}/findings/{fid}/attachments/{aid}": string(auth.FindingRead),
+	"POST /api/v1/exercises/{id}/findings/{fid}/retests":          string(auth.FindingTriage),
 }
 
 // TestOwnerSeesOwnTeams: an asset owner sees and changes only the assets
@@ -799,5 +816,188 @@ func TestUserLanguage(t *testing.T) {
 	}
 	if code, body := f.do(t, nil, http.MethodPut, "/api/v1/me", tok, `{"lang":""}`); code != 200 || strings.Contains(body, `"lang"`) {
 		t.Errorf("back to the browser's language: %d %s", code, body)
+	}
+}
+
+// An exercise over the API: the security team plans it, an owner whom
+// it made a tester records a manual finding on their team's asset, which
+// becomes a finding with the exercise as evidence; evidence is attached,
+// hashed on receipt and served back safely; a retest that finds it fixed
+// verifies the finding. Owners see only exercises on their teams'
+// assets and may not plan them.
+func TestExercises(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	for _, a := range []asset.Asset{{Name: "pay-api", Kind: asset.KindApplication, Team: "payments"}, {Name: "hr-app", Kind: asset.KindApplication, Team: "hr"}} {
+		if _, err := f.store.PutAsset(ctx, a); err != nil {
+			t.Fatal(err)
+		}
+	}
+	analyst, owner, auditor, admin := f.tokens[auth.Analyst], f.tokens[auth.Owner], f.tokens[auth.Auditor], f.tokens[auth.Admin]
+	plan := `{"name":"Payments API pen test","kind":"pentest","scope":["pay-api","https://pay.example.com"],"start":"2026-11-01","end":"2026-11-14",
+		"lead":"analyst-user","testers":["owner-user"],"methodology":"owasp-wstg-4.2","rules_of_engagement":"No denial of service."}`
+	if code, body := f.do(t, nil, http.MethodPost, "/api/v1/exercises", owner, plan); code != http.StatusForbidden || !strings.Contains(body, "owner-user may not import.write exercises") {
+		t.Errorf("owner planning: %d %.300s", code, body)
+	}
+	if code, _ := f.do(t, nil, http.MethodPost, "/api/v1/exercises", auditor, plan); code != http.StatusForbidden {
+		t.Errorf("auditor planning: %d", code)
+	}
+	code, body := f.do(t, nil, http.MethodPost, "/api/v1/exercises", analyst, plan)
+	if code != http.StatusCreated || !strings.Contains(body, `"status":"planned"`) || !strings.Contains(body, `"tool":"exercise-1"`) ||
+		!strings.Contains(body, `"targets":["https://pay.example.com"]`) {
+		t.Fatalf("analyst planning: %d %.400s", code, body)
+	}
+	for _, tc := range []struct{ body, want string }{
+		{strings.Replace(plan, `"end":"2026-11-14"`, `"end":"2026-10-01"`, 1), "exercise end: 2026-10-01 is before the start"},
+		{strings.Replace(plan, `"owasp-wstg-4.2"`, `"owasp-top-10"`, 1), `methodology: \"owasp-top-10\" is not one of`},
+		{strings.Replace(plan, `"pay-api",`, `"ftp://x.example.com",`, 1), "is neither an asset vmc knows nor a target"},
+	} {
+		if code, body := f.do(t, nil, http.MethodPost, "/api/v1/exercises", analyst, tc.body); code != http.StatusUnprocessableEntity || !strings.Contains(body, tc.want) {
+			t.Errorf("bad plan: %d %.300s, want %q", code, body, tc.want)
+		}
+	}
+	hr := strings.NewReplacer("Payments API", "HR", `"pay-api","https://pay.example.com"`, `"hr-app"`).Replace(plan)
+	if code, body := f.do(t, nil, http.MethodPost, "/api/v1/exercises", analyst, hr); code != http.StatusCreated {
+		t.Fatalf("second exercise: %d %.300s", code, body)
+	}
+
+	// The owner of payments sees the payments exercise, not HR's.
+	if code, body := f.do(t, nil, http.MethodGet, "/api/v1/exercises", owner, ""); code != http.StatusOK || !strings.Contains(body, "Payments API pen test") || strings.Contains(body, "HR pen test") {
+		t.Errorf("owner's exercise list: %d %.400s", code, body)
+	}
+	if code, _ := f.do(t, nil, http.MethodGet, "/api/v1/exercises/2", owner, ""); code != http.StatusNotFound {
+		t.Errorf("owner reading another team's exercise: %d, want 404", code)
+	}
+	if code, body := f.do(t, nil, http.MethodGet, "/api/v1/exercises/1?lang=zh-CN", owner, ""); code != http.StatusOK || !strings.Contains(body, `"kind_title":"渗透测试"`) ||
+		!strings.Contains(body, `"WSTG-APIT"`) || !strings.Contains(body, `"next_statuses":["running","closed"]`) {
+		t.Errorf("owner reading the exercise: %d %.400s", code, body)
+	}
+
+	sqli := `{"asset":"pay-api","title":"SQL injection in refund lookup","cwes":[89],"cvss":"CVSS:3.1/AV:N/AC:L/PR:L/UI:N/S:U/C:H/I:H/A:N",
+		"steps_to_reproduce":"GET /api/refunds?id=1%20OR%201=1 lists every refund","location":"https://pay.example.com/api/refunds?id=1"}`
+	if code, body := f.do(t, nil, http.MethodPost, "/api/v1/exercises/1/findings", owner, sqli); code != http.StatusUnprocessableEntity || !strings.Contains(body, "exercise 1 is planned") {
+		t.Errorf("a finding before the exercise runs: %d %.300s", code, body)
+	}
+	running := strings.Replace(plan, `"methodology"`, `"status":"running","methodology"`, 1)
+	if code, body := f.do(t, nil, http.MethodPut, "/api/v1/exercises/1", analyst, strings.Replace(running, "running", "reporting", 1)); code != http.StatusUnprocessableEntity || !strings.Contains(body, "planned → reporting") {
+		t.Errorf("planned → reporting: %d %.300s", code, body)
+	}
+	if code, body := f.do(t, nil, http.MethodPut, "/api/v1/exercises/1", owner, running); code != http.StatusForbidden {
+		t.Errorf("owner moving the exercise: %d %.300s", code, body)
+	}
+	if code, body := f.do(t, nil, http.MethodPut, "/api/v1/exercises/1", analyst, running); code != http.StatusOK || !strings.Contains(body, `"status":"running"`) {
+		t.Fatalf("planned → running: %d %.300s", code, body)
+	}
+
+	// The owner, a tester of this exercise, records a finding on their
+	// team's asset; the admin, not on the exercise's team, may not.
+	code, body = f.do(t, nil, http.MethodPost, "/api/v1/exercises/1/findings", owner, sqli)
+	if code != http.StatusCreated || !strings.Contains(body, `"reporter":"owner-user"`) || !strings.Contains(body, `"vuln":"EXERCISE-1-MF-1"`) ||
+		!strings.Contains(body, `"tool":"exercise-1"`) || !strings.Contains(body, `"severity":"high"`) {
+		t.Fatalf("owner's manual finding: %d %.600s", code, body)
+	}
+	if code, body := f.do(t, nil, http.MethodPost, "/api/v1/exercises/1/findings", admin, sqli); code != http.StatusForbidden || !strings.Contains(body, "not on the exercise's team") {
+		t.Errorf("a finding by someone off the team: %d %.300s", code, body)
+	}
+	if code, body := f.do(t, nil, http.MethodPost, "/api/v1/exercises/1/findings", owner, strings.Replace(sqli, "pay-api", "hr-app", 1)); code != http.StatusForbidden {
+		t.Errorf("owner's finding on another team's asset: %d %.300s", code, body)
+	}
+	page, err := f.store.ListFindings(ctx, store.FindingQuery{Asset: "pay-api"})
+	if err != nil || len(page.Items) != 1 || page.Items[0].Vuln != "EXERCISE-1-MF-1" || len(page.Items[0].Evidence) != 1 || page.Items[0].Evidence[0].Rule != "MF-1" {
+		t.Fatalf("pay-api findings: %+v, %v", page.Items, err)
+	}
+	findingID := page.Items[0].ID
+
+	// Evidence: hashed on receipt, served back with a safe type.
+	png := "\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR screenshot of the refund list"
+	sum := sha256.Sum256([]byte(png))
+	attach := func(token, name, ct, content string) (int, string) {
+		return f.do(t, nil, http.MethodPost, "/api/v1/exercises/1/findings/1/attachments?name="+url.QueryEscape(name), token, content, "Content-Type", ct)
+	}
+	if code, body := attach(owner, "refunds.png", "image/png", png); code != http.StatusCreated || !strings.Contains(body, `"sha256":"`+hex.EncodeToString(sum[:])+`"`) ||
+		!strings.Contains(body, `"media_type":"image/png"`) || !strings.Contains(body, `"by":"owner-user"`) {
+		t.Fatalf("attaching a screenshot: %d %.300s", code, body)
+	}
+	if code, body := attach(owner, "poc.html", "text/html", "<script>alert(document.cookie)</script>"); code != http.StatusCreated {
+		t.Fatalf("attaching a proof of concept page: %d %.300s", code, body)
+	}
+	if code, body := attach(owner, "capture.pcap", "application/vnd.tcpdump.pcap", strings.Repeat("x", exercise.MaxAttachment+1)); code != http.StatusRequestEntityTooLarge || !strings.Contains(body, "too large") {
+		t.Errorf("an attachment over 20 MiB: %d %.300s", code, body)
+	}
+	if code, _ := attach(auditor, "x.txt", "text/plain", "x"); code != http.StatusForbidden {
+		t.Errorf("auditor attaching: %d", code)
+	}
+	get := func(path, token string) *http.Response {
+		req, _ := http.NewRequest(http.MethodGet, f.srv.URL+path, nil)
+		req.Header.Set("Authorization", "Bearer "+token)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return resp
+	}
+	resp := get("/api/v1/exercises/1/findings/1/attachments/1", auditor)
+	got, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK || string(got) != png || resp.Header.Get("Content-Type") != "image/png" ||
+		resp.Header.Get("Content-Disposition") != "attachment; filename=refunds.png" || resp.Header.Get("X-Content-Type-Options") != "nosniff" ||
+		resp.Header.Get("Repr-Digest") != "sha-256=:"+base64.StdEncoding.EncodeToString(sum[:])+":" {
+		t.Errorf("downloading the screenshot: %d %q %v", resp.StatusCode, got, resp.Header)
+	}
+	resp = get("/api/v1/exercises/1/findings/1/attachments/2", auditor)
+	resp.Body.Close()
+	if ct := resp.Header.Get("Content-Type"); resp.StatusCode != http.StatusOK || ct != "application/octet-stream" || !strings.Contains(resp.Header.Get("Content-Security-Policy"), "sandbox") {
+		t.Errorf("an HTML attachment is served as %q (%d), want application/octet-stream", ct, resp.StatusCode)
+	}
+	for _, path := range []string{"/api/v1/exercises/2/findings/1/attachments/1", "/api/v1/exercises/1/findings/1/attachments/9"} {
+		if resp := get(path, auditor); resp.StatusCode != http.StatusNotFound {
+			t.Errorf("%s: %d, want 404", path, resp.StatusCode)
+		}
+	}
+	es, err := f.store.AuditOf(ctx, "exercise:1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	reads := 0
+	for _, e := range es {
+		if e.Action == "exercise.attachment.read" && e.Actor == "auditor-user" {
+			reads++
+		}
+	}
+	if reads != 2 {
+		t.Errorf("%d attachment reads by the auditor in the audit log, want 2", reads)
+	}
+	if code, body := f.do(t, nil, http.MethodGet, "/api/v1/exercises/1/findings", auditor, ""); code != http.StatusOK ||
+		!strings.Contains(body, `"title":"SQL injection in refund lookup"`) || !strings.Contains(body, `"name":"refunds.png"`) {
+		t.Errorf("the exercise's findings: %d %.400s", code, body)
+	}
+
+	// Retests: still vulnerable keeps the finding; fixed verifies it.
+	retest := func(token, result string) (int, string) {
+		return f.do(t, nil, http.MethodPost, "/api/v1/exercises/1/findings/1/retests", token, `{"result":"`+result+`","note":"retested from 203.0.113.10"}`)
+	}
+	if code, body := retest(owner, "still_vulnerable"); code != http.StatusCreated || !strings.Contains(body, `"result":"still_vulnerable"`) {
+		t.Errorf("still vulnerable: %d %.300s", code, body)
+	}
+	if x, _ := f.store.Finding(ctx, findingID); x.State != finding.New {
+		t.Errorf("after still_vulnerable the finding is %s", x.State)
+	}
+	if code, _ := retest(admin, "fixed"); code != http.StatusForbidden {
+		t.Errorf("a retest by someone off the team: %d", code)
+	}
+	if code, body := retest(analyst, "fixed"); code != http.StatusCreated || !strings.Contains(body, `"state":"verified"`) {
+		t.Errorf("fixed: %d %.500s", code, body)
+	}
+	x, err := f.store.Finding(ctx, findingID)
+	if err != nil || x.State != finding.Verified || !strings.Contains(x.Reason, "verified by exercise-1 retest of MF-1 by analyst-user: fixed") {
+		t.Errorf("after the fixed retest: %s %q %v", x.State, x.Reason, err)
+	}
+
+	if code, body := f.do(t, nil, http.MethodGet, "/api/v1/methodologies", owner, ""); code != http.StatusOK || !strings.Contains(body, `"id":"ptes"`) ||
+		!strings.Contains(body, `"zh-CN":"后渗透攻击"`) || !strings.Contains(body, `"WSTG-INPV-05 Testing for SQL Injection"`) {
+		t.Errorf("methodologies: %d %.300s", code, body)
+	}
+	if n, _, err := audit.Verify(f.store.AuditLog(ctx, 0)); err != nil || n == 0 {
+		t.Errorf("audit chain: %d entries, %v", n, err)
 	}
 }

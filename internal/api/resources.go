@@ -42,6 +42,7 @@ func (s *Server) register(api huma.API) {
 	s.registerCharts(api)
 	s.registerViews(api)
 	s.registerScanImports(api)
+	s.registerExercises(api)
 }
 
 type vulnListInput struct {

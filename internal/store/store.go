@@ -15,6 +15,7 @@ import (
 	"github.com/vmc-dev/vmc/internal/asset"
 	"github.com/vmc-dev/vmc/internal/audit"
 	"github.com/vmc-dev/vmc/internal/auth"
+	"github.com/vmc-dev/vmc/internal/exercise"
 	"github.com/vmc-dev/vmc/internal/finding"
 	"github.com/vmc-dev/vmc/internal/match"
 	"github.com/vmc-dev/vmc/internal/risk"
@@ -37,6 +38,7 @@ type Store interface {
 	Findings
 	Audit
 	Users
+	Exercises
 	// Ping reports whether the database answers.
 	Ping(ctx context.Context) error
 	// Check verifies the database's physical and logical integrity.
@@ -150,6 +152,45 @@ type Findings interface {
 	// Rules returns the triage rules, each naming its vulnerability by
 	// its current primary id.
 	Rules(ctx context.Context) ([]finding.Rule, error)
+}
+
+// Exercises keeps red-team, pen-test, purple-team and bug-bounty
+// exercises, their testers' manual findings, the evidence attached to
+// them and their retests. Every write is in the audit log as actor's (for
+// findings, attachments and retests, the reporter, uploader or retester),
+// in the same transaction. The store enforces the exercise's rules that
+// depend on what is stored: status moves (exercise.CheckUpdate), who may
+// record what and when (Exercise.CanRecord, CanRetest), scope. Making
+// the manual findings vmc findings is the caller's, through the
+// exercise's reports (exercise.Reports).
+type Exercises interface {
+	// PutExercise creates an exercise (ID 0; it starts planned) or
+	// changes one, and returns it as stored.
+	PutExercise(ctx context.Context, e exercise.Exercise, actor string) (exercise.Exercise, error)
+	Exercise(ctx context.Context, id int64) (exercise.Exercise, error)
+	// ListExercises returns every exercise, newest first.
+	ListExercises(ctx context.Context) ([]exercise.Exercise, error)
+	// AddManualFinding records a manual finding by its reporter and
+	// returns it as stored, with its id (normalised, see
+	// ManualFinding.Normalise). Manual findings are what a tester
+	// reported, as reported: they are not changed afterwards; what
+	// happened next is in their retests.
+	AddManualFinding(ctx context.Context, f exercise.ManualFinding) (exercise.ManualFinding, error)
+	// ManualFinding returns one manual finding with its attachments and
+	// retests.
+	ManualFinding(ctx context.Context, id int64) (exercise.ManualFinding, error)
+	// ManualFindings returns an exercise's manual findings, oldest first,
+	// with their attachments and retests.
+	ManualFindings(ctx context.Context, exerciseID int64) ([]exercise.ManualFinding, error)
+	// AddAttachment keeps a file of evidence for a manual finding as
+	// received, its SHA-256 taken now (exercise.NewAttachment), and
+	// returns its description. Attachments are never changed or removed.
+	AddAttachment(ctx context.Context, findingID int64, name, mediaType string, content []byte, by string) (exercise.Attachment, error)
+	// AttachmentContent returns an attachment's content, checked against
+	// its SHA-256, and records in the audit log that actor read it.
+	AttachmentContent(ctx context.Context, id int64, actor string) ([]byte, exercise.Attachment, error)
+	// AddRetest records a retest of a manual finding by r.By.
+	AddRetest(ctx context.Context, findingID int64, r exercise.Retest) (exercise.Retest, error)
 }
 
 // Notification is a message to an owner about a finding.

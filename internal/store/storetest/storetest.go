@@ -47,6 +47,7 @@ func Run(t *testing.T, open Opener) {
 		{"FindingsFollowMerges", testFindingsFollowMerges},
 		{"FindingDecisions", testFindingDecisions},
 		{"Users", testUsers},
+		{"Exercises", testExercises},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) { tc.fn(t, open) })
