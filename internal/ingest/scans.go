@@ -436,8 +436,13 @@ func toolRecord(tool string, r scan.Result) advisory.Record {
 	for _, n := range r.CWEs {
 		rec.CWEs = append(rec.CWEs, advisory.CWE{ID: fmt.Sprintf("CWE-%d", n)})
 	}
-	if t, ok := cvssType(r.Vector); ok {
+	switch t, ok := cvssType(r.Vector); {
+	case ok:
 		rec.Severities = []advisory.Severity{{Type: t, Vector: r.Vector, Score: r.Score}}
+	case r.Severity == scan.SevCritical, r.Severity == scan.SevHigh, r.Severity == scan.SevMedium, r.Severity == scan.SevLow:
+		// The tool's rating on vmc's scale, which sets the priority when
+		// nothing scores a vector.
+		rec.Severities = []advisory.Severity{{Type: advisory.RatingOther, Rating: strings.ToUpper(string(r.Severity)), Provider: tool}}
 	}
 	for _, u := range r.References {
 		rec.References = append(rec.References, advisory.Reference{Type: "WEB", URL: u})

@@ -214,3 +214,86 @@ func TestImportScanDeduplicatesAcrossTools(t *testing.T) {
 		t.Errorf("CVE-2021-28363: %s", f.State)
 	}
 }
+
+// A web finding with no identifier and no CVSS vector takes its priority
+// from the tool's rating: ZAP's High is a high-priority finding, kept with
+// its CWE.
+func TestImportScanRatesByTool(t *testing.T) {
+	ctx := context.Background()
+	s := openStore(t)
+	m := &ingest.Matcher{Store: s, Precedence: advisory.DefaultPrecedence}
+	rep := readScan(t, "zap/zap-results-first-scan.xml", "")
+	out, err := m.ImportScan(ctx, rep, "zap.xml", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if out.Unnamed != out.Results || len(out.Placements) != 1 {
+		t.Fatalf("outcome: %+v", out)
+	}
+	seen := map[string]bool{}
+	for _, f := range findings(t, s, store.FindingQuery{Asset: out.Placements[0].Asset}) {
+		if len(f.Evidence) != 1 || f.Assessment == nil {
+			t.Fatalf("%s: %+v", f.Vuln, f)
+		}
+		mapped := f.Evidence[0].Mapped
+		seen[mapped] = true
+		want := map[string]string{"high": "high", "medium": "medium", "low": "low"}[mapped]
+		if want != "" && (string(f.Priority) != want || !slices.ContainsFunc(f.Assessment.Why, func(w string) bool { return strings.Contains(w, "by zap, with no CVSS vector") }) && want != "low") {
+			t.Errorf("%s (ZAP %s): priority %s, why %q", f.Vuln, f.Evidence[0].Severity, f.Priority, f.Assessment.Why)
+		}
+		v, err := s.Vuln(ctx, f.Vuln, store.VulnOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		rec, _ := v.Record()
+		if !strings.HasPrefix(f.Vuln, "ZAP-") {
+			t.Errorf("%s: not the tool's own record", f.Vuln)
+		}
+		if len(rec.CWEs) > 0 {
+			seen["cwe"] = true
+		}
+	}
+	if !seen["high"] || !seen["medium"] || !seen["cwe"] {
+		t.Errorf("ratings seen: %v", seen)
+	}
+}
+
+// Every sample imports into one store: placed on assets (a report that
+// names no target goes on an asset named for it), linked or recorded, and
+// reconciled, with no error.
+func TestImportScanEverySample(t *testing.T) {
+	ctx := context.Background()
+	s := openStore(t)
+	m := &ingest.Matcher{Store: s, Precedence: advisory.DefaultPrecedence}
+	root := feedtest.SharedData(t, "scanners")
+	tools := map[string]string{"osv-scanner/no_findings.json": "osvscanner", "nuclei/empty.jsonl": "nuclei", "prowler/no_vuln.ocsf.json": "prowler"}
+	total := 0
+	err := filepath.WalkDir(root, func(path string, d os.DirEntry, err error) error {
+		if err != nil || d.IsDir() || d.Name() == "README.md" {
+			return err
+		}
+		rel, _ := filepath.Rel(root, path)
+		rel = filepath.ToSlash(rel)
+		rep := readScan(t, rel, tools[rel])
+		given := ""
+		if slices.ContainsFunc(rep.Targets, func(tg scan.Target) bool { return tg.Name == "" && tg.FQDN == "" && tg.IP == "" && tg.URL == "" }) {
+			given = "sample-" + filepath.Dir(rel)
+		}
+		out, err := m.ImportScan(ctx, rep, rel, given)
+		if err != nil {
+			t.Errorf("%s: %v", rel, err)
+			return nil
+		}
+		total += out.Results
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if total < 2900 {
+		t.Errorf("imported %d results, fewer than the samples hold", total)
+	}
+	if err := s.Check(ctx); err != nil {
+		t.Error(err)
+	}
+}

@@ -152,7 +152,40 @@ func Assess(v advisory.Vulnerability, a asset.Asset, overrides []SSVCOverride) (
 	if as.CVSS != nil && as.CVSS.Score >= 9.0 {
 		raise(PriorityHigh, fmt.Sprintf("CVSS %.1f with the asset's environment", as.CVSS.Score))
 	}
+	// Without a vector to score, a source's own rating is the only word on
+	// severity there is (a CNVD 高危 entry, a scanner's High): it raises
+	// the priority to its level.
+	if as.CVSS == nil {
+		if sev, p, ok := highestRating(rec.Severities); ok {
+			src := cmp.Or(sev.Provider, string(sev.Type))
+			as.Inputs = append(as.Inputs, Input{"rating", sev.Rating, src})
+			raise(p, fmt.Sprintf("rated %s by %s, with no CVSS vector", sev.Rating, src))
+		}
+	}
 	return as, nil
+}
+
+// ratingPriority maps qualitative ratings, as sources spell them, onto
+// priorities.
+var ratingPriority = map[string]Priority{"CRITICAL": PriorityCritical, "HIGH": PriorityHigh, "IMPORTANT": PriorityHigh,
+	"MEDIUM": PriorityMedium, "MODERATE": PriorityMedium, "LOW": PriorityLow}
+
+// highestRating returns the qualitative rating that maps to the highest
+// priority.
+func highestRating(sevs []advisory.Severity) (advisory.Severity, Priority, bool) {
+	var (
+		best advisory.Severity
+		bp   Priority
+	)
+	for _, s := range sevs {
+		if s.Type.IsCVSS() {
+			continue
+		}
+		if p, ok := ratingPriority[strings.ToUpper(strings.TrimSpace(s.Rating))]; ok && (bp == "" || p.Rank() > bp.Rank()) {
+			best, bp = s, p
+		}
+	}
+	return best, bp, bp != ""
 }
 
 // chooseVector picks the vector to score: the newest CVSS version, and
