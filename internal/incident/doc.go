@@ -1,0 +1,12 @@
+// Package incident is the security incident response process of OWASP
+// SAMM's vulnerability management practice (VM2, VM3): incidents and their
+// lifecycle, and the disclosure controls every piece of incident
+// information carries — a TLP 2.0 label and an optional embargo — which
+// decide what may leave vmc, through which channel, to whom.
+//
+// The release rule lives here, in one function (Release), so that every
+// channel (API, exports, notifications, feeds) asks the same question the
+// same way and a test can hold each of them to it.
+//
+// This package knows nothing of storage, HTTP or the command line.
+package incident
