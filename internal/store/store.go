@@ -17,6 +17,7 @@ import (
 	"github.com/vmc-dev/vmc/internal/auth"
 	"github.com/vmc-dev/vmc/internal/exercise"
 	"github.com/vmc-dev/vmc/internal/finding"
+	"github.com/vmc-dev/vmc/internal/incident"
 	"github.com/vmc-dev/vmc/internal/match"
 	"github.com/vmc-dev/vmc/internal/risk"
 )
@@ -39,6 +40,7 @@ type Store interface {
 	Audit
 	Users
 	Exercises
+	Incidents
 	// Ping reports whether the database answers.
 	Ping(ctx context.Context) error
 	// Check verifies the database's physical and logical integrity.
@@ -191,6 +193,48 @@ type Exercises interface {
 	AttachmentContent(ctx context.Context, id int64, actor string) ([]byte, exercise.Attachment, error)
 	// AddRetest records a retest of a manual finding by r.By.
 	AddRetest(ctx context.Context, findingID int64, r exercise.Retest) (exercise.Retest, error)
+}
+
+// Incidents keeps security incidents, their timelines and their response
+// tasks. Every write is in the audit log as actor's, under the object
+// "incident:<id>", in the same transaction; every change to an incident
+// or its tasks is on its timeline too. The store enforces the rules that
+// depend on what is stored: state moves (incident.CheckMove) and closing
+// with response tasks open (incident.CheckTasks).
+type Incidents interface {
+	// PutIncident creates an incident (ID 0; it starts reported, and
+	// Reported defaults to now) or changes one's fields, and returns it
+	// as stored. Its state changes only through MoveIncident. A change of
+	// category, severity or marking is a classification event on the
+	// timeline.
+	PutIncident(ctx context.Context, in incident.Incident, actor string) (incident.Incident, error)
+	Incident(ctx context.Context, id int64) (incident.Incident, error)
+	// ListIncidents returns the incidents q selects, newest first.
+	ListIncidents(ctx context.Context, q IncidentQuery) ([]incident.Incident, error)
+	// MoveIncident moves an incident to another state, checked against
+	// its state as stored, and puts the move with its reason on the
+	// timeline.
+	MoveIncident(ctx context.Context, id int64, to incident.State, actor, reason string) (incident.Incident, error)
+	// AddEvent appends an entry to an incident's timeline (At zero: now)
+	// and returns it with its id. The timeline is append-only.
+	AddEvent(ctx context.Context, incidentID int64, e incident.Event) (incident.Event, error)
+	// Timeline returns an incident's events, oldest first.
+	Timeline(ctx context.Context, incidentID int64) ([]incident.Event, error)
+	// PutTask creates a task on t.Incident (ID 0) or changes one (its
+	// incident stays), and returns it as stored. Setting Done marks it
+	// done.
+	PutTask(ctx context.Context, t incident.Task, actor string) (incident.Task, error)
+	Task(ctx context.Context, id int64) (incident.Task, error)
+	// ListTasks returns an incident's tasks, oldest first.
+	ListTasks(ctx context.Context, incidentID int64) ([]incident.Task, error)
+}
+
+// IncidentQuery selects incidents. The zero value lists every incident.
+type IncidentQuery struct {
+	State    incident.State
+	Category incident.Category
+	Severity incident.Severity
+	Open     bool // only incidents still open (State.Open)
 }
 
 // Notification is a message to an owner about a finding.

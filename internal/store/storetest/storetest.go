@@ -48,6 +48,7 @@ func Run(t *testing.T, open Opener) {
 		{"FindingDecisions", testFindingDecisions},
 		{"Users", testUsers},
 		{"Exercises", testExercises},
+		{"Incidents", testIncidents},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) { tc.fn(t, open) })
