@@ -21,6 +21,7 @@ import (
 	"github.com/vmc-dev/vmc/internal/auth"
 	"github.com/vmc-dev/vmc/internal/chart"
 	"github.com/vmc-dev/vmc/internal/finding"
+	"github.com/vmc-dev/vmc/internal/incident"
 	"github.com/vmc-dev/vmc/internal/ingest"
 	"github.com/vmc-dev/vmc/internal/store"
 )
@@ -169,6 +170,8 @@ func (s *Server) classify(err error) (huma.StatusError, string) {
 	case errors.Is(err, chart.ErrOptions):
 		return huma.Error422UnprocessableEntity(err.Error()), "chart"
 	case errors.Is(err, finding.ErrTransition):
+		return huma.Error422UnprocessableEntity(err.Error()), "transition"
+	case errors.Is(err, incident.ErrTransition):
 		return huma.Error422UnprocessableEntity(err.Error()), "transition"
 	case errors.Is(err, finding.ErrReason):
 		return huma.Error422UnprocessableEntity(err.Error()), "reason"

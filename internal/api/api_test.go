@@ -28,6 +28,7 @@ import (
 	"github.com/vmc-dev/vmc/internal/exercise"
 	"github.com/vmc-dev/vmc/internal/feed/feedtest"
 	"github.com/vmc-dev/vmc/internal/finding"
+	"github.com/vmc-dev/vmc/internal/incident"
 	"github.com/vmc-dev/vmc/internal/ingest"
 	"github.com/vmc-dev/vmc/internal/store"
 	"github.com/vmc-dev/vmc/internal/store/sqlite"
@@ -322,6 +323,14 @@ var rules = map[string]string{
 	"POST /api/v1/exercises/{id}/findings/{fid}/attachments":      string(auth.FindingTriage),
 	"GET /api/v1/exercises/{id}/findings/{fid}/attachments/{aid}": string(auth.FindingRead),
 	"POST /api/v1/exercises/{id}/findings/{fid}/retests":          string(auth.FindingTriage),
+
+	"GET /api/v1/incidents":                         string(auth.FindingRead),
+	"POST /api/v1/incidents":                        string(auth.FindingTriage),
+	"GET /api/v1/incidents/{id}":                    string(auth.FindingRead),
+	"POST /api/v1/incidents/{id}/moves":             string(auth.FindingTriage),
+	"POST /api/v1/incidents/{id}/notes":             string(auth.FindingTriage),
+	"POST /api/v1/incidents/{id}/tasks":             string(auth.FindingTriage),
+	"POST /api/v1/incidents/{id}/tasks/{task}/done": string(auth.FindingTriage),
 }
 
 // TestOwnerSeesOwnTeams: an asset owner sees and changes only the assets
@@ -999,5 +1008,247 @@ func TestExercises(t *testing.T) {
 	}
 	if n, _, err := audit.Verify(f.store.AuditLog(ctx, 0)); err != nil || n == 0 {
 		t.Errorf("audit chain: %d entries, %v", n, err)
+	}
+}
+
+// reportIncident reports an incident over the API as token and returns
+// its id.
+func (f *fixture) reportIncident(t *testing.T, token, body string) int64 {
+	t.Helper()
+	code, got := f.do(t, nil, http.MethodPost, "/api/v1/incidents", token, body)
+	var out struct {
+		ID int64 `json:"id"`
+	}
+	if code != http.StatusCreated || json.Unmarshal([]byte(got), &out) != nil || out.ID == 0 {
+		t.Fatalf("report %s: %d %.400s", body, code, got)
+	}
+	return out.ID
+}
+
+func incidentBody(title, tlp, embargo string) string {
+	b := `{"title":"` + title + `","category":"intrusion","severity":"high","tlp":"` + tlp + `","detected":"2026-11-20T08:00:00Z"`
+	if embargo != "" {
+		b += `,"embargo":` + embargo
+	}
+	return b + "}"
+}
+
+// TestIncidentDisclosure: every incident the API returns has passed
+// incident.Release on the API channel with the caller as recipient; a
+// withheld one is left out of lists and not found by id, on reads and
+// writes, rather than forbidden.
+func TestIncidentDisclosure(t *testing.T) {
+	f := newFixture(t)
+	analyst, owner, auditor, admin := f.tokens[auth.Analyst], f.tokens[auth.Owner], f.tokens[auth.Auditor], f.tokens[auth.Admin]
+	now := time.Now().UTC()
+	during := now.Add(48 * time.Hour).Format(time.RFC3339)
+	after := now.Add(-time.Hour).Format(time.RFC3339)
+
+	red := f.reportIncident(t, analyst, incidentBody("red intrusion", "RED", ""))
+	embargoed := f.reportIncident(t, analyst, incidentBody("embargoed, names the owner", "AMBER",
+		`{"until":"`+during+`","reason":"coordinated disclosure","recipients":["psirt@vendor.example","OWNER-USER"]}`))
+	elsewhere := f.reportIncident(t, analyst, incidentBody("embargoed, names others", "AMBER",
+		`{"until":"`+during+`","recipients":["psirt@vendor.example"]}`))
+	liftedAmber := f.reportIncident(t, analyst, incidentBody("embargo lifted, amber", "amber",
+		`{"until":"`+after+`","recipients":["psirt@vendor.example"]}`))
+	liftedRed := f.reportIncident(t, analyst, incidentBody("embargo lifted, red", "TLP:RED",
+		`{"until":"`+after+`","recipients":["owner-user"]}`))
+	strict := f.reportIncident(t, analyst, incidentBody("amber strict", "AMBER+STRICT", ""))
+	clear := f.reportIncident(t, analyst, incidentBody("clear", "CLEAR", ""))
+
+	get := func(token string, id int64) int {
+		code, _ := f.do(t, nil, http.MethodGet, fmt.Sprintf("/api/v1/incidents/%d", id), token, "")
+		return code
+	}
+	list := func(token string) string {
+		code, body := f.do(t, nil, http.MethodGet, "/api/v1/incidents", token, "")
+		if code != http.StatusOK {
+			t.Fatalf("list: %d %.300s", code, body)
+		}
+		return body
+	}
+	for _, tc := range []struct {
+		who   string
+		token string
+		id    int64
+		title string
+		want  bool
+	}{
+		{"analyst", analyst, red, "red intrusion", true},
+		{"admin", admin, red, "red intrusion", true},
+		{"owner", owner, red, "red intrusion", false},
+		{"auditor", auditor, red, "red intrusion", false},
+		// During the embargo only its named recipients see it: the owner
+		// named (in any case), not the analyst who reported it.
+		{"owner", owner, embargoed, "embargoed, names the owner", true},
+		{"analyst", analyst, embargoed, "embargoed, names the owner", false},
+		{"owner", owner, elsewhere, "embargoed, names others", false},
+		{"admin", admin, elsewhere, "embargoed, names others", false},
+		// After it, the label alone decides.
+		{"owner", owner, liftedAmber, "embargo lifted, amber", true},
+		{"analyst", analyst, liftedAmber, "embargo lifted, amber", true},
+		{"owner", owner, liftedRed, "embargo lifted, red", false},
+		{"analyst", analyst, liftedRed, "embargo lifted, red", true},
+		{"auditor", auditor, strict, "amber strict", true},
+		{"owner", owner, strict, "amber strict", false},
+		{"owner", owner, clear, `"title":"clear"`, true},
+		{"auditor", auditor, clear, `"title":"clear"`, true},
+	} {
+		code, l := get(tc.token, tc.id), list(tc.token)
+		if want := map[bool]int{true: http.StatusOK, false: http.StatusNotFound}[tc.want]; code != want {
+			t.Errorf("%s reading incident %d (%s): %d, want %d", tc.who, tc.id, tc.title, code, want)
+		}
+		if strings.Contains(l, tc.title) != tc.want {
+			t.Errorf("%s's list shows %q: %v, want %v", tc.who, tc.title, !tc.want, tc.want)
+		}
+	}
+	// Withheld is not found, in the store's words: nothing says it exists.
+	_, withheld := f.do(t, nil, http.MethodGet, fmt.Sprintf("/api/v1/incidents/%d", red), owner, "")
+	_, missing := f.do(t, nil, http.MethodGet, "/api/v1/incidents/999", owner, "")
+	detail := func(body string) string {
+		var p struct {
+			Status int
+			Detail string
+		}
+		json.Unmarshal([]byte(body), &p)
+		return fmt.Sprint(p.Status, " ", p.Detail)
+	}
+	if strings.Replace(detail(withheld), fmt.Sprint(red), "999", 1) != detail(missing) {
+		t.Errorf("withheld %s\nmissing  %s", withheld, missing)
+	}
+	// Writes to a withheld incident are not found either.
+	for _, w := range []struct{ path, body string }{
+		{"moves", `{"to":"triaged"}`}, {"notes", `{"text":"seen it"}`}, {"tasks", `{"title":"isolate","kind":"containment"}`},
+	} {
+		if code, body := f.do(t, nil, http.MethodPost, fmt.Sprintf("/api/v1/incidents/%d/%s", red, w.path), owner, w.body); code != http.StatusNotFound {
+			t.Errorf("owner posting %s to a RED incident: %d %.300s", w.path, code, body)
+		}
+	}
+	// Reporting an incident one may not read answers with its id only.
+	code, body := f.do(t, nil, http.MethodPost, "/api/v1/incidents", owner, incidentBody("owner reports red", "RED", ""))
+	if code != http.StatusCreated || strings.Contains(body, "owner reports red") || !strings.Contains(body, `"withheld":"withheld: TLP:RED is beyond owner-user's clearance (TLP:AMBER)"`) {
+		t.Errorf("owner reporting a RED incident: %d %.400s", code, body)
+	}
+	// A reporter holds no finding.read, and their clearance is CLEAR.
+	if code, _ := f.do(t, nil, http.MethodGet, "/api/v1/incidents", f.tokens[auth.Reporter], ""); code != http.StatusForbidden {
+		t.Errorf("reporter listing incidents: %d", code)
+	}
+	rep := incident.Recipient{Name: "reporter-user", Clearance: api.Clearance(auth.Reporter)}
+	for _, tlp := range incident.TLPs {
+		err := incident.Release(incident.Marking{TLP: tlp}, incident.ChannelAPI, rep, now)
+		if (err == nil) != (tlp == incident.Clear) {
+			t.Errorf("reporter and TLP:%s: %v", tlp, err)
+		}
+	}
+	for role, want := range map[auth.Role]incident.TLP{auth.Admin: incident.Red, auth.Analyst: incident.Red,
+		auth.Auditor: incident.AmberStrict, auth.Owner: incident.Amber, auth.Reporter: incident.Clear, "intern": ""} {
+		if got := api.Clearance(role); got != want {
+			t.Errorf("Clearance(%s) = %q, want %q", role, got, want)
+		}
+	}
+	// Bad labels and embargoes are refused.
+	for _, tc := range []struct{ body, want string }{
+		{incidentBody("x", "WHITE-ish", ""), `unknown TLP label \"WHITE-ish\"`},
+		{strings.Replace(incidentBody("x", "AMBER", ""), "intrusion", "gossip", 1), "validation failed"},
+	} {
+		if code, body := f.do(t, nil, http.MethodPost, "/api/v1/incidents", analyst, tc.body); code != http.StatusUnprocessableEntity || !strings.Contains(body, tc.want) {
+			t.Errorf("%s: %d %.300s", tc.body, code, body)
+		}
+	}
+}
+
+// TestIncidentResponse: an incident moved through the whole response
+// over the API, with a task that holds its closing back, a note, and a
+// refused move naming the moves allowed.
+func TestIncidentResponse(t *testing.T) {
+	f := newFixture(t)
+	analyst, auditor := f.tokens[auth.Analyst], f.tokens[auth.Auditor]
+	id := f.reportIncident(t, analyst, `{"title":"webshell on pay-api","category":"exploitation","severity":"critical","tlp":"AMBER",
+		"assets":["pay-api"],"vulns":["CVE-2026-0001"],"personal_data":true,"detected":"2026-11-20T08:00:00Z"}`)
+	path := fmt.Sprintf("/api/v1/incidents/%d", id)
+	move := func(to string) (int, string) {
+		return f.do(t, nil, http.MethodPost, path+"/moves", analyst, `{"to":"`+to+`","reason":"step `+to+`"}`)
+	}
+	if code, body := f.do(t, nil, http.MethodPost, path+"/moves", auditor, `{"to":"triaged"}`); code != http.StatusForbidden {
+		t.Errorf("auditor moving: %d %.300s", code, body)
+	}
+	for _, to := range []string{"triaged", "contained"} {
+		if code, body := move(to); code != http.StatusOK || !strings.Contains(body, `"state":"`+to+`"`) {
+			t.Fatalf("move to %s: %d %.400s", to, code, body)
+		}
+	}
+	code, body := f.do(t, nil, http.MethodPost, path+"/tasks", analyst, `{"title":"rebuild pay-api","kind":"recovery","due":"2026-11-22"}`)
+	if code != http.StatusCreated || !strings.Contains(body, `"owner":"analyst-user"`) {
+		t.Fatalf("task: %d %.400s", code, body)
+	}
+	var task incident.Task
+	if err := json.Unmarshal([]byte(body), &task); err != nil {
+		t.Fatal(err)
+	}
+	if code, body := f.do(t, nil, http.MethodPost, path+"/notes", analyst, `{"text":"webshell removed from /var/www"}`); code != http.StatusCreated || !strings.Contains(body, `"kind":"note"`) {
+		t.Errorf("note: %d %.300s", code, body)
+	}
+	if code, body := f.do(t, nil, http.MethodPost, path+"/notes", analyst, `{"text":"typed a move","kind":"state"}`); code != http.StatusUnprocessableEntity {
+		t.Errorf("a state event by hand: %d %.300s", code, body)
+	}
+	for _, to := range []string{"eradicated", "recovered"} {
+		if code, body := move(to); code != http.StatusOK {
+			t.Fatalf("move to %s: %d %.400s", to, code, body)
+		}
+	}
+	if code, body := move("closed"); code != http.StatusUnprocessableEntity || !strings.Contains(body, "not closed while these are open") {
+		t.Errorf("closing with a recovery task open: %d %.400s", code, body)
+	}
+	done := fmt.Sprintf("%s/tasks/%d/done", path, task.ID)
+	if code, body := f.do(t, nil, http.MethodPost, done, analyst, ""); code != http.StatusOK || !strings.Contains(body, `"done_by":"analyst-user"`) {
+		t.Fatalf("task done: %d %.400s", code, body)
+	}
+	if code, _ := f.do(t, nil, http.MethodPost, done, analyst, ""); code != http.StatusConflict {
+		t.Errorf("task done twice: %d", code)
+	}
+	if code, _ := f.do(t, nil, http.MethodPost, fmt.Sprintf("/api/v1/incidents/%d/tasks/%d/done", id+1, task.ID), analyst, ""); code != http.StatusNotFound {
+		t.Errorf("a task under another incident: %d", code)
+	}
+	for _, to := range []string{"closed", "reviewed"} {
+		if code, body := move(to); code != http.StatusOK || !strings.Contains(body, `"state":"`+to+`"`) {
+			t.Fatalf("move to %s: %d %.400s", to, code, body)
+		}
+	}
+	code, body = move("contained")
+	if code != http.StatusUnprocessableEntity || !strings.Contains(body, "incident transition not allowed: reviewed → contained (from reviewed: triaged)") {
+		t.Errorf("refused move: %d %.400s", code, body)
+	}
+	code, body = f.do(t, nil, http.MethodGet, path, auditor, "")
+	var v struct {
+		Incident   incident.Incident `json:"incident"`
+		NextStates []incident.State  `json:"next_states"`
+		Timeline   []incident.Event  `json:"timeline"`
+		Tasks      []incident.Task   `json:"tasks"`
+	}
+	if code != http.StatusOK || json.Unmarshal([]byte(body), &v) != nil {
+		t.Fatalf("detail: %d %.400s", code, body)
+	}
+	var states []string
+	for _, e := range v.Timeline {
+		if e.Kind == incident.EventState {
+			states = append(states, e.Text)
+		}
+	}
+	want := []string{"reported: webshell on pay-api (exploitation, critical, TLP:AMBER)", "reported → triaged: step triaged", "triaged → contained: step contained", "contained → eradicated: step eradicated",
+		"eradicated → recovered: step recovered", "recovered → closed: step closed", "closed → reviewed: step reviewed"}
+	if strings.Join(states, "\n") != strings.Join(want, "\n") {
+		t.Errorf("moves on the timeline:\n-want\n%s\n+got\n%s", strings.Join(want, "\n"), strings.Join(states, "\n"))
+	}
+	if v.Incident.State != incident.Reviewed || len(v.NextStates) != 1 || v.NextStates[0] != incident.Triaged || len(v.Tasks) != 1 || v.Tasks[0].Open() {
+		t.Errorf("detail: %+v next %v tasks %+v", v.Incident, v.NextStates, v.Tasks)
+	}
+	for _, q := range []struct {
+		query string
+		want  bool
+	}{{"?state=reviewed", true}, {"?state=triaged", false}, {"?open=true", false}, {"?severity=critical&category=exploitation", true}} {
+		code, body := f.do(t, nil, http.MethodGet, "/api/v1/incidents"+q.query, auditor, "")
+		if code != http.StatusOK || strings.Contains(body, "webshell on pay-api") != q.want {
+			t.Errorf("list%s: %d %.300s", q.query, code, body)
+		}
 	}
 }

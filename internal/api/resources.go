@@ -43,6 +43,7 @@ func (s *Server) register(api huma.API) {
 	s.registerViews(api)
 	s.registerScanImports(api)
 	s.registerExercises(api)
+	s.registerIncidents(api)
 }
 
 type vulnListInput struct {
