@@ -523,12 +523,68 @@ await step('users and teams: the admin adds an asset owner to a team', async () 
   assert.match(await team.textContent(), /payments\s*1\s*\d+\s*e2e-owner/);
 });
 
+await step('an incident is reported, triaged, tasked and noted, each on its timeline', async () => {
+  await rendered(() => page.locator('nav.main-nav a[href="/incidents"]').click());
+  assert.equal(await text('main h1'), 'Security incidents');
+  await page.locator('#report-incident summary').click();
+  await page.locator('#incident-title').fill('Web shell found on shop-web');
+  await page.locator('#incident-category').selectOption('intrusion');
+  await page.locator('#incident-severity').selectOption('critical');
+  await page.locator('#incident-tlp').selectOption('AMBER');
+  await page.locator('#incident-assets').fill('shop-web');
+  await page.locator('#incident-vulns').fill('CVE-2021-44228');
+  await rendered(() => page.locator('#incident-submit').click());
+  assert.match(await text('main h1'), /^Incident #\d+ Web shell found on shop-web$/);
+  assert.equal(await text('#incident-state'), 'Reported');
+  assert.equal(await page.locator('.badge.tlp').first().getAttribute('data-tlp'), 'AMBER');
+  // Only the lifecycle's next states are offered (closed: a false alarm).
+  assert.deepEqual(await page.locator('#moves button.move').evaluateAll((bs) => bs.map((b) => b.dataset.to)), ['triaged', 'closed']);
+  await page.locator('#move-reason').fill('confirmed by the SOC: a JSP web shell under /uploads');
+  await rendered(() => page.locator('#moves button[data-to="triaged"]').click());
+  assert.equal(await text('#incident-state'), 'Triaged');
+  await page.locator('#tasks details summary').click();
+  await page.locator('#task-title').fill('Isolate shop-web from the network');
+  await page.locator('#task-kind').selectOption('containment');
+  await rendered(() => page.locator('#task-submit').click());
+  const task = page.locator('table.tasks tbody tr', { hasText: 'Isolate shop-web' });
+  assert.match(await task.textContent(), /Containment.*admin/);
+  await rendered(() => task.locator('button.task-done').click());
+  assert.match(await page.locator('table.tasks tbody tr', { hasText: 'Isolate shop-web' }).textContent(), /admin, /);
+  await page.locator('#note-kind').selectOption('briefing');
+  await page.locator('#note-text').fill('CISO briefed: 数据未外泄');
+  await rendered(() => page.locator('#note-submit').click());
+  const timeline = await page.locator('table.timeline tbody tr').allTextContents();
+  assert.match(timeline[0], /Briefing.*CISO briefed: 数据未外泄/);
+  assert.ok(timeline.some((r) => /State change.*triaged/.test(r)), `timeline: ${timeline}`);
+  assert.ok(timeline.some((r) => /Task/.test(r)), `timeline: ${timeline}`);
+  await shot('vmc-incident-en.png');
+});
+
+await step('a TLP:RED incident is not listed for those not cleared for it', async () => {
+  await rendered(() => page.locator('nav.main-nav a[href="/incidents"]').click());
+  await page.locator('#report-incident summary').click();
+  await page.locator('#incident-title').fill('Insider copying the customer database');
+  await page.locator('#incident-category').selectOption('insider');
+  await page.locator('#incident-tlp').selectOption('RED');
+  await page.locator('#incident-personal').check();
+  await rendered(() => page.locator('#incident-submit').click());
+  assert.match(await text('main h1'), /Insider copying/);
+  assert.equal(await text('.badge.tlp'), 'TLP:RED');
+  await rendered(() => page.locator('nav.main-nav a[href="/incidents"]').click());
+  assert.equal(await page.locator('table.incidents tbody tr').count(), 2);
+  await page.locator('#incident-filters select[name="category"]').selectOption('insider');
+  await rendered(() => page.locator('#incident-filters button[type="submit"]').click());
+  assert.match(page.url(), /\/incidents\?category=insider$/);
+  assert.equal(await page.locator('table.incidents tbody tr').count(), 1);
+});
+
 await step('each new page has its heading in English and in Chinese', async () => {
   const pages = [
     ['/acceptances', 'Risk acceptances', '风险接受'],
     ['/sla', 'SLA policies', '修复时限（SLA）策略'],
     ['/components', 'Components', '组件'],
     ['/import', 'Import advisories', '导入漏洞情报'],
+    ['/incidents', 'Security incidents', '安全事件'],
     ['/users', 'Users and teams', '用户与团队'],
   ];
   for (const [lang, i] of [['en', 1], ['zh-CN', 2]]) {
@@ -640,6 +696,14 @@ await step('an asset owner is offered only what their permissions allow', async 
   await p.locator('nav.main-nav a[href="/users"]').click();
   await p.locator('table.teams').waitFor();
   assert.equal(await p.locator('table.users, details.new-user').count(), 0, 'no user list without user.admin');
+  // An owner is cleared for TLP:AMBER: the AMBER incident is listed,
+  // the RED one is not, and opening it by id finds nothing.
+  await p.locator('nav.main-nav a[href="/incidents"]').click();
+  await p.locator('table.incidents').waitFor();
+  const titles = await p.locator('table.incidents tbody tr').allTextContents();
+  assert.ok(titles.length === 1 && /Web shell/.test(titles[0]), `owner's incidents: ${titles}`);
+  const red = await p.evaluate(async () => (await fetch('/api/v1/incidents?category=insider')).json());
+  assert.deepEqual(red.items, []);
   await p.goto(base + '/audit');
   await p.locator('main [role=alert]', { hasText: 'does not have permission' }).waitFor();
   await ctx.close();

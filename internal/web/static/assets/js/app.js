@@ -16,6 +16,7 @@ import { slaPage } from './pages/sla.js';
 import { componentsPage } from './pages/components.js';
 import { importPage } from './pages/import.js';
 import { usersPage } from './pages/users.js';
+import { incidentListPage, incidentPage } from './pages/incidents.js';
 
 // user is who is signed in, null before signing in; permissions are what
 // /api/v1/me says they may do somewhere, which decides what the UI offers
@@ -52,6 +53,8 @@ const routes = [
   { re: /^\/inventory\/(.+)$/, page: assetPage, nav: 'assets', perms: ['asset.read'], title: 'assets.title' },
   { re: /^\/findings$/, page: findingListPage, nav: 'findings', perms: ['finding.read'], title: 'findings.title' },
   { re: /^\/findings\/(\d+)$/, page: findingPage, nav: 'findings', perms: ['finding.read'], title: 'findings.title' },
+  { re: /^\/incidents$/, page: incidentListPage, nav: 'incidents', perms: ['finding.read'], title: 'incidents.title' },
+  { re: /^\/incidents\/(\d+)$/, page: incidentPage, nav: 'incidents', perms: ['finding.read'], title: 'incidents.title' },
   { re: /^\/acceptances$/, page: acceptancesPage, nav: 'acceptances', perms: ['finding.read'], title: 'acceptances.title' },
   { re: /^\/sla$/, page: slaPage, nav: 'sla', perms: ['finding.read'], title: 'sla.title' },
   { re: /^\/components$/, page: componentsPage, nav: 'components', perms: ['asset.read'], title: 'components.title' },
@@ -67,6 +70,7 @@ const navItems = [
   ['vulns', '/vulns', 'nav.vulns', ['vuln.read']],
   ['assets', '/inventory', 'nav.assets', ['asset.read']],
   ['components', '/components', 'nav.components', ['asset.read']],
+  ['incidents', '/incidents', 'nav.incidents', ['finding.read']],
   ['acceptances', '/acceptances', 'nav.acceptances', ['finding.read']],
   ['sla', '/sla', 'nav.sla', ['finding.read']],
   ['import', '/import', 'nav.import', ['import.write']],
