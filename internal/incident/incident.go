@@ -160,6 +160,20 @@ type Incident struct {
 	Detected time.Time `json:"detected"`
 	Reported time.Time `json:"reported"`
 	Owner    string    `json:"owner,omitempty"`
+	// Reached is when the incident last entered each state it has been
+	// in, kept by the store on every move (Reach): the response's own
+	// clock, from which time to contain and time to close are measured.
+	// A re-opened incident that closes again has its later close here;
+	// the timeline keeps every move.
+	Reached map[State]time.Time `json:"reached,omitempty"`
+}
+
+// Reach records that the incident entered state s at t.
+func (in *Incident) Reach(s State, t time.Time) {
+	if in.Reached == nil {
+		in.Reached = make(map[State]time.Time)
+	}
+	in.Reached[s] = t
 }
 
 // ErrInvalid marks an incident that cannot be recorded as it is.

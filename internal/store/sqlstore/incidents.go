@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 	"time"
@@ -120,6 +121,8 @@ func (s *Store) PutIncident(ctx context.Context, in incident.Incident, actor str
 			if x.Reported.IsZero() {
 				x.Reported = now
 			}
+			x.Reached = nil
+			x.Reach(incident.Reported, x.Reported)
 			event = &incident.Event{Kind: incident.EventState, Text: fmt.Sprintf("reported: %s (%s, %s, %s)", x.Title, x.Category, x.Severity, markingText(x.Marking))}
 		} else {
 			before, err := s.incident(ctx, tx, x.ID)
@@ -135,6 +138,8 @@ func (s *Store) PutIncident(ctx context.Context, in incident.Incident, actor str
 			if x.Reported.IsZero() {
 				x.Reported = before.Reported
 			}
+			// Moves keep the state's times, as they keep the state.
+			x.Reached = before.Reached
 			entry.Action = "incident.update"
 			entry.Before, _ = json.Marshal(before)
 			if c := classification(before, x); c != "" {
@@ -273,6 +278,8 @@ func (s *Store) MoveIncident(ctx context.Context, id int64, to incident.State, a
 		}
 		x := before
 		x.State = to
+		x.Reached = maps.Clone(before.Reached)
+		x.Reach(to, now)
 		detail, err := json.Marshal(x)
 		if err != nil {
 			return err

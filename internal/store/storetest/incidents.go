@@ -44,6 +44,7 @@ func testIncidents(t *testing.T, open Opener) {
 	}
 	want := report
 	want.ID, want.State, want.Reported = in.ID, incident.Reported, c.now()
+	want.Reached = map[incident.State]time.Time{incident.Reported: c.now()}
 	want.Detected = detected.Truncate(time.Microsecond)
 	if diff := cmp.Diff(want, in); in.ID == 0 || diff != "" {
 		t.Errorf("reported -want +got:\n%s", diff)
@@ -167,6 +168,15 @@ func testIncidents(t *testing.T, open Opener) {
 	}
 	if in, err = s.MoveIncident(ctx, in.ID, incident.Closed, "alice", "service restored"); err != nil {
 		t.Fatal(err)
+	}
+	// Every state it went through has its time, the close now's; the
+	// metrics measure from these.
+	if len(in.Reached) != 6 || !in.Reached[incident.Closed].Equal(c.now()) ||
+		!in.Reached[incident.Contained].Before(in.Reached[incident.Eradicated]) || !in.Reached[incident.Reported].Equal(in.Reported) {
+		t.Errorf("states reached: %v", in.Reached)
+	}
+	if got, err := s.Incident(ctx, in.ID); err != nil || !cmp.Equal(got.Reached, in.Reached) {
+		t.Errorf("states reached read back: %v, %v", got.Reached, err)
 	}
 
 	tasks, err := s.ListTasks(ctx, in.ID)
