@@ -43,12 +43,13 @@ type Custody interface {
 	// log and on the timeline instead.
 	OpenEvidence(ctx context.Context, id int64, e incident.CustodyEvent) (io.ReadSeekCloser, incident.Evidence, error)
 	// ExportEvidence writes an evidence bundle (incident.WriteBundle) of
-	// the incident's evidence ids (in that order) to w, for ex.To, and
-	// records an exported entry with the manifest's SHA-256 in each
-	// one's chain of custody. The marking rules and the content checks
-	// are WriteBundle's; nothing is recorded when it refuses. w receives
-	// a partial archive on an error: write to a temporary file.
-	ExportEvidence(ctx context.Context, incidentID int64, ids []int64, ex incident.Export, w io.Writer) (string, []incident.Evidence, error)
+	// the incident's evidence ids, in that order, for ex.To, and records
+	// an exported entry with the manifest's SHA-256 in each one's chain
+	// of custody; ex.At is set to now. The marking rules and the content
+	// checks are WriteBundle's; nothing is recorded when it refuses. It
+	// returns the bundle, read from a private copy that Close removes,
+	// the manifest's SHA-256 and the evidence exported.
+	ExportEvidence(ctx context.Context, incidentID int64, ids []int64, ex incident.Export) (io.ReadSeekCloser, string, []incident.Evidence, error)
 	// TransferEvidence records that e.Actor handed the evidence to e.To,
 	// for e.Reason: a copy given to law enforcement, an insurer's
 	// forensic firm, a regulator.

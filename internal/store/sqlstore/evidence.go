@@ -485,10 +485,10 @@ func (s *Store) OpenEvidence(ctx context.Context, id int64, e incident.CustodyEv
 }
 
 // ExportEvidence implements store.Custody.
-func (s *Store) ExportEvidence(ctx context.Context, incidentID int64, ids []int64, ex incident.Export, w io.Writer) (string, []incident.Evidence, error) {
+func (s *Store) ExportEvidence(ctx context.Context, incidentID int64, ids []int64, ex incident.Export) (io.ReadSeekCloser, string, []incident.Evidence, error) {
 	in, err := s.incident(ctx, s.r, incidentID)
 	if err != nil {
-		return "", nil, err
+		return nil, "", nil, err
 	}
 	evs := make([]incident.Evidence, len(ids))
 	items := make([]incident.BundleItem, len(ids))
@@ -503,27 +503,37 @@ func (s *Store) ExportEvidence(ctx context.Context, incidentID int64, ids []int6
 	for i, id := range ids {
 		ev, err := s.evidence(ctx, s.r, id)
 		if err != nil {
-			return "", nil, err
+			return nil, "", nil, err
 		}
 		if ev.Incident != incidentID {
-			return "", nil, fmt.Errorf("incident %d: evidence %d: %w", incidentID, id, store.ErrNotFound)
+			return nil, "", nil, fmt.Errorf("incident %d: evidence %d: %w", incidentID, id, store.ErrNotFound)
 		}
 		evs[i], blobs[i] = ev, s.blob(ctx, ev.SHA256)
 		items[i] = incident.BundleItem{Evidence: ev, Content: blobs[i]}
 	}
+	sp, err := newSpool()
+	if err != nil {
+		return nil, "", nil, err
+	}
+	ok := false
+	defer func() {
+		if !ok {
+			sp.Close()
+		}
+	}()
 	ex.At = s.clock()
-	sum, err := incident.WriteBundle(w, in, items, ex)
+	sum, err := incident.WriteBundle(sp, in, items, ex)
 	if errors.Is(err, incident.ErrTampered) {
 		// WriteBundle stops at the first item whose content does not
 		// match: the last one it started reading.
 		for i := len(blobs) - 1; i >= 0; i-- {
 			if blobs[i].rows != nil {
-				return "", nil, s.recordTampered(ctx, evs[i], ex.By, err)
+				return nil, "", nil, s.recordTampered(ctx, evs[i], ex.By, err)
 			}
 		}
 	}
 	if err != nil {
-		return "", nil, err
+		return nil, "", nil, err
 	}
 	err = s.inTx(ctx, func(ctx context.Context, tx *txn) error {
 		names := make([]string, len(evs))
@@ -548,9 +558,13 @@ func (s *Store) ExportEvidence(ctx context.Context, incidentID int64, ids []int6
 			After: after, Reason: ex.Reason})
 	})
 	if err != nil {
-		return "", nil, err
+		return nil, "", nil, err
 	}
-	return sum, evs, nil
+	if err := sp.rewind(); err != nil {
+		return nil, "", nil, err
+	}
+	ok = true
+	return sp, sum, evs, nil
 }
 
 // TransferEvidence implements store.Custody.

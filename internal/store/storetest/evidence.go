@@ -230,26 +230,29 @@ func testEvidence(t *testing.T, open Opener) {
 	// Exports: the marking decides, before anything is written or logged.
 	c.tick()
 	forensics := incident.Recipient{Name: "ir@forensics.example", Clearance: incident.Amber}
-	var b bytes.Buffer
-	if _, _, err := s.ExportEvidence(ctx, in.ID, []int64{ev.ID, access.ID}, incident.Export{By: "alice", To: forensics, Reason: "handover to the forensic firm"}, &b); !errors.Is(err, incident.ErrWithheld) {
+	if _, _, _, err := s.ExportEvidence(ctx, in.ID, []int64{ev.ID, access.ID}, incident.Export{By: "alice", To: forensics, Reason: "handover to the forensic firm"}); !errors.Is(err, incident.ErrWithheld) {
 		t.Errorf("exporting TLP:RED evidence to an AMBER recipient: %v", err)
 	}
-	if _, _, err := s.ExportEvidence(ctx, in.ID, []int64{again.ID}, incident.Export{By: "alice", To: forensics, Reason: "x"}, io.Discard); !errors.Is(err, store.ErrNotFound) {
+	if _, _, _, err := s.ExportEvidence(ctx, in.ID, []int64{again.ID}, incident.Export{By: "alice", To: forensics, Reason: "x"}); !errors.Is(err, store.ErrNotFound) {
 		t.Errorf("exporting another incident's evidence: %v", err)
 	}
-	if _, _, err := s.ExportEvidence(ctx, 99, []int64{ev.ID}, incident.Export{By: "alice", To: forensics, Reason: "x"}, io.Discard); !errors.Is(err, store.ErrNotFound) {
+	if _, _, _, err := s.ExportEvidence(ctx, 99, []int64{ev.ID}, incident.Export{By: "alice", To: forensics, Reason: "x"}); !errors.Is(err, store.ErrNotFound) {
 		t.Errorf("exporting from no incident: %v", err)
 	}
-	b.Reset()
 	team := incident.Recipient{Name: "alice", Clearance: incident.Red}
-	sum, exported, err := s.ExportEvidence(ctx, in.ID, []int64{access.ID, ev.ID}, incident.Export{By: "alice", To: team, Reason: "offline analysis"}, &b)
+	bundle, sum, exported, err := s.ExportEvidence(ctx, in.ID, []int64{access.ID, ev.ID}, incident.Export{By: "alice", To: team, Reason: "offline analysis"})
 	if err != nil {
 		t.Fatal(err)
 	}
+	b, err := io.ReadAll(bundle)
+	if err != nil {
+		t.Fatal(err)
+	}
+	bundle.Close()
 	if !cmp.Equal(exported, []incident.Evidence{access, ev}) {
 		t.Errorf("exported -want +got:\n%s", cmp.Diff([]incident.Evidence{access, ev}, exported))
 	}
-	rep, err := incident.VerifyBundle(bytes.NewReader(b.Bytes()), int64(b.Len()))
+	rep, err := incident.VerifyBundle(bytes.NewReader(b), int64(len(b)))
 	if err != nil || !rep.Intact() || rep.ManifestSHA256 != sum || len(rep.Manifest.Files) != 2 || !rep.Manifest.ExportedAt.Equal(c.now()) {
 		t.Errorf("the bundle: %+v, %v", rep, err)
 	}
@@ -372,7 +375,7 @@ func testEvidence(t *testing.T, open Opener) {
 	if !errors.Is(err, incident.ErrTampered) || rc != nil || !strings.Contains(err.Error(), fmt.Sprintf("evidence %d (shop-web-02.pcap): content does not match its SHA-256 taken at intake", ev.ID)) {
 		t.Errorf("opening forged content: %v (content returned: %v)", err, rc != nil)
 	}
-	if _, _, err := s.ExportEvidence(ctx, in.ID, []int64{access.ID, ev.ID}, incident.Export{By: "alice", To: team, Reason: "again"}, io.Discard); !errors.Is(err, incident.ErrTampered) {
+	if _, _, _, err := s.ExportEvidence(ctx, in.ID, []int64{access.ID, ev.ID}, incident.Export{By: "alice", To: team, Reason: "again"}); !errors.Is(err, incident.ErrTampered) {
 		t.Errorf("exporting forged content: %v", err)
 	}
 	if log, _ := s.CustodyLog(ctx, ev.ID); len(log) != len(wantLog) {
