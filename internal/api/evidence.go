@@ -53,9 +53,15 @@ func (s *Server) visibleEvidence(ctx context.Context, id, eid int64) (incident.I
 		return in, ev, err
 	}
 	if err != nil || ev.Incident != id || incident.Release(ev.Marking, incident.ChannelAPI, recipient(ctx), s.now()) != nil {
-		return in, ev, huma.Error404NotFound(fmt.Sprintf("incident %d: evidence %d: %s", id, eid, store.ErrNotFound))
+		return in, ev, evidenceNotFound(id, eid)
 	}
 	return in, ev, nil
+}
+
+// evidenceNotFound is the error for evidence that is not on the incident
+// or not released to the caller: the same words either way.
+func evidenceNotFound(id, eid int64) error {
+	return huma.Error404NotFound(fmt.Sprintf("incident %d: evidence %d: %s", id, eid, store.ErrNotFound))
 }
 
 // releasedEvidence lists an incident's evidence released to the caller.
@@ -331,22 +337,26 @@ func (s *Server) registerEvidence(api huma.API) {
 			if _, err := s.visibleIncident(ctx, in.ID); err != nil {
 				return nil, err
 			}
+			evs, err := s.releasedEvidence(ctx, in.ID)
+			if err != nil {
+				return nil, err
+			}
+			released := map[int64]bool{}
+			for _, ev := range evs {
+				released[ev.ID] = true
+			}
 			ids := in.Body.Evidence
-			if len(ids) == 0 {
-				evs, err := s.releasedEvidence(ctx, in.ID)
-				if err != nil {
-					return nil, err
+			for _, eid := range ids {
+				if !released[eid] {
+					return nil, evidenceNotFound(in.ID, eid)
 				}
+			}
+			if len(ids) == 0 {
 				if len(evs) == 0 {
 					return nil, huma.Error422UnprocessableEntity(fmt.Sprintf("incident %d: no evidence released to you to export", in.ID))
 				}
 				for _, ev := range evs {
 					ids = append(ids, ev.ID)
-				}
-			}
-			for _, eid := range ids {
-				if _, _, err := s.visibleEvidence(ctx, in.ID, eid); err != nil {
-					return nil, err
 				}
 			}
 			bundle, sum, _, err := s.Store.ExportEvidence(ctx, in.ID, ids, incident.Export{By: who(ctx).User.Name, To: recipient(ctx), Reason: in.Body.Reason})

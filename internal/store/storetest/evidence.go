@@ -10,7 +10,10 @@ import (
 	"fmt"
 	"io"
 	"math/rand/v2"
+	"runtime"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -401,4 +404,112 @@ type zeroReader struct{}
 func (zeroReader) Read(p []byte) (int, error) {
 	clear(p)
 	return len(p), nil
+}
+
+// testEvidenceConcurrent takes the same content in from several writers
+// at once: each gets evidence of its own, and the content is kept once.
+func testEvidenceConcurrent(t *testing.T, open Opener) {
+	s, c := openWithClock(t, open)
+	ctx := context.Background()
+	in, err := s.PutIncident(ctx, incident.Incident{Title: "Worm on the build farm", Category: incident.Malware, Severity: incident.SevHigh,
+		Marking: incident.Marking{TLP: incident.Red}, Detected: c.now()}, "alice")
+	if err != nil {
+		t.Fatal(err)
+	}
+	sample := noise(3<<19, 3)
+	const writers = 6
+	var wg sync.WaitGroup
+	errs := make(chan error, writers)
+	for w := range writers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			_, err := s.AddEvidence(ctx, incident.Evidence{Incident: in.ID, Name: fmt.Sprintf("worm-%d.bin", w), CollectedBy: fmt.Sprintf("responder-%d", w)},
+				bytes.NewReader(sample), "the sample from this host")
+			errs <- err
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		if err != nil {
+			t.Error(err)
+		}
+	}
+	evs, err := s.ListEvidence(ctx, in.ID)
+	if err != nil || len(evs) != writers {
+		t.Fatalf("%d evidence, %v; want %d", len(evs), err, writers)
+	}
+	db := dbOf(t, s)
+	if blobs, chunks := countRows(t, db, "evidence_blobs"), countRows(t, db, "evidence_chunks"); blobs != 1 || chunks != 2 {
+		t.Errorf("%d blobs in %d chunks, want 1 in 2", blobs, chunks)
+	}
+	for _, ev := range evs {
+		rc, _, err := s.OpenEvidence(ctx, ev.ID, incident.CustodyEvent{Actor: "alice", Action: incident.CustodyVerified})
+		if err != nil {
+			t.Fatalf("evidence %d: %v", ev.ID, err)
+		}
+		rc.Close()
+	}
+}
+
+// testEvidenceLarge takes in and reads back a piece of evidence of the
+// largest size allowed, and holds the store to what it promises for
+// one: no more than a few chunks in memory at any time, never the whole.
+func testEvidenceLarge(t *testing.T, open Opener) {
+	if testing.Short() {
+		t.Skip("moves 100 MiB through the database twice")
+	}
+	s, c := openWithClock(t, open)
+	ctx := context.Background()
+	in, err := s.PutIncident(ctx, incident.Incident{Title: "Exfiltration over DNS", Category: incident.DataBreach, Severity: incident.SevCritical,
+		Marking: incident.Marking{TLP: incident.Red}, Detected: c.now()}, "alice")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var peak atomic.Uint64
+	stop := make(chan struct{})
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		var m runtime.MemStats
+		for {
+			runtime.ReadMemStats(&m)
+			if m.HeapInuse > peak.Load() {
+				peak.Store(m.HeapInuse)
+			}
+			select {
+			case <-stop:
+				return
+			case <-time.After(5 * time.Millisecond):
+			}
+		}
+	}()
+	runtime.GC()
+	var base runtime.MemStats
+	runtime.ReadMemStats(&base)
+	start := time.Now()
+	capture := io.LimitReader(rand.NewChaCha8([32]byte{7}), incident.MaxEvidence)
+	ev, err := s.AddEvidence(ctx, incident.Evidence{Incident: in.ID, Name: "dns-tunnel.pcap", CollectedBy: "bob"}, capture, "the tunnel's traffic")
+	if err != nil {
+		t.Fatal(err)
+	}
+	added := time.Since(start)
+	rc, _, err := s.OpenEvidence(ctx, ev.ID, incident.CustodyEvent{Actor: "alice", Action: incident.CustodyAccessed, Reason: "decode the tunnel"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	n, err := io.Copy(io.Discard, rc)
+	rc.Close()
+	read := time.Since(start) - added
+	close(stop)
+	<-done
+	if err != nil || n != incident.MaxEvidence || ev.Size != incident.MaxEvidence {
+		t.Fatalf("read %d bytes (%v), evidence of %d", n, err, ev.Size)
+	}
+	grew := int64(peak.Load()) - int64(base.HeapInuse)
+	t.Logf("100 MiB: taken in in %v, read back in %v; heap grew by at most %.1f MiB", added.Round(time.Millisecond), read.Round(time.Millisecond), float64(grew)/(1<<20))
+	if grew > incident.MaxEvidence/2 {
+		t.Errorf("the heap grew by %d MiB while 100 MiB went through: the content is being held whole", grew>>20)
+	}
 }

@@ -50,6 +50,8 @@ func Run(t *testing.T, open Opener) {
 		{"Exercises", testExercises},
 		{"Incidents", testIncidents},
 		{"Evidence", testEvidence},
+		{"EvidenceConcurrent", testEvidenceConcurrent},
+		{"EvidenceLarge", testEvidenceLarge},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) { tc.fn(t, open) })
