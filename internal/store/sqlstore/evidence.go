@@ -187,7 +187,9 @@ func (s *Store) AddEvidence(ctx context.Context, ev incident.Evidence, content i
 		}
 		after, _ := json.Marshal(x)
 		out = x
-		return appendAudit(ctx, tx, audit.Entry{At: now, Actor: x.CollectedBy, Action: "incident.evidence.add", Object: incidentObject(x.Incident),
+		// Collected is when the upload began; the audit entry is when it
+		// was kept, after what others wrote in the meantime.
+		return appendAudit(ctx, tx, audit.Entry{At: s.clock(), Actor: x.CollectedBy, Action: "incident.evidence.add", Object: incidentObject(x.Incident),
 			After: after, Reason: reason})
 	})
 	return out, err
