@@ -173,6 +173,17 @@ func (s *Server) classify(err error) (huma.StatusError, string) {
 		return huma.Error422UnprocessableEntity(err.Error()), "transition"
 	case errors.Is(err, incident.ErrTransition):
 		return huma.Error422UnprocessableEntity(err.Error()), "transition"
+	case errors.Is(err, incident.ErrTampered):
+		// Not an internal error to hide: the evidence store found content
+		// changed behind its back, and whoever asked must know.
+		s.Log.Error("evidence tampered with", "err", err)
+		return huma.Error500InternalServerError(err.Error()), "tampered"
+	case errors.Is(err, incident.ErrTooLarge):
+		return huma.Error413RequestEntityTooLarge(err.Error()), ""
+	case errors.Is(err, incident.ErrEvidence), errors.Is(err, incident.ErrCustody):
+		return huma.Error422UnprocessableEntity(err.Error()), "evidence"
+	case errors.Is(err, incident.ErrWithheld):
+		return huma.Error404NotFound(err.Error()), "notFound"
 	case errors.Is(err, finding.ErrReason):
 		return huma.Error422UnprocessableEntity(err.Error()), "reason"
 	case errors.Is(err, finding.ErrAcceptance):

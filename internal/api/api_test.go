@@ -331,6 +331,13 @@ var rules = map[string]string{
 	"POST /api/v1/incidents/{id}/notes":             string(auth.FindingTriage),
 	"POST /api/v1/incidents/{id}/tasks":             string(auth.FindingTriage),
 	"POST /api/v1/incidents/{id}/tasks/{task}/done": string(auth.FindingTriage),
+
+	"GET /api/v1/incidents/{id}/evidence":                  string(auth.FindingRead),
+	"POST /api/v1/incidents/{id}/evidence":                 string(auth.FindingTriage),
+	"GET /api/v1/incidents/{id}/evidence/{eid}":            string(auth.FindingRead),
+	"POST /api/v1/incidents/{id}/evidence/{eid}/download":  string(auth.FindingRead),
+	"POST /api/v1/incidents/{id}/evidence/{eid}/transfers": string(auth.FindingTriage),
+	"POST /api/v1/incidents/{id}/evidence/bundle":          string(auth.FindingRead),
 }
 
 // TestOwnerSeesOwnTeams: an asset owner sees and changes only the assets

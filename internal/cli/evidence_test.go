@@ -194,7 +194,7 @@ func TestEvidenceBundleRefuses(t *testing.T) {
 		err   string
 		usage bool
 	}{
-		{"no title", []string{"bundle", "--by", "alice", "--reason", "r", "--out", out, logFile}, "--incident-title is required", true},
+		{"no title", []string{"bundle", "--by", "alice", "--reason", "r", "--out", out, logFile}, "--incident-title is required for a bundle of local files", true},
 		{"no reason", []string{"bundle", "--incident-title", "T", "--by", "alice", "--out", out, logFile}, "--reason is required: why the evidence leaves your hands", true},
 		{"bad label", append(base, "--tlp", "purple", logFile), `--tlp: unknown TLP label "purple" (CLEAR, GREEN, AMBER, AMBER+STRICT, RED)`, true},
 		{"beyond the recipient's clearance", append(base, "--to", "bob", "--clearance", "green", logFile),

@@ -3,6 +3,9 @@
 // and the SQL here is the common subset of the two: ON CONFLICT, RETURNING,
 // partial indexes. What differs — placeholders, which errors are worth a
 // retry, the physical integrity check — is a Dialect.
+//
+// Incident evidence is kept in the database too, content included, in
+// chunks: evidence.go says why rather than files beside it.
 package sqlstore
 
 import (

@@ -49,6 +49,9 @@ func Run(t *testing.T, open Opener) {
 		{"Users", testUsers},
 		{"Exercises", testExercises},
 		{"Incidents", testIncidents},
+		{"Evidence", testEvidence},
+		{"EvidenceConcurrent", testEvidenceConcurrent},
+		{"EvidenceLarge", testEvidenceLarge},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) { tc.fn(t, open) })
