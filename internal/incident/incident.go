@@ -160,6 +160,12 @@ type Incident struct {
 	Detected time.Time `json:"detected"`
 	Reported time.Time `json:"reported"`
 	Owner    string    `json:"owner,omitempty"`
+	// Playbook is the playbook version the response follows, and Impact
+	// what the incident cost (the VM3 metrics' inputs). Each changes only
+	// through its own store call (FollowPlaybook, SetImpact), which puts
+	// the change on the timeline.
+	Playbook *PlaybookRef `json:"playbook,omitempty"`
+	Impact   *Impact      `json:"impact,omitempty"`
 }
 
 // ErrInvalid marks an incident that cannot be recorded as it is.
