@@ -331,6 +331,28 @@ var rules = map[string]string{
 	"POST /api/v1/incidents/{id}/notes":             string(auth.FindingTriage),
 	"POST /api/v1/incidents/{id}/tasks":             string(auth.FindingTriage),
 	"POST /api/v1/incidents/{id}/tasks/{task}/done": string(auth.FindingTriage),
+
+	"GET /api/v1/playbooks":                                   string(auth.ProcessRead),
+	"POST /api/v1/playbooks":                                  string(auth.ProcessWrite),
+	"GET /api/v1/playbooks/{key}":                             string(auth.ProcessRead),
+	"GET /api/v1/playbooks/{key}/versions/{version}":          string(auth.ProcessRead),
+	"GET /api/v1/playbooks/{key}/versions/{version}/document": string(auth.ProcessRead),
+	"POST /api/v1/incidents/{id}/playbook":                    string(auth.FindingTriage),
+	"PUT /api/v1/incidents/{id}/impact":                       string(auth.FindingTriage),
+	"GET /api/v1/roster":                                      string(auth.ProcessRead),
+	"POST /api/v1/roster":                                     string(auth.ProcessWrite),
+	"GET /api/v1/roster/{id}":                                 string(auth.ProcessRead),
+	"PUT /api/v1/roster/{id}":                                 string(auth.ProcessWrite),
+	"GET /api/v1/trainings":                                   string(auth.ProcessRead),
+	"POST /api/v1/trainings":                                  string(auth.ProcessWrite),
+	"GET /api/v1/trainings/due":                               string(auth.ProcessRead),
+	"GET /api/v1/briefings":                                   string(auth.ProcessRead),
+	"POST /api/v1/briefings":                                  string(auth.ProcessWrite),
+	"GET /api/v1/briefings/coverage":                          string(auth.ProcessRead),
+	"GET /api/v1/process-reviews":                             string(auth.ProcessRead),
+	"POST /api/v1/process-reviews":                            string(auth.ProcessWrite),
+	"GET /api/v1/process-reviews/schedule":                    string(auth.ProcessRead),
+	"PUT /api/v1/process-reviews/schedule":                    string(auth.PolicyWrite),
 }
 
 // TestOwnerSeesOwnTeams: an asset owner sees and changes only the assets

@@ -59,21 +59,21 @@ const MaxDocument = 256 << 10
 // phase or task kind is reported by Validate with its field's path
 // rather than by the decoder without one.
 type document struct {
-	Key         string   `json:"key" yaml:"key"`
-	Version     int      `json:"version,omitempty" yaml:"version,omitempty"`
-	Title       Text     `json:"title" yaml:"title"`
-	Description Text     `json:"description,omitzero" yaml:"description,omitempty"`
-	Categories  []string `json:"categories,omitempty" yaml:"categories,omitempty,flow"`
-	Steps       []step   `json:"steps" yaml:"steps"`
-	Note        string   `json:"note,omitempty" yaml:"note,omitempty"`
+	Key         string    `json:"key" yaml:"key"`
+	Version     int       `json:"version,omitempty" yaml:"version,omitempty"`
+	Title       Bilingual `json:"title" yaml:"title"`
+	Description Bilingual `json:"description,omitzero" yaml:"description,omitempty"`
+	Categories  []string  `json:"categories,omitempty" yaml:"categories,omitempty,flow"`
+	Steps       []step    `json:"steps" yaml:"steps"`
+	Note        string    `json:"note,omitempty" yaml:"note,omitempty"`
 }
 
 type step struct {
-	Phase       string `json:"phase" yaml:"phase"`
-	Role        string `json:"role" yaml:"role"`
-	Task        string `json:"task,omitempty" yaml:"task,omitempty"`
-	Title       Text   `json:"title" yaml:"title"`
-	Description Text   `json:"description" yaml:"description"`
+	Phase       string    `json:"phase" yaml:"phase"`
+	Role        string    `json:"role" yaml:"role"`
+	Task        string    `json:"task,omitempty" yaml:"task,omitempty"`
+	Title       Bilingual `json:"title" yaml:"title"`
+	Description Bilingual `json:"description" yaml:"description"`
 }
 
 // ParsePlaybook reads a playbook document, YAML or JSON (a document whose

@@ -53,8 +53,8 @@ type Step struct {
 	// the playbook gets for this step (Playbook.Tasks). Steps that are
 	// not per-incident work (keeping the contact list current) have none.
 	Task        incident.TaskKind `json:"task,omitempty"`
-	Title       Text              `json:"title"`
-	Description Text              `json:"description"`
+	Title       Bilingual         `json:"title"`
+	Description Bilingual         `json:"description"`
 }
 
 // Playbook is one version of a response playbook.
@@ -62,9 +62,9 @@ type Playbook struct {
 	// Key names the playbook across its versions: "web-compromise".
 	Key string `json:"key"`
 	// Version counts from 1; the store assigns it.
-	Version     int  `json:"version,omitempty"`
-	Title       Text `json:"title"`
-	Description Text `json:"description,omitzero"`
+	Version     int       `json:"version,omitempty"`
+	Title       Bilingual `json:"title"`
+	Description Bilingual `json:"description,omitzero"`
 	// Categories are the incident categories the playbook is for; none
 	// means any.
 	Categories []incident.Category `json:"categories,omitempty"`

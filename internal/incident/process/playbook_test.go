@@ -52,7 +52,7 @@ func TestPlaybookValidate(t *testing.T) {
 		err  string
 	}{
 		{"valid", func(*Playbook) {}, ""},
-		{"no description: optional", func(p *Playbook) { p.Description = Text{} }, ""},
+		{"no description: optional", func(p *Playbook) { p.Description = Bilingual{} }, ""},
 		{"key with capitals", func(p *Playbook) { p.Key = "Web-Compromise" }, `key: "Web-Compromise" is not a key`},
 		{"key with a slash", func(p *Playbook) { p.Key = "web/compromise" }, `key: "web/compromise" is not a key`},
 		{"key starting with a hyphen", func(p *Playbook) { p.Key = "-x" }, `key: "-x" is not a key`},
@@ -103,7 +103,7 @@ func TestSameContent(t *testing.T) {
 		"a step fewer":       func(p *Playbook) { p.Steps = p.Steps[1:] },
 		"the categories":     func(p *Playbook) { p.Categories = []incident.Category{incident.Malware} },
 		"the title":          func(p *Playbook) { p.Title.EN = "General response" },
-		"the description":    func(p *Playbook) { p.Description = Text{} },
+		"the description":    func(p *Playbook) { p.Description = Bilingual{} },
 		"a step's task kind": func(p *Playbook) { p.Steps[0].Task = incident.TaskOther },
 	} {
 		c := sample(t)

@@ -19,16 +19,16 @@ func invalid(field, format string, args ...any) error {
 	return fmt.Errorf("%w: %s: %s", ErrInvalid, field, fmt.Sprintf(format, args...))
 }
 
-// Text is a text in both of vmc's languages. Both are required: the
+// Bilingual is a text in both of vmc's languages. Both are required: the
 // process is read by Chinese and international teams alike, and a step
 // one of them cannot read is a step not followed.
-type Text struct {
+type Bilingual struct {
 	EN string `json:"en" yaml:"en"`
 	ZH string `json:"zh-CN" yaml:"zh-CN"`
 }
 
 // In returns the text in lang ("en" or "zh-CN"), English for any other.
-func (t Text) In(lang string) string {
+func (t Bilingual) In(lang string) string {
 	if lang == "zh-CN" {
 		return t.ZH
 	}
@@ -44,7 +44,7 @@ const (
 )
 
 // checkTitle checks a one-line text in both languages.
-func checkTitle(field string, t Text) error {
+func checkTitle(field string, t Bilingual) error {
 	for _, l := range []struct{ lang, s string }{{"en", t.EN}, {"zh-CN", t.ZH}} {
 		switch {
 		case strings.TrimSpace(l.s) == "":
@@ -60,7 +60,7 @@ func checkTitle(field string, t Text) error {
 
 // checkDesc checks a text of paragraphs in both languages; optional
 // allows both to be empty.
-func checkDesc(field string, t Text, optional bool) error {
+func checkDesc(field string, t Bilingual, optional bool) error {
 	if optional && t.EN == "" && t.ZH == "" {
 		return nil
 	}

@@ -20,7 +20,7 @@ import (
 // ransomwarePlaybook is a short playbook of three steps, in NIST SP
 // 800-61r2's phases.
 func ransomwarePlaybook() process.Playbook {
-	text := func(en, zh string) process.Text { return process.Text{EN: en, ZH: zh} }
+	text := func(en, zh string) process.Bilingual { return process.Bilingual{EN: en, ZH: zh} }
 	return process.Playbook{
 		Key: "ransomware", Title: text("Ransomware", "勒索软件"), Categories: []incident.Category{incident.Malware},
 		Steps: []process.Step{
@@ -95,7 +95,7 @@ func testProcess(t *testing.T, open Opener) {
 	}
 	phishing := ransomwarePlaybook()
 	phishing.Key, phishing.Categories = "phishing", nil
-	phishing.Title = process.Text{EN: "Phishing", ZH: "网络钓鱼"}
+	phishing.Title = process.Bilingual{EN: "Phishing", ZH: "网络钓鱼"}
 	phishing.Steps = phishing.Steps[:1]
 	if _, err := s.PutPlaybook(ctx, phishing, "alice"); err != nil {
 		t.Fatal(err)
