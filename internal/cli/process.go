@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"io"
@@ -44,11 +45,11 @@ func newPlaybookImport() *cobra.Command {
 		Short: "Import a playbook document (YAML or JSON) as the next version of its key",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			b, err := readLimited(args[0], process.MaxDocument)
+			b, err := readText(args[0], process.MaxDocument)
 			if err != nil {
 				return err
 			}
-			p, err := process.ParsePlaybook(b)
+			p, err := process.ParsePlaybook([]byte(b))
 			if err != nil {
 				return fmt.Errorf("%s: %w", args[0], err)
 			}
@@ -72,28 +73,6 @@ func newPlaybookImport() *cobra.Command {
 	}
 	cmd.Flags().StringVar(&actor, "as", defaultActor(), "who makes the version, for the audit log")
 	return cmd
-}
-
-// readLimited reads a file of at most limit bytes; "-" is standard
-// input.
-func readLimited(name string, limit int64) ([]byte, error) {
-	var r io.Reader = os.Stdin
-	if name != "-" {
-		f, err := os.Open(name)
-		if err != nil {
-			return nil, err
-		}
-		defer f.Close()
-		r = f
-	}
-	b, err := io.ReadAll(io.LimitReader(r, limit+1))
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", name, err)
-	}
-	if int64(len(b)) > limit {
-		return nil, fmt.Errorf("%s: larger than %d KiB", name, limit>>10)
-	}
-	return b, nil
 }
 
 func newPlaybookList() *cobra.Command {
@@ -537,7 +516,7 @@ func newRosterList() *cobra.Command {
 				if err != nil {
 					return err
 				}
-				q.ActiveOn = cmp0(at, time.Now())
+				q.ActiveOn = cmp.Or(at, time.Now())
 			}
 			return withStore(cmd, false, func(_ *Config, s store.Store) error {
 				ms, err := s.ListMembers(cmd.Context(), q)
@@ -552,7 +531,7 @@ func newRosterList() *cobra.Command {
 				for _, m := range ms {
 					user := m.User
 					if m.External() {
-						user = "(" + cmp0(m.Organisation, "external") + ")"
+						user = "(" + cmp.Or(m.Organisation, "external") + ")"
 					}
 					fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", m.ID, m.Name, user, m.Role, cmpOrDash(m.Contact), cmpOrDash(m.Team),
 						m.From.Format(time.DateOnly), incidentDay(m.To))
@@ -575,15 +554,6 @@ func nonNil[T any](xs []T) []T {
 		return []T{}
 	}
 	return xs
-}
-
-// cmp0 returns v, or or when v is its type's zero value.
-func cmp0[T comparable](v, or T) T {
-	var zero T
-	if v == zero {
-		return or
-	}
-	return v
 }
 
 func newTraining() *cobra.Command {
@@ -698,7 +668,7 @@ func newTrainingDue() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			now = cmp0(now, time.Now())
+			now = cmp.Or(now, time.Now())
 			return withStore(cmd, false, func(_ *Config, s store.Store) error {
 				obs, err := store.TrainingObligations(cmd.Context(), s, pol, now)
 				if err != nil {
@@ -774,7 +744,7 @@ func newBriefingAdd() *cobra.Command {
 			if b.At, err = parseIncidentTime("--at", at); err != nil {
 				return err
 			}
-			b.At = cmp0(b.At, time.Now())
+			b.At = cmp.Or(b.At, time.Now())
 			switch {
 			case key != "":
 				b.Playbook = &incident.PlaybookRef{Key: key, Version: version}
@@ -873,7 +843,7 @@ func newBriefingCoverage() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			to = cmp0(to, time.Now().UTC())
+			to = cmp.Or(to, time.Now().UTC())
 			from := to.AddDate(0, -months, 0)
 			return withStore(cmd, false, func(_ *Config, s store.Store) error {
 				c, err := s.BriefingCoverage(cmd.Context(), from, to)
@@ -932,7 +902,7 @@ func newReviewAdd() *cobra.Command {
 			if r.On, err = parseIncidentTime("--on", on); err != nil {
 				return err
 			}
-			r.On = cmp0(r.On, time.Now())
+			r.On = cmp.Or(r.On, time.Now())
 			return withStore(cmd, true, func(_ *Config, s store.Store) error {
 				r, err := s.AddReview(cmd.Context(), r, actor)
 				if err != nil {
@@ -995,7 +965,7 @@ func newReviewDue() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			now = cmp0(now, time.Now())
+			now = cmp.Or(now, time.Now())
 			return withStore(cmd, false, func(_ *Config, s store.Store) error {
 				d, err := store.NextReview(cmd.Context(), s, now)
 				if err != nil {

@@ -230,10 +230,8 @@ func (s *Store) FollowPlaybook(ctx context.Context, incidentID int64, f store.Fo
 		if !f.Tasks {
 			return nil
 		}
-		if added, err = s.addStepTasks(ctx, tx, x, pb, lang, actor, now); err != nil {
-			return err
-		}
-		return nil
+		added, err = s.addStepTasks(ctx, tx, x, pb, lang, actor, now)
+		return err
 	})
 	return out, added, err
 }
