@@ -375,7 +375,7 @@ func (s *Server) registerProcess(api huma.API) {
 			return &followOutput{Body: followView{Incident: v.Incident, NextStates: v.NextStates, Timeline: v.Timeline, Tasks: v.Tasks, Added: orEmptyList(added)}}, err
 		})
 	op(s, api, huma.Operation{OperationID: "set-incident-impact", Method: http.MethodPut, Path: "/api/v1/incidents/{id}/impact", Tags: []string{"incidents"},
-		Summary: "Record an incident's impact for the metrics: downtime, direct cost, person-hours, estimated long-term cost, and the projects affected (on its timeline, audited)." + clearanceDoc},
+		Summary: "Record an incident's impact for the metrics, replacing the one recorded: downtime, direct cost, person-hours, estimated long-term cost; and the projects affected, when given (on its timeline, audited)." + clearanceDoc},
 		string(auth.FindingTriage),
 		func(ctx context.Context, in *impactInput) (*incidentOutput, error) {
 			if _, err := s.visibleIncident(ctx, in.ID); err != nil {
