@@ -152,10 +152,14 @@ func (s *Store) PlaybookVersions(ctx context.Context, key string) ([]process.Pla
 // ListPlaybooks implements store.Process.
 func (s *Store) ListPlaybooks(ctx context.Context) ([]process.Playbook, error) {
 	ps, err := collect(ctx, s.r, `SELECT `+playbookColumns+` FROM playbook_versions p
-		WHERE version = (SELECT MAX(version) FROM playbook_versions q WHERE q.playbook_key = p.playbook_key) ORDER BY playbook_key`, nil, rowScanner(scanPlaybook))
+		WHERE version = (SELECT MAX(version) FROM playbook_versions q WHERE q.playbook_key = p.playbook_key)`, nil, rowScanner(scanPlaybook))
 	if err != nil {
 		return nil, fmt.Errorf("playbooks: %w", err)
 	}
+	// Sorted here, not by the database: PostgreSQL's collation and
+	// SQLite's byte order disagree on punctuation and case, and both
+	// stores must list alike.
+	slices.SortFunc(ps, func(a, b process.Playbook) int { return strings.Compare(a.Key, b.Key) })
 	return ps, nil
 }
 
@@ -406,10 +410,13 @@ func (s *Store) members(ctx context.Context, q querier, mq store.MemberQuery) ([
 	if mq.Role != "" {
 		query, args = query+` WHERE role = ?`, append(args, mq.Role)
 	}
-	ms, err := collect(ctx, q, s.d.Rebind(query+` ORDER BY name, id`), args, rowScanner(scanMember))
+	ms, err := collect(ctx, q, s.d.Rebind(query), args, rowScanner(scanMember))
 	if err != nil {
 		return nil, fmt.Errorf("roster: %w", err)
 	}
+	// By name as Go compares them, for both stores alike (see
+	// ListPlaybooks).
+	slices.SortFunc(ms, func(a, b process.Member) int { return cmp.Or(strings.Compare(a.Name, b.Name), cmp.Compare(a.ID, b.ID)) })
 	// Who is on the team at a time is the domain's rule (ActiveOn); a
 	// roster is short enough to ask it of every entry.
 	if !mq.ActiveOn.IsZero() {
@@ -648,9 +655,7 @@ func (s *Store) ListBriefings(ctx context.Context, q store.BriefingQuery) ([]pro
 	if !q.To.IsZero() {
 		where, args = append(where, `held_at < ?`), append(args, q.To.UTC())
 	}
-	if q.Team != "" {
-		where, args = append(where, `LOWER(team) = LOWER(?)`), append(args, q.Team)
-	}
+
 	query := `SELECT id, held_at, detail FROM briefings`
 	if len(where) > 0 {
 		query += ` WHERE ` + strings.Join(where, ` AND `)
@@ -658,6 +663,11 @@ func (s *Store) ListBriefings(ctx context.Context, q store.BriefingQuery) ([]pro
 	bs, err := collect(ctx, s.r, s.d.Rebind(query+` ORDER BY held_at, id`), args, rowScanner(scanBriefing))
 	if err != nil {
 		return nil, fmt.Errorf("briefings: %w", err)
+	}
+	// The audience is matched ignoring case as the domain does
+	// (strings.EqualFold), which SQLite's ASCII-only LOWER would not.
+	if q.Team != "" {
+		bs = slices.DeleteFunc(bs, func(b process.Briefing) bool { return !strings.EqualFold(b.Team, q.Team) })
 	}
 	return bs, nil
 }
