@@ -22,6 +22,7 @@ import (
 	"github.com/vmc-dev/vmc/internal/chart"
 	"github.com/vmc-dev/vmc/internal/finding"
 	"github.com/vmc-dev/vmc/internal/incident"
+	"github.com/vmc-dev/vmc/internal/incident/process"
 	"github.com/vmc-dev/vmc/internal/ingest"
 	"github.com/vmc-dev/vmc/internal/store"
 )
@@ -184,6 +185,8 @@ func (s *Server) classify(err error) (huma.StatusError, string) {
 		return huma.Error422UnprocessableEntity(err.Error()), "evidence"
 	case errors.Is(err, incident.ErrWithheld):
 		return huma.Error404NotFound(err.Error()), "notFound"
+	case errors.Is(err, process.ErrInvalid):
+		return huma.Error422UnprocessableEntity(err.Error()), "process"
 	case errors.Is(err, finding.ErrReason):
 		return huma.Error422UnprocessableEntity(err.Error()), "reason"
 	case errors.Is(err, finding.ErrAcceptance):

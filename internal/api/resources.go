@@ -45,6 +45,7 @@ func (s *Server) register(api huma.API) {
 	s.registerExercises(api)
 	s.registerIncidents(api)
 	s.registerEvidence(api)
+	s.registerProcess(api)
 }
 
 type vulnListInput struct {

@@ -36,7 +36,14 @@ const (
 	// organisation; send one.
 	ReportRead   Permission = "report.read"
 	ReportSubmit Permission = "report.submit"
-	// PolicyWrite: change SLAs, prioritisation and matching rules.
+	// ProcessRead and ProcessWrite: read the incident response process
+	// and its people (playbooks, the response team roster with its
+	// contacts, training records, briefings, process reviews); record
+	// and change them.
+	ProcessRead  Permission = "process.read"
+	ProcessWrite Permission = "process.write"
+	// PolicyWrite: change SLAs, prioritisation and matching rules, and
+	// the process review schedule.
 	PolicyWrite Permission = "policy.write"
 	// UserAdmin: create, change, disable users and their tokens.
 	UserAdmin Permission = "user.admin"
@@ -45,7 +52,7 @@ const (
 // Permissions lists every permission, reading before writing.
 var Permissions = []Permission{
 	VulnRead, AssetRead, AssetWrite, FindingRead, FindingTriage, FindingAccept,
-	ImportWrite, AuditRead, ReportRead, ReportSubmit, PolicyWrite, UserAdmin,
+	ImportWrite, AuditRead, ReportRead, ReportSubmit, ProcessRead, ProcessWrite, PolicyWrite, UserAdmin,
 }
 
 func (p Permission) String() string { return string(p) }
@@ -86,6 +93,8 @@ const (
 //	audit.read      yes   yes     -     yes     -
 //	report.read     yes   yes     -     yes     -
 //	report.submit   yes   -       -     -       yes
+//	process.read    yes   yes     -     yes     -
+//	process.write   yes   yes     -     -       -
 //	policy.write    yes   -       -     -       -
 //	user.admin      yes   -       -     -       -
 //
@@ -106,6 +115,11 @@ const (
 //     incoming reports cover every team, so owners see neither.
 //   - auditor reads everything, the audit log included, and writes
 //     nothing.
+//   - the incident response process (process.*) is the security team's to
+//     keep and the auditors' to check. Owners do not read it: the
+//     roster holds people's private contacts, and owners learn the
+//     process through briefings. The review schedule is policy: those
+//     whose work is reviewed do not set how often.
 //   - reporter is outside the organisation and may only submit. Reading
 //     one's own reports, when intake comes, will be a check against the
 //     report's submitter, not a row of this table.
@@ -120,6 +134,8 @@ var matrix = map[Permission]map[Role]grant{
 	AuditRead:     {Admin: yes, Analyst: yes, Auditor: yes},
 	ReportRead:    {Admin: yes, Analyst: yes, Auditor: yes},
 	ReportSubmit:  {Admin: yes, Reporter: yes},
+	ProcessRead:   {Admin: yes, Analyst: yes, Auditor: yes},
+	ProcessWrite:  {Admin: yes, Analyst: yes},
 	PolicyWrite:   {Admin: yes},
 	UserAdmin:     {Admin: yes},
 }

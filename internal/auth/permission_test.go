@@ -23,6 +23,8 @@ import.write    Y     Y       T     -       -
 audit.read      Y     Y       -     Y       -
 report.read     Y     Y       -     Y       -
 report.submit   Y     -       -     -       Y
+process.read    Y     Y       -     Y       -
+process.write   Y     Y       -     -       -
 policy.write    Y     -       -     -       -
 user.admin      Y     -       -     -       -
 `

@@ -11,8 +11,8 @@ import (
 
 // wantScopes is the scope → permission table spelled out.
 var wantScopes = map[Scope][]Permission{
-	ScopeRead:   {VulnRead, AssetRead, FindingRead, AuditRead, ReportRead},
-	ScopeWrite:  {VulnRead, AssetRead, FindingRead, AuditRead, ReportRead, AssetWrite, FindingTriage, FindingAccept},
+	ScopeRead:   {VulnRead, AssetRead, FindingRead, AuditRead, ReportRead, ProcessRead},
+	ScopeWrite:  {VulnRead, AssetRead, FindingRead, AuditRead, ReportRead, ProcessRead, AssetWrite, FindingTriage, FindingAccept, ProcessWrite},
 	ScopeImport: {ImportWrite},
 	ScopeReport: {ReportSubmit},
 	ScopeAdmin:  {UserAdmin, PolicyWrite},

@@ -31,7 +31,8 @@ Every incident carries a TLP 2.0 label and may carry an embargo: they decide
 what may leave vmc, to whom. Its timeline records every move, reclassification,
 task and note, append-only; every change is in the audit log as its author's.`,
 	}
-	cmd.AddCommand(newIncidentReport(), newIncidentList(), newIncidentShow(), newIncidentMove(), newIncidentNote(), newIncidentTask())
+	cmd.AddCommand(newIncidentReport(), newIncidentList(), newIncidentShow(), newIncidentMove(), newIncidentNote(), newIncidentTask(),
+		newIncidentFollow(), newIncidentImpact())
 	return cmd
 }
 
@@ -264,6 +265,7 @@ func printIncidentRecord(w io.Writer, in incident.Incident, tl []incident.Event,
 		in.State, strings.Join(incidentWords(in.State.Next()), ", "), in.Category, in.Severity, cmpOrDash(in.Owner),
 		cmpOrDash(strings.Join(in.Assets, ", ")), cmpOrDash(strings.Join(in.Vulns, ", ")), cmpOrDash(strings.Join(in.Projects, ", ")),
 		personal, in.Detected.Format(time.RFC3339), in.Reported.Format(time.RFC3339))
+	printIncidentProcess(tw, in)
 	if err := tw.Flush(); err != nil {
 		return err
 	}

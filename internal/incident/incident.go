@@ -166,6 +166,12 @@ type Incident struct {
 	// A re-opened incident that closes again has its later close here;
 	// the timeline keeps every move.
 	Reached map[State]time.Time `json:"reached,omitempty"`
+	// Playbook is the playbook version the response follows, and Impact
+	// what the incident cost (the VM3 metrics' inputs). Each changes only
+	// through its own store call (FollowPlaybook, SetImpact), which puts
+	// the change on the timeline.
+	Playbook *PlaybookRef `json:"playbook,omitempty"`
+	Impact   *Impact      `json:"impact,omitempty"`
 }
 
 // Reach records that the incident entered state s at t.

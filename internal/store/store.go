@@ -42,6 +42,7 @@ type Store interface {
 	Exercises
 	Incidents
 	Custody
+	Process
 	// Ping reports whether the database answers.
 	Ping(ctx context.Context) error
 	// Check verifies the database's physical and logical integrity.
@@ -205,9 +206,11 @@ type Exercises interface {
 type Incidents interface {
 	// PutIncident creates an incident (ID 0; it starts reported, and
 	// Reported defaults to now) or changes one's fields, and returns it
-	// as stored. Its state changes only through MoveIncident. A change of
-	// category, severity or marking is a classification event on the
-	// timeline.
+	// as stored. Its state changes only through MoveIncident, its
+	// playbook and impact only through FollowPlaybook and SetImpact
+	// (Process): a new incident carrying either is refused, an update
+	// keeps them as stored. A change of category, severity or marking is
+	// a classification event on the timeline.
 	PutIncident(ctx context.Context, in incident.Incident, actor string) (incident.Incident, error)
 	Incident(ctx context.Context, id int64) (incident.Incident, error)
 	// ListIncidents returns the incidents q selects, newest first.

@@ -123,6 +123,9 @@ func (s *Store) PutIncident(ctx context.Context, in incident.Incident, actor str
 			}
 			x.Reached = nil
 			x.Reach(incident.Reported, x.Reported)
+			if x.Playbook != nil || x.Impact != nil {
+				return fmt.Errorf("%w: playbook, impact: recorded once the incident is reported (FollowPlaybook, SetImpact)", incident.ErrInvalid)
+			}
 			event = &incident.Event{Kind: incident.EventState, Text: fmt.Sprintf("reported: %s (%s, %s, %s)", x.Title, x.Category, x.Severity, markingText(x.Marking))}
 		} else {
 			before, err := s.incident(ctx, tx, x.ID)
@@ -140,6 +143,9 @@ func (s *Store) PutIncident(ctx context.Context, in incident.Incident, actor str
 			}
 			// Moves keep the state's times, as they keep the state.
 			x.Reached = before.Reached
+			// The playbook and the impact change through their own calls,
+			// which put the change on the timeline.
+			x.Playbook, x.Impact = before.Playbook, before.Impact
 			entry.Action = "incident.update"
 			entry.Before, _ = json.Marshal(before)
 			if c := classification(before, x); c != "" {
@@ -430,6 +436,18 @@ func sameTask(a, b incident.Task) bool {
 		a.Due.Equal(b.Due) && a.Done.Equal(b.Done) && a.DoneBy == b.DoneBy && a.Link == b.Link
 }
 
+// insertTask adds a new task to its incident, and returns it with its id
+// and the timeline's words for it.
+func insertTask(ctx context.Context, tx *txn, x incident.Task, now time.Time) (incident.Task, string, error) {
+	err := tx.queryRow(ctx, `INSERT INTO incident_tasks (incident_id, title, kind, owner, due, done_at, done_by, link, created_at, updated_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+		x.Incident, x.Title, x.Kind, x.Owner, nullTime(x.Due), nullTime(x.Done), x.DoneBy, x.Link, now, now).Scan(&x.ID)
+	if err != nil {
+		return x, "", fmt.Errorf("task %q: %w", x.Title, err)
+	}
+	return x, fmt.Sprintf("task %d added: %s", x.ID, taskText(x)), nil
+}
+
 // PutTask implements store.Incidents.
 func (s *Store) PutTask(ctx context.Context, t incident.Task, actor string) (incident.Task, error) {
 	if err := checkIncidentActor(actor); err != nil {
@@ -459,13 +477,10 @@ func (s *Store) PutTask(ctx context.Context, t incident.Task, actor string) (inc
 			if _, err := s.incident(ctx, tx, x.Incident); err != nil {
 				return err
 			}
-			err := tx.queryRow(ctx, `INSERT INTO incident_tasks (incident_id, title, kind, owner, due, done_at, done_by, link, created_at, updated_at)
-				VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
-				x.Incident, x.Title, x.Kind, x.Owner, nullTime(x.Due), nullTime(x.Done), x.DoneBy, x.Link, now, now).Scan(&x.ID)
-			if err != nil {
-				return fmt.Errorf("task %q: %w", x.Title, err)
+			var err error
+			if x, text, err = insertTask(ctx, tx, x, now); err != nil {
+				return err
 			}
-			text = fmt.Sprintf("task %d added: %s", x.ID, taskText(x))
 		} else {
 			before, err := s.task(ctx, tx, x.ID)
 			if err != nil {

@@ -52,6 +52,7 @@ func Run(t *testing.T, open Opener) {
 		{"Evidence", testEvidence},
 		{"EvidenceConcurrent", testEvidenceConcurrent},
 		{"EvidenceLarge", testEvidenceLarge},
+		{"Process", testProcess},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) { tc.fn(t, open) })
