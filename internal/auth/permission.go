@@ -36,6 +36,10 @@ const (
 	// organisation; send one.
 	ReportRead   Permission = "report.read"
 	ReportSubmit Permission = "report.submit"
+	// ReportTriage: answer vulnerability reports from outside: acknowledge
+	// and triage them, set their deadlines, write to their reporters,
+	// credit them, link them to incidents.
+	ReportTriage Permission = "report.triage"
 	// PolicyWrite: change SLAs, prioritisation and matching rules.
 	PolicyWrite Permission = "policy.write"
 	// UserAdmin: create, change, disable users and their tokens.
@@ -45,7 +49,7 @@ const (
 // Permissions lists every permission, reading before writing.
 var Permissions = []Permission{
 	VulnRead, AssetRead, AssetWrite, FindingRead, FindingTriage, FindingAccept,
-	ImportWrite, AuditRead, ReportRead, ReportSubmit, PolicyWrite, UserAdmin,
+	ImportWrite, AuditRead, ReportRead, ReportSubmit, ReportTriage, PolicyWrite, UserAdmin,
 }
 
 func (p Permission) String() string { return string(p) }
@@ -86,6 +90,7 @@ const (
 //	audit.read      yes   yes     -     yes     -
 //	report.read     yes   yes     -     yes     -
 //	report.submit   yes   -       -     -       yes
+//	report.triage   yes   yes     -     -       -
 //	policy.write    yes   -       -     -       -
 //	user.admin      yes   -       -     -       -
 //
@@ -106,6 +111,9 @@ const (
 //     incoming reports cover every team, so owners see neither.
 //   - auditor reads everything, the audit log included, and writes
 //     nothing.
+//   - report.triage is the security team's: it speaks for the
+//     organisation to outside reporters and commits it to disclosure
+//     dates. Auditors read reports (report.read) but answer none.
 //   - reporter is outside the organisation and may only submit. Reading
 //     one's own reports, when intake comes, will be a check against the
 //     report's submitter, not a row of this table.
@@ -120,6 +128,7 @@ var matrix = map[Permission]map[Role]grant{
 	AuditRead:     {Admin: yes, Analyst: yes, Auditor: yes},
 	ReportRead:    {Admin: yes, Analyst: yes, Auditor: yes},
 	ReportSubmit:  {Admin: yes, Reporter: yes},
+	ReportTriage:  {Admin: yes, Analyst: yes},
 	PolicyWrite:   {Admin: yes},
 	UserAdmin:     {Admin: yes},
 }

@@ -49,7 +49,7 @@ func (s *Scope) UnmarshalText(b []byte) error {
 // permission is reachable through some scope.
 var scopes = map[Scope][]Permission{
 	ScopeRead:   {VulnRead, AssetRead, FindingRead, AuditRead, ReportRead},
-	ScopeWrite:  {VulnRead, AssetRead, FindingRead, AuditRead, ReportRead, AssetWrite, FindingTriage, FindingAccept},
+	ScopeWrite:  {VulnRead, AssetRead, FindingRead, AuditRead, ReportRead, AssetWrite, FindingTriage, FindingAccept, ReportTriage},
 	ScopeImport: {ImportWrite},
 	ScopeReport: {ReportSubmit},
 	ScopeAdmin:  {UserAdmin, PolicyWrite},
