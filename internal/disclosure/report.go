@@ -234,3 +234,27 @@ func join[T ~string](vs []T) string {
 	}
 	return strings.Join(out, ", ")
 }
+
+// Credited is a reporter to thank in public, for one report.
+type Credited struct {
+	Name      string    `json:"name"`
+	Title     string    `json:"title"`
+	Product   string    `json:"product,omitempty"`
+	Disclosed time.Time `json:"disclosed"`
+	Report    int64     `json:"report"`
+}
+
+// Credits lists whom to thank for reports: those disclosed whose credit
+// the team confirmed, newest disclosure first. A report not yet
+// disclosed is left out, credit or not: thanking someone for it would
+// announce it.
+func Credits(reports []Report) []Credited {
+	out := []Credited{}
+	for _, r := range reports {
+		if r.State == Disclosed && !r.Credit.Given.IsZero() {
+			out = append(out, Credited{Name: r.Credit.Name, Title: r.Title, Product: r.Product, Disclosed: r.Disclosed, Report: r.ID})
+		}
+	}
+	slices.SortStableFunc(out, func(a, b Credited) int { return b.Disclosed.Compare(a.Disclosed) })
+	return out
+}

@@ -25,8 +25,10 @@ type Disclosures interface {
 	// p's deadlines and a new acknowledgement code, and its status
 	// link's secret has the public id statusID and the hash statusHash
 	// (auth.NewStatusToken). The secret itself is never given to the
-	// store.
-	SubmitReport(ctx context.Context, sub disclosure.Submission, p disclosure.Policy, statusID, statusHash string) (disclosure.Report, error)
+	// store. actor is who takes it in: "" for the reporter, through the
+	// intake, or the user who enters a report that came another way (an
+	// e-mail to security@).
+	SubmitReport(ctx context.Context, sub disclosure.Submission, p disclosure.Policy, statusID, statusHash, actor string) (disclosure.Report, error)
 	Report(ctx context.Context, id int64) (disclosure.Report, error)
 	// ReportByCode returns the report with an acknowledgement code.
 	ReportByCode(ctx context.Context, code string) (disclosure.Report, error)

@@ -47,7 +47,7 @@ func normaliseReport(r disclosure.Report) disclosure.Report {
 const maxCodeTries = 8
 
 // SubmitReport implements store.Disclosures.
-func (s *Store) SubmitReport(ctx context.Context, sub disclosure.Submission, p disclosure.Policy, statusID, statusHash string) (disclosure.Report, error) {
+func (s *Store) SubmitReport(ctx context.Context, sub disclosure.Submission, p disclosure.Policy, statusID, statusHash, actor string) (disclosure.Report, error) {
 	if statusID == "" || len(statusHash) != 64 {
 		return disclosure.Report{}, fmt.Errorf("%w: status link: no id or hash", disclosure.ErrInvalid)
 	}
@@ -63,6 +63,10 @@ func (s *Store) SubmitReport(ctx context.Context, sub disclosure.Submission, p d
 			return err
 		}
 		r = normaliseReport(r)
+		by, reason := actor, "entered for the reporter"
+		if by == "" {
+			by, reason = r.Actor(), ""
+		}
 		detail, err := json.Marshal(r)
 		if err != nil {
 			return err
@@ -73,13 +77,13 @@ func (s *Store) SubmitReport(ctx context.Context, sub disclosure.Submission, p d
 		if err != nil {
 			return fmt.Errorf("report %s: %w", r.Code, err)
 		}
-		if err := insertReportEvent(ctx, tx, disclosure.Event{Report: r.ID, At: now, Actor: r.Actor(), Kind: disclosure.EventState,
+		if err := insertReportEvent(ctx, tx, disclosure.Event{Report: r.ID, At: now, Actor: by, Kind: disclosure.EventState,
 			Text: fmt.Sprintf("received: %s (%s)", r.Code, deadlinesText(r.Deadlines))}); err != nil {
 			return err
 		}
 		out = r
-		return appendAudit(ctx, tx, audit.Entry{At: now, Actor: r.Actor(), Action: "disclosure.submit", Object: reportObject(r.ID),
-			After: reportAudit(r)})
+		return appendAudit(ctx, tx, audit.Entry{At: now, Actor: by, Action: "disclosure.submit", Object: reportObject(r.ID),
+			After: reportAudit(r), Reason: reason})
 	})
 	return out, err
 }

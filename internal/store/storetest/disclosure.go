@@ -31,13 +31,13 @@ func testDisclosures(t *testing.T, open Opener) {
 		Product: "shop-web", Version: "2.4.0", ReporterName: "李雷", ReporterContact: "lilei@example.cn", WantsCredit: true, Lang: "zh-CN"}
 
 	_, statusID, statusHash := auth.NewStatusToken()
-	if _, err := s.SubmitReport(ctx, disclosure.Submission{Description: "no title"}, policy, statusID, statusHash); !errors.Is(err, disclosure.ErrInvalid) {
+	if _, err := s.SubmitReport(ctx, disclosure.Submission{Description: "no title"}, policy, statusID, statusHash, ""); !errors.Is(err, disclosure.ErrInvalid) {
 		t.Errorf("a report without a title: %v", err)
 	}
-	if _, err := s.SubmitReport(ctx, sub, policy, "", ""); !errors.Is(err, disclosure.ErrInvalid) {
+	if _, err := s.SubmitReport(ctx, sub, policy, "", "", ""); !errors.Is(err, disclosure.ErrInvalid) {
 		t.Errorf("a report without a status link: %v", err)
 	}
-	xss, err := s.SubmitReport(ctx, sub, policy, statusID, statusHash)
+	xss, err := s.SubmitReport(ctx, sub, policy, statusID, statusHash, "")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -66,14 +66,14 @@ func testDisclosures(t *testing.T, open Opener) {
 		t.Errorf("unknown report: %v", err)
 	}
 	// The same status link twice is refused: a link leads to one report.
-	if _, err := s.SubmitReport(ctx, sub, policy, statusID, statusHash); err == nil {
+	if _, err := s.SubmitReport(ctx, sub, policy, statusID, statusHash, ""); err == nil {
 		t.Error("a second report on the same status link")
 	}
 
 	// A second, anonymous report of the same thing.
 	c.tick()
 	_, id2, hash2 := auth.NewStatusToken()
-	dup, err := s.SubmitReport(ctx, disclosure.Submission{Title: "XSS in admin", Description: "same payload"}, policy, id2, hash2)
+	dup, err := s.SubmitReport(ctx, disclosure.Submission{Title: "XSS in admin", Description: "same payload"}, policy, id2, hash2, "")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -264,7 +264,7 @@ func testDisclosures(t *testing.T, open Opener) {
 	// Lists: newest first, by state, open, overdue.
 	c.tick()
 	_, id3, hash3 := auth.NewStatusToken()
-	late, err := s.SubmitReport(ctx, disclosure.Submission{Title: "Open redirect on /login", Description: "next=//evil.example"}, policy, id3, hash3)
+	late, err := s.SubmitReport(ctx, disclosure.Submission{Title: "Open redirect on /login", Description: "next=//evil.example"}, policy, id3, hash3, "carol")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -314,6 +314,10 @@ func testDisclosures(t *testing.T, open Opener) {
 		"alice disclosure.state", "alice disclosure.credit", "alice disclosure.state"}
 	if diff := cmp.Diff(wantActs, acts); diff != "" {
 		t.Errorf("audit of report 1 -want +got:\n%s", diff)
+	}
+	// A report that came another way is entered by a user, who is named.
+	if es, _ := s.AuditOf(ctx, "disclosure:"+strconv.FormatInt(late.ID, 10)); len(es) != 1 || es[0].Actor != "carol" || es[0].Reason != "entered for the reporter" {
+		t.Errorf("audit of a report entered by a user: %+v", es)
 	}
 	if es, _ := s.AuditOf(ctx, "incident:1"); len(es) != 1 || es[0].Action != "incident.create" || es[0].Actor != "alice" {
 		t.Errorf("audit of the incident: %+v", es)
