@@ -12,6 +12,9 @@ import (
 	"strings"
 	"text/tabwriter"
 	"time"
+	// disclosure.timezone names an IANA zone; a container image often
+	// has no zoneinfo, so the binary carries its own.
+	_ "time/tzdata"
 
 	"github.com/spf13/cobra"
 
@@ -315,7 +318,11 @@ func newDisclosureShow() *cobra.Command {
 					return err
 				}
 				if asJSON {
-					return writeJSON(cmd.OutOrStdout(), map[string]any{"report": r, "log": log, "overdue": r.Overdue(time.Now())})
+					overdue := r.Overdue(time.Now())
+					if overdue == nil {
+						overdue = []disclosure.Deadline{}
+					}
+					return writeJSON(cmd.OutOrStdout(), map[string]any{"report": r, "log": log, "overdue": overdue})
 				}
 				return printDisclosure(cmd.OutOrStdout(), r, log, time.Now())
 			})
