@@ -267,6 +267,10 @@ func TestDisclosureStaff(t *testing.T) {
 		{"credit", "POST", path + "/credit", `{}`, 200, `"name":"Bob"`},
 		{"disclosed", "POST", path + "/moves", `{"to":"disclosed","reason":"advisory published"}`, 200, `"next_states":[]`},
 	}
+	if code, body := f.do(t, nil, http.MethodPost, path+"/triage", analyst, `{"decision":"accepted","reason":"x"}`, "Accept-Language", "zh-CN"); code != http.StatusUnprocessableEntity ||
+		!strings.Contains(body, `"detail":"该报告当前状态下不允许此状态变更。 report 1: report transition not allowed`) {
+		t.Errorf("a refused move in Chinese: %d %.300s", code, body)
+	}
 	for _, st := range steps {
 		code, body := f.do(t, nil, st.method, st.path, analyst, st.body)
 		if code != st.code || !strings.Contains(body, st.want) {
@@ -447,6 +451,9 @@ func TestIntakePages(t *testing.T) {
 	codeM, linkM := codeRe.FindStringSubmatch(body), linkRe.FindStringSubmatch(body)
 	if code != http.StatusCreated || codeM == nil || linkM == nil || !strings.Contains(body, "请妥善保管此链接") {
 		t.Fatalf("receipt: %d %.800s", code, body)
+	}
+	if strings.Contains(body, `class="lang"`) {
+		t.Error("the receipt, which shows the status link once, links away to another language")
 	}
 	r, err := f.store.ReportByCode(context.Background(), codeM[1])
 	if err != nil || r.Lang != "zh-CN" || r.Credit.Name != "韩梅梅" || r.Description != "admin/admin123 可登录\n步骤：……" {

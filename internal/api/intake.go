@@ -135,10 +135,11 @@ func (p page) OtherLang() string {
 // Time shows an instant the same way in both languages.
 func (page) Time(t time.Time) string { return t.UTC().Format("2006-01-02 15:04 UTC") }
 
-// field is one input of the form.
+// field is one input of the form. The limits are the server's to
+// check: a browser's maxlength counts UTF-16 units, not the bytes
+// disclosure.MaxTitle and the others count.
 type field struct {
 	Name, Label, Hint, Value, Error string
-	Max                             int
 	Required                        bool
 }
 
@@ -150,21 +151,21 @@ func (p page) Field(name string) field {
 	}
 	switch name {
 	case "title":
-		f.Value, f.Max, f.Required = p.Form.Title, disclosure.MaxTitle, true
+		f.Value, f.Required = p.Form.Title, true
 	case "description":
-		f.Value, f.Max, f.Required = p.Form.Description, disclosure.MaxDescription, true
+		f.Value, f.Required = p.Form.Description, true
 	case "product":
-		f.Value, f.Max = p.Form.Product, disclosure.MaxLine
+		f.Value = p.Form.Product
 	case "version":
-		f.Value, f.Max = p.Form.Version, disclosure.MaxLine
+		f.Value = p.Form.Version
 	case "reporter_name":
-		f.Value, f.Max = p.Form.ReporterName, disclosure.MaxLine
+		f.Value = p.Form.ReporterName
 	case "reporter_contact":
-		f.Value, f.Max = p.Form.ReporterContact, disclosure.MaxContact
+		f.Value = p.Form.ReporterContact
 	case "credit_name":
-		f.Value, f.Max = p.Form.CreditName, disclosure.MaxLine
+		f.Value = p.Form.CreditName
 	case "text":
-		f.Max, f.Required = disclosure.MaxMessage, true
+		f.Required = true
 	}
 	return f
 }
@@ -243,21 +244,30 @@ func (s *Server) checkFormToken(r *http.Request) bool {
 	return err == nil && sameSite(r) && auth.CheckCSRF(s.CSRFKey, c.Value, r.PostForm.Get("csrf"))
 }
 
-// admit applies the intake's limits to a post from a page: the address's
-// rate (counting this post) and the body's size, which it reads. It
-// writes the problem page and returns false when the post goes no
-// further.
-func (s *Server) admit(w http.ResponseWriter, r *http.Request, limit int64) bool {
-	lang := pageLang(r)
-	key, now := intakeKey(r.RemoteAddr), s.now()
-	if ok, wait := s.intakeLimiter().Allow(key, now); !ok {
+// allowed reports whether the client's address may use the intake now,
+// writing the problem page when it may not.
+func (s *Server) allowed(w http.ResponseWriter, r *http.Request) bool {
+	ok, wait := s.intakeLimiter().Allow(intakeKey(r.RemoteAddr), s.now())
+	if !ok {
+		lang := pageLang(r)
 		w.Header().Set("Retry-After", strconv.Itoa(int(math.Ceil(wait.Seconds()))))
 		s.problemPage(w, http.StatusTooManyRequests, lang, i18n.T(lang, "intake.tooMany", map[string]any{"wait": wait.Round(time.Minute).String()}))
+	}
+	return ok
+}
+
+// admit applies the intake's limits to a post from a page: the address's
+// rate (counting this post), the body's size, which it reads, and the
+// form's token. It writes the problem page and returns false when the
+// post goes no further.
+func (s *Server) admit(w http.ResponseWriter, r *http.Request, limit int64) bool {
+	if !s.allowed(w, r) {
 		return false
 	}
-	s.intakeLimiter().Fail(key, now)
+	s.intakeLimiter().Fail(intakeKey(r.RemoteAddr), s.now())
 	r.Body = http.MaxBytesReader(w, r.Body, limit)
 	if err := r.ParseForm(); err != nil {
+		lang := pageLang(r)
 		var mbe *http.MaxBytesError
 		if errors.As(err, &mbe) {
 			s.problemPage(w, http.StatusRequestEntityTooLarge, lang, i18n.T(lang, "intake.tooLarge", nil))
@@ -267,7 +277,8 @@ func (s *Server) admit(w http.ResponseWriter, r *http.Request, limit int64) bool
 		return false
 	}
 	if !s.checkFormToken(r) {
-		s.problemPage(w, http.StatusForbidden, pageLang(r), i18n.T(pageLang(r), "intake.expired", nil))
+		lang := pageLang(r)
+		s.problemPage(w, http.StatusForbidden, lang, i18n.T(lang, "intake.expired", nil))
 		return false
 	}
 	return true
@@ -356,14 +367,9 @@ func (s *Server) statusPage(w http.ResponseWriter, r *http.Request, status int, 
 }
 
 func (s *Server) intakeStatus(w http.ResponseWriter, r *http.Request) {
-	key, now := intakeKey(r.RemoteAddr), s.now()
-	if ok, wait := s.intakeLimiter().Allow(key, now); !ok {
-		lang := pageLang(r)
-		w.Header().Set("Retry-After", strconv.Itoa(int(math.Ceil(wait.Seconds()))))
-		s.problemPage(w, http.StatusTooManyRequests, lang, i18n.T(lang, "intake.tooMany", map[string]any{"wait": wait.Round(time.Minute).String()}))
-		return
+	if s.allowed(w, r) {
+		s.statusPage(w, r, http.StatusOK, "", "")
 	}
-	s.statusPage(w, r, http.StatusOK, "", "")
 }
 
 func (s *Server) intakeMessage(w http.ResponseWriter, r *http.Request) {
