@@ -156,10 +156,10 @@ func (s *Server) reportByToken(ctx context.Context, token string) (disclosure.Re
 	return r, nil
 }
 
-// statusURL is the status link for token: absolute when the public URL
-// is known.
-func (s *Server) statusURL(token string) string {
-	return strings.TrimSuffix(s.Intake.PublicURL, "/") + intakePage + "/" + token
+// StatusURL is the status page of the report whose status link's
+// secret is token: absolute when the public URL is known.
+func (in Intake) StatusURL(token string) string {
+	return strings.TrimSuffix(in.PublicURL, "/") + intakePage + "/" + token
 }
 
 // reportError maps the disclosure package's invalid input to 422.
@@ -279,7 +279,7 @@ func (s *Server) submit(ctx context.Context, sub disclosure.Submission) (receipt
 	if err != nil {
 		return receipt{}, err
 	}
-	return receipt{Code: r.Code, StatusToken: token, StatusURL: s.statusURL(token), Received: r.Received, Deadlines: r.Deadlines}, nil
+	return receipt{Code: r.Code, StatusToken: token, StatusURL: s.Intake.StatusURL(token), Received: r.Received, Deadlines: r.Deadlines}, nil
 }
 
 func (s *Server) registerIntake(api huma.API) {

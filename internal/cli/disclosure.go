@@ -213,7 +213,7 @@ func newDisclosureSubmit() *cobra.Command {
 				}
 				w := cmd.OutOrStdout()
 				fmt.Fprintln(w, reportLine(r))
-				fmt.Fprintf(w, "status link (give it to the reporter; it is not shown again): %s%s/%s\n", strings.TrimSuffix(c.PublicURL, "/"), "/security/report", token)
+				fmt.Fprintf(w, "status link (give it to the reporter; it is not shown again): %s\n", (api.Intake{PublicURL: c.PublicURL}).StatusURL(token))
 				_, err = fmt.Fprintf(w, "deadlines: acknowledge by %s, triage by %s, disclosure %s\n",
 					r.Deadlines.Ack.Format(time.RFC3339), r.Deadlines.Triage.Format(time.RFC3339), r.Deadlines.Disclosure.Format(time.RFC3339))
 				return err
