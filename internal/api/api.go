@@ -20,6 +20,7 @@ import (
 
 	"github.com/vmc-dev/vmc/internal/auth"
 	"github.com/vmc-dev/vmc/internal/chart"
+	"github.com/vmc-dev/vmc/internal/disclosure"
 	"github.com/vmc-dev/vmc/internal/finding"
 	"github.com/vmc-dev/vmc/internal/incident"
 	"github.com/vmc-dev/vmc/internal/incident/process"
@@ -45,6 +46,9 @@ type Server struct {
 	Limiter *auth.Limiter
 	// Now is the clock; nil means time.Now.
 	Now func() time.Time
+	// Intake configures vulnerability reports from outside: their
+	// deadlines, the public intake's limits, security.txt.
+	Intake Intake
 
 	routes []Route
 }
@@ -97,8 +101,10 @@ func (s *Server) Handler() http.Handler {
 	}
 	api := humago.New(mux, cfg)
 	api.UseMiddleware(s.authorise(api))
+	api.UseMiddleware(s.limitIntake(api))
 	s.routes = nil
 	s.register(api)
+	s.registerIntakePages(mux)
 	mux.Handle("GET /api/v1/docs", docsHandler())
 	mux.Handle("GET /api/v1/docs/", docsHandler())
 	mux.HandleFunc("/api/", func(w http.ResponseWriter, r *http.Request) {
@@ -187,6 +193,8 @@ func (s *Server) classify(err error) (huma.StatusError, string) {
 		return huma.Error404NotFound(err.Error()), "notFound"
 	case errors.Is(err, process.ErrInvalid):
 		return huma.Error422UnprocessableEntity(err.Error()), "process"
+	case errors.Is(err, disclosure.ErrTransition):
+		return huma.Error422UnprocessableEntity(err.Error()), "reportTransition"
 	case errors.Is(err, finding.ErrReason):
 		return huma.Error422UnprocessableEntity(err.Error()), "reason"
 	case errors.Is(err, finding.ErrAcceptance):

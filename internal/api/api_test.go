@@ -359,6 +359,20 @@ var rules = map[string]string{
 	"POST /api/v1/process-reviews":                            string(auth.ProcessWrite),
 	"GET /api/v1/process-reviews/schedule":                    string(auth.ProcessRead),
 	"PUT /api/v1/process-reviews/schedule":                    string(auth.PolicyWrite),
+	"POST /api/v1/intake":                                     api.Public,
+	"GET /api/v1/intake/{token}":                              api.Public,
+	"POST /api/v1/intake/{token}/messages":                    api.Public,
+	"GET /api/v1/disclosures":                                 string(auth.ReportRead),
+	"GET /api/v1/disclosures/credits":                         string(auth.ReportRead),
+	"GET /api/v1/disclosures/{id}":                            string(auth.ReportRead),
+	"POST /api/v1/disclosures/{id}/ack":                       string(auth.ReportTriage),
+	"POST /api/v1/disclosures/{id}/triage":                    string(auth.ReportTriage),
+	"POST /api/v1/disclosures/{id}/moves":                     string(auth.ReportTriage),
+	"PUT /api/v1/disclosures/{id}/deadlines/{deadline}":       string(auth.ReportTriage),
+	"POST /api/v1/disclosures/{id}/messages":                  string(auth.ReportTriage),
+	"POST /api/v1/disclosures/{id}/credit":                    string(auth.ReportTriage),
+	"POST /api/v1/disclosures/{id}/marking":                   string(auth.ReportTriage),
+	"POST /api/v1/disclosures/{id}/incident":                  string(auth.ReportTriage),
 }
 
 // TestOwnerSeesOwnTeams: an asset owner sees and changes only the assets

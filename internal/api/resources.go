@@ -46,6 +46,8 @@ func (s *Server) register(api huma.API) {
 	s.registerIncidents(api)
 	s.registerEvidence(api)
 	s.registerProcess(api)
+	s.registerIntake(api)
+	s.registerDisclosures(api)
 }
 
 type vulnListInput struct {

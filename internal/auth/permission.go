@@ -42,6 +42,10 @@ const (
 	// and change them.
 	ProcessRead  Permission = "process.read"
 	ProcessWrite Permission = "process.write"
+	// ReportTriage: answer vulnerability reports from outside: acknowledge
+	// and triage them, set their deadlines, write to their reporters,
+	// credit them, link them to incidents.
+	ReportTriage Permission = "report.triage"
 	// PolicyWrite: change SLAs, prioritisation and matching rules, and
 	// the process review schedule.
 	PolicyWrite Permission = "policy.write"
@@ -52,7 +56,7 @@ const (
 // Permissions lists every permission, reading before writing.
 var Permissions = []Permission{
 	VulnRead, AssetRead, AssetWrite, FindingRead, FindingTriage, FindingAccept,
-	ImportWrite, AuditRead, ReportRead, ReportSubmit, ProcessRead, ProcessWrite, PolicyWrite, UserAdmin,
+	ImportWrite, AuditRead, ReportRead, ReportSubmit, ReportTriage, ProcessRead, ProcessWrite, PolicyWrite, UserAdmin,
 }
 
 func (p Permission) String() string { return string(p) }
@@ -93,6 +97,7 @@ const (
 //	audit.read      yes   yes     -     yes     -
 //	report.read     yes   yes     -     yes     -
 //	report.submit   yes   -       -     -       yes
+//	report.triage   yes   yes     -     -       -
 //	process.read    yes   yes     -     yes     -
 //	process.write   yes   yes     -     -       -
 //	policy.write    yes   -       -     -       -
@@ -120,6 +125,9 @@ const (
 //     roster holds people's private contacts, and owners learn the
 //     process through briefings. The review schedule is policy: those
 //     whose work is reviewed do not set how often.
+//   - report.triage is the security team's: it speaks for the
+//     organisation to outside reporters and commits it to disclosure
+//     dates. Auditors read reports (report.read) but answer none.
 //   - reporter is outside the organisation and may only submit. Reading
 //     one's own reports, when intake comes, will be a check against the
 //     report's submitter, not a row of this table.
@@ -136,6 +144,7 @@ var matrix = map[Permission]map[Role]grant{
 	ReportSubmit:  {Admin: yes, Reporter: yes},
 	ProcessRead:   {Admin: yes, Analyst: yes, Auditor: yes},
 	ProcessWrite:  {Admin: yes, Analyst: yes},
+	ReportTriage:  {Admin: yes, Analyst: yes},
 	PolicyWrite:   {Admin: yes},
 	UserAdmin:     {Admin: yes},
 }

@@ -23,6 +23,7 @@ import.write    Y     Y       T     -       -
 audit.read      Y     Y       -     Y       -
 report.read     Y     Y       -     Y       -
 report.submit   Y     -       -     -       Y
+report.triage   Y     Y       -     -       -
 process.read    Y     Y       -     Y       -
 process.write   Y     Y       -     -       -
 policy.write    Y     -       -     -       -

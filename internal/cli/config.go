@@ -34,6 +34,11 @@ type Config struct {
 	} `koanf:"merge"`
 	// Feeds configures `vmc feed sync` and the syncs serve schedules.
 	Feeds feedsConfig `koanf:"feeds"`
+	// PublicURL is where people outside the organisation reach vmc
+	// (https://vmc.example.cn): status links and security.txt use it.
+	PublicURL string `koanf:"public-url"`
+	// Disclosure configures vulnerability reports from outside.
+	Disclosure disclosureConfig `koanf:"disclosure"`
 }
 
 // globalFlags are accepted by every command.
@@ -83,6 +88,9 @@ func loadConfig(fs *pflag.FlagSet) (*Config, error) {
 		return nil, fmt.Errorf("config: %w", err)
 	}
 	if err := c.Feeds.check(); err != nil {
+		return nil, err
+	}
+	if _, err := c.intake(); err != nil {
 		return nil, err
 	}
 	return &c, nil

@@ -83,9 +83,15 @@ func serve(ctx context.Context, c *Config, s store.Store, log *slog.Logger, jobs
 	if ap, err := netip.ParseAddrPort(ln.Addr().String()); err == nil {
 		loopback = ap.Addr().IsLoopback()
 	}
-	apiHandler := (&api.Server{Store: s, Matcher: newMatcher(c, s), Log: log, Ready: ready.Load, SecureCookies: !loopback}).Handler()
+	intake, err := c.intake()
+	if err != nil {
+		return usageError{err}
+	}
+	apiHandler := (&api.Server{Store: s, Matcher: newMatcher(c, s), Log: log, Ready: ready.Load, SecureCookies: !loopback, Intake: intake}).Handler()
 	mux := http.NewServeMux()
 	mux.Handle("/api/", apiHandler)
+	mux.Handle("/.well-known/security.txt", apiHandler)
+	mux.Handle("/security/", apiHandler)
 	mux.Handle("/healthz", apiHandler)
 	mux.Handle("/readyz", apiHandler)
 	mux.Handle("/", web.Handler())

@@ -43,6 +43,7 @@ type Store interface {
 	Incidents
 	Custody
 	Process
+	Disclosures
 	// Ping reports whether the database answers.
 	Ping(ctx context.Context) error
 	// Check verifies the database's physical and logical integrity.

@@ -107,86 +107,93 @@ func (s *Store) PutIncident(ctx context.Context, in incident.Incident, actor str
 	}
 	var out incident.Incident
 	err := s.inTx(ctx, func(ctx context.Context, tx *txn) error {
-		x, now := normaliseIncident(in), s.clock()
-		entry := audit.Entry{At: now, Actor: actor, Action: "incident.create"}
-		var event *incident.Event
-		created := now
-		if x.ID == 0 {
-			if x.State == "" {
-				x.State = incident.Reported
-			}
-			if x.State != incident.Reported {
-				return fmt.Errorf("%w: a new incident is reported, not %s: report it, then move it", incident.ErrTransition, x.State)
-			}
-			if x.Reported.IsZero() {
-				x.Reported = now
-			}
-			x.Reached = nil
-			x.Reach(incident.Reported, x.Reported)
-			if x.Playbook != nil || x.Impact != nil {
-				return fmt.Errorf("%w: playbook, impact: recorded once the incident is reported (FollowPlaybook, SetImpact)", incident.ErrInvalid)
-			}
-			event = &incident.Event{Kind: incident.EventState, Text: fmt.Sprintf("reported: %s (%s, %s, %s)", x.Title, x.Category, x.Severity, markingText(x.Marking))}
-		} else {
-			before, err := s.incident(ctx, tx, x.ID)
-			if err != nil {
-				return err
-			}
-			if x.State == "" {
-				x.State = before.State
-			}
-			if x.State != before.State {
-				return fmt.Errorf("%w: incident %d is %s: its state changes by a move, not an update", incident.ErrTransition, x.ID, before.State)
-			}
-			if x.Reported.IsZero() {
-				x.Reported = before.Reported
-			}
-			// Moves keep the state's times, as they keep the state.
-			x.Reached = before.Reached
-			// The playbook and the impact change through their own calls,
-			// which put the change on the timeline.
-			x.Playbook, x.Impact = before.Playbook, before.Impact
-			entry.Action = "incident.update"
-			entry.Before, _ = json.Marshal(before)
-			if c := classification(before, x); c != "" {
-				entry.Action, entry.Reason = "incident.classify", c
-				event = &incident.Event{Kind: incident.EventClassification, Text: c}
-			}
-		}
-		if err := x.Validate(); err != nil {
-			return err
-		}
-		detail, err := json.Marshal(x)
-		if err != nil {
-			return err
-		}
-		var embargo sql.NullTime
-		if x.Marking.Embargo != nil {
-			embargo = nullTime(x.Marking.Embargo.Until)
-		}
-		if x.ID == 0 {
-			err = tx.queryRow(ctx, `INSERT INTO incidents (title, category, severity, state, tlp, embargo_until, detected_at, reported_at, detail, created_at, updated_at)
-				VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
-				x.Title, x.Category, x.Severity, x.State, x.Marking.TLP, embargo, x.Detected, x.Reported, string(detail), created, now).Scan(&x.ID)
-		} else {
-			_, err = tx.exec(ctx, `UPDATE incidents SET title = ?, category = ?, severity = ?, tlp = ?, embargo_until = ?, detected_at = ?, reported_at = ?, detail = ?, updated_at = ? WHERE id = ?`,
-				x.Title, x.Category, x.Severity, x.Marking.TLP, embargo, x.Detected, x.Reported, string(detail), now, x.ID)
-		}
-		if err != nil {
-			return fmt.Errorf("incident %q: %w", x.Title, err)
-		}
-		if event != nil {
-			event.Incident, event.At, event.Actor = x.ID, now, actor
-			if _, err := insertEvent(ctx, tx, *event); err != nil {
-				return err
-			}
-		}
-		entry.Object = incidentObject(x.ID)
-		entry.After, _ = json.Marshal(x)
-		out = x
-		return appendAudit(ctx, tx, entry)
+		return s.putIncident(ctx, tx, in, actor, &out)
 	})
 	return out, err
+}
+
+// putIncident is PutIncident within tx, setting *out, for writes that
+// create an incident along with something else (a report made an
+// incident, in the same transaction).
+func (s *Store) putIncident(ctx context.Context, tx *txn, in incident.Incident, actor string, out *incident.Incident) error {
+	x, now := normaliseIncident(in), s.clock()
+	entry := audit.Entry{At: now, Actor: actor, Action: "incident.create"}
+	var event *incident.Event
+	created := now
+	if x.ID == 0 {
+		if x.State == "" {
+			x.State = incident.Reported
+		}
+		if x.State != incident.Reported {
+			return fmt.Errorf("%w: a new incident is reported, not %s: report it, then move it", incident.ErrTransition, x.State)
+		}
+		if x.Reported.IsZero() {
+			x.Reported = now
+		}
+		x.Reached = nil
+		x.Reach(incident.Reported, x.Reported)
+		if x.Playbook != nil || x.Impact != nil {
+			return fmt.Errorf("%w: playbook, impact: recorded once the incident is reported (FollowPlaybook, SetImpact)", incident.ErrInvalid)
+		}
+		event = &incident.Event{Kind: incident.EventState, Text: fmt.Sprintf("reported: %s (%s, %s, %s)", x.Title, x.Category, x.Severity, markingText(x.Marking))}
+	} else {
+		before, err := s.incident(ctx, tx, x.ID)
+		if err != nil {
+			return err
+		}
+		if x.State == "" {
+			x.State = before.State
+		}
+		if x.State != before.State {
+			return fmt.Errorf("%w: incident %d is %s: its state changes by a move, not an update", incident.ErrTransition, x.ID, before.State)
+		}
+		if x.Reported.IsZero() {
+			x.Reported = before.Reported
+		}
+		// Moves keep the state's times, as they keep the state.
+		x.Reached = before.Reached
+		// The playbook and the impact change through their own calls,
+		// which put the change on the timeline.
+		x.Playbook, x.Impact = before.Playbook, before.Impact
+		entry.Action = "incident.update"
+		entry.Before, _ = json.Marshal(before)
+		if c := classification(before, x); c != "" {
+			entry.Action, entry.Reason = "incident.classify", c
+			event = &incident.Event{Kind: incident.EventClassification, Text: c}
+		}
+	}
+	if err := x.Validate(); err != nil {
+		return err
+	}
+	detail, err := json.Marshal(x)
+	if err != nil {
+		return err
+	}
+	var embargo sql.NullTime
+	if x.Marking.Embargo != nil {
+		embargo = nullTime(x.Marking.Embargo.Until)
+	}
+	if x.ID == 0 {
+		err = tx.queryRow(ctx, `INSERT INTO incidents (title, category, severity, state, tlp, embargo_until, detected_at, reported_at, detail, created_at, updated_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+			x.Title, x.Category, x.Severity, x.State, x.Marking.TLP, embargo, x.Detected, x.Reported, string(detail), created, now).Scan(&x.ID)
+	} else {
+		_, err = tx.exec(ctx, `UPDATE incidents SET title = ?, category = ?, severity = ?, tlp = ?, embargo_until = ?, detected_at = ?, reported_at = ?, detail = ?, updated_at = ? WHERE id = ?`,
+			x.Title, x.Category, x.Severity, x.Marking.TLP, embargo, x.Detected, x.Reported, string(detail), now, x.ID)
+	}
+	if err != nil {
+		return fmt.Errorf("incident %q: %w", x.Title, err)
+	}
+	if event != nil {
+		event.Incident, event.At, event.Actor = x.ID, now, actor
+		if _, err := insertEvent(ctx, tx, *event); err != nil {
+			return err
+		}
+	}
+	entry.Object = incidentObject(x.ID)
+	entry.After, _ = json.Marshal(x)
+	*out = x
+	return appendAudit(ctx, tx, entry)
 }
 
 const incidentColumns = `id, title, category, severity, state, tlp, detail`

@@ -53,6 +53,7 @@ func Run(t *testing.T, open Opener) {
 		{"EvidenceConcurrent", testEvidenceConcurrent},
 		{"EvidenceLarge", testEvidenceLarge},
 		{"Process", testProcess},
+		{"Disclosures", testDisclosures},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) { tc.fn(t, open) })
