@@ -160,6 +160,15 @@ type Incident struct {
 	Detected time.Time `json:"detected"`
 	Reported time.Time `json:"reported"`
 	Owner    string    `json:"owner,omitempty"`
+	// Aware is when the organisation became aware that personal data was
+	// breached, from which the notification deadlines run (GDPR Art.
+	// 33(1): "after having become aware of it"); zero means Detected.
+	// DataCategories, DataSubjects (0 when not known) and Jurisdictions
+	// describe the breach (breach.go).
+	Aware          time.Time      `json:"aware,omitzero"`
+	DataCategories []DataCategory `json:"data_categories,omitempty"`
+	DataSubjects   int64          `json:"data_subjects,omitempty"`
+	Jurisdictions  []string       `json:"jurisdictions,omitempty"`
 }
 
 // ErrInvalid marks an incident that cannot be recorded as it is.
@@ -187,5 +196,5 @@ func (in *Incident) Validate() error {
 	if err := in.Marking.Validate(); err != nil {
 		return fmt.Errorf("%w: marking: %v", ErrInvalid, err)
 	}
-	return nil
+	return in.checkBreach()
 }
