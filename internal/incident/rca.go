@@ -285,3 +285,30 @@ func CheckCauseRef(r Recommendation, causes []Cause) error {
 	}
 	return fmt.Errorf("%w: recommendation cause: %d: %v", ErrInvalid, r.Cause, errNoCause)
 }
+
+// WhereElseTask is the task that follows a cause up on another asset:
+// check it, and fix it if the cause is there too. why are the reasons the
+// asset was found; finding is the one finding the task is carried out
+// through, if there is exactly one (0 otherwise); a match through code
+// or a package is a patch, through configuration alone a change.
+func WhereElseTask(c Cause, assetName string, why []string, finding int64, patch bool, owner string, due time.Time) Task {
+	label := string(c.Kind)
+	if c.CWE != "" {
+		label = c.CWE
+	}
+	title := fmt.Sprintf("Where else (cause %d, %s): %s — %s", c.ID, label, assetName, strings.Join(why, "; "))
+	if len(title) > maxShort {
+		title = truncate(title, maxShort-len("…")) + "…"
+	}
+	t := Task{Incident: c.Incident, Title: title, Kind: TaskChange, Owner: owner, Due: due}
+	if patch {
+		t.Kind = TaskPatch
+	}
+	switch link := "asset:" + assetName; {
+	case finding != 0:
+		t.Link = fmt.Sprintf("finding:%d", finding)
+	case len(link) <= maxShort && lineOK(link) && !strings.ContainsAny(link, " \t"):
+		t.Link = link
+	}
+	return t
+}

@@ -41,6 +41,8 @@ type Store interface {
 	Users
 	Exercises
 	Incidents
+	RootCauses
+	Breaches
 	// Ping reports whether the database answers.
 	Ping(ctx context.Context) error
 	// Check verifies the database's physical and logical integrity.

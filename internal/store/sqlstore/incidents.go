@@ -45,6 +45,13 @@ func normaliseIncident(in incident.Incident) incident.Incident {
 	if in.Reported.IsZero() {
 		x.Reported = time.Time{}
 	}
+	x.DataCategories, x.Jurisdictions = nil, cloneNames(in.Jurisdictions)
+	if len(in.DataCategories) > 0 {
+		x.DataCategories = slices.Clone(in.DataCategories)
+	}
+	if !in.Aware.IsZero() {
+		x.Aware = incidentTime(in.Aware)
+	}
 	if e := in.Marking.Embargo; e != nil {
 		c := *e
 		c.Until = incidentTime(e.Until)
@@ -196,6 +203,9 @@ func scanIncident(r interface{ Scan(...any) error }) (incident.Incident, error) 
 	in.ID, in.Title, in.Category, in.Severity, in.State = id, title, incident.Category(category), incident.Severity(severity), incident.State(state)
 	in.Marking.TLP = incident.TLP(tlp)
 	in.Detected, in.Reported = in.Detected.UTC(), in.Reported.UTC()
+	if !in.Aware.IsZero() {
+		in.Aware = in.Aware.UTC()
+	}
 	if e := in.Marking.Embargo; e != nil {
 		e.Until = e.Until.UTC()
 	}
@@ -423,6 +433,18 @@ func sameTask(a, b incident.Task) bool {
 		a.Due.Equal(b.Due) && a.Done.Equal(b.Done) && a.DoneBy == b.DoneBy && a.Link == b.Link
 }
 
+// insertTask inserts a new task and returns it with its id; the caller
+// puts it on the timeline and in the audit log.
+func insertTask(ctx context.Context, tx *txn, t incident.Task, now time.Time) (incident.Task, error) {
+	err := tx.queryRow(ctx, `INSERT INTO incident_tasks (incident_id, title, kind, owner, due, done_at, done_by, link, created_at, updated_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+		t.Incident, t.Title, t.Kind, t.Owner, nullTime(t.Due), nullTime(t.Done), t.DoneBy, t.Link, now, now).Scan(&t.ID)
+	if err != nil {
+		return t, fmt.Errorf("task %q: %w", t.Title, err)
+	}
+	return t, nil
+}
+
 // PutTask implements store.Incidents.
 func (s *Store) PutTask(ctx context.Context, t incident.Task, actor string) (incident.Task, error) {
 	if err := checkIncidentActor(actor); err != nil {
@@ -452,11 +474,9 @@ func (s *Store) PutTask(ctx context.Context, t incident.Task, actor string) (inc
 			if _, err := s.incident(ctx, tx, x.Incident); err != nil {
 				return err
 			}
-			err := tx.queryRow(ctx, `INSERT INTO incident_tasks (incident_id, title, kind, owner, due, done_at, done_by, link, created_at, updated_at)
-				VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
-				x.Incident, x.Title, x.Kind, x.Owner, nullTime(x.Due), nullTime(x.Done), x.DoneBy, x.Link, now, now).Scan(&x.ID)
-			if err != nil {
-				return fmt.Errorf("task %q: %w", x.Title, err)
+			var err error
+			if x, err = insertTask(ctx, tx, x, now); err != nil {
+				return err
 			}
 			text = fmt.Sprintf("task %d added: %s", x.ID, taskText(x))
 		} else {
