@@ -44,6 +44,8 @@ func (s *Server) register(api huma.API) {
 	s.registerScanImports(api)
 	s.registerExercises(api)
 	s.registerIncidents(api)
+	s.registerRCA(api)
+	s.registerBreaches(api)
 }
 
 type vulnListInput struct {
