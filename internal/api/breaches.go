@@ -170,7 +170,7 @@ func (s *Server) registerBreaches(api huma.API) {
 			return &breachOutput{Body: v}, err
 		})
 	op(s, api, huma.Operation{OperationID: "decide-incident-breach", Method: http.MethodPost, Path: "/api/v1/incidents/{id}/breach/decisions", Tags: tags,
-		Summary: "Management's decision record for one jurisdiction, by you, now: notify, not notify (with the reason), or the notification made (when, the regulator's reference, and the reasons if after the deadline). Audited, on the timeline. Needs finding.accept." + clearanceDoc,
+		Summary:       "Management's decision record for one jurisdiction, by you, now: notify, not notify (with the reason), or the notification made (when, the regulator's reference, and the reasons if after the deadline). Audited, on the timeline. Needs finding.accept." + clearanceDoc,
 		DefaultStatus: http.StatusCreated}, string(auth.FindingAccept),
 		func(ctx context.Context, in *breachDecisionInput) (*breachDecisionOutput, error) {
 			if _, err := s.visibleIncident(ctx, in.ID); err != nil {
@@ -238,7 +238,7 @@ func (s *Server) registerBreaches(api huma.API) {
 			return out, err
 		})
 	op(s, api, huma.Operation{OperationID: "delete-breach-rule", Method: http.MethodDelete, Path: "/api/v1/breach-rules/{jurisdiction}", Tags: tags,
-		Summary: "Remove the organisation's rule for a jurisdiction: its default, if it has one, is in force again (audited). Needs policy.write.",
+		Summary:       "Remove the organisation's rule for a jurisdiction: its default, if it has one, is in force again (audited). Needs policy.write.",
 		DefaultStatus: http.StatusNoContent}, string(auth.PolicyWrite),
 		func(ctx context.Context, in *ruleDeleteInput) (*noContent, error) {
 			j, err := jurisdictionArg(in.Jurisdiction)

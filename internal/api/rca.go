@@ -276,7 +276,7 @@ func (s *Server) registerRCA(api huma.API) {
 			return &analysisOutput{Body: v}, err
 		})
 	op(s, api, huma.Operation{OperationID: "add-incident-cause", Method: http.MethodPost, Path: "/api/v1/incidents/{id}/rca/causes", Tags: tags,
-		Summary: "Add a root cause: technical (with its CWE, checked against CWE 4.17, and optionally the component and configuration involved) or of people and process (audited, on the timeline)." + clearanceDoc,
+		Summary:       "Add a root cause: technical (with its CWE, checked against CWE 4.17, and optionally the component and configuration involved) or of people and process (audited, on the timeline)." + clearanceDoc,
 		DefaultStatus: http.StatusCreated}, string(auth.FindingTriage),
 		func(ctx context.Context, in *causePostInput) (*causeOutput, error) {
 			if _, err := s.visibleIncident(ctx, in.ID); err != nil {
@@ -308,7 +308,7 @@ func (s *Server) registerRCA(api huma.API) {
 			return &causeOutput{Body: c}, nil
 		})
 	op(s, api, huma.Operation{OperationID: "add-incident-recommendation", Method: http.MethodPost, Path: "/api/v1/incidents/{id}/rca/recommendations", Tags: tags,
-		Summary: "Add a recommendation with its owner and proposed due day, for management to review (audited, on the timeline)." + clearanceDoc,
+		Summary:       "Add a recommendation with its owner and proposed due day, for management to review (audited, on the timeline)." + clearanceDoc,
 		DefaultStatus: http.StatusCreated}, string(auth.FindingTriage),
 		func(ctx context.Context, in *recommendationPostInput) (*recommendationOutput, error) {
 			if _, err := s.visibleIncident(ctx, in.ID); err != nil {
@@ -340,7 +340,7 @@ func (s *Server) registerRCA(api huma.API) {
 			return &recommendationOutput{Body: r}, nil
 		})
 	op(s, api, huma.Operation{OperationID: "decide-incident-recommendation", Method: http.MethodPost, Path: "/api/v1/incidents/{id}/rca/recommendations/{rec}/decisions", Tags: tags,
-		Summary: "Management's review of a recommendation, by you, now: schedule the fix (opens a task on the incident with its owner and due day) or accept the risk (with the reason and the day it is reviewed again, at most a year; not by the recommendation's owner). Audited, on the timeline. Needs finding.accept." + clearanceDoc,
+		Summary:       "Management's review of a recommendation, by you, now: schedule the fix (opens a task on the incident with its owner and due day) or accept the risk (with the reason and the day it is reviewed again, at most a year; not by the recommendation's owner). Audited, on the timeline. Needs finding.accept." + clearanceDoc,
 		DefaultStatus: http.StatusCreated}, string(auth.FindingAccept),
 		func(ctx context.Context, in *recDecisionInput) (*recommendationOutput, error) {
 			if _, err := s.incidentRecommendation(ctx, in.ID, in.Rec); err != nil {
@@ -379,7 +379,7 @@ func (s *Server) registerRCA(api huma.API) {
 			return out, nil
 		})
 	op(s, api, huma.Operation{OperationID: "open-where-else-tasks", Method: http.MethodPost, Path: "/api/v1/incidents/{id}/rca/causes/{cause}/where-else/tasks", Tags: tags,
-		Summary: "Open a task on the incident for each asset \"where else?\" finds (or those named), once per asset and cause: a patch through the finding where the cause came up through one, a change for a configuration. Owners open tasks for their teams' assets only. Audited, on the timeline." + clearanceDoc,
+		Summary:       "Open a task on the incident for each asset \"where else?\" finds (or those named), once per asset and cause: a patch through the finding where the cause came up through one, a change for a configuration. Owners open tasks for their teams' assets only. Audited, on the timeline." + clearanceDoc,
 		DefaultStatus: http.StatusCreated}, string(auth.FindingTriage),
 		func(ctx context.Context, in *whereElseTasksInput) (*tasksOutput, error) {
 			c, err := s.incidentCause(ctx, in.ID, in.Cause)
