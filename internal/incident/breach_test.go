@@ -295,3 +295,27 @@ func TestObligations(t *testing.T) {
 		t.Errorf("an incident without personal data: %v", err)
 	}
 }
+
+// FuzzParseJurisdiction: jurisdiction codes come from outside. Parsing
+// never panics, and a code it returns parses to itself and is accepted on
+// an incident.
+func FuzzParseJurisdiction(f *testing.F) {
+	for _, s := range []string{"EU", " us-co ", "CN", "Europe", "US-", "gb-ENG", "ÉU"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		code, err := ParseJurisdiction(s)
+		if err != nil {
+			if !errors.Is(err, ErrInvalid) {
+				t.Fatalf("%q: %v", s, err)
+			}
+			return
+		}
+		again, err := ParseJurisdiction(code)
+		in := Incident{Title: "t", Category: DataBreach, Severity: SevLow, State: Reported, Marking: Marking{TLP: Red}, Detected: time.Unix(0, 0),
+			PersonalData: true, Jurisdictions: []string{code}}
+		if err != nil || again != code || in.Validate() != nil {
+			t.Fatalf("%q → %q → %q, %v; incident: %v", s, code, again, err, in.Validate())
+		}
+	})
+}

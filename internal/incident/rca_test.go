@@ -231,3 +231,23 @@ func TestScheduledTask(t *testing.T) {
 		t.Errorf("%+v: %v", task, err)
 	}
 }
+
+// FuzzParseCWE: CWE ids come from outside. Parsing never panics, and an id
+// it returns is canonical: it parses to itself.
+func FuzzParseCWE(f *testing.F) {
+	for _, s := range []string{"CWE-918", "cwe-79", "79", "NVD-CWE-noinfo", "CWE-079", "CWE-+1", "CWE--1", " CWE-1 "} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		id, err := ParseCWE(s)
+		if err != nil {
+			if !errors.Is(err, ErrInvalid) || id != "" {
+				t.Fatalf("%q: %q, %v", s, id, err)
+			}
+			return
+		}
+		if again, err := ParseCWE(id); err != nil || again != id || !strings.HasPrefix(id, "CWE-") {
+			t.Fatalf("%q → %q → %q, %v", s, id, again, err)
+		}
+	})
+}
