@@ -14,8 +14,10 @@ import (
 	"github.com/vmc-dev/vmc/internal/asset"
 	"github.com/vmc-dev/vmc/internal/auth"
 	"github.com/vmc-dev/vmc/internal/finding"
+	"github.com/vmc-dev/vmc/internal/i18n"
 	"github.com/vmc-dev/vmc/internal/incident"
 	"github.com/vmc-dev/vmc/internal/match"
+	"github.com/vmc-dev/vmc/internal/store"
 )
 
 // ssrfFixture stores real records of two SSRF vulnerabilities (PyPA's
@@ -451,6 +453,29 @@ func TestRCAEnums(t *testing.T) {
 	for _, want := range [][]string{words(incident.CauseKinds), words(incident.DataCategories), words(incident.DecisionKinds), words(incident.BreachActions)} {
 		if !slices.ContainsFunc(enums, func(e []string) bool { return slices.Equal(e, want) }) {
 			t.Errorf("no enumeration %q in the OpenAPI document", want)
+		}
+	}
+}
+
+// TestRCAMessages: every word of the vocabularies has its message in both
+// languages, for the UI to show.
+func TestRCAMessages(t *testing.T) {
+	ids := map[string][]string{
+		"rca.cause.":       words(incident.CauseKinds),
+		"rca.status.":      words([]incident.RecommendationStatus{incident.Undecided, incident.Scheduled, incident.Implemented, incident.RiskAccepted, incident.ReviewDue}),
+		"rca.decision.":    words(incident.DecisionKinds),
+		"breach.category.": words(incident.DataCategories),
+		"breach.action.":   words(incident.BreachActions),
+		"breach.status.":   words([]incident.ObligationStatus{incident.Pending, incident.Overdue, incident.Done, incident.Late, incident.Declined, incident.NotApplicable, incident.NoRule}),
+		"rca.match.":       {store.MatchCWE, store.MatchComponent, store.MatchConfiguration},
+	}
+	for prefix, ws := range ids {
+		for _, w := range ws {
+			for _, lang := range i18n.Langs {
+				if id := prefix + w; i18n.T(lang, id, nil) == id {
+					t.Errorf("%s: no %s message", id, lang)
+				}
+			}
 		}
 	}
 }

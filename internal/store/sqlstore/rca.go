@@ -10,6 +10,7 @@ import (
 	"slices"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/vmc-dev/vmc/internal/audit"
 	"github.com/vmc-dev/vmc/internal/finding"
@@ -236,14 +237,18 @@ func mustJSON(v any) []byte {
 	return b
 }
 
-// truncateText keeps a timeline entry within what an event may hold.
+// truncateText keeps a timeline entry short: a cause or recommendation
+// is shown whole where it is kept, and the timeline says what changed.
 func truncateText(s string) string {
 	const max = 4 << 10
 	if len(s) <= max {
 		return s
 	}
-	r := []rune(s[:max])
-	return string(r[:len(r)-1]) + "…"
+	n := max - len("…")
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
+	}
+	return s[:n] + "…"
 }
 
 const recommendationColumns = `id, incident_id, detail, created_at`
