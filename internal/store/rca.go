@@ -48,6 +48,16 @@ type RootCauses interface {
 	// the cause's "where else?" finds that req selects, one per asset and
 	// cause: an asset with a task for the cause already is skipped. It
 	// returns the tasks opened.
+	//
+	// Tasks, not findings: a vmc finding is the matcher's statement that
+	// a vulnerability affects a package on an asset, which every re-scan
+	// reconciles (finding.Reconcile) and which only a re-scan verifies
+	// fixed. A CWE or component match already comes through such a
+	// finding, which the task links ("finding:42"); a configuration match
+	// has no vulnerability or package to make one of, and a hand-made
+	// finding would be closed by the next scan. A task on the incident is
+	// the follow-up SAMM VM3 asks for, owned and dated, and it outlives
+	// the incident's closing (incident.CheckTasks).
 	OpenWhereElse(ctx context.Context, causeID int64, req WhereElseTasks, actor string) ([]incident.Task, error)
 	// RCACoverage counts the closed and reviewed incidents whose root
 	// cause and recommendations are documented (incident.Analysis.Documented):

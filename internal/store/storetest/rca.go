@@ -199,7 +199,7 @@ func testRCA(t *testing.T, open Opener) {
 		t.Fatal(err)
 	}
 	want := []string{
-		fmt.Sprintf("airflow-dr data configuration in-incident=false finding=0: configuration exposure=internet tag=airflow"),
+		"airflow-dr data configuration in-incident=false finding=0: configuration exposure=internet tag=airflow",
 		fmt.Sprintf("airflow-prod data cwe in-incident=true finding=%d: finding %d: CVE-2023-37379 (CWE-918) in apache-airflow 2.6.3, new", fs["airflow-prod"], fs["airflow-prod"]),
 		"airflow-prod data component in-incident=true finding=0: component apache-airflow 2.6.3 (PyPI): the same version",
 		"airflow-prod data configuration in-incident=true finding=0: configuration exposure=internet tag=airflow",
