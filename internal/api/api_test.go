@@ -373,6 +373,25 @@ var rules = map[string]string{
 	"POST /api/v1/disclosures/{id}/credit":                    string(auth.ReportTriage),
 	"POST /api/v1/disclosures/{id}/marking":                   string(auth.ReportTriage),
 	"POST /api/v1/disclosures/{id}/incident":                  string(auth.ReportTriage),
+	// Root causes and breaches: management decisions need finding.accept,
+	// deadline rules policy.write (see rca.go).
+	"GET /api/v1/incidents/{id}/rca":                                  string(auth.FindingRead),
+	"PUT /api/v1/incidents/{id}/rca/text":                             string(auth.FindingTriage),
+	"POST /api/v1/incidents/{id}/rca/causes":                          string(auth.FindingTriage),
+	"PUT /api/v1/incidents/{id}/rca/causes/{cause}":                   string(auth.FindingTriage),
+	"POST /api/v1/incidents/{id}/rca/recommendations":                 string(auth.FindingTriage),
+	"PUT /api/v1/incidents/{id}/rca/recommendations/{rec}":            string(auth.FindingTriage),
+	"POST /api/v1/incidents/{id}/rca/recommendations/{rec}/decisions": string(auth.FindingAccept),
+	"GET /api/v1/incidents/{id}/rca/causes/{cause}/where-else":        string(auth.FindingRead),
+	"POST /api/v1/incidents/{id}/rca/causes/{cause}/where-else/tasks": string(auth.FindingTriage),
+	"GET /api/v1/rca/coverage":                                        string(auth.FindingRead),
+	"GET /api/v1/incidents/{id}/breach":                               string(auth.FindingRead),
+	"PUT /api/v1/incidents/{id}/breach":                               string(auth.FindingTriage),
+	"POST /api/v1/incidents/{id}/breach/decisions":                    string(auth.FindingAccept),
+	"GET /api/v1/breaches":                                            string(auth.FindingRead),
+	"GET /api/v1/breach-rules":                                        string(auth.FindingRead),
+	"PUT /api/v1/breach-rules/{jurisdiction}":                         string(auth.PolicyWrite),
+	"DELETE /api/v1/breach-rules/{jurisdiction}":                      string(auth.PolicyWrite),
 }
 
 // TestOwnerSeesOwnTeams: an asset owner sees and changes only the assets

@@ -206,8 +206,8 @@ type trainingDueInput struct {
 	State       string `query:"state" enum:"current,due,overdue" doc:"only obligations in this state"`
 }
 
-// obligation is a process.Obligation with its reason spelt out.
-type obligation struct {
+// trainingObligation is a process.Obligation with its reason spelt out.
+type trainingObligation struct {
 	process.Obligation
 	Reason string `json:"reason"`
 }
@@ -216,7 +216,7 @@ type trainingDueOutput struct {
 	Body struct {
 		Policy process.TrainingPolicy `json:"policy"`
 		At     time.Time              `json:"at"`
-		Items  []obligation           `json:"items"`
+		Items  []trainingObligation           `json:"items"`
 	}
 }
 
@@ -481,10 +481,10 @@ func (s *Server) registerProcess(api huma.API) {
 				return nil, err
 			}
 			out := &trainingDueOutput{}
-			out.Body.Policy, out.Body.At, out.Body.Items = pol, now, []obligation{}
+			out.Body.Policy, out.Body.At, out.Body.Items = pol, now, []trainingObligation{}
 			for _, o := range obs {
 				if in.State == "" || string(o.State) == in.State {
-					out.Body.Items = append(out.Body.Items, obligation{Obligation: o, Reason: o.Reason()})
+					out.Body.Items = append(out.Body.Items, trainingObligation{Obligation: o, Reason: o.Reason()})
 				}
 			}
 			return out, nil

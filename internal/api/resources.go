@@ -48,6 +48,8 @@ func (s *Server) register(api huma.API) {
 	s.registerProcess(api)
 	s.registerIntake(api)
 	s.registerDisclosures(api)
+	s.registerRCA(api)
+	s.registerBreaches(api)
 }
 
 type vulnListInput struct {

@@ -22,6 +22,15 @@ var cweNames = sync.OnceValue(func() map[string]string {
 	return m
 })
 
+// CWEName returns the name CWE 4.17 gives a weakness ("CWE-79"), and
+// whether the catalogue holds it, for whoever records CWE ids outside a
+// CSAF document (an incident's root causes) and wants them to be the ones
+// this validator accepts.
+func CWEName(id string) (string, bool) {
+	name, ok := cweNames()[id]
+	return name, ok
+}
+
 // checkCWE is test 6.1.11: a vulnerability's CWE exists, and its name is the
 // one the catalogue gives that id. The catalogue is the version BSI's
 // validator uses, so both agree on which names are current.

@@ -14,5 +14,16 @@
 // hashes, after Release allows each item to the recipient, and
 // VerifyBundle re-hashes a bundle against it.
 //
+// Every incident is learnt from (VM3): its root causes (Cause: technical,
+// with a CWE and the component or configuration involved, or of people and
+// process), the recommendations that follow, and management's Decision on
+// each — schedule the fix or accept the risk until a review date
+// (CheckDecision). A cause's CWE, component and configuration Selector are
+// what "where else?" looks for on other assets. An incident involving
+// personal data records its categories, people and jurisdictions; each
+// jurisdiction's DeadlineRule runs from awareness, and Obligations says
+// where each notification stands given management's BreachDecisions
+// (docs/breach-deadlines.md lists the defaults and their legal sources).
+//
 // This package knows nothing of storage, HTTP or the command line.
 package incident

@@ -172,6 +172,15 @@ type Incident struct {
 	// the change on the timeline.
 	Playbook *PlaybookRef `json:"playbook,omitempty"`
 	Impact   *Impact      `json:"impact,omitempty"`
+	// Aware is when the organisation became aware that personal data was
+	// breached, from which the notification deadlines run (GDPR Art.
+	// 33(1): "after having become aware of it"); zero means Detected.
+	// DataCategories, DataSubjects (0 when not known) and Jurisdictions
+	// describe the breach (breach.go).
+	Aware          time.Time      `json:"aware,omitzero"`
+	DataCategories []DataCategory `json:"data_categories,omitempty"`
+	DataSubjects   int64          `json:"data_subjects,omitempty"`
+	Jurisdictions  []string       `json:"jurisdictions,omitempty"`
 }
 
 // Reach records that the incident entered state s at t.
@@ -207,5 +216,5 @@ func (in *Incident) Validate() error {
 	if err := in.Marking.Validate(); err != nil {
 		return fmt.Errorf("%w: marking: %v", ErrInvalid, err)
 	}
-	return nil
+	return in.checkBreach()
 }

@@ -35,7 +35,7 @@ func TestEventValidate(t *testing.T) {
 		}
 	}
 	for _, k := range EventKinds {
-		if want := k == EventState || k == EventClassification || k == EventTask; k.ByStore() != want {
+		if want := k == EventState || k == EventClassification || k == EventTask || k == EventAnalysis || k == EventDecision; k.ByStore() != want {
 			t.Errorf("%s: by the store %v", k, k.ByStore())
 		}
 	}

@@ -29,10 +29,17 @@ const (
 	// EventCommunication is a message sent or received outside the team:
 	// a vendor, a CERT, law enforcement.
 	EventCommunication EventKind = "communication"
+	// EventAnalysis is the root-cause analysis changing: its text, a
+	// cause, a recommendation (rca.go).
+	EventAnalysis EventKind = "analysis"
+	// EventDecision is a management decision: on a recommendation, on
+	// notifying a regulator of a personal data breach.
+	EventDecision EventKind = "decision"
 )
 
 // EventKinds lists the kinds.
-var EventKinds = []EventKind{EventNote, EventState, EventClassification, EventTask, EventBriefing, EventEvidence, EventCommunication}
+var EventKinds = []EventKind{EventNote, EventState, EventClassification, EventTask, EventBriefing, EventEvidence, EventCommunication,
+	EventAnalysis, EventDecision}
 
 func (k EventKind) String() string { return string(k) }
 
@@ -53,7 +60,8 @@ func (k *EventKind) UnmarshalText(b []byte) error {
 // never added by hand: a timeline whose moves could be typed in would not
 // show what happened.
 func (k EventKind) ByStore() bool {
-	return k == EventState || k == EventClassification || k == EventTask
+	return k == EventState || k == EventClassification || k == EventTask ||
+		k == EventAnalysis || k == EventDecision
 }
 
 // Event is one entry of an incident's timeline: what happened, when, and

@@ -44,6 +44,8 @@ type Store interface {
 	Custody
 	Process
 	Disclosures
+	RootCauses
+	Breaches
 	// Ping reports whether the database answers.
 	Ping(ctx context.Context) error
 	// Check verifies the database's physical and logical integrity.

@@ -46,6 +46,13 @@ func normaliseIncident(in incident.Incident) incident.Incident {
 	if in.Reported.IsZero() {
 		x.Reported = time.Time{}
 	}
+	x.DataCategories, x.Jurisdictions = nil, cloneNames(in.Jurisdictions)
+	if len(in.DataCategories) > 0 {
+		x.DataCategories = slices.Clone(in.DataCategories)
+	}
+	if !in.Aware.IsZero() {
+		x.Aware = incidentTime(in.Aware)
+	}
 	if e := in.Marking.Embargo; e != nil {
 		c := *e
 		c.Until = incidentTime(e.Until)
@@ -214,6 +221,9 @@ func scanIncident(r interface{ Scan(...any) error }) (incident.Incident, error) 
 	in.ID, in.Title, in.Category, in.Severity, in.State = id, title, incident.Category(category), incident.Severity(severity), incident.State(state)
 	in.Marking.TLP = incident.TLP(tlp)
 	in.Detected, in.Reported = in.Detected.UTC(), in.Reported.UTC()
+	if !in.Aware.IsZero() {
+		in.Aware = in.Aware.UTC()
+	}
 	if e := in.Marking.Embargo; e != nil {
 		e.Until = e.Until.UTC()
 	}

@@ -54,6 +54,8 @@ func Run(t *testing.T, open Opener) {
 		{"EvidenceLarge", testEvidenceLarge},
 		{"Process", testProcess},
 		{"Disclosures", testDisclosures},
+		{"RootCauses", testRCA},
+		{"Breaches", testBreaches},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) { tc.fn(t, open) })
