@@ -173,7 +173,13 @@ func (s *Store) PutIncident(ctx context.Context, in incident.Incident, actor str
 		entry.Object = incidentObject(x.ID)
 		entry.After, _ = json.Marshal(x)
 		out = x
-		return appendAudit(ctx, tx, entry)
+		if err := appendAudit(ctx, tx, entry); err != nil {
+			return err
+		}
+		if in.ID == 0 {
+			return s.copyDefaultTree(ctx, tx, x.ID, now, actor)
+		}
+		return nil
 	})
 	return out, err
 }

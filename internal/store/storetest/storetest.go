@@ -49,6 +49,7 @@ func Run(t *testing.T, open Opener) {
 		{"Users", testUsers},
 		{"Exercises", testExercises},
 		{"Incidents", testIncidents},
+		{"Communication", testCommunication},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) { tc.fn(t, open) })
