@@ -23,6 +23,7 @@ import (
 	"github.com/vmc-dev/vmc/internal/finding"
 	"github.com/vmc-dev/vmc/internal/incident"
 	"github.com/vmc-dev/vmc/internal/ingest"
+	"github.com/vmc-dev/vmc/internal/notify"
 	"github.com/vmc-dev/vmc/internal/store"
 )
 
@@ -44,6 +45,9 @@ type Server struct {
 	Limiter *auth.Limiter
 	// Now is the clock; nil means time.Now.
 	Now func() time.Time
+	// Notify sends incident messages to communication trees; nil
+	// answers the routes that send with 503.
+	Notify *notify.Service
 
 	routes []Route
 }
