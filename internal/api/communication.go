@@ -363,7 +363,7 @@ func (s *Server) registerCommunication(api huma.API) {
 			return &ackOutput{Body: a}, nil
 		})
 	op(s, api, huma.Operation{OperationID: "list-incident-deliveries", Method: http.MethodGet, Path: "/api/v1/incidents/{id}/deliveries", Tags: tags,
-		Summary: "Every message to the incident's stakeholders and what became of it (sent, failed, held, withheld, cancelled; why; attempts), oldest first, and how many stakeholders were informed." + clearanceDoc}, read,
+		Summary: "Every message to the incident's stakeholders and what became of it (sent, failed, held, withheld, cancelled; why; attempts), oldest first, and how many stakeholders were informed. The text of a message whose own marking is beyond you is left out." + clearanceDoc}, read,
 		func(ctx context.Context, in *incidentIDInput) (*deliveriesOutput, error) {
 			if _, err := s.visibleIncident(ctx, in.ID); err != nil {
 				return nil, err
@@ -371,6 +371,14 @@ func (s *Server) registerCommunication(api huma.API) {
 			ds, err := s.Store.ListDeliveries(ctx, store.DeliveryQuery{Incident: in.ID})
 			if err != nil {
 				return nil, err
+			}
+			// A message narrower than its incident keeps its words from
+			// a caller its own marking does not release them to; that
+			// it was sent, to whom, stays on the record.
+			for i, d := range ds {
+				if d.Marking != nil && incident.Release(*d.Marking, incident.ChannelAPI, recipient(ctx), s.now()) != nil {
+					ds[i].Text = ""
+				}
 			}
 			informed, err := s.Store.Informed(ctx, store.InformedQuery{Incident: in.ID})
 			if err != nil {

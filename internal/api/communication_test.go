@@ -280,6 +280,10 @@ func TestNotifyOverAPI(t *testing.T) {
 	if len(rec.Items) != 7 || rec.Informed == nil || rec.Informed.Stakeholders != 3 || rec.Informed.Informed != 3 {
 		t.Errorf("record: %d items, informed %+v", len(rec.Items), rec.Informed)
 	}
+	body := f.json(t, http.MethodGet, fmt.Sprintf("/api/v1/incidents/%d/deliveries", lifted), owner, "", http.StatusOK, &rec)
+	if len(rec.Items) != 7 || strings.Contains(body, "VMC-2026-0001") || !strings.Contains(body, "status at 10:00") {
+		t.Errorf("the owner, cleared for AMBER, sees the AMBER+STRICT advisory's text: %.600s", body)
+	}
 	f.json(t, http.MethodGet, fmt.Sprintf("/api/v1/incidents/%d/deliveries", red), analyst, "", http.StatusOK, &rec)
 	if rec.Informed.Informed != 1 || !strings.Contains(rec.Items[0].Reason, "TLP:RED is beyond Vendor PSIRT's clearance") {
 		t.Errorf("red record: %+v", rec)
