@@ -34,6 +34,8 @@ type Config struct {
 	} `koanf:"merge"`
 	// Feeds configures `vmc feed sync` and the syncs serve schedules.
 	Feeds feedsConfig `koanf:"feeds"`
+	// SMTP is the server incident notifications are e-mailed through.
+	SMTP smtpConfig `koanf:"smtp"`
 }
 
 // globalFlags are accepted by every command.

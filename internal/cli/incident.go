@@ -32,6 +32,7 @@ what may leave vmc, to whom. Its timeline records every move, reclassification,
 task and note, append-only; every change is in the audit log as its author's.`,
 	}
 	cmd.AddCommand(newIncidentReport(), newIncidentList(), newIncidentShow(), newIncidentMove(), newIncidentNote(), newIncidentTask())
+	cmd.AddCommand(newIncidentStakeholder(), newIncidentEscalation(), newIncidentNotify())
 	return cmd
 }
 

@@ -13,6 +13,7 @@ import (
 	"crypto/tls"
 	"crypto/x509"
 	"crypto/x509/pkix"
+	"encoding/pem"
 	"fmt"
 	"io"
 	"math/big"
@@ -56,8 +57,10 @@ type Options struct {
 type Server struct {
 	Host string // 127.0.0.1
 	Port int
-	// CertPool holds the server's certificate, when it offers TLS.
+	// CertPool holds the server's certificate, when it offers TLS, and
+	// CertPEM is it as PEM, for a client configured by file.
 	CertPool *x509.CertPool
+	CertPEM  []byte
 
 	opts   Options
 	srv    *smtp.Server
@@ -77,12 +80,14 @@ func Start(opts Options) (*Server, error) {
 	s.srv.ReadTimeout, s.srv.WriteTimeout = 30*time.Second, 30*time.Second
 	s.srv.EnableSMTPUTF8 = true
 	if opts.TLS {
-		cert, pool, err := selfSigned()
+		cert, err := selfSigned()
 		if err != nil {
 			return nil, err
 		}
 		s.srv.TLSConfig = &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12}
-		s.CertPool = pool
+		s.CertPool = x509.NewCertPool()
+		s.CertPool.AddCert(cert.Leaf)
+		s.CertPEM = pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: cert.Leaf.Raw})
 	}
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -185,10 +190,10 @@ func (x *session) Reset()        { x.from, x.to = "", nil }
 func (x *session) Logout() error { return nil }
 
 // selfSigned makes a certificate for the loopback names, its own root.
-func selfSigned() (tls.Certificate, *x509.CertPool, error) {
+func selfSigned() (tls.Certificate, error) {
 	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
 	if err != nil {
-		return tls.Certificate{}, nil, err
+		return tls.Certificate{}, err
 	}
 	tmpl := &x509.Certificate{
 		SerialNumber: big.NewInt(1), Subject: pkix.Name{CommonName: "smtptest"},
@@ -200,13 +205,11 @@ func selfSigned() (tls.Certificate, *x509.CertPool, error) {
 	}
 	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
 	if err != nil {
-		return tls.Certificate{}, nil, err
+		return tls.Certificate{}, err
 	}
 	leaf, err := x509.ParseCertificate(der)
 	if err != nil {
-		return tls.Certificate{}, nil, err
+		return tls.Certificate{}, err
 	}
-	pool := x509.NewCertPool()
-	pool.AddCert(leaf)
-	return tls.Certificate{Certificate: [][]byte{der}, PrivateKey: key, Leaf: leaf}, pool, nil
+	return tls.Certificate{Certificate: [][]byte{der}, PrivateKey: key, Leaf: leaf}, nil
 }
