@@ -25,6 +25,7 @@ import (
 	"github.com/vmc-dev/vmc/internal/incident"
 	"github.com/vmc-dev/vmc/internal/incident/process"
 	"github.com/vmc-dev/vmc/internal/ingest"
+	"github.com/vmc-dev/vmc/internal/notify"
 	"github.com/vmc-dev/vmc/internal/store"
 )
 
@@ -49,6 +50,9 @@ type Server struct {
 	// Intake configures vulnerability reports from outside: their
 	// deadlines, the public intake's limits, security.txt.
 	Intake Intake
+	// Notify sends incident messages to communication trees; nil
+	// answers the routes that send with 503.
+	Notify *notify.Service
 
 	routes []Route
 }

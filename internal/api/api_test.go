@@ -392,6 +392,22 @@ var rules = map[string]string{
 	"GET /api/v1/breach-rules":                                        string(auth.FindingRead),
 	"PUT /api/v1/breach-rules/{jurisdiction}":                         string(auth.PolicyWrite),
 	"DELETE /api/v1/breach-rules/{jurisdiction}":                      string(auth.PolicyWrite),
+	"GET /api/v1/incidents/{id}/stakeholders":                         string(auth.FindingRead),
+	"POST /api/v1/incidents/{id}/stakeholders":                        string(auth.FindingTriage),
+	"PUT /api/v1/incidents/{id}/stakeholders/{stakeholder}":           string(auth.FindingTriage),
+	"DELETE /api/v1/incidents/{id}/stakeholders/{stakeholder}":        string(auth.FindingTriage),
+	"GET /api/v1/incidents/{id}/escalation":                           string(auth.FindingRead),
+	"PUT /api/v1/incidents/{id}/escalation":                           string(auth.FindingTriage),
+	"POST /api/v1/incidents/{id}/notifications":                       string(auth.FindingTriage),
+	"POST /api/v1/incidents/{id}/escalations":                         string(auth.FindingTriage),
+	"POST /api/v1/incidents/{id}/acknowledgements":                    string(auth.FindingTriage),
+	"GET /api/v1/incidents/{id}/deliveries":                           string(auth.FindingRead),
+	"GET /api/v1/communication-tree/stakeholders":                     string(auth.FindingRead),
+	"POST /api/v1/communication-tree/stakeholders":                    string(auth.PolicyWrite),
+	"PUT /api/v1/communication-tree/stakeholders/{stakeholder}":       string(auth.PolicyWrite),
+	"DELETE /api/v1/communication-tree/stakeholders/{stakeholder}":    string(auth.PolicyWrite),
+	"GET /api/v1/communication-tree/escalation":                       string(auth.FindingRead),
+	"PUT /api/v1/communication-tree/escalation":                       string(auth.PolicyWrite),
 }
 
 // TestOwnerSeesOwnTeams: an asset owner sees and changes only the assets

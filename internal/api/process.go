@@ -216,7 +216,7 @@ type trainingDueOutput struct {
 	Body struct {
 		Policy process.TrainingPolicy `json:"policy"`
 		At     time.Time              `json:"at"`
-		Items  []trainingObligation           `json:"items"`
+		Items  []trainingObligation   `json:"items"`
 	}
 }
 

@@ -50,6 +50,7 @@ func (s *Server) register(api huma.API) {
 	s.registerDisclosures(api)
 	s.registerRCA(api)
 	s.registerBreaches(api)
+	s.registerCommunication(api)
 }
 
 type vulnListInput struct {

@@ -53,7 +53,7 @@ var rules = []struct {
 		forbidden: []string{"net/http", mod + "api", mod + "cli", mod + "ingest", mod + "web"},
 	},
 	{
-		pkgs:      []string{"ingest", "api", "web", "task"},
+		pkgs:      []string{"ingest", "api", "web", "task", "notify"},
 		forbidden: []string{mod + "cli", "github.com/spf13/cobra"},
 	},
 }

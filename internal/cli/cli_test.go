@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
 	"sync"
@@ -43,7 +44,7 @@ func TestScripts(t *testing.T) {
 			return err
 		},
 		UpdateScripts: os.Getenv("UPDATE_SCRIPTS") != "",
-		Cmds:          map[string]func(ts *testscript.TestScript, neg bool, args []string){"sqlite": sqliteCmd},
+		Cmds:          withCmds(communicationCmds, "sqlite", sqliteCmd),
 		Condition:     storeIs("sqlite"),
 	})
 }
@@ -66,17 +67,15 @@ func TestScriptsPostgres(t *testing.T) {
 		mu    sync.Mutex
 		dsns  []string
 	)
-	for _, name := range []string{"lifecycle", "triage_rules", "reassess", "findings_import", "exercise", "incident", "custody", "process", "disclosure", "rca"} {
+	for _, name := range []string{"lifecycle", "triage_rules", "reassess", "findings_import", "exercise", "incident", "custody", "process", "disclosure", "rca", "communication"} {
 		files = append(files, filepath.Join("testdata", "script", name+".txtar"))
 	}
 	testscript.Run(t, testscript.Params{
 		Files:     files,
 		Condition: storeIs("pg"),
-		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
-			"pgexec": func(ts *testscript.TestScript, neg bool, args []string) {
-				execSQL(ts, neg, "pgx", ts.Getenv("VMC_DB"), args)
-			},
-		},
+		Cmds: withCmds(communicationCmds, "pgexec", func(ts *testscript.TestScript, neg bool, args []string) {
+			execSQL(ts, neg, "pgx", ts.Getenv("VMC_DB"), args)
+		}),
 		Setup: func(env *testscript.Env) error {
 			dsn, err := srv.NewDatabase(context.Background())
 			if err != nil {
@@ -104,6 +103,13 @@ func TestScriptsPostgres(t *testing.T) {
 		}
 		db.Close()
 	}
+}
+
+// withCmds is cmds and one more command.
+func withCmds(cmds map[string]func(*testscript.TestScript, bool, []string), name string, cmd func(*testscript.TestScript, bool, []string)) map[string]func(*testscript.TestScript, bool, []string) {
+	out := maps.Clone(cmds)
+	out[name] = cmd
+	return out
 }
 
 // sqliteCmd runs one SQL statement on a SQLite database, the way someone

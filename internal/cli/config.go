@@ -39,6 +39,8 @@ type Config struct {
 	PublicURL string `koanf:"public-url"`
 	// Disclosure configures vulnerability reports from outside.
 	Disclosure disclosureConfig `koanf:"disclosure"`
+	// SMTP is the server incident notifications are e-mailed through.
+	SMTP smtpConfig `koanf:"smtp"`
 }
 
 // globalFlags are accepted by every command.

@@ -34,6 +34,7 @@ task and note, append-only; every change is in the audit log as its author's.`,
 	cmd.AddCommand(newIncidentReport(), newIncidentList(), newIncidentShow(), newIncidentMove(), newIncidentNote(), newIncidentTask(),
 		newIncidentFollow(), newIncidentImpact())
 	cmd.AddCommand(newIncidentRCA(), newIncidentWhereElse(), newIncidentBreach())
+	cmd.AddCommand(newIncidentStakeholder(), newIncidentEscalation(), newIncidentNotify())
 	return cmd
 }
 

@@ -18,6 +18,7 @@ import (
 	"github.com/vmc-dev/vmc/internal/demo"
 	"github.com/vmc-dev/vmc/internal/fetch"
 	"github.com/vmc-dev/vmc/internal/ingest"
+	"github.com/vmc-dev/vmc/internal/notify"
 	"github.com/vmc-dev/vmc/internal/store"
 	"github.com/vmc-dev/vmc/internal/task"
 	"github.com/vmc-dev/vmc/internal/web"
@@ -56,7 +57,11 @@ SIGINT or SIGTERM shuts it down gracefully.`,
 				}
 				return err
 			}})
-			return serve(cmd.Context(), c, s, log, jobs)
+			n, err := c.notifier(s, log)
+			if err != nil {
+				return usageError{fmt.Errorf("config: %w", err)}
+			}
+			return serve(cmd.Context(), c, s, log, jobs, n)
 		},
 	}
 	cmd.Flags().String("addr", "127.0.0.1:8080", "address to listen on")
@@ -67,7 +72,7 @@ SIGINT or SIGTERM shuts it down gracefully.`,
 // shutdownGrace is how long in-flight requests get after a signal.
 const shutdownGrace = 10 * time.Second
 
-func serve(ctx context.Context, c *Config, s store.Store, log *slog.Logger, jobs []fetch.Job) error {
+func serve(ctx context.Context, c *Config, s store.Store, log *slog.Logger, jobs []fetch.Job, n *notify.Service) error {
 	var ready atomic.Bool
 	ln, err := net.Listen("tcp", c.Addr)
 	if err != nil {
@@ -87,7 +92,7 @@ func serve(ctx context.Context, c *Config, s store.Store, log *slog.Logger, jobs
 	if err != nil {
 		return usageError{err}
 	}
-	apiHandler := (&api.Server{Store: s, Matcher: newMatcher(c, s), Log: log, Ready: ready.Load, SecureCookies: !loopback, Intake: intake}).Handler()
+	apiHandler := (&api.Server{Store: s, Matcher: newMatcher(c, s), Log: log, Ready: ready.Load, SecureCookies: !loopback, Intake: intake, Notify: n}).Handler()
 	mux := http.NewServeMux()
 	mux.Handle("/api/", apiHandler)
 	mux.Handle("/.well-known/security.txt", apiHandler)
@@ -121,6 +126,14 @@ func serve(ctx context.Context, c *Config, s store.Store, log *slog.Logger, jobs
 		fetch.Schedule(syncCtx, log, jobs...)
 	}()
 	defer func() { stopSyncs(); <-synced }()
+	// Notifications have their own schedule: an escalation must not wait
+	// for a feed sync to finish.
+	swept := make(chan struct{})
+	go func() {
+		defer close(swept)
+		fetch.Schedule(syncCtx, log, notifySweep(n, log))
+	}()
+	defer func() { stopSyncs(); <-swept }()
 
 	select {
 	case err := <-errc:

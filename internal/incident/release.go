@@ -44,6 +44,8 @@ const (
 	ChannelAPI          Channel = "api"          // an API response to a signed-in caller
 	ChannelExport       Channel = "export"       // a file: report, evidence bundle, CSAF/OSV/CVE document
 	ChannelNotification Channel = "notification" // e-mail or webhook to a stakeholder
+	ChannelEmail        Channel = "email"        // an e-mail to a stakeholder of the communication tree
+	ChannelWebhook      Channel = "webhook"      // a signed webhook call to a stakeholder's endpoint
 	ChannelFeed         Channel = "feed"         // a published feed: CSAF provider, OSV API, TAXII
 )
 

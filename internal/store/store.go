@@ -46,6 +46,7 @@ type Store interface {
 	Disclosures
 	RootCauses
 	Breaches
+	Communication
 	// Ping reports whether the database answers.
 	Ping(ctx context.Context) error
 	// Check verifies the database's physical and logical integrity.

@@ -200,7 +200,14 @@ func (s *Store) putIncident(ctx context.Context, tx *txn, in incident.Incident, 
 	entry.Object = incidentObject(x.ID)
 	entry.After, _ = json.Marshal(x)
 	*out = x
-	return appendAudit(ctx, tx, entry)
+	if err := appendAudit(ctx, tx, entry); err != nil {
+		return err
+	}
+	if in.ID == 0 {
+		// A new incident starts with the organisation's communication tree.
+		return s.copyDefaultTree(ctx, tx, x.ID, now, actor)
+	}
+	return nil
 }
 
 const incidentColumns = `id, title, category, severity, state, tlp, detail`

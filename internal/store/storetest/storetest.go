@@ -56,6 +56,7 @@ func Run(t *testing.T, open Opener) {
 		{"Disclosures", testDisclosures},
 		{"RootCauses", testRCA},
 		{"Breaches", testBreaches},
+		{"Communication", testCommunication},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) { tc.fn(t, open) })
