@@ -557,6 +557,22 @@ await step('an incident is reported, triaged, tasked and noted, each on its time
   assert.match(timeline[0], /Briefing.*CISO briefed: 数据未外泄/);
   assert.ok(timeline.some((r) => /State change.*triaged/.test(r)), `timeline: ${timeline}`);
   assert.ok(timeline.some((r) => /Task/.test(r)), `timeline: ${timeline}`);
+  // Evidence: uploaded, hashed, downloaded with a reason that joins its
+  // chain of custody, and the bytes that come back are the bytes sent.
+  const log = Buffer.from('10.0.0.8 - - [23/Nov/2026:03:12:01 +0800] "POST /uploads/shell.jsp HTTP/1.1" 200 41\n');
+  await page.locator('#evidence details summary').click();
+  await page.locator('#evidence-file').setInputFiles({ name: 'access.log', mimeType: 'text/plain', buffer: log });
+  await page.locator('#evidence-reason').fill('web server log showing the upload');
+  await rendered(() => page.locator('#evidence-submit').click());
+  const item = page.locator('table.evidence-items tbody tr', { hasText: 'access.log' });
+  const sha = (await import('node:crypto')).createHash('sha256').update(log).digest('hex');
+  assert.equal(await item.getAttribute('data-sha256'), sha);
+  await item.locator('button.evidence-get').click();
+  await page.locator('#evidence-status [role=alert]', { hasText: 'Say why' }).waitFor();
+  await page.locator('#evidence-why').fill('timeline reconstruction');
+  const [download] = await Promise.all([page.waitForEvent('download'), item.locator('button.evidence-get').click()]);
+  assert.equal(download.suggestedFilename(), 'access.log');
+  assert.deepEqual(await fs.readFile(await download.path()), log);
   await shot('vmc-incident-en.png');
 });
 

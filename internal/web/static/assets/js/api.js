@@ -116,6 +116,22 @@ export function upload(method, path, opts = {}) {
   });
 }
 
+// fetchFile sends a JSON body and returns the file the API answers
+// with as {blob, name}: for downloads that must be POSTs because they are
+// recorded (evidence, whose every access is in its chain of custody), so
+// they carry the CSRF token like any other change.
+export async function fetchFile(method, path, body) {
+  const resp = await send(method, path, { body });
+  if (!resp.ok) {
+    const p = await resp.json().catch(() => ({}));
+    if (resp.status === 401) onUnauthenticated();
+    throw new ApiError(resp.status, p.title || resp.statusText, p.detail, p.errors);
+  }
+  const cd = resp.headers.get('Content-Disposition') || '';
+  const m = /filename\*=UTF-8''([^;]+)/i.exec(cd) || /filename="?([^";]+)"?/i.exec(cd);
+  return { blob: await resp.blob(), name: m ? decodeURIComponent(m[1]) : 'download' };
+}
+
 // allPages fetches every page of a cursor-paged list, up to max items.
 export async function allPages(path, query, max) {
   const items = [];

@@ -5,10 +5,10 @@
 // it is given and never works around that.
 
 import { h } from '../dom.js';
-import { t, label, fmtDate, fmtDateTime, fmtDay } from '../i18n.js';
-import { api } from '../api.js';
+import { t, label, fmtDate, fmtDateTime, fmtDay, fmtBytes } from '../i18n.js';
+import { api, upload, fetchFile } from '../api.js';
 import { navigate, pathWith, refresh } from '../router.js';
-import { setTitle, table, dl, section, field, select, input, errorBox } from '../ui.js';
+import { setTitle, table, dl, section, field, select, input, errorBox, mono } from '../ui.js';
 
 export const STATES = ['reported', 'triaged', 'contained', 'eradicated', 'recovered', 'closed', 'reviewed'];
 export const CATEGORIES = ['intrusion', 'exploitation', 'malware', 'data_breach', 'denial_service', 'phishing', 'insider', 'misconfiguration', 'other'];
@@ -263,8 +263,92 @@ function doneButton(x, task, status) {
   }, t('incident.markDone'));
 }
 
+// save hands a downloaded file to the browser.
+function save({ blob, name }) {
+  const a = h('a', { href: URL.createObjectURL(blob), download: name });
+  document.body.append(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(a.href), 10000);
+}
+
+// evidenceSection lists the evidence released to the caller and takes
+// uploads. Every download and export asks why: the reason goes into the
+// item's chain of custody, which the API keeps.
+function evidenceSection(x, items, write) {
+  const status = h('div', { class: 'form-status', id: 'evidence-status' });
+  const why = input('reason', 'text', '', { id: 'evidence-why', maxlength: 2000, placeholder: t('evidence.whyPlaceholder') });
+  const need = () => {
+    if (why.value.trim()) return why.value.trim();
+    status.replaceChildren(h('div', { class: 'alert error', role: 'alert' }, t('evidence.whyNeeded')));
+    why.focus();
+    return '';
+  };
+  const act = (fn) => async (ev) => {
+    status.replaceChildren();
+    const reason = need();
+    if (!reason) return;
+    ev.target.disabled = true;
+    try {
+      await fn(reason);
+      refresh();
+    } catch (err) {
+      status.append(errorBox(err));
+      ev.target.disabled = false;
+    }
+  };
+  const list = table([
+    { label: t('evidence.name'), cell: (e) => e.name, class: 'wrap' },
+    { label: t('evidence.size'), cell: (e) => fmtBytes(e.size), class: 'nowrap' },
+    { label: 'SHA-256', cell: (e) => mono(e.sha256.slice(0, 16) + '…'), class: 'nowrap' },
+    { label: t('incident.tlp'), cell: (e) => tlpBadge(e.marking && e.marking.tlp) },
+    { label: t('evidence.collected'), cell: (e) => [e.collected_by, ', ', fmtDateTime(e.collected)], class: 'nowrap' },
+    { label: '', cell: (e) => h('button', { type: 'button', class: 'secondary small evidence-get', on: { click: act(async (reason) => save(await fetchFile('POST', '/api/v1/incidents/' + x.id + '/evidence/' + e.id + '/download', { reason }))) } }, t('evidence.download')) },
+  ], items, { class: 'evidence-items', empty: t('evidence.none'), row: (e) => ({ dataset: { id: String(e.id), sha256: e.sha256 } }) });
+  const bundle = items.length ? h('button', {
+    type: 'button', class: 'secondary', id: 'evidence-bundle',
+    on: { click: act(async (reason) => save(await fetchFile('POST', '/api/v1/incidents/' + x.id + '/evidence/bundle', { reason }))) },
+  }, t('evidence.bundle')) : null;
+  return h('section', { class: 'card', id: 'evidence' }, h('h2', null, t('evidence.title')),
+    h('p', { class: 'muted small' }, t('evidence.intro')),
+    list,
+    items.length ? h('div', { class: 'grid-form' }, field(t('evidence.why'), why), h('div', { class: 'actions' }, bundle)) : null,
+    status,
+    write ? h('details', null, h('summary', null, t('evidence.add')), uploadForm(x)) : null);
+}
+
+function uploadForm(x) {
+  const file = input('file', 'file', '', { id: 'evidence-file', required: true });
+  const description = input('description', 'text', '', { id: 'evidence-description', maxlength: 4000 });
+  const source = input('source', 'text', '', { id: 'evidence-source', maxlength: 1024 });
+  const reason = input('reason', 'text', '', { id: 'evidence-reason', maxlength: 4000, required: true });
+  const tlp = select('tlp', TLPS.map((v) => [v, 'TLP:' + v]), (x.marking && x.marking.tlp) || 'RED');
+  tlp.id = 'evidence-tlp';
+  const status = h('div', { class: 'form-status' });
+  const button = h('button', { type: 'submit', class: 'primary', id: 'evidence-submit' }, t('evidence.upload'));
+  return h('form', {
+    id: 'evidence-form',
+    on: {
+      submit: submitter(status, button, async () => {
+        const f = file.files[0];
+        await upload('POST', '/api/v1/incidents/' + x.id + '/evidence', {
+          file: f,
+          query: { name: f.name, description: description.value.trim(), source: source.value.trim(), reason: reason.value.trim(), tlp: tlp.value },
+        });
+        refresh();
+      }),
+    },
+  },
+  h('div', { class: 'grid-form' },
+    field(t('evidence.file'), file, t('evidence.fileHint')), field(t('incident.tlp'), tlp),
+    field(t('evidence.description'), description), field(t('evidence.source'), source),
+    field(t('evidence.reason'), reason, t('evidence.reasonHint'))),
+  status, h('div', { class: 'actions' }, button));
+}
+
 export async function incidentPage({ params, can }) {
-  const v = await api('GET', '/api/v1/incidents/' + encodeURIComponent(params[0]));
+  const id = encodeURIComponent(params[0]);
+  const [v, evidence] = await Promise.all([api('GET', '/api/v1/incidents/' + id), api('GET', '/api/v1/incidents/' + id + '/evidence')]);
   const x = v.incident;
   setTitle(t('incident.heading', { id: x.id }));
   const write = can('finding.triage');
@@ -302,6 +386,7 @@ export async function incidentPage({ params, can }) {
         { label: t('incident.taskDone'), cell: (k) => (k.done ? t('incident.doneBy', { by: k.done_by, at: fmtDateTime(k.done) }) : write ? doneButton(x, k, taskStatus) : ''), class: 'nowrap' },
       ], v.tasks || [], { class: 'tasks', empty: t('incident.noTasks'), row: (k) => ({ class: k.done ? 'done' : undefined, dataset: { id: String(k.id) } }) }),
       write ? h('details', null, h('summary', null, t('incident.addTask')), taskForm(x)) : null),
+    evidenceSection(x, evidence.items || [], write),
     write ? section(t('incident.addNote'), noteForm(x)) : null,
     h('section', { class: 'card', id: 'timeline' }, h('h2', null, t('incident.timeline')),
       table([
