@@ -13,6 +13,7 @@ import (
 	"errors"
 	"log/slog"
 	"net/http"
+	"sync"
 	"time"
 
 	"github.com/danielgtaylor/huma/v2"
@@ -55,7 +56,14 @@ type Server struct {
 	Notify *notify.Service
 
 	routes []Route
+	// announcing counts the announcements still being sent (announce).
+	announcing sync.WaitGroup
 }
+
+// Wait waits for the incident announcements still being sent in the
+// background; a server shutting down calls it after the last request,
+// so that no message is cut off half-sent.
+func (s *Server) Wait() { s.announcing.Wait() }
 
 // Route is one operation and who may call it.
 type Route struct {

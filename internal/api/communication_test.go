@@ -308,3 +308,47 @@ func TestNotifyOverAPI(t *testing.T) {
 		}
 	}
 }
+
+// TestIncidentAnnounced: reporting and moving an incident tell its tree
+// without anyone asking, under the same disclosure controls: a TLP:RED
+// incident reaches the commander cleared for it and is withheld from
+// the customer, and each delivery is recorded either way.
+func TestIncidentAnnounced(t *testing.T) {
+	f := newFixture(t)
+	mail := f.withNotifier(t)
+	admin, analyst := f.tokens[auth.Admin], f.tokens[auth.Analyst]
+	f.json(t, http.MethodPost, "/api/v1/communication-tree/stakeholders", admin,
+		`{"name":"alice","role":"commander","email":"alice@example.com","clearance":"TLP:RED"}`, http.StatusCreated, nil)
+	f.json(t, http.MethodPost, "/api/v1/communication-tree/stakeholders", admin,
+		`{"name":"Acme SOC","role":"customer","email":"soc@acme.example","clearance":"TLP:GREEN"}`, http.StatusCreated, nil)
+
+	id := f.reportIncident(t, analyst, incidentBody("Ransomware on the file server", "RED", ""))
+	f.json(t, http.MethodPost, fmt.Sprintf("/api/v1/incidents/%d/moves", id), analyst,
+		`{"to":"triaged","reason":"LockBit note on three shares"}`, http.StatusOK, nil)
+	f.api.Wait()
+
+	msgs := mail.Messages()
+	if len(msgs) != 2 {
+		t.Fatalf("%d messages, want the report and the move to alice only", len(msgs))
+	}
+	// The two are sent side by side, in no set order.
+	var bodies []string
+	for _, m := range msgs {
+		_, body, err := m.Read()
+		if err != nil || len(m.To) != 1 || m.To[0] != "alice@example.com" {
+			t.Errorf("message to %v: %v\n%s", m.To, err, m.Data)
+		}
+		bodies = append(bodies, body)
+	}
+	all := strings.Join(bodies, "\n")
+	for _, want := range []string{"A security incident has been reported", "reported → triaged: LockBit note on three shares"} {
+		if !strings.Contains(all, want) {
+			t.Errorf("no message says %q:\n%s", want, all)
+		}
+	}
+	var got deliveriesResp
+	f.json(t, http.MethodGet, fmt.Sprintf("/api/v1/incidents/%d/deliveries", id), analyst, "", http.StatusOK, &got)
+	if s := statuses(got.Items); strings.Count(s, "alice email sent") != 2 || strings.Count(s, "Acme SOC email withheld") != 2 {
+		t.Errorf("deliveries: %s", s)
+	}
+}

@@ -13,6 +13,7 @@ import (
 
 	"github.com/vmc-dev/vmc/internal/auth"
 	"github.com/vmc-dev/vmc/internal/incident"
+	"github.com/vmc-dev/vmc/internal/notify"
 	"github.com/vmc-dev/vmc/internal/store"
 )
 
@@ -213,6 +214,30 @@ func (s *Server) incidentView(ctx context.Context, in incident.Incident) (incide
 	return v, nil
 }
 
+// announceTimeout bounds one announcement: the notifier's own retries
+// with their backoff fit in it several times over.
+const announceTimeout = 5 * time.Minute
+
+// announce tells an incident's communication tree that it was reported
+// or moved, in the background: the response is not held up by a slow
+// mail server. The notifier passes every message through the disclosure
+// controls and records each delivery, sent, held or withheld, where the
+// incident's deliveries list shows it; a failure to send is logged.
+func (s *Server) announce(ctx context.Context, id int64, kind incident.MessageKind, text string) {
+	if s.Notify == nil {
+		return
+	}
+	actor := who(ctx).User.Name
+	ctx = context.WithoutCancel(ctx)
+	s.announcing.Go(func() {
+		ctx, cancel := context.WithTimeout(ctx, announceTimeout)
+		defer cancel()
+		if _, err := s.Notify.Send(ctx, id, notify.Message{Kind: kind, Text: text}, actor); err != nil {
+			s.Log.Error("incident announcement not sent", "incident", id, "kind", kind, "err", err)
+		}
+	})
+}
+
 func (s *Server) registerIncidents(api huma.API) {
 	tags := []string{"incidents"}
 	op(s, api, huma.Operation{OperationID: "list-incidents", Method: http.MethodGet, Path: "/api/v1/incidents", Tags: tags,
@@ -268,6 +293,7 @@ func (s *Server) registerIncidents(api huma.API) {
 			if x, err = s.Store.PutIncident(ctx, x, who(ctx).User.Name); err != nil {
 				return nil, incidentError(err)
 			}
+			s.announce(ctx, x.ID, incident.MessageNew, x.Title)
 			out := &incidentCreatedOutput{Body: incidentCreated{ID: x.ID}}
 			if err := incident.Release(x.Marking, incident.ChannelAPI, recipient(ctx), s.now()); err != nil {
 				out.Body.Withheld = err.Error()
@@ -280,13 +306,20 @@ func (s *Server) registerIncidents(api huma.API) {
 		Summary: "Move an incident through the response: reported → triaged → contained → eradicated → recovered → closed → reviewed, or back to triage (audited, on the timeline). A refused move is 422 naming the moves allowed." + clearanceDoc},
 		string(auth.FindingTriage),
 		func(ctx context.Context, in *incidentMoveInput) (*incidentOutput, error) {
-			if _, err := s.visibleIncident(ctx, in.ID); err != nil {
+			before, err := s.visibleIncident(ctx, in.ID)
+			if err != nil {
 				return nil, err
 			}
-			x, err := s.Store.MoveIncident(ctx, in.ID, incident.State(in.Body.To), who(ctx).User.Name, strings.TrimSpace(in.Body.Reason))
+			reason := strings.TrimSpace(in.Body.Reason)
+			x, err := s.Store.MoveIncident(ctx, in.ID, incident.State(in.Body.To), who(ctx).User.Name, reason)
 			if err != nil {
 				return nil, incidentError(err)
 			}
+			text := fmt.Sprintf("%s → %s", before.State, x.State)
+			if reason != "" {
+				text += ": " + reason
+			}
+			s.announce(ctx, x.ID, incident.MessageState, text)
 			v, err := s.incidentView(ctx, x)
 			return &incidentOutput{Body: v}, err
 		})

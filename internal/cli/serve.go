@@ -92,7 +92,9 @@ func serve(ctx context.Context, c *Config, s store.Store, log *slog.Logger, jobs
 	if err != nil {
 		return usageError{err}
 	}
-	apiHandler := (&api.Server{Store: s, Matcher: newMatcher(c, s), Log: log, Ready: ready.Load, SecureCookies: !loopback, Intake: intake, Notify: n}).Handler()
+	apiServer := &api.Server{Store: s, Matcher: newMatcher(c, s), Log: log, Ready: ready.Load, SecureCookies: !loopback, Intake: intake, Notify: n}
+	defer apiServer.Wait()
+	apiHandler := apiServer.Handler()
 	mux := http.NewServeMux()
 	mux.Handle("/api/", apiHandler)
 	mux.Handle("/.well-known/security.txt", apiHandler)

@@ -5,9 +5,7 @@ import (
 	"context"
 	"crypto/tls"
 	"fmt"
-	"io"
 	"mime"
-	"mime/quotedprintable"
 	"net"
 	"net/mail"
 	"strings"
@@ -27,23 +25,14 @@ func startSMTP(t *testing.T, opts smtptest.Options) *smtptest.Server {
 	return srv
 }
 
-// readMail parses a message as received: its headers, and its body
-// decoded from its transfer encoding.
+// readMail parses a message as received (smtptest.Message.Read).
 func readMail(t *testing.T, data []byte) (*mail.Message, string) {
 	t.Helper()
-	m, err := mail.ReadMessage(bytes.NewReader(data))
+	m, body, err := smtptest.Message{Data: data}.Read()
 	if err != nil {
 		t.Fatalf("%v:\n%s", err, data)
 	}
-	var body io.Reader = m.Body
-	if strings.EqualFold(m.Header.Get("Content-Transfer-Encoding"), "quoted-printable") {
-		body = quotedprintable.NewReader(m.Body)
-	}
-	b, err := io.ReadAll(body)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return m, string(b)
+	return m, body
 }
 
 // TestSMTPDelivers sends a message with a Chinese subject through a real

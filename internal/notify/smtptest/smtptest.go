@@ -7,6 +7,7 @@
 package smtptest
 
 import (
+	"bytes"
 	"crypto/ecdsa"
 	"crypto/elliptic"
 	"crypto/rand"
@@ -17,10 +18,13 @@ import (
 	"fmt"
 	"io"
 	"math/big"
+	"mime/quotedprintable"
 	"net"
+	"net/mail"
 	"os"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 
@@ -38,6 +42,21 @@ type Message struct {
 	// who authenticated to send it.
 	TLS  bool
 	User string
+}
+
+// Read parses the message as received: its headers, and its body decoded
+// from its transfer encoding.
+func (m Message) Read() (*mail.Message, string, error) {
+	msg, err := mail.ReadMessage(bytes.NewReader(m.Data))
+	if err != nil {
+		return nil, "", err
+	}
+	var body io.Reader = msg.Body
+	if strings.EqualFold(msg.Header.Get("Content-Transfer-Encoding"), "quoted-printable") {
+		body = quotedprintable.NewReader(msg.Body)
+	}
+	b, err := io.ReadAll(body)
+	return msg, string(b), err
 }
 
 // Options configures a server.
