@@ -22,6 +22,14 @@ var cweNames = sync.OnceValue(func() map[string]string {
 	return m
 })
 
+// CWEName returns the name CWE 4.17 gives a weakness ("CWE-79"), the one
+// test 6.1.11 holds a document's cwe.name to, so that a writer of CSAF
+// can fill it in.
+func CWEName(id string) (string, bool) {
+	name, ok := cweNames()[id]
+	return name, ok
+}
+
 // checkCWE is test 6.1.11: a vulnerability's CWE exists, and its name is the
 // one the catalogue gives that id. The catalogue is the version BSI's
 // validator uses, so both agree on which names are current.
