@@ -158,12 +158,12 @@ type Patch struct {
 	FixedVersions []string    `json:"fixed_versions"`
 	Criticality   Criticality `json:"criticality"`
 	// Owner drives the release, and owns its tasks.
-	Owner        string       `json:"owner"`
-	Change       Change       `json:"change"`
-	Checklist    []RegressionTest      `json:"checklist"`
-	Released     time.Time    `json:"released,omitzero"`
-	ReleasedBy   string       `json:"released_by,omitempty"`
-	Notification Notification `json:"notification"`
+	Owner        string           `json:"owner"`
+	Change       Change           `json:"change"`
+	Checklist    []RegressionTest `json:"checklist"`
+	Released     time.Time        `json:"released,omitzero"`
+	ReleasedBy   string           `json:"released_by,omitempty"`
+	Notification Notification     `json:"notification"`
 	// Advisory is the id of the advisory published about it, if any.
 	Advisory string `json:"advisory,omitempty"`
 	// ChangeTask and PatchTask are the incident tasks the store keeps for

@@ -12,8 +12,8 @@ import (
 func examplePatch() Patch {
 	return Patch{ID: 3, Incident: 1, Product: "pkg:maven/com.acme.shop/shop-core", Component: "image upload",
 		FixedVersions: []string{"2.4.1", "3.1.2"}, Criticality: PatchCritical, Owner: "dave",
-		Change:    Change{Ticket: "CHG-2026-1190", RequestedBy: "dave"},
-		Checklist: []RegressionTest{{Item: "upload of PNG and JPEG still works"}, {Item: "JSP upload refused"}},
+		Change:       Change{Ticket: "CHG-2026-1190", RequestedBy: "dave"},
+		Checklist:    []RegressionTest{{Item: "upload of PNG and JPEG still works"}, {Item: "JSP upload refused"}},
 		Notification: Notification{State: NotifyPending}}
 }
 
