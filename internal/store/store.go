@@ -41,6 +41,7 @@ type Store interface {
 	Users
 	Exercises
 	Incidents
+	PatchReleases
 	// Ping reports whether the database answers.
 	Ping(ctx context.Context) error
 	// Check verifies the database's physical and logical integrity.

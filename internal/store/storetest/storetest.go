@@ -49,6 +49,8 @@ func Run(t *testing.T, open Opener) {
 		{"Users", testUsers},
 		{"Exercises", testExercises},
 		{"Incidents", testIncidents},
+		{"Patches", testPatches},
+		{"Advisories", testAdvisories},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) { tc.fn(t, open) })
