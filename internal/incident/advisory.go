@@ -603,6 +603,10 @@ func (s AdvisorySettings) Validate() error {
 	if len(s.Prefix) > 20 || !prefixRE.MatchString(s.Prefix) {
 		return fmt.Errorf("%w: advisory settings prefix: %q: upper-case letters, digits and single hyphens, at most 20", ErrInvalid, s.Prefix)
 	}
+	if s.Prefix == "CVE" || s.Prefix == "GCVE" {
+		// Own ids would pass for ids the CVE Program or GCVE assigns.
+		return fmt.Errorf("%w: advisory settings prefix: %q is another numbering authority's", ErrInvalid, s.Prefix)
+	}
 	// The publisher is checked as a document checks it: a document
 	// with every other field valid shows what the publisher lacks.
 	probe := publish.Document{ID: "X-1", Title: "x", Lang: "en", TLP: "CLEAR", Level: publish.Minimal, Status: publish.Draft,

@@ -240,6 +240,7 @@ func TestAdvisorySettings(t *testing.T) {
 		{"a lower-case prefix", func(s *AdvisorySettings) { s.Prefix = "acme" }, `prefix: "acme"`},
 		{"a double hyphen", func(s *AdvisorySettings) { s.Prefix = "ACME--SA" }, "prefix"},
 		{"a long prefix", func(s *AdvisorySettings) { s.Prefix = strings.Repeat("A", 21) }, "prefix"},
+		{"the CVE Program's prefix", func(s *AdvisorySettings) { s.Prefix = "CVE" }, `prefix: "CVE" is another numbering authority's`},
 		{"no publisher", func(s *AdvisorySettings) { s.Publisher.Name = "" }, "publisher.name: empty"},
 		{"an org id that is no UUID", func(s *AdvisorySettings) { s.Publisher.CNAOrgID = "acme" }, `publisher.cna_org_id: "acme" is not a UUID`},
 	} {
