@@ -44,6 +44,7 @@ func (s *Server) register(api huma.API) {
 	s.registerScanImports(api)
 	s.registerExercises(api)
 	s.registerIncidents(api)
+	s.registerAdvisories(api)
 }
 
 type vulnListInput struct {

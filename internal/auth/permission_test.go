@@ -24,6 +24,7 @@ audit.read      Y     Y       -     Y       -
 report.read     Y     Y       -     Y       -
 report.submit   Y     -       -     -       Y
 policy.write    Y     -       -     -       -
+advisory.publish Y    Y       -     -       -
 user.admin      Y     -       -     -       -
 `
 

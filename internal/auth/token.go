@@ -16,8 +16,9 @@ type Scope string
 const (
 	// ScopeRead reads what the user may read.
 	ScopeRead Scope = "read"
-	// ScopeWrite changes assets and findings, and reads: a token that may
-	// change findings it cannot see would only tempt people to add "read".
+	// ScopeWrite changes assets and findings, publishes advisories, and
+	// reads: a token that may change findings it cannot see would only
+	// tempt people to add "read".
 	ScopeWrite Scope = "write"
 	// ScopeImport uploads scans, SBOMs and VEX, and nothing else: the scope
 	// for CI pipelines.
@@ -49,7 +50,7 @@ func (s *Scope) UnmarshalText(b []byte) error {
 // permission is reachable through some scope.
 var scopes = map[Scope][]Permission{
 	ScopeRead:   {VulnRead, AssetRead, FindingRead, AuditRead, ReportRead},
-	ScopeWrite:  {VulnRead, AssetRead, FindingRead, AuditRead, ReportRead, AssetWrite, FindingTriage, FindingAccept},
+	ScopeWrite:  {VulnRead, AssetRead, FindingRead, AuditRead, ReportRead, AssetWrite, FindingTriage, FindingAccept, AdvisoryPublish},
 	ScopeImport: {ImportWrite},
 	ScopeReport: {ReportSubmit},
 	ScopeAdmin:  {UserAdmin, PolicyWrite},

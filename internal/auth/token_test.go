@@ -12,7 +12,7 @@ import (
 // wantScopes is the scope → permission table spelled out.
 var wantScopes = map[Scope][]Permission{
 	ScopeRead:   {VulnRead, AssetRead, FindingRead, AuditRead, ReportRead},
-	ScopeWrite:  {VulnRead, AssetRead, FindingRead, AuditRead, ReportRead, AssetWrite, FindingTriage, FindingAccept},
+	ScopeWrite:  {VulnRead, AssetRead, FindingRead, AuditRead, ReportRead, AssetWrite, FindingTriage, FindingAccept, AdvisoryPublish},
 	ScopeImport: {ImportWrite},
 	ScopeReport: {ReportSubmit},
 	ScopeAdmin:  {UserAdmin, PolicyWrite},

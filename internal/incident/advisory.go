@@ -89,17 +89,17 @@ type Advisory struct {
 	// created; it stays with the advisory.
 	Publisher publish.Publisher `json:"publisher"`
 	// Revisions are its released versions, oldest first, from 1.
-	Revisions []Revision `json:"revisions,omitempty"`
-	Created   time.Time  `json:"created"`
-	CreatedBy string     `json:"created_by"`
+	Revisions []AdvisoryRevision `json:"revisions,omitempty"`
+	Created   time.Time          `json:"created"`
+	CreatedBy string             `json:"created_by"`
 	// Updated is when its content or marking last changed.
 	Updated     time.Time `json:"updated"`
 	Published   time.Time `json:"published,omitzero"`
 	PublishedBy string    `json:"published_by,omitempty"`
 }
 
-// Revision is one released version of an advisory.
-type Revision struct {
+// AdvisoryRevision is one released version of an advisory.
+type AdvisoryRevision struct {
 	Number  int       `json:"number"`
 	Date    time.Time `json:"date"`
 	By      string    `json:"by"`
@@ -112,35 +112,36 @@ type Revision struct {
 type AdvisoryContent struct {
 	Title string `json:"title" yaml:"title"`
 	// Lang is the language it is written in: "en" or "zh-CN".
-	Lang  string        `json:"lang" yaml:"lang"`
+	Lang  string        `json:"lang,omitempty" yaml:"lang,omitempty"`
 	Level publish.Level `json:"level,omitempty" yaml:"level,omitempty"`
 	// Criticality is the category for operators and users.
-	Criticality Criticality `json:"criticality,omitempty" yaml:"criticality,omitempty"`
+	Criticality PatchCriticality `json:"criticality,omitempty" yaml:"criticality,omitempty"`
 	// Summary says what is affected and what the flaw lets an attacker
 	// do, without saying where it is.
-	Summary string `json:"summary" yaml:"summary"`
+	Summary string `json:"summary,omitempty" yaml:"summary,omitempty"`
 	// Details is the technical description: what is wrong, where.
 	Details string `json:"details,omitempty" yaml:"details,omitempty"`
 	// Exploit describes exploitation: conditions, steps, whether it is
 	// exploited.
-	Exploit  string    `json:"exploit,omitempty" yaml:"exploit,omitempty"`
-	Products []Product `json:"products" yaml:"products"`
+	Exploit  string            `json:"exploit,omitempty" yaml:"exploit,omitempty"`
+	Products []AffectedProduct `json:"products,omitempty" yaml:"products,omitempty"`
 	// CVSS are CVSS v3.1 and v4.0 base vectors, at most one of each.
 	CVSS []string `json:"cvss,omitempty" yaml:"cvss,omitempty"`
 	// CWEs are weakness ids ("CWE-434"), the most specific first.
-	CWEs       []string    `json:"cwes,omitempty" yaml:"cwes,omitempty"`
-	References []Reference `json:"references,omitempty" yaml:"references,omitempty"`
-	Credits    []Credit    `json:"credits,omitempty" yaml:"credits,omitempty"`
+	CWEs       []string            `json:"cwes,omitempty" yaml:"cwes,omitempty"`
+	References []AdvisoryReference `json:"references,omitempty" yaml:"references,omitempty"`
+	Credits    []AdvisoryCredit    `json:"credits,omitempty" yaml:"credits,omitempty"`
 	// Remediation says what to do: the update, the fixed versions.
-	Remediation string `json:"remediation" yaml:"remediation"`
+	Remediation string `json:"remediation,omitempty" yaml:"remediation,omitempty"`
 	// Workaround says what to do until then, if anything helps.
 	Workaround string `json:"workaround,omitempty" yaml:"workaround,omitempty"`
 }
 
-// Product is an affected product: a package (PURL, without a version:
-// pkg:maven/com.acme.shop/shop-core) or a product that is no package
-// (Vendor and Name: firmware, an appliance), with the versions affected.
-type Product struct {
+// AffectedProduct is a product an advisory names: a package (PURL,
+// without a version: pkg:maven/com.acme.shop/shop-core) or a product that
+// is no package (Vendor and Name: firmware, an appliance), with the
+// versions affected.
+type AffectedProduct struct {
 	PURL   string `json:"purl,omitempty" yaml:"purl,omitempty"`
 	Vendor string `json:"vendor,omitempty" yaml:"vendor,omitempty"`
 	Name   string `json:"name,omitempty" yaml:"name,omitempty"`
@@ -159,19 +160,20 @@ type VersionRange struct {
 	LastAffected string `json:"last_affected,omitempty" yaml:"last_affected,omitempty"`
 }
 
-// Reference is a link, typed as OSV types references: ADVISORY, ARTICLE,
-// DETECTION, DISCUSSION, REPORT, FIX, INTRODUCED, GIT, PACKAGE, EVIDENCE
-// or WEB. The type decides from which detail level it is published.
-type Reference struct {
+// AdvisoryReference is a link, typed as OSV types references: ADVISORY,
+// ARTICLE, DETECTION, DISCUSSION, REPORT, FIX, INTRODUCED, GIT, PACKAGE,
+// EVIDENCE or WEB. The type decides from which detail level it is
+// published.
+type AdvisoryReference struct {
 	Type string `json:"type" yaml:"type"`
 	URL  string `json:"url" yaml:"url"`
 }
 
-// Credit names who is credited, typed as OSV types credits: FINDER,
+// AdvisoryCredit names who is credited, typed as OSV types credits: FINDER,
 // REPORTER (the reporter credit), ANALYST, COORDINATOR,
 // REMEDIATION_DEVELOPER, REMEDIATION_REVIEWER, REMEDIATION_VERIFIER,
 // TOOL, SPONSOR or OTHER.
-type Credit struct {
+type AdvisoryCredit struct {
 	Name    string   `json:"name" yaml:"name"`
 	Type    string   `json:"type" yaml:"type"`
 	Contact []string `json:"contact,omitempty" yaml:"contact,omitempty"`
@@ -337,7 +339,7 @@ func (c AdvisoryContent) Complete() error {
 }
 
 // validate checks one product: ecosystem-aware when it is a package.
-func (p Product) validate(field string) error {
+func (p AffectedProduct) validate(field string) error {
 	var eco string
 	switch {
 	case p.PURL != "" && (p.Vendor != "" || p.Name != ""):

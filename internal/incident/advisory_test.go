@@ -139,7 +139,7 @@ func exampleAdvisory(t testing.TB) Advisory {
 		Marking: Marking{TLP: Clear},
 		Publisher: publish.Publisher{Name: "Acme Corp PSIRT", Namespace: "https://psirt.acme.example", Category: "vendor",
 			CSAFBase: "https://psirt.acme.example/csaf", CNAOrgID: "8254265b-2729-46b6-b9e3-3dfca2d5bfca"},
-		Revisions: []Revision{{Number: 1, Date: at, By: "alice", Summary: "Initial release"}},
+		Revisions: []AdvisoryRevision{{Number: 1, Date: at, By: "alice", Summary: "Initial release"}},
 		Created:   at.Add(-time.Hour), CreatedBy: "alice", Updated: at}
 }
 

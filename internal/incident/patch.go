@@ -8,7 +8,7 @@ import (
 	"time"
 )
 
-// Criticality is the category a security patch release and its advisory
+// PatchCriticality is the category a security patch release and its advisory
 // give operators and users: how urgently to apply the fix. The words and
 // their meanings follow the four-step scale vendors publish under (Red
 // Hat's and Microsoft's severity ratings), in both languages:
@@ -29,39 +29,39 @@ import (
 //	low        低    Little impact, or very hard to exploit: apply when
 //	                 convenient. 影响很小或极难利用：请在方便时更新。
 //
-// Criticality.Name and Criticality.Meaning give these texts, as the API
-// serves them and the advisories print them.
-type Criticality string
+// Name and Meaning give these texts, as the API serves them and the
+// advisories print them.
+type PatchCriticality string
 
 // The categories are named after what they are for, patches, so as not
 // to read as incident severities (SevCritical, SevLow).
 const (
-	PatchCritical  Criticality = "critical"
-	PatchImportant Criticality = "important"
-	PatchModerate  Criticality = "moderate"
-	PatchLow       Criticality = "low"
+	PatchCritical  PatchCriticality = "critical"
+	PatchImportant PatchCriticality = "important"
+	PatchModerate  PatchCriticality = "moderate"
+	PatchLow       PatchCriticality = "low"
 )
 
 // Criticalities lists the categories, most urgent first.
-var Criticalities = []Criticality{PatchCritical, PatchImportant, PatchModerate, PatchLow}
+var Criticalities = []PatchCriticality{PatchCritical, PatchImportant, PatchModerate, PatchLow}
 
-func (c Criticality) String() string { return string(c) }
+func (c PatchCriticality) String() string { return string(c) }
 
 // IsValid reports whether c is a known category.
-func (c Criticality) IsValid() bool { return slices.Contains(Criticalities, c) }
+func (c PatchCriticality) IsValid() bool { return slices.Contains(Criticalities, c) }
 
 // UnmarshalText rejects unknown categories.
-func (c *Criticality) UnmarshalText(b []byte) error {
-	if !Criticality(b).IsValid() {
+func (c *PatchCriticality) UnmarshalText(b []byte) error {
+	if !PatchCriticality(b).IsValid() {
 		return fmt.Errorf("%w: unknown criticality %q (%s)", ErrInvalid, b, joinKinds(Criticalities))
 	}
-	*c = Criticality(b)
+	*c = PatchCriticality(b)
 	return nil
 }
 
 // criticalityTexts are each category's name and meaning, English first,
 // then Simplified Chinese; the type's comment is the same table.
-var criticalityTexts = map[Criticality][2][2]string{
+var criticalityTexts = map[PatchCriticality][2][2]string{
 	PatchCritical: {
 		{"Critical", "Exploitable remotely without user interaction, or already exploited; the system or its data are likely to be compromised. Apply the update at once, outside the maintenance window if need be."},
 		{"严重", "无需用户交互即可远程利用，或已被利用；系统或其数据很可能被攻陷。请立即更新，必要时在维护窗口之外进行。"},
@@ -90,10 +90,10 @@ func langIndex(lang string) int {
 
 // Name is the category's name in lang ("en" or "zh-CN"; others are
 // English).
-func (c Criticality) Name(lang string) string { return criticalityTexts[c][langIndex(lang)][0] }
+func (c PatchCriticality) Name(lang string) string { return criticalityTexts[c][langIndex(lang)][0] }
 
 // Meaning says what the category means for operators and users, in lang.
-func (c Criticality) Meaning(lang string) string { return criticalityTexts[c][langIndex(lang)][1] }
+func (c PatchCriticality) Meaning(lang string) string { return criticalityTexts[c][langIndex(lang)][1] }
 
 // NotifyState is where telling operators about a patch release stands.
 type NotifyState string
@@ -112,9 +112,9 @@ func (s NotifyState) String() string { return string(s) }
 // IsValid reports whether s is a known state.
 func (s NotifyState) IsValid() bool { return slices.Contains(NotifyStates, s) }
 
-// Change is a patch's change-management record: the ticket it goes
+// PatchChange is a patch's change-management record: the ticket it goes
 // through and its approval. Who requested the change does not approve it.
-type Change struct {
+type PatchChange struct {
 	// Ticket is the change request (CHG-2026-1182, a URL).
 	Ticket      string    `json:"ticket"`
 	RequestedBy string    `json:"requested_by"`
@@ -131,8 +131,8 @@ type RegressionTest struct {
 	By   string    `json:"by,omitempty"`
 }
 
-// Notification is the state of telling operators about a patch.
-type Notification struct {
+// PatchNotice is the state of telling operators about a patch.
+type PatchNotice struct {
 	State NotifyState `json:"state"`
 	At    time.Time   `json:"at,omitzero"`
 	By    string      `json:"by,omitempty"`
@@ -153,17 +153,17 @@ type Patch struct {
 	Incident int64 `json:"incident,omitempty"` // the incident's id
 	// Product is what is released fixed: a product name or a package URL;
 	// Component narrows it (a module, a service).
-	Product       string      `json:"product"`
-	Component     string      `json:"component,omitempty"`
-	FixedVersions []string    `json:"fixed_versions"`
-	Criticality   Criticality `json:"criticality"`
+	Product       string           `json:"product"`
+	Component     string           `json:"component,omitempty"`
+	FixedVersions []string         `json:"fixed_versions"`
+	Criticality   PatchCriticality `json:"criticality"`
 	// Owner drives the release, and owns its tasks.
 	Owner        string           `json:"owner"`
-	Change       Change           `json:"change"`
+	Change       PatchChange      `json:"change"`
 	Checklist    []RegressionTest `json:"checklist"`
 	Released     time.Time        `json:"released,omitzero"`
 	ReleasedBy   string           `json:"released_by,omitempty"`
-	Notification Notification     `json:"notification"`
+	Notification PatchNotice      `json:"notification"`
 	// Advisory is the id of the advisory published about it, if any.
 	Advisory string `json:"advisory,omitempty"`
 	// ChangeTask and PatchTask are the incident tasks the store keeps for
@@ -343,7 +343,7 @@ func (p *Patch) Apply(op PatchOp, actor string, at time.Time) (string, error) {
 		case strings.TrimSpace(op.Note) == "":
 			return "", patchInvalid("note", "say whom and how operators were told, or why nobody needs telling")
 		}
-		p.Notification = Notification{State: op.State, At: at, By: actor, Note: op.Note}
+		p.Notification = PatchNotice{State: op.State, At: at, By: actor, Note: op.Note}
 		if op.State == NotifyNotRequired {
 			return fmt.Sprintf("%s: operators' notification not required: %s", what, op.Note), nil
 		}

@@ -12,9 +12,9 @@ import (
 func examplePatch() Patch {
 	return Patch{ID: 3, Incident: 1, Product: "pkg:maven/com.acme.shop/shop-core", Component: "image upload",
 		FixedVersions: []string{"2.4.1", "3.1.2"}, Criticality: PatchCritical, Owner: "dave",
-		Change:       Change{Ticket: "CHG-2026-1190", RequestedBy: "dave"},
+		Change:       PatchChange{Ticket: "CHG-2026-1190", RequestedBy: "dave"},
 		Checklist:    []RegressionTest{{Item: "upload of PNG and JPEG still works"}, {Item: "JSP upload refused"}},
-		Notification: Notification{State: NotifyPending}}
+		Notification: PatchNotice{State: NotifyPending}}
 }
 
 func TestPatchValidate(t *testing.T) {
@@ -124,7 +124,7 @@ func TestCriticality(t *testing.T) {
 	if PatchImportant.Name("zh-CN") != "重要" || !strings.Contains(PatchCritical.Meaning("en"), "at once") {
 		t.Errorf("texts: %q %q", PatchImportant.Name("zh-CN"), PatchCritical.Meaning("en"))
 	}
-	var c Criticality
+	var c PatchCriticality
 	if err := c.UnmarshalText([]byte("moderate")); err != nil || c != PatchModerate {
 		t.Errorf("moderate: %v %v", c, err)
 	}

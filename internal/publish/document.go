@@ -117,6 +117,16 @@ type Revision struct {
 // the field.
 var ErrInvalid = errors.New("invalid document")
 
+// Invalid marks err, a writer's refusal of a document, as ErrInvalid
+// (unless it already is), so that callers tell a document a format
+// cannot express from a failure of their own.
+func Invalid(err error) error {
+	if err == nil || errors.Is(err, ErrInvalid) {
+		return err
+	}
+	return fmt.Errorf("%w: %w", ErrInvalid, err)
+}
+
 func invalid(field, format string, args ...any) error {
 	return fmt.Errorf("%w: %s: %s", ErrInvalid, field, fmt.Sprintf(format, args...))
 }

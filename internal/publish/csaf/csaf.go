@@ -64,7 +64,7 @@ func Marshal(d publish.Document) ([]byte, error) {
 	w := &writer{d: d, lang: d.Lang}
 	c, err := w.document()
 	if err != nil {
-		return nil, fmt.Errorf("csaf: %s: %w", d.ID, err)
+		return nil, fmt.Errorf("csaf: %s: %w", d.ID, publish.Invalid(err))
 	}
 	var b bytes.Buffer
 	enc := json.NewEncoder(&b)

@@ -167,10 +167,13 @@ func Marshal(d publish.Document) ([]byte, error) {
 	if err := d.Validate(); err != nil {
 		return nil, fmt.Errorf("cve5: %w", err)
 	}
+	if err := Applies(d); err != nil {
+		return nil, err
+	}
 	d = d.Redact()
 	c, err := build(d)
 	if err != nil {
-		return nil, fmt.Errorf("cve5: %s: %w", d.ID, err)
+		return nil, fmt.Errorf("cve5: %s: %w", d.ID, publish.Invalid(err))
 	}
 	var b bytes.Buffer
 	enc := json.NewEncoder(&b)
@@ -185,16 +188,31 @@ func Marshal(d publish.Document) ([]byte, error) {
 	return b.Bytes(), nil
 }
 
-func build(d publish.Document) (container, error) {
-	r := d.Vuln
+// Applies reports whether a CVE record can be made of d, and if not why:
+// it needs a CVE id, its description in English, a CNA publisher and a
+// reference (its own CSAF address will do). It is what Marshal checks
+// first, without writing anything.
+func Applies(d publish.Document) error {
+	d = d.Redact()
+	var err error
 	switch {
 	case d.CVE() == "":
-		return container{}, fmt.Errorf("%w: vuln.aliases: no CVE id: a CVE record is about a CVE", publish.ErrInvalid)
+		err = fmt.Errorf("%w: vuln.aliases: no CVE id: a CVE record is about a CVE", publish.ErrInvalid)
 	case !englishRE.MatchString(d.Lang):
-		return container{}, fmt.Errorf("%w: lang: %q: a CVE record needs its description in English", publish.ErrInvalid, d.Lang)
+		err = fmt.Errorf("%w: lang: %q: a CVE record needs its description in English", publish.ErrInvalid, d.Lang)
 	case d.Publisher.CNAOrgID == "":
-		return container{}, fmt.Errorf("%w: publisher.cna_org_id: empty: the CNA's organisation id (a UUID) is needed", publish.ErrInvalid)
+		err = fmt.Errorf("%w: publisher.cna_org_id: empty: the CNA's organisation id (a UUID) is needed", publish.ErrInvalid)
+	case len(d.Vuln.References) == 0 && d.Publisher.CSAFBase == "":
+		err = fmt.Errorf("%w: vuln.references: none: a CVE record needs at least one (or a publisher.csaf_base for the advisory's own)", publish.ErrInvalid)
 	}
+	if err != nil {
+		return fmt.Errorf("cve5: %s: %w", d.ID, err)
+	}
+	return nil
+}
+
+func build(d publish.Document) (container, error) {
+	r := d.Vuln
 	c := container{
 		ProviderMetadata: providerMetadata{OrgID: d.Publisher.CNAOrgID, ShortName: d.Publisher.CNAShortName},
 		Title:            d.Title,
@@ -286,9 +304,6 @@ func build(d publish.Document) (container, error) {
 		if !slices.ContainsFunc(c.References, func(y reference) bool { return y.URL == x.URL }) {
 			c.References = append(c.References, x)
 		}
-	}
-	if len(c.References) == 0 {
-		return c, fmt.Errorf("%w: vuln.references: none: a CVE record needs at least one (or a publisher.csaf_base for the advisory's own)", publish.ErrInvalid)
 	}
 	for _, cr := range r.Credits {
 		c.Credits = append(c.Credits, credit{Lang: d.Lang, Value: cr.Name, Type: strings.ReplaceAll(strings.ToLower(cr.Type), "_", " ")})

@@ -24,17 +24,21 @@ type Format struct {
 	MediaType string
 	// Marshal writes a document; it refuses what the format cannot say.
 	Marshal func(publish.Document) ([]byte, error)
+	// Applies reports, without writing, whether the format can express a
+	// valid document, and why not: cheap enough for every entry of a
+	// feed, where Check writes (and CSAF validates) each document.
+	Applies func(publish.Document) error
 	// FileName is the file a document is saved as.
 	FileName func(publish.Document) string
 }
 
 // All lists the formats.
 var All = []Format{
-	{Name: "csaf", Title: "CSAF 2.0", MediaType: csaf.MediaType, Marshal: csaf.Marshal,
+	{Name: "csaf", Title: "CSAF 2.0", MediaType: csaf.MediaType, Marshal: csaf.Marshal, Applies: func(publish.Document) error { return nil },
 		FileName: func(d publish.Document) string { return csaf.FileName(d.ID) }},
-	{Name: "osv", Title: "OSV", MediaType: osv.MediaType, Marshal: osv.Marshal,
+	{Name: "osv", Title: "OSV", MediaType: osv.MediaType, Marshal: osv.Marshal, Applies: osv.Applies,
 		FileName: func(d publish.Document) string { return osv.ID(d.ID) + ".json" }},
-	{Name: "cve5", Title: "CVE JSON 5.1 (CNA container)", MediaType: cve5.MediaType, Marshal: cve5.Marshal,
+	{Name: "cve5", Title: "CVE JSON 5.1 (CNA container)", MediaType: cve5.MediaType, Marshal: cve5.Marshal, Applies: cve5.Applies,
 		FileName: func(d publish.Document) string { return d.CVE() + ".cna.json" }},
 }
 
@@ -76,4 +80,16 @@ func Check(d publish.Document) (available []string, unavailable map[string]error
 		}
 	}
 	return available, unavailable, nil
+}
+
+// Available lists the formats that can express d, asking each format's
+// Applies: what a feed offers, without writing the documents.
+func Available(d publish.Document) []string {
+	var out []string
+	for _, f := range All {
+		if f.Applies(d) == nil {
+			out = append(out, f.Name)
+		}
+	}
+	return out
 }

@@ -71,6 +71,39 @@ func TestCheck(t *testing.T) {
 	}
 }
 
+// TestAvailable holds the cheap question (Applies) to the answer writing
+// gives (Check), document by document, including the documents the
+// writers refuse in their own tests.
+func TestAvailable(t *testing.T) {
+	docs := map[string]publish.Document{}
+	for _, name := range publishtest.Names {
+		docs[name] = publishtest.Load(t, name)
+	}
+	noRefs := publishtest.Load(t, "shop")
+	noRefs.Publisher.CSAFBase, noRefs.Vuln.References = "", nil
+	docs["shop without references"] = noRefs
+	chinese := publishtest.Load(t, "shop")
+	chinese.Lang = "zh-CN"
+	docs["shop in Chinese"] = chinese
+	noCNA := publishtest.Load(t, "shop")
+	noCNA.Publisher.CNAOrgID = ""
+	docs["shop without a CNA"] = noCNA
+	minimal := publishtest.Load(t, "shop")
+	minimal.Level = publish.Minimal
+	minimal.Publisher.CSAFBase = ""
+	minimal.Vuln.References = minimal.Vuln.References[1:] // only a FIX link, which the minimal level leaves out
+	docs["shop at minimal with only a fix link"] = minimal
+	for name, d := range docs {
+		avail, _, err := formats.Check(d)
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		if got := formats.Available(d); strings.Join(got, ",") != strings.Join(avail, ",") {
+			t.Errorf("%s: Available %v, Check %v", name, got, avail)
+		}
+	}
+}
+
 func TestGet(t *testing.T) {
 	if f, err := formats.Get("osv"); err != nil || f.Name != "osv" {
 		t.Errorf("osv: %v %v", f.Name, err)

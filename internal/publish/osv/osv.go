@@ -72,10 +72,13 @@ func Marshal(d publish.Document) ([]byte, error) {
 	if err := d.Validate(); err != nil {
 		return nil, fmt.Errorf("osv: %w", err)
 	}
+	if err := Applies(d); err != nil {
+		return nil, err
+	}
 	d = d.Redact()
 	e, err := entry(d)
 	if err != nil {
-		return nil, fmt.Errorf("osv: %s: %w", d.ID, err)
+		return nil, fmt.Errorf("osv: %s: %w", d.ID, publish.Invalid(err))
 	}
 	var b bytes.Buffer
 	enc := json.NewEncoder(&b)
@@ -211,22 +214,41 @@ func entry(d publish.Document) (feedosv.Entry, error) {
 	return e, nil
 }
 
-func affected(a advisory.Affected) (feedosv.Affected, error) {
-	eco, name := a.Ecosystem, a.Package
+// Applies reports whether OSV can express d, and if not why: every
+// affected entry must be a package in an OSV ecosystem. It is what
+// Marshal checks first, without writing anything.
+func Applies(d publish.Document) error {
+	for i, a := range d.Vuln.Affected {
+		if _, _, err := pkg(a); err != nil {
+			return fmt.Errorf("osv: %s: vuln.affected[%d]: %w", d.ID, i, err)
+		}
+	}
+	return nil
+}
+
+// pkg is an affected entry's OSV ecosystem and package name.
+func pkg(a advisory.Affected) (eco, name string, err error) {
+	eco, name = a.Ecosystem, a.Package
 	if eco == "" && a.PURL != "" {
-		var err error
 		if eco, name, _, err = ecosystem.FromPURL(a.PURL); err != nil {
-			return feedosv.Affected{}, err
+			return "", "", err
 		}
 	}
 	if eco == "" || name == "" {
-		return feedosv.Affected{}, fmt.Errorf("%q is no package in an OSV ecosystem: OSV describes packages only", cmp.Or(a.Product, a.PURL))
+		return "", "", fmt.Errorf("%w: %q is no package in an OSV ecosystem: OSV describes packages only", publish.ErrInvalid, cmp.Or(a.Product, a.PURL))
 	}
-	norm, err := ecosystem.Normalize(eco)
+	if eco, err = ecosystem.Normalize(eco); err != nil {
+		return "", "", fmt.Errorf("%w: ecosystem: %w", publish.ErrInvalid, err)
+	}
+	return eco, name, nil
+}
+
+func affected(a advisory.Affected) (feedosv.Affected, error) {
+	eco, name, err := pkg(a)
 	if err != nil {
-		return feedosv.Affected{}, fmt.Errorf("ecosystem: %w", err)
+		return feedosv.Affected{}, err
 	}
-	x := feedosv.Affected{Package: &feedosv.Package{Ecosystem: norm, Name: name, PURL: a.PURL}, Versions: slices.Clone(a.Versions)}
+	x := feedosv.Affected{Package: &feedosv.Package{Ecosystem: eco, Name: name, PURL: a.PURL}, Versions: slices.Clone(a.Versions)}
 	for _, r := range a.Ranges {
 		y := feedosv.Range{Type: string(r.Type), Repo: r.Repo}
 		for _, ev := range r.Events {

@@ -196,12 +196,12 @@ func TestID(t *testing.T) {
 func TestRefuses(t *testing.T) {
 	d := publishtest.Load(t, "appliance")
 	_, err := osv.Marshal(d)
-	if err == nil || !strings.Contains(err.Error(), `vuln.affected[0]: "Acme Gateway" is no package in an OSV ecosystem`) {
+	if err == nil || !strings.Contains(err.Error(), `vuln.affected[0]: invalid document: "Acme Gateway" is no package in an OSV ecosystem`) {
 		t.Errorf("a product that is no package: %v", err)
 	}
 	d = publishtest.Load(t, "shop")
 	d.Vuln.Affected[0].Ecosystem = "Jar"
-	if _, err := osv.Marshal(d); err == nil || !strings.Contains(err.Error(), `vuln.affected[0]: ecosystem: `) {
+	if _, err := osv.Marshal(d); err == nil || !strings.Contains(err.Error(), `vuln.affected[0]: invalid document: ecosystem: `) || !errors.Is(err, publish.ErrInvalid) {
 		t.Errorf("an unknown ecosystem: %v", err)
 	}
 }

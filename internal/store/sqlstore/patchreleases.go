@@ -184,9 +184,9 @@ func (s *Store) createPatch(ctx context.Context, tx *txn, x incident.Patch, acto
 	if _, err := s.incident(ctx, tx, x.Incident); err != nil {
 		return x, err
 	}
-	x.Change = incident.Change{Ticket: x.Change.Ticket, RequestedBy: actor}
+	x.Change = incident.PatchChange{Ticket: x.Change.Ticket, RequestedBy: actor}
 	x.Released, x.ReleasedBy, x.ChangeTask, x.PatchTask = time.Time{}, "", 0, 0
-	x.Notification = incident.Notification{State: incident.NotifyPending}
+	x.Notification = incident.PatchNotice{State: incident.NotifyPending}
 	x.Owner = cmp.Or(x.Owner, actor)
 	for i := range x.Checklist {
 		x.Checklist[i].Done, x.Checklist[i].By = time.Time{}, ""
@@ -356,7 +356,7 @@ func (s *Store) withRevisions(ctx context.Context, q querier, rows []advisoryRow
 	}
 	type rev struct {
 		advisory int64
-		r        incident.Revision
+		r        incident.AdvisoryRevision
 	}
 	revs, err := collect(ctx, q, s.d.Rebind(`SELECT advisory, number, at, actor, summary FROM security_advisory_revisions WHERE advisory IN (`+placeholders(len(ids))+`) ORDER BY advisory, number`), ids,
 		func(rs *sql.Rows) (rev, error) {
@@ -606,7 +606,7 @@ func (s *Store) UpdateAdvisory(ctx context.Context, a incident.Advisory, actor, 
 			if err := x.Content.Complete(); err != nil {
 				return err
 			}
-			x.Revisions = append(x.Revisions, incident.Revision{Number: len(x.Revisions) + 1, Date: now, By: actor, Summary: truncate(summary, 500)})
+			x.Revisions = append(x.Revisions, incident.AdvisoryRevision{Number: len(x.Revisions) + 1, Date: now, By: actor, Summary: truncate(summary, 500)})
 			action = "advisory.revise"
 		}
 		x.Updated = now
@@ -655,7 +655,7 @@ func (s *Store) MoveAdvisory(ctx context.Context, id string, to incident.Advisor
 			if err := x.Content.Complete(); err != nil {
 				return err
 			}
-			x.Revisions = []incident.Revision{{Number: 1, Date: now, By: actor, Summary: truncate(cmp.Or(strings.TrimSpace(summary), "Initial release"), 500)}}
+			x.Revisions = []incident.AdvisoryRevision{{Number: 1, Date: now, By: actor, Summary: truncate(cmp.Or(strings.TrimSpace(summary), "Initial release"), 500)}}
 			if err := x.Document().Validate(); err != nil {
 				return fmt.Errorf("%w: advisory %s cannot be written: %v", incident.ErrInvalid, x.ID, err)
 			}

@@ -32,7 +32,7 @@ func testPatches(t *testing.T, open Opener) {
 	}
 	c.tick()
 	p := incident.Patch{Incident: in.ID, Product: "pkg:maven/com.acme.shop/shop-core", FixedVersions: []string{"2.4.1", "3.1.2"},
-		Criticality: incident.PatchCritical, Owner: "dave", Change: incident.Change{Ticket: "CHG-2026-1190", ApprovedBy: "dave", Approved: c.now()},
+		Criticality: incident.PatchCritical, Owner: "dave", Change: incident.PatchChange{Ticket: "CHG-2026-1190", ApprovedBy: "dave", Approved: c.now()},
 		Checklist: []incident.RegressionTest{{Item: "PNG and JPEG uploads still work", By: "dave", Done: c.now()}, {Item: "JSP upload refused"}}}
 	if _, err := s.PutPatch(ctx, incident.Patch{Incident: in.ID, Product: "x", Criticality: "urgent"}, "dave"); !errors.Is(err, incident.ErrInvalid) {
 		t.Errorf("an unknown criticality: %v", err)
@@ -199,11 +199,11 @@ func shopContent() incident.AdvisoryContent {
 		Criticality: incident.PatchCritical,
 		Summary:     "A signed-in merchant can upload a file that the shop server then runs.",
 		Details:     "ImageController.upload trusts the Content-Type header.",
-		Products: []incident.Product{{PURL: "pkg:maven/com.acme.shop/shop-core",
+		Products: []incident.AffectedProduct{{PURL: "pkg:maven/com.acme.shop/shop-core",
 			Ranges: []incident.VersionRange{{Introduced: "2.0.0", Fixed: "2.4.1"}}}},
 		CVSS:        []string{"CVSS:3.1/AV:N/AC:L/PR:L/UI:N/S:U/C:H/I:H/A:H"},
 		CWEs:        []string{"CWE-434"},
-		Credits:     []incident.Credit{{Name: "Li Wei", Type: "REPORTER"}},
+		Credits:     []incident.AdvisoryCredit{{Name: "Li Wei", Type: "REPORTER"}},
 		Remediation: "Update shop-core to 2.4.1."}
 }
 
@@ -316,7 +316,7 @@ func testAdvisories(t *testing.T, open Opener) {
 	if a, err = s.MoveAdvisory(ctx, "acme-sa-2026-0001", incident.AdvisoryFinal, "alice", ""); err != nil {
 		t.Fatal(err)
 	}
-	if a.State != incident.AdvisoryFinal || len(a.Revisions) != 1 || a.Revisions[0] != (incident.Revision{Number: 1, Date: c.now(), By: "alice", Summary: "Initial release"}) {
+	if a.State != incident.AdvisoryFinal || len(a.Revisions) != 1 || a.Revisions[0] != (incident.AdvisoryRevision{Number: 1, Date: c.now(), By: "alice", Summary: "Initial release"}) {
 		t.Errorf("finalised: %+v", a)
 	}
 	if _, err := s.MoveAdvisory(ctx, a.ID, incident.AdvisoryFinal, "alice", ""); !errors.Is(err, incident.ErrTransition) {
