@@ -66,7 +66,7 @@ func TestScriptsPostgres(t *testing.T) {
 		mu    sync.Mutex
 		dsns  []string
 	)
-	for _, name := range []string{"lifecycle", "triage_rules", "reassess", "findings_import", "exercise", "incident"} {
+	for _, name := range []string{"lifecycle", "triage_rules", "reassess", "findings_import", "exercise", "incident", "advisory"} {
 		files = append(files, filepath.Join("testdata", "script", name+".txtar"))
 	}
 	testscript.Run(t, testscript.Params{

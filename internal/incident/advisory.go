@@ -457,7 +457,8 @@ func ParseAdvisoryContent(data []byte) (AdvisoryContent, error) {
 		dec := yaml.NewDecoder(bytes.NewReader(data))
 		dec.KnownFields(true)
 		if err := dec.Decode(&c); err != nil && !errors.Is(err, io.EOF) {
-			return AdvisoryContent{}, contentInvalid("input", "YAML: %v", err)
+			// yaml lists its errors one per line; a message is one line.
+			return AdvisoryContent{}, contentInvalid("input", "YAML: %s", strings.Join(strings.Fields(err.Error()), " "))
 		}
 		var extra any
 		if err := dec.Decode(&extra); !errors.Is(err, io.EOF) {
