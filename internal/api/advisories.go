@@ -407,22 +407,10 @@ func (s *Server) registerAdvisories(api huma.API) {
 			if in.Body != nil {
 				summary = in.Body.Summary
 			}
-			if err := incident.CheckAdvisoryMove(a.State, to); err != nil {
-				return nil, err
-			}
-			if to == incident.AdvisoryPublished {
-				if err := a.CheckPublish(); err != nil {
-					return nil, err
-				}
-			}
 			// What is released must write: the advisory as it will be
 			// is written in every format first.
-			next := a
-			next.State = to
-			if to == incident.AdvisoryFinal {
-				next.Revisions = []incident.AdvisoryRevision{{Number: 1, Date: s.now(), By: who(ctx).User.Name, Summary: "Initial release"}}
-			}
-			if err := next.Content.Complete(); err != nil {
+			next, err := a.Moved(to, who(ctx).User.Name, summary, s.now())
+			if err != nil {
 				return nil, advisoryError(err)
 			}
 			if _, _, err := formats.Check(next.Document()); err != nil {

@@ -435,17 +435,10 @@ func newAdvisoryMove(verb string, to incident.AdvisoryState) *cobra.Command {
 				if err != nil {
 					return err
 				}
-				if err := incident.CheckAdvisoryMove(a.State, to); err != nil {
-					return fmt.Errorf("advisory %s: %w", a.ID, err)
-				}
-				// What is released must write: the advisory as it will be
-				// is written in every format first.
-				next := a
-				next.State = to
-				if to == incident.AdvisoryFinal {
-					next.Revisions = []incident.AdvisoryRevision{{Number: 1, Date: time.Now(), By: actor, Summary: "Initial release"}}
-				}
-				if err := next.Content.Complete(); err != nil {
+				// What is released must write: the advisory as it will
+				// be is written in every format first.
+				next, err := a.Moved(to, actor, summary, time.Now())
+				if err != nil {
 					return err
 				}
 				if _, _, err := formats.Check(next.Document()); err != nil {

@@ -505,6 +505,41 @@ func (a Advisory) CheckPublish() error {
 	return nil
 }
 
+// Moved returns a as it is once moved to state to by by at at, or why it
+// may not move: finalising needs the content complete (Complete) and
+// makes version 1, summarised summary ("Initial release" when empty);
+// publishing needs CheckPublish and records who published it and when.
+// a is unchanged. The store moves with it, and callers ask it first to
+// write the advisory as it will be before anything is released.
+func (a Advisory) Moved(to AdvisoryState, by, summary string, at time.Time) (Advisory, error) {
+	if err := CheckAdvisoryMove(a.State, to); err != nil {
+		return a, fmt.Errorf("advisory %s: %w", a.ID, err)
+	}
+	x := a
+	x.Revisions = slices.Clone(a.Revisions)
+	x.State = to
+	switch to {
+	case AdvisoryFinal:
+		if err := x.Content.Complete(); err != nil {
+			return a, err
+		}
+		summary = strings.TrimSpace(summary)
+		if summary == "" {
+			summary = "Initial release"
+		}
+		if len(summary) > maxShort || !lineOK(summary) {
+			return a, contentInvalid("summary", "longer than %d bytes or not one line", maxShort)
+		}
+		x.Revisions = []AdvisoryRevision{{Number: 1, Date: at, By: by, Summary: summary}}
+	case AdvisoryPublished:
+		if err := a.CheckPublish(); err != nil {
+			return a, err
+		}
+		x.Published, x.PublishedBy = at, by
+	}
+	return x, nil
+}
+
 // Public is the recipient of vmc's public feed and public downloads:
 // anyone, cleared for TLP:CLEAR only and named in no embargo.
 var Public = Recipient{Clearance: Clear}
@@ -620,6 +655,10 @@ func (s AdvisorySettings) Validate() error {
 	}
 	if id := s.Publisher.CNAOrgID; id != "" && !uuidRE.MatchString(id) {
 		return fmt.Errorf("%w: advisory settings: publisher.cna_org_id: %q is not a UUID", ErrInvalid, id)
+	}
+	// CVE JSON 5's shortName: 2 to 32 characters.
+	if n := s.Publisher.CNAShortName; n != "" && (len(n) < 2 || len(n) > 32 || !lineOK(n) || strings.ContainsAny(n, " \t")) {
+		return fmt.Errorf("%w: advisory settings: publisher.cna_short_name: %q is not a CNA short name (2 to 32 characters, no spaces)", ErrInvalid, n)
 	}
 	return nil
 }

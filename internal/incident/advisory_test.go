@@ -193,6 +193,29 @@ func TestAdvisoryMoves(t *testing.T) {
 			t.Errorf("%s → %s: %v", tc.from, tc.to, err)
 		}
 	}
+	at := time.Date(2026, 12, 2, 0, 0, 0, 0, time.UTC)
+	d := exampleAdvisory(t)
+	d.State, d.Revisions = AdvisoryDraft, nil
+	f, err := d.Moved(AdvisoryFinal, "alice", "", at)
+	if err != nil || f.State != AdvisoryFinal || len(f.Revisions) != 1 || f.Revisions[0] != (AdvisoryRevision{Number: 1, Date: at, By: "alice", Summary: "Initial release"}) ||
+		d.State != AdvisoryDraft || d.Revisions != nil {
+		t.Errorf("finalised: %+v %v (draft %+v)", f, err, d)
+	}
+	p, err := f.Moved(AdvisoryPublished, "carol", "", at)
+	if err != nil || p.State != AdvisoryPublished || p.PublishedBy != "carol" || !p.Published.Equal(at) || len(p.Revisions) != 1 {
+		t.Errorf("published: %+v %v", p, err)
+	}
+	incomplete := d
+	incomplete.Content.Remediation = ""
+	if _, err := incomplete.Moved(AdvisoryFinal, "alice", "", at); !errors.Is(err, ErrInvalid) {
+		t.Errorf("an incomplete draft finalised: %v", err)
+	}
+	if _, err := d.Moved(AdvisoryFinal, "alice", "two\nlines", at); !errors.Is(err, ErrInvalid) {
+		t.Errorf("a summary over two lines: %v", err)
+	}
+	if _, err := d.Moved(AdvisoryPublished, "alice", "", at); !errors.Is(err, ErrTransition) {
+		t.Errorf("a draft published: %v", err)
+	}
 	a := exampleAdvisory(t)
 	if err := a.CheckPublish(); err != nil {
 		t.Errorf("a final TLP:CLEAR advisory: %v", err)
@@ -243,6 +266,7 @@ func TestAdvisorySettings(t *testing.T) {
 		{"the CVE Program's prefix", func(s *AdvisorySettings) { s.Prefix = "CVE" }, `prefix: "CVE" is another numbering authority's`},
 		{"no publisher", func(s *AdvisorySettings) { s.Publisher.Name = "" }, "publisher.name: empty"},
 		{"an org id that is no UUID", func(s *AdvisorySettings) { s.Publisher.CNAOrgID = "acme" }, `publisher.cna_org_id: "acme" is not a UUID`},
+		{"a long CNA short name", func(s *AdvisorySettings) { s.Publisher.CNAShortName = strings.Repeat("a", 33) }, "publisher.cna_short_name: "},
 	} {
 		s := ok
 		tc.edit(&s)
@@ -287,10 +311,16 @@ func FuzzParseAdvisoryContent(f *testing.F) {
 		if err != nil || !cmp.Equal(c, again, cmpopts.EquateEmpty()) {
 			t.Fatalf("round trip: %v\n%s", err, cmp.Diff(c, again, cmpopts.EquateEmpty()))
 		}
+		// A complete advisory is written, or refused as a document the
+		// format cannot express; never as output its schema or
+		// validator rejects, which would be a writer's bug.
 		a := exampleAdvisory(t)
 		a.Content = c
 		for _, fm := range formats.All {
-			_, _ = fm.Marshal(a.Document())
+			_, err := fm.Marshal(a.Document())
+			if c.Complete() == nil && errors.Is(err, publish.ErrSchema) {
+				t.Fatalf("%s: %v", fm.Name, err)
+			}
 		}
 	})
 }

@@ -43,6 +43,7 @@ import (
 	"slices"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/package-url/packageurl-go"
 
@@ -204,6 +205,10 @@ func Applies(d publish.Document) error {
 		err = fmt.Errorf("%w: publisher.cna_org_id: empty: the CNA's organisation id (a UUID) is needed", publish.ErrInvalid)
 	case len(d.Vuln.References) == 0 && d.Publisher.CSAFBase == "":
 		err = fmt.Errorf("%w: vuln.references: none: a CVE record needs at least one (or a publisher.csaf_base for the advisory's own)", publish.ErrInvalid)
+	case utf8.RuneCountInString(title(d)) > 256:
+		err = fmt.Errorf("%w: title: longer than 256 characters, a CVE record's limit", publish.ErrInvalid)
+	case utf8.RuneCountInString(description(d)) > maxText || utf8.RuneCountInString(d.Note(publish.NoteExploit)) > maxText:
+		err = fmt.Errorf("%w: vuln: the description (summary and details) or the exploitation is longer than %d characters, a CVE record's limit", publish.ErrInvalid, maxText)
 	}
 	if err != nil {
 		return fmt.Errorf("cve5: %s: %w", d.ID, err)
@@ -215,23 +220,14 @@ func build(d publish.Document) (container, error) {
 	r := d.Vuln
 	c := container{
 		ProviderMetadata: providerMetadata{OrgID: d.Publisher.CNAOrgID, ShortName: d.Publisher.CNAShortName},
-		Title:            d.Title,
 		Source:           source{Advisory: d.ID},
 		Generator:        generator{Engine: strings.TrimSpace("vmc " + d.Generator)},
 	}
 	if d.Status == publish.Final {
 		c.DatePublic = d.Initial().UTC().Format(time.RFC3339)
 	}
-	for _, t := range r.Titles {
-		if t.Lang == d.Lang {
-			c.Title = t.Value
-		}
-	}
-	desc := d.Description()
-	if t := d.Note(publish.NoteDetails); t != "" {
-		desc += "\n\n" + t
-	}
-	c.Descriptions = []text{{Lang: d.Lang, Value: desc}}
+	c.Title = title(d)
+	c.Descriptions = []text{{Lang: d.Lang, Value: description(d)}}
 	if t := d.Note(publish.NoteExploit); t != "" {
 		c.Exploits = []text{{Lang: d.Lang, Value: t}}
 	}
@@ -309,6 +305,31 @@ func build(d publish.Document) (container, error) {
 		c.Credits = append(c.Credits, credit{Lang: d.Lang, Value: cr.Name, Type: strings.ReplaceAll(strings.ToLower(cr.Type), "_", " ")})
 	}
 	return c, nil
+}
+
+// maxText is the length limit of CVE JSON 5's texts (definition
+// "description": 4096 characters).
+const maxText = 4096
+
+// title is the vulnerability's title in the document's language, else
+// the document's.
+func title(d publish.Document) string {
+	for _, t := range d.Vuln.Titles {
+		if t.Lang == d.Lang {
+			return t.Value
+		}
+	}
+	return d.Title
+}
+
+// description is the summary and, when the level publishes them, the
+// technical details.
+func description(d publish.Document) string {
+	desc := d.Description()
+	if t := d.Note(publish.NoteDetails); t != "" {
+		desc += "\n\n" + t
+	}
+	return desc
 }
 
 // tags are the CVE reference tags of OSV reference types.

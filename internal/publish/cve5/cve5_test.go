@@ -196,6 +196,8 @@ func TestRefuses(t *testing.T) {
 		{"not in English", "shop", func(d *publish.Document) { d.Lang = "zh-CN" }, `lang: "zh-CN": a CVE record needs its description in English`},
 		{"no CNA", "shop", func(d *publish.Document) { d.Publisher.CNAOrgID = "" }, "publisher.cna_org_id: empty"},
 		{"an org id that is no UUID", "shop", func(d *publish.Document) { d.Publisher.CNAOrgID = "acme" }, "not valid against"},
+		{"a title longer than CVE's", "shop", func(d *publish.Document) { d.Vuln.Titles[0].Value = strings.Repeat("标题", 129) }, "title: longer than 256 characters"},
+		{"an exploitation longer than CVE's", "shop", func(d *publish.Document) { d.Vuln.Notes[1].Text = strings.Repeat("x", 4097) }, "longer than 4096 characters"},
 		{"no reference at all", "shop", func(d *publish.Document) {
 			d.Publisher.CSAFBase, d.Vuln.References = "", nil
 		}, "vuln.references: none"},

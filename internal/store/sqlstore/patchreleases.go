@@ -643,29 +643,19 @@ func (s *Store) MoveAdvisory(ctx context.Context, id string, to incident.Advisor
 			return err
 		}
 		before := row.a
-		if err := incident.CheckAdvisoryMove(before.State, to); err != nil {
-			return fmt.Errorf("advisory %s: %w", before.ID, err)
+		x, err := before.Moved(to, actor, summary, now)
+		if err != nil {
+			return err
 		}
-		x := before
-		x.Revisions = slices.Clone(before.Revisions)
-		x.State = to
 		var action, text string
 		switch to {
 		case incident.AdvisoryFinal:
-			if err := x.Content.Complete(); err != nil {
-				return err
-			}
-			x.Revisions = []incident.AdvisoryRevision{{Number: 1, Date: now, By: actor, Summary: truncate(cmp.Or(strings.TrimSpace(summary), "Initial release"), 500)}}
 			if err := x.Document().Validate(); err != nil {
 				return fmt.Errorf("%w: advisory %s cannot be written: %v", incident.ErrInvalid, x.ID, err)
 			}
 			action = "advisory.finalise"
 			text = fmt.Sprintf("advisory %s version 1 released (%s): %s", x.ID, markingText(x.Marking), x.Content.Title)
 		case incident.AdvisoryPublished:
-			if err := before.CheckPublish(); err != nil {
-				return err
-			}
-			x.Published, x.PublishedBy = now, actor
 			action = "advisory.publish"
 			text = fmt.Sprintf("advisory %s published on the public advisory feed", x.ID)
 			if e := x.Marking.Embargo; e != nil && now.Before(e.Until) {
