@@ -125,6 +125,25 @@ func (s *Server) advisoryView(a incident.Advisory) advisoryView {
 	return v
 }
 
+// released checks that a changed advisory that is already released can
+// still be written in every format it is published in, before the change
+// is stored: a revision must not turn a published advisory into one the
+// feed cannot serve.
+func released(a incident.Advisory, by, summary string, at time.Time) error {
+	if a.State == incident.AdvisoryDraft {
+		return nil
+	}
+	next, err := a.Changed(by, summary, at)
+	if err != nil {
+		return err
+	}
+	if err := next.Validate(); err != nil {
+		return err
+	}
+	_, _, err = formats.Check(next.Document())
+	return err
+}
+
 type markingBody struct {
 	TLP     string       `json:"tlp" minLength:"1" maxLength:"20" doc:"a TLP 2.0 label: CLEAR, GREEN, AMBER, AMBER+STRICT, RED"`
 	Embargo *embargoBody `json:"embargo,omitempty"`
@@ -391,7 +410,13 @@ func (s *Server) registerAdvisories(api huma.API) {
 			if err != nil {
 				return nil, err
 			}
-			a.CVE, a.Content, a.Marking = strings.ToUpper(b.CVE), b.Content, m
+			a.CVE, a.Content = strings.ToUpper(b.CVE), b.Content
+			if b.Marking != nil {
+				a.Marking = m
+			}
+			if err := released(a, who(ctx).User.Name, b.Summary, s.now()); err != nil {
+				return nil, advisoryError(err)
+			}
 			if a, err = s.Store.UpdateAdvisory(ctx, a, who(ctx).User.Name, b.Summary); err != nil {
 				return nil, advisoryError(err)
 			}

@@ -225,6 +225,13 @@ func TestAdvisoryFeed(t *testing.T) {
 		t.Errorf("an unknown format: %d", code)
 	}
 
+	// A revision with content the domain refuses is refused before it is
+	// kept, whatever the level leaves out.
+	broken := `{"cve":"CVE-2026-41234","content":` + strings.Replace(shopContent, "CWE-434", "CWE-999999", 1) + `,"summary":"A new weakness"}` // written at the minimal level, which leaves the CWE out
+	if code, body := f.do(t, nil, http.MethodPut, "/api/v1/advisories/"+id, analyst, broken); code != http.StatusUnprocessableEntity ||
+		!strings.Contains(body, `cwes[0]: \"CWE-999999\" is not a weakness of CWE 4.17`) {
+		t.Errorf("a revision with a CWE nobody knows: %d %.300s", code, body)
+	}
 	// A revision raising its label takes it off the feed.
 	update := `{"cve":"CVE-2026-41234","content":` + shopContent + `,"marking":{"tlp":"AMBER"},"summary":"Withdrawn from the public while the fix is reworked"}`
 	if code, body := f.do(t, nil, http.MethodPut, "/api/v1/advisories/"+id, analyst, strings.Replace(update, `,"summary":"Withdrawn from the public while the fix is reworked"`, "", 1)); code != http.StatusUnprocessableEntity ||

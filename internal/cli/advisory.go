@@ -282,6 +282,20 @@ becomes its next revision.`,
 				if m != nil {
 					a.Marking = *m
 				}
+				// A released advisory must still write in every format
+				// once revised; a draft is checked when it is finalised.
+				if a.State != incident.AdvisoryDraft {
+					next, err := a.Changed(actor, summary, time.Now())
+					if err != nil {
+						return err
+					}
+					if err := next.Validate(); err != nil {
+						return err
+					}
+					if _, _, err := formats.Check(next.Document()); err != nil {
+						return err
+					}
+				}
 				if a, err = s.UpdateAdvisory(cmd.Context(), a, actor, summary); err != nil {
 					return err
 				}

@@ -17,6 +17,7 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/vmc-dev/vmc/internal/advisory"
+	"github.com/vmc-dev/vmc/internal/csaf"
 	"github.com/vmc-dev/vmc/internal/ecosystem"
 	"github.com/vmc-dev/vmc/internal/publish"
 	"github.com/vmc-dev/vmc/internal/risk"
@@ -292,6 +293,11 @@ func (c AdvisoryContent) Validate() error {
 		if !cweRE.MatchString(w) || slices.Contains(c.CWEs[:i], w) {
 			return contentInvalid(fmt.Sprintf("cwes[%d]", i), "%q is not a CWE id (CWE-79) or is listed twice", w)
 		}
+		// The catalogue CSAF's test 6.1.11 holds documents to: a CWE it
+		// does not know would stop the advisory at a higher level only.
+		if _, ok := csaf.CWEName(w); !ok {
+			return contentInvalid(fmt.Sprintf("cwes[%d]", i), "%q is not a weakness of CWE 4.17", w)
+		}
 	}
 	for i, r := range c.References {
 		field := fmt.Sprintf("references[%d]", i)
@@ -537,6 +543,31 @@ func (a Advisory) Moved(to AdvisoryState, by, summary string, at time.Time) (Adv
 		}
 		x.Published, x.PublishedBy = at, by
 	}
+	return x, nil
+}
+
+// Changed returns a as it is once changed by by at at: a draft as it
+// is; a released advisory with a new revision summarised summary, which
+// it must have, and complete content. a is unchanged. The store changes
+// advisories with it, and callers ask it first to write the advisory as
+// it will be.
+func (a Advisory) Changed(by, summary string, at time.Time) (Advisory, error) {
+	x := a
+	x.Updated = at
+	if a.State == AdvisoryDraft {
+		return x, nil
+	}
+	summary = strings.TrimSpace(summary)
+	switch {
+	case summary == "":
+		return a, contentInvalid("summary", "a released advisory changes by a new revision: say what changed")
+	case len(summary) > maxShort || !lineOK(summary):
+		return a, contentInvalid("summary", "longer than %d bytes or not one line", maxShort)
+	}
+	if err := x.Content.Complete(); err != nil {
+		return a, err
+	}
+	x.Revisions = append(slices.Clone(a.Revisions), AdvisoryRevision{Number: len(a.Revisions) + 1, Date: at, By: by, Summary: summary})
 	return x, nil
 }
 

@@ -94,6 +94,7 @@ func TestAdvisoryContentValidate(t *testing.T) {
 		{"two v3.1 vectors", func(c *AdvisoryContent) { c.CVSS[1] = c.CVSS[0] }, "cvss[1]: a second CVSS v3.1 vector"},
 		{"a broken vector", func(c *AdvisoryContent) { c.CVSS[0] = "CVSS:3.1/AV:Q" }, "cvss[0]: cvss"},
 		{"a CWE that is no id", func(c *AdvisoryContent) { c.CWEs = []string{"XSS"} }, `cwes[0]: "XSS" is not a CWE id`},
+		{"a CWE the catalogue does not know", func(c *AdvisoryContent) { c.CWEs = []string{"CWE-999999"} }, `cwes[0]: "CWE-999999" is not a weakness of CWE 4.17`},
 		{"a reference type OSV does not know", func(c *AdvisoryContent) { c.References[0].Type = "EXPLOIT" }, `references[0].type: unknown "EXPLOIT"`},
 		{"a reference that is no web address", func(c *AdvisoryContent) { c.References[0].URL = "javascript:alert(1)" }, "references[0].url: "},
 		{"a credit type OSV does not know", func(c *AdvisoryContent) { c.Credits[0].Type = "HACKER" }, `credits[0].type: unknown "HACKER"`},
@@ -215,6 +216,18 @@ func TestAdvisoryMoves(t *testing.T) {
 	}
 	if _, err := d.Moved(AdvisoryPublished, "alice", "", at); !errors.Is(err, ErrTransition) {
 		t.Errorf("a draft published: %v", err)
+	}
+	// A draft changes as it is; a released advisory by a revision.
+	if x, err := d.Changed("bob", "", at); err != nil || len(x.Revisions) != 0 || !x.Updated.Equal(at) {
+		t.Errorf("a draft changed: %+v %v", x, err)
+	}
+	if _, err := f.Changed("bob", " ", at); !errors.Is(err, ErrInvalid) || !strings.Contains(err.Error(), "say what changed") {
+		t.Errorf("a revision without summary: %v", err)
+	}
+	r, err := f.Changed("bob", "Fixed versions for the 3.x line", at.Add(time.Hour))
+	if err != nil || len(r.Revisions) != 2 || r.Revisions[1] != (AdvisoryRevision{Number: 2, Date: at.Add(time.Hour), By: "bob", Summary: "Fixed versions for the 3.x line"}) ||
+		len(f.Revisions) != 1 {
+		t.Errorf("revised: %+v %v", r.Revisions, err)
 	}
 	a := exampleAdvisory(t)
 	if err := a.CheckPublish(); err != nil {

@@ -51,7 +51,9 @@ type Document struct {
 	// them is the CVE), title, descriptions (the summary), notes of
 	// category NoteDetails and NoteExploit, CWEs, CVSS severities,
 	// affected products with their remediations, references and
-	// credits. Vuln.Source and Vuln.Document are not written.
+	// credits. Each affected entry names a package (PURL, or Ecosystem
+	// and Package) or a product (Vendor and Product). Vuln.Source and
+	// Vuln.Document are not written.
 	Vuln advisory.Record `json:"vuln"`
 }
 
@@ -169,13 +171,17 @@ func (d Document) Validate() error {
 	if len(d.Vuln.Affected) == 0 {
 		return invalid("vuln.affected", "no affected product")
 	}
-	for i, a := range d.Vuln.Affected {
-		if a.PURL == "" && (a.Vendor == "" || a.Product == "") {
-			return invalid(fmt.Sprintf("vuln.affected[%d]", i), "neither a purl nor a vendor and product")
-		}
+	if !slices.ContainsFunc(d.Vuln.Affected, Named) {
+		return invalid("vuln.affected", "no entry names a purl, package or product")
 	}
 	return nil
 }
+
+// Named reports whether an affected entry names what is affected: a
+// purl, a package or a product. The writers leave out entries that name
+// nothing (a CVE record's "n/a" vendor and product), which say nothing a
+// reader could act on.
+func Named(a advisory.Affected) bool { return a.PURL != "" || a.Package != "" || a.Product != "" }
 
 func (p Publisher) validate() error {
 	switch {

@@ -118,7 +118,12 @@ func TestValidate(t *testing.T) {
 		{"a draft without a date", func(d *publish.Document) { d.Status, d.Revisions = publish.Draft, nil }, "drafted: "},
 		{"no summary", func(d *publish.Document) { d.Vuln.Descriptions = nil }, "vuln.descriptions: no summary"},
 		{"nothing affected", func(d *publish.Document) { d.Vuln.Affected = nil }, "vuln.affected: no affected product"},
-		{"an affected entry naming nothing", func(d *publish.Document) { d.Vuln.Affected[1] = advisory.Affected{Versions: []string{"1"}} }, "vuln.affected[1]: neither a purl nor a vendor and product"},
+		{"an affected entry naming nothing beside one that does", func(d *publish.Document) {
+			d.Vuln.Affected[1] = advisory.Affected{Vendor: "Acme", Versions: []string{"1"}}
+		}, ""},
+		{"no affected entry naming anything", func(d *publish.Document) {
+			d.Vuln.Affected = []advisory.Affected{{Vendor: "Acme", Versions: []string{"1"}}}
+		}, "vuln.affected: no entry names a purl, package or product"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			d := publishtest.Load(t, "shop")

@@ -16,8 +16,8 @@
 //     (product_version_range in vers notation, one interval each) and per
 //     fixed version (product_version). Each product is identified by its
 //     purl; a product that is no package is pkg:generic/vendor/product.
-//   - vulnerabilities: one, with its CVE, the first CWE (CSAF 2.0 holds
-//     one; others become a note), notes (the summary as description, and
+//   - vulnerabilities: one, with its CVE, the first CWE the catalogue
+//     knows (CSAF 2.0 holds one; others become a note), notes (the summary as description, and
 //     the levels' technical details and exploitation as details), product
 //     status (affected ranges and versions as known_affected, fixed
 //     versions as fixed), CVSS v3 scores computed from the vectors for the
@@ -43,6 +43,7 @@ import (
 
 	"github.com/vmc-dev/vmc/internal/advisory"
 	validator "github.com/vmc-dev/vmc/internal/csaf"
+	"github.com/vmc-dev/vmc/internal/ecosystem"
 	"github.com/vmc-dev/vmc/internal/publish"
 	"github.com/vmc-dev/vmc/internal/risk"
 )
@@ -367,6 +368,9 @@ func (w *writer) products() (productTree, productStatus, []entryProducts, error)
 	)
 	vendorAt := map[string]int{}
 	for i, a := range w.d.Vuln.Affected {
+		if !publish.Named(a) {
+			continue
+		}
 		field := fmt.Sprintf("vuln.affected[%d]", i)
 		base, err := purlOf(a)
 		if err != nil {
@@ -415,7 +419,15 @@ func (w *writer) products() (productTree, productStatus, []entryProducts, error)
 			}
 		}
 		if len(byEntry[i].affected) == 0 {
-			return tree, status, nil, fmt.Errorf("%s: no affected version or range", field)
+			if a.DefaultStatus != "affected" {
+				// Nothing of it is affected (a merged record's list of
+				// unaffected versions): it is no product of the advisory.
+				continue
+			}
+			// Every version is affected: the product itself is.
+			w.next++
+			pn.Product = &product{Name: vendor + " " + name, ID: fmt.Sprintf("CSAFPID-%04d", w.next), Helper: helper{PURL: base.ToString()}}
+			byEntry[i].affected = []string{pn.Product.ID}
 		}
 		status.KnownAffected = append(status.KnownAffected, byEntry[i].affected...)
 		status.Fixed = append(status.Fixed, byEntry[i].fixed...)
@@ -427,16 +439,24 @@ func (w *writer) products() (productTree, productStatus, []entryProducts, error)
 		}
 		tree.Branches[at].Branches = append(tree.Branches[at].Branches, pn)
 	}
+	if len(status.KnownAffected) == 0 {
+		return tree, status, nil, fmt.Errorf("vuln.affected: no affected version, range or product")
+	}
 	return tree, status, byEntry, nil
 }
 
 // purlOf is the affected entry's package URL without a version: its own,
 // or pkg:generic/vendor/product for a product that is no package.
 func purlOf(a advisory.Affected) (packageurl.PackageURL, error) {
-	if a.PURL == "" {
-		return *packageurl.NewPackageURL(packageurl.TypeGeneric, a.Vendor, a.Product, "", nil, ""), nil
+	purl := a.PURL
+	if purl == "" && a.Ecosystem != "" && a.Package != "" {
+		// An ecosystem purl knows no type for stays generic below.
+		purl, _ = ecosystem.PURL(a.Ecosystem, a.Package, "")
 	}
-	p, err := packageurl.FromString(a.PURL)
+	if purl == "" {
+		return *packageurl.NewPackageURL(packageurl.TypeGeneric, a.Vendor, cmp.Or(a.Product, a.Package), "", nil, ""), nil
+	}
+	p, err := packageurl.FromString(purl)
 	if err != nil {
 		return p, fmt.Errorf("purl %q: %v", a.PURL, err)
 	}
@@ -533,17 +553,16 @@ func (w *writer) vulnerability(status productStatus, byEntry []entryProducts) (v
 			v.Notes = append(v.Notes, note{Category: "other", Title: n.Title, Text: n.Text})
 		}
 	}
+	// CSAF 2.0 holds one CWE, which must be in the catalogue (test
+	// 6.1.11): the first the catalogue knows. The others, and ids such
+	// as NVD's NVD-CWE-noinfo, are a note.
 	var otherCWEs []string
-	for i, c := range r.CWEs {
-		name, known := validator.CWEName(c.ID)
-		switch {
-		case i == 0 && known:
+	for _, c := range r.CWEs {
+		if name, known := validator.CWEName(c.ID); known && v.CWE == nil {
 			v.CWE = &cwe{ID: c.ID, Name: name}
-		case i == 0:
-			return v, fmt.Errorf("vuln.cwes[0]: %q is not a weakness of CWE 4.17", c.ID)
-		default:
-			otherCWEs = append(otherCWEs, c.ID)
+			continue
 		}
+		otherCWEs = append(otherCWEs, c.ID)
 	}
 	if len(otherCWEs) > 0 {
 		v.Notes = append(v.Notes, note{Category: "other", Title: w.word("cwes"), Text: strings.Join(otherCWEs, ", ")})
@@ -576,6 +595,9 @@ func (w *writer) vulnerability(status productStatus, byEntry []entryProducts) (v
 	}
 
 	for i, a := range r.Affected {
+		if len(byEntry[i].affected) == 0 {
+			continue
+		}
 		for _, rem := range a.Remediations {
 			x := remediation{Category: rem.Category, Details: rem.Details, ProductIDs: byEntry[i].affected, URL: rem.URL}
 			if t, err := time.Parse(time.RFC3339, rem.Date); err == nil {

@@ -16,6 +16,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/vmc-dev/vmc/internal/advisory"
 	validator "github.com/vmc-dev/vmc/internal/csaf"
 	feedcsaf "github.com/vmc-dev/vmc/internal/feed/csaf"
 	"github.com/vmc-dev/vmc/internal/feed/feedtest"
@@ -234,7 +235,6 @@ func TestRefuses(t *testing.T) {
 		want string
 	}{
 		{"no id", func(d *publish.Document) { d.ID = "" }, "id: "},
-		{"a CWE CSAF does not know", func(d *publish.Document) { d.Vuln.CWEs[0].ID = "CWE-999999" }, `vuln.cwes[0]: "CWE-999999" is not a weakness`},
 		{"a broken vector", func(d *publish.Document) { d.Vuln.Severities[0].Vector = "CVSS:3.1/AV:X" }, "vuln.severities[0]: cvss"},
 		{"a range that ends before it starts", func(d *publish.Document) {
 			d.Vuln.Affected[0].Ranges[0].Events = d.Vuln.Affected[0].Ranges[0].Events[1:]
@@ -365,6 +365,31 @@ func TestBSI(t *testing.T) {
 		if ran < 40 {
 			t.Errorf("%s: BSI ran %d tests; the schema, mandatory and optional tests are more", filepath.Base(r.File), ran)
 		}
+	}
+}
+
+// TestCWEs: CSAF 2.0 holds one CWE, from the catalogue; a merged record
+// may carry others, and ids the catalogue does not know.
+func TestCWEs(t *testing.T) {
+	d := publishtest.Load(t, "shop")
+	d.Vuln.CWEs = []advisory.CWE{{ID: "NVD-CWE-noinfo"}, {ID: "CWE-434"}, {ID: "CWE-20"}}
+	b, err := csaf.Marshal(d)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got struct {
+		Vulnerabilities []struct {
+			CWE   struct{ ID, Name string }
+			Notes []struct{ Title, Text string }
+		}
+	}
+	if err := json.Unmarshal(b, &got); err != nil {
+		t.Fatal(err)
+	}
+	v := got.Vulnerabilities[0]
+	if v.CWE.ID != "CWE-434" || v.CWE.Name != "Unrestricted Upload of File with Dangerous Type" ||
+		!slices.ContainsFunc(v.Notes, func(n struct{ Title, Text string }) bool { return n.Text == "NVD-CWE-noinfo, CWE-20" }) {
+		t.Errorf("cwe %+v, notes %+v", v.CWE, v.Notes)
 	}
 }
 

@@ -120,7 +120,7 @@ type problemType struct {
 }
 
 type problem struct {
-	CWEID       string `json:"cweId"`
+	CWEID       string `json:"cweId,omitempty"`
 	Description string `json:"description"`
 	Lang        string `json:"lang"`
 	Type        string `json:"type"`
@@ -159,6 +159,8 @@ type source struct {
 type generator struct {
 	Engine string `json:"engine"`
 }
+
+var cweID = regexp.MustCompile(`^CWE-[1-9][0-9]*$`)
 
 var englishRE = regexp.MustCompile(`^en([_-][A-Za-z]{4})?([_-]([A-Za-z]{2}|[0-9]{3}))?$`)
 
@@ -233,6 +235,9 @@ func build(d publish.Document) (container, error) {
 	}
 
 	for i, a := range r.Affected {
+		if !publish.Named(a) {
+			continue
+		}
 		p, err := affected(a, d.Publisher.Name)
 		if err != nil {
 			return c, fmt.Errorf("vuln.affected[%d]: %w", i, err)
@@ -254,11 +259,16 @@ func build(d publish.Document) (container, error) {
 	}
 
 	for _, w := range r.CWEs {
-		desc := w.ID
-		if name, ok := validator.CWEName(w.ID); ok {
-			desc += " " + name
+		// Only a CWE id goes in cweId (^CWE-[1-9][0-9]*$); others, such
+		// as NVD's NVD-CWE-noinfo, are text.
+		p := problem{Description: w.ID, Lang: "en", Type: "text"}
+		if cweID.MatchString(w.ID) {
+			p.CWEID, p.Type = w.ID, "CWE"
+			if name, ok := validator.CWEName(w.ID); ok {
+				p.Description += " " + name
+			}
 		}
-		c.ProblemTypes = append(c.ProblemTypes, problemType{Descriptions: []problem{{CWEID: w.ID, Description: desc, Lang: "en", Type: "CWE"}}})
+		c.ProblemTypes = append(c.ProblemTypes, problemType{Descriptions: []problem{p}})
 	}
 
 	seen := map[risk.CVSSVersion]bool{}

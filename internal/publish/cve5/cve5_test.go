@@ -185,6 +185,22 @@ func TestRoundTrip(t *testing.T) {
 	}
 }
 
+// TestProblemTypes: a merged record's weaknesses may include ids that are
+// no CWE id (NVD-CWE-noinfo); they are written as text, not as cweId.
+func TestProblemTypes(t *testing.T) {
+	d := publishtest.Load(t, "shop")
+	d.Vuln.CWEs = []advisory.CWE{{ID: "NVD-CWE-noinfo"}, {ID: "CWE-434"}}
+	b, err := pcve5.Marshal(d)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(b), `"description": "NVD-CWE-noinfo",
+          "lang": "en",
+          "type": "text"`) || !strings.Contains(string(b), `"cweId": "CWE-434"`) {
+		t.Errorf("problem types:\n%s", b)
+	}
+}
+
 func TestRefuses(t *testing.T) {
 	for _, tc := range []struct {
 		name string

@@ -65,7 +65,7 @@ func TestCheck(t *testing.T) {
 		t.Errorf("appliance: %v %v %v", avail, unavail, err)
 	}
 	bad := publishtest.Load(t, "shop")
-	bad.Vuln.CWEs[0].ID = "CWE-999999"
+	bad.Vuln.Severities[0].Vector = "CVSS:3.1/AV:X"
 	if _, _, err := formats.Check(bad); err == nil || errors.Is(err, publish.ErrSchema) {
 		t.Errorf("a document CSAF cannot express: %v", err)
 	}

@@ -180,6 +180,9 @@ func entry(d publish.Document) (feedosv.Entry, error) {
 	}
 
 	for i, a := range r.Affected {
+		if !publish.Named(a) {
+			continue
+		}
 		x, err := affected(a)
 		if err != nil {
 			return e, fmt.Errorf("vuln.affected[%d]: %w", i, err)
@@ -219,7 +222,7 @@ func entry(d publish.Document) (feedosv.Entry, error) {
 // Marshal checks first, without writing anything.
 func Applies(d publish.Document) error {
 	for i, a := range d.Vuln.Affected {
-		if _, _, err := pkg(a); err != nil {
+		if _, _, err := pkg(a); err != nil && publish.Named(a) {
 			return fmt.Errorf("osv: %s: vuln.affected[%d]: %w", d.ID, i, err)
 		}
 	}

@@ -599,17 +599,12 @@ func (s *Store) UpdateAdvisory(ctx context.Context, a incident.Advisory, actor, 
 		if b, a := markingText(before.Marking), markingText(x.Marking); b != a {
 			reason = strings.TrimPrefix(reason+"; marking "+b+" → "+a, "; ")
 		}
+		if x, err = x.Changed(actor, summary, now); err != nil {
+			return fmt.Errorf("advisory %s: %w", before.ID, err)
+		}
 		if before.State != incident.AdvisoryDraft {
-			if summary == "" {
-				return fmt.Errorf("%w: advisory %s summary: a released advisory changes by a new revision: say what changed", incident.ErrInvalid, x.ID)
-			}
-			if err := x.Content.Complete(); err != nil {
-				return err
-			}
-			x.Revisions = append(x.Revisions, incident.AdvisoryRevision{Number: len(x.Revisions) + 1, Date: now, By: actor, Summary: truncate(summary, 500)})
 			action = "advisory.revise"
 		}
-		x.Updated = now
 		if err := saveAdvisory(ctx, tx, row.row, x, now); err != nil {
 			return err
 		}
