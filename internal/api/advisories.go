@@ -140,7 +140,7 @@ func released(a incident.Advisory, by, summary string, at time.Time) error {
 	if err := next.Validate(); err != nil {
 		return err
 	}
-	_, _, err = formats.Check(next.Document())
+	_, _, err = formats.CheckRelease(next.Document())
 	return err
 }
 
@@ -438,7 +438,7 @@ func (s *Server) registerAdvisories(api huma.API) {
 			if err != nil {
 				return nil, advisoryError(err)
 			}
-			if _, _, err := formats.Check(next.Document()); err != nil {
+			if _, _, err := formats.CheckRelease(next.Document()); err != nil {
 				return nil, advisoryError(err)
 			}
 			if a, err = s.Store.MoveAdvisory(ctx, a.ID, to, who(ctx).User.Name, summary); err != nil {

@@ -292,7 +292,7 @@ becomes its next revision.`,
 					if err := next.Validate(); err != nil {
 						return err
 					}
-					if _, _, err := formats.Check(next.Document()); err != nil {
+					if _, _, err := formats.CheckRelease(next.Document()); err != nil {
 						return err
 					}
 				}
@@ -455,7 +455,7 @@ func newAdvisoryMove(verb string, to incident.AdvisoryState) *cobra.Command {
 				if err != nil {
 					return err
 				}
-				if _, _, err := formats.Check(next.Document()); err != nil {
+				if _, _, err := formats.CheckRelease(next.Document()); err != nil {
 					return err
 				}
 				if a, err = s.MoveAdvisory(cmd.Context(), a.ID, to, actor, summary); err != nil {

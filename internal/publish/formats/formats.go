@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strings"
 
+	validator "github.com/vmc-dev/vmc/internal/csaf"
 	"github.com/vmc-dev/vmc/internal/publish"
 	"github.com/vmc-dev/vmc/internal/publish/csaf"
 	"github.com/vmc-dev/vmc/internal/publish/cve5"
@@ -78,6 +79,36 @@ func Check(d publish.Document) (available []string, unavailable map[string]error
 		default:
 			unavailable[f.Name] = ferr
 		}
+	}
+	return available, unavailable, nil
+}
+
+// CheckRelease is Check for a document about to be released: beyond the
+// schema and the mandatory tests, its CSAF must pass every optional test
+// of CSAF 2.0 section 6.2 (a score for every affected product, a
+// remediation, a canonical URL, ...), which Check leaves as warnings for
+// documents vmc only converts.
+func CheckRelease(d publish.Document) (available []string, unavailable map[string]error, err error) {
+	available, unavailable, err = Check(d)
+	if err != nil {
+		return available, unavailable, err
+	}
+	b, err := csaf.Marshal(d)
+	if err != nil {
+		return available, unavailable, err
+	}
+	res, err := validator.Validate(b)
+	if err != nil {
+		return available, unavailable, err
+	}
+	var warnings []string
+	for _, f := range res.Findings {
+		if f.Severity == validator.Warning {
+			warnings = append(warnings, fmt.Sprintf("test %s at %s: %s", f.Test, f.Path, f.Message))
+		}
+	}
+	if len(warnings) > 0 {
+		return available, unavailable, fmt.Errorf("csaf: %s: %w: CSAF's optional tests fail: %s", d.ID, publish.ErrInvalid, strings.Join(warnings, "; "))
 	}
 	return available, unavailable, nil
 }

@@ -104,6 +104,35 @@ func TestAvailable(t *testing.T) {
 	}
 }
 
+// TestCheckRelease: what is released passes CSAF's optional tests too.
+func TestCheckRelease(t *testing.T) {
+	if _, _, err := formats.CheckRelease(publishtest.Load(t, "shop")); err != nil {
+		t.Errorf("shop: %v", err)
+	}
+	for _, tc := range []struct {
+		name string
+		edit func(d *publish.Document)
+		want string
+	}{
+		{"no canonical URL", func(d *publish.Document) { d.Publisher.CSAFBase = "" }, "test 6.2.11"},
+		{"no CVSS v3 score", func(d *publish.Document) { d.Vuln.Severities = d.Vuln.Severities[1:] }, "test 6.2.3"},
+		{"no remediation", func(d *publish.Document) {
+			for i := range d.Vuln.Affected {
+				d.Vuln.Affected[i].Remediations = nil
+			}
+		}, "test 6.2.2"},
+	} {
+		d := publishtest.Load(t, "shop")
+		tc.edit(&d)
+		if _, _, err := formats.Check(d); err != nil {
+			t.Errorf("%s: Check: %v", tc.name, err)
+		}
+		if _, _, err := formats.CheckRelease(d); err == nil || !errors.Is(err, publish.ErrInvalid) || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("%s: CheckRelease: %v, want %s", tc.name, err, tc.want)
+		}
+	}
+}
+
 func TestGet(t *testing.T) {
 	if f, err := formats.Get("osv"); err != nil || f.Name != "osv" {
 		t.Errorf("osv: %v %v", f.Name, err)
