@@ -209,6 +209,8 @@ func (s *Server) classify(err error) (huma.StatusError, string) {
 		return huma.Error422UnprocessableEntity(err.Error()), "reportTransition"
 	case errors.Is(err, incident.ErrDecision):
 		return huma.Error422UnprocessableEntity(err.Error()), "decision"
+	case errors.Is(err, incident.ErrPatchStep):
+		return huma.Error422UnprocessableEntity(err.Error()), "patchStep"
 	case errors.Is(err, finding.ErrReason):
 		return huma.Error422UnprocessableEntity(err.Error()), "reason"
 	case errors.Is(err, finding.ErrAcceptance):

@@ -408,6 +408,22 @@ var rules = map[string]string{
 	"DELETE /api/v1/communication-tree/stakeholders/{stakeholder}":    string(auth.PolicyWrite),
 	"GET /api/v1/communication-tree/escalation":                       string(auth.FindingRead),
 	"PUT /api/v1/communication-tree/escalation":                       string(auth.PolicyWrite),
+	"GET /api/v1/advisories/published":                                api.Public,
+	"GET /api/v1/advisories/{id}/{format}":                            api.Public,
+	"GET /api/v1/advisories/criticalities":                            api.Public,
+	"GET /api/v1/advisories/settings":                                 string(auth.FindingRead),
+	"PUT /api/v1/advisories/settings":                                 string(auth.PolicyWrite),
+	"GET /api/v1/advisories":                                          string(auth.FindingRead),
+	"GET /api/v1/advisories/{id}":                                     string(auth.FindingRead),
+	"GET /api/v1/advisories/{id}/export/{format}":                     string(auth.FindingRead),
+	"POST /api/v1/incidents/{id}/advisories":                          string(auth.FindingTriage),
+	"PUT /api/v1/advisories/{id}":                                     string(auth.FindingTriage),
+	"POST /api/v1/advisories/{id}/finalise":                           string(auth.FindingTriage),
+	"POST /api/v1/advisories/{id}/publish":                            string(auth.AdvisoryPublish),
+	"GET /api/v1/incidents/{id}/patches":                              string(auth.FindingRead),
+	"POST /api/v1/incidents/{id}/patches":                             string(auth.FindingTriage),
+	"PUT /api/v1/incidents/{id}/patches/{patch}":                      string(auth.FindingTriage),
+	"POST /api/v1/incidents/{id}/patches/{patch}/steps":               string(auth.FindingTriage),
 }
 
 // TestOwnerSeesOwnTeams: an asset owner sees and changes only the assets

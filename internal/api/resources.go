@@ -51,6 +51,7 @@ func (s *Server) register(api huma.API) {
 	s.registerRCA(api)
 	s.registerBreaches(api)
 	s.registerCommunication(api)
+	s.registerAdvisories(api)
 }
 
 type vulnListInput struct {

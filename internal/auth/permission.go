@@ -49,6 +49,8 @@ const (
 	// PolicyWrite: change SLAs, prioritisation and matching rules, and
 	// the process review schedule.
 	PolicyWrite Permission = "policy.write"
+	// AdvisoryPublish: put a security advisory on vmc's public feed.
+	AdvisoryPublish Permission = "advisory.publish"
 	// UserAdmin: create, change, disable users and their tokens.
 	UserAdmin Permission = "user.admin"
 )
@@ -56,7 +58,7 @@ const (
 // Permissions lists every permission, reading before writing.
 var Permissions = []Permission{
 	VulnRead, AssetRead, AssetWrite, FindingRead, FindingTriage, FindingAccept,
-	ImportWrite, AuditRead, ReportRead, ReportSubmit, ReportTriage, ProcessRead, ProcessWrite, PolicyWrite, UserAdmin,
+	ImportWrite, AuditRead, ReportRead, ReportSubmit, ReportTriage, ProcessRead, ProcessWrite, PolicyWrite, AdvisoryPublish, UserAdmin,
 }
 
 func (p Permission) String() string { return string(p) }
@@ -101,6 +103,7 @@ const (
 //	process.read    yes   yes     -     yes     -
 //	process.write   yes   yes     -     -       -
 //	policy.write    yes   -       -     -       -
+//	advisory.publish yes  yes     -     -       -
 //	user.admin      yes   -       -     -       -
 //
 // The decisions behind it:
@@ -128,25 +131,29 @@ const (
 //   - report.triage is the security team's: it speaks for the
 //     organisation to outside reporters and commits it to disclosure
 //     dates. Auditors read reports (report.read) but answer none.
+//   - publishing a security advisory tells the world: the security team
+//     decides it (admin, analyst), not the owners of the product, who
+//     write advisories as part of triage but do not release them alone.
 //   - reporter is outside the organisation and may only submit. Reading
 //     one's own reports, when intake comes, will be a check against the
 //     report's submitter, not a row of this table.
 var matrix = map[Permission]map[Role]grant{
-	VulnRead:      {Admin: yes, Analyst: yes, Owner: yes, Auditor: yes},
-	AssetRead:     {Admin: yes, Analyst: yes, Owner: team, Auditor: yes},
-	AssetWrite:    {Admin: yes, Analyst: yes, Owner: team},
-	FindingRead:   {Admin: yes, Analyst: yes, Owner: team, Auditor: yes},
-	FindingTriage: {Admin: yes, Analyst: yes, Owner: team},
-	FindingAccept: {Admin: yes, Analyst: yes},
-	ImportWrite:   {Admin: yes, Analyst: yes, Owner: team},
-	AuditRead:     {Admin: yes, Analyst: yes, Auditor: yes},
-	ReportRead:    {Admin: yes, Analyst: yes, Auditor: yes},
-	ReportSubmit:  {Admin: yes, Reporter: yes},
-	ProcessRead:   {Admin: yes, Analyst: yes, Auditor: yes},
-	ProcessWrite:  {Admin: yes, Analyst: yes},
-	ReportTriage:  {Admin: yes, Analyst: yes},
-	PolicyWrite:   {Admin: yes},
-	UserAdmin:     {Admin: yes},
+	VulnRead:        {Admin: yes, Analyst: yes, Owner: yes, Auditor: yes},
+	AssetRead:       {Admin: yes, Analyst: yes, Owner: team, Auditor: yes},
+	AssetWrite:      {Admin: yes, Analyst: yes, Owner: team},
+	FindingRead:     {Admin: yes, Analyst: yes, Owner: team, Auditor: yes},
+	FindingTriage:   {Admin: yes, Analyst: yes, Owner: team},
+	FindingAccept:   {Admin: yes, Analyst: yes},
+	ImportWrite:     {Admin: yes, Analyst: yes, Owner: team},
+	AuditRead:       {Admin: yes, Analyst: yes, Auditor: yes},
+	ReportRead:      {Admin: yes, Analyst: yes, Auditor: yes},
+	ReportSubmit:    {Admin: yes, Reporter: yes},
+	ProcessRead:     {Admin: yes, Analyst: yes, Auditor: yes},
+	ProcessWrite:    {Admin: yes, Analyst: yes},
+	ReportTriage:    {Admin: yes, Analyst: yes},
+	PolicyWrite:     {Admin: yes},
+	AdvisoryPublish: {Admin: yes, Analyst: yes},
+	UserAdmin:       {Admin: yes},
 }
 
 // holds is how far u holds p: not at all when u is disabled or p or u's

@@ -27,6 +27,7 @@ report.triage   Y     Y       -     -       -
 process.read    Y     Y       -     Y       -
 process.write   Y     Y       -     -       -
 policy.write    Y     -       -     -       -
+advisory.publish Y    Y       -     -       -
 user.admin      Y     -       -     -       -
 `
 

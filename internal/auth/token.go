@@ -16,7 +16,8 @@ type Scope string
 const (
 	// ScopeRead reads what the user may read.
 	ScopeRead Scope = "read"
-	// ScopeWrite changes assets, findings and the response process, and
+	// ScopeWrite changes assets, findings and the response process,
+	// publishes advisories, and
 	// reads: a token that may change findings it cannot see would only
 	// tempt people to add "read".
 	ScopeWrite Scope = "write"
@@ -50,7 +51,7 @@ func (s *Scope) UnmarshalText(b []byte) error {
 // permission is reachable through some scope.
 var scopes = map[Scope][]Permission{
 	ScopeRead:   {VulnRead, AssetRead, FindingRead, AuditRead, ReportRead, ProcessRead},
-	ScopeWrite:  {VulnRead, AssetRead, FindingRead, AuditRead, ReportRead, ProcessRead, AssetWrite, FindingTriage, FindingAccept, ProcessWrite, ReportTriage},
+	ScopeWrite:  {VulnRead, AssetRead, FindingRead, AuditRead, ReportRead, ProcessRead, AssetWrite, FindingTriage, FindingAccept, ProcessWrite, ReportTriage, AdvisoryPublish},
 	ScopeImport: {ImportWrite},
 	ScopeReport: {ReportSubmit},
 	ScopeAdmin:  {UserAdmin, PolicyWrite},

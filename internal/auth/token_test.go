@@ -12,7 +12,7 @@ import (
 // wantScopes is the scope → permission table spelled out.
 var wantScopes = map[Scope][]Permission{
 	ScopeRead:   {VulnRead, AssetRead, FindingRead, AuditRead, ReportRead, ProcessRead},
-	ScopeWrite:  {VulnRead, AssetRead, FindingRead, AuditRead, ReportRead, ProcessRead, AssetWrite, FindingTriage, FindingAccept, ProcessWrite, ReportTriage},
+	ScopeWrite:  {VulnRead, AssetRead, FindingRead, AuditRead, ReportRead, ProcessRead, AssetWrite, FindingTriage, FindingAccept, ProcessWrite, ReportTriage, AdvisoryPublish},
 	ScopeImport: {ImportWrite},
 	ScopeReport: {ReportSubmit},
 	ScopeAdmin:  {UserAdmin, PolicyWrite},

@@ -23,9 +23,9 @@ var cweNames = sync.OnceValue(func() map[string]string {
 })
 
 // CWEName returns the name CWE 4.17 gives a weakness ("CWE-79"), and
-// whether the catalogue holds it, for whoever records CWE ids outside a
-// CSAF document (an incident's root causes) and wants them to be the ones
-// this validator accepts.
+// whether the catalogue holds it: the name test 6.1.11 holds a
+// document's cwe.name to, for writers of CSAF, and the check for whoever
+// records CWE ids outside a CSAF document (an incident's root causes).
 func CWEName(id string) (string, bool) {
 	name, ok := cweNames()[id]
 	return name, ok

@@ -47,6 +47,7 @@ type Store interface {
 	RootCauses
 	Breaches
 	Communication
+	PatchReleases
 	// Ping reports whether the database answers.
 	Ping(ctx context.Context) error
 	// Check verifies the database's physical and logical integrity.

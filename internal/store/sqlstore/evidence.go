@@ -88,17 +88,6 @@ func (s *spool) rewind() error {
 	return nil
 }
 
-// normaliseMarking returns a copy of m as the store keeps it.
-func normaliseMarking(m incident.Marking) incident.Marking {
-	if e := m.Embargo; e != nil {
-		c := *e
-		c.Until = incidentTime(e.Until)
-		c.Recipients = cloneNames(e.Recipients)
-		m.Embargo = &c
-	}
-	return m
-}
-
 // evidenceText names a piece of evidence on the timeline.
 func evidenceText(ev incident.Evidence) string {
 	return fmt.Sprintf("evidence %d (%s, %d bytes, sha256 %s)", ev.ID, ev.Name, ev.Size, ev.SHA256)

@@ -53,16 +53,23 @@ func normaliseIncident(in incident.Incident) incident.Incident {
 	if !in.Aware.IsZero() {
 		x.Aware = incidentTime(in.Aware)
 	}
-	if e := in.Marking.Embargo; e != nil {
+	x.Marking = normaliseMarking(in.Marking)
+	return x
+}
+
+// normaliseMarking returns a copy of m as the store keeps it: its
+// embargo's date at the store's resolution, nothing shared with m.
+func normaliseMarking(m incident.Marking) incident.Marking {
+	if e := m.Embargo; e != nil {
 		c := *e
 		c.Until = incidentTime(e.Until)
 		if e.Until.IsZero() {
 			c.Until = time.Time{}
 		}
 		c.Recipients = cloneNames(e.Recipients)
-		x.Marking.Embargo = &c
+		m.Embargo = &c
 	}
-	return x
+	return m
 }
 
 func cloneNames(s []string) []string {
@@ -474,6 +481,22 @@ func insertTask(ctx context.Context, tx *txn, x incident.Task, now time.Time) (i
 
 // PutTask implements store.Incidents.
 func (s *Store) PutTask(ctx context.Context, t incident.Task, actor string) (incident.Task, error) {
+	t, err := normaliseTask(t, actor)
+	if err != nil {
+		return t, err
+	}
+	var out incident.Task
+	err = s.inTx(ctx, func(ctx context.Context, tx *txn) error {
+		var err error
+		out, err = s.putTask(ctx, tx, t, actor, s.clock())
+		return err
+	})
+	return out, err
+}
+
+// normaliseTask returns t as the store keeps it, checked: done by actor
+// unless it says by whom, times at the store's resolution.
+func normaliseTask(t incident.Task, actor string) (incident.Task, error) {
 	if err := checkIncidentActor(actor); err != nil {
 		return t, err
 	}
@@ -489,56 +512,54 @@ func (s *Store) PutTask(ctx context.Context, t incident.Task, actor string) (inc
 	if !t.Done.IsZero() {
 		t.Done = incidentTime(t.Done)
 	}
-	if err := t.Validate(); err != nil {
-		return t, err
+	return t, t.Validate()
+}
+
+// putTask creates or changes a task normalised by normaliseTask in tx,
+// on its incident's timeline and in the audit log, and returns it as
+// stored. Other writes that keep tasks (patch releases) share it, so a
+// task is recorded the same way whoever writes it.
+func (s *Store) putTask(ctx context.Context, tx *txn, x incident.Task, actor string, now time.Time) (incident.Task, error) {
+	entry := audit.Entry{At: now, Actor: actor, Action: "incident.task.create"}
+	var text string
+	if x.ID == 0 {
+		if _, err := s.incident(ctx, tx, x.Incident); err != nil {
+			return x, err
+		}
+		var err error
+		if x, text, err = insertTask(ctx, tx, x, now); err != nil {
+			return x, err
+		}
+	} else {
+		before, err := s.task(ctx, tx, x.ID)
+		if err != nil {
+			return x, err
+		}
+		if x.Incident != 0 && x.Incident != before.Incident {
+			return x, fmt.Errorf("%w: task %d is on incident %d, not %d", incident.ErrInvalid, x.ID, before.Incident, x.Incident)
+		}
+		x.Incident = before.Incident
+		if sameTask(x, before) {
+			return x, nil
+		}
+		switch {
+		case before.Open() && !x.Open():
+			entry.Action, text = "incident.task.done", fmt.Sprintf("task %d done by %s: %s", x.ID, x.DoneBy, x.Title)
+		case !before.Open() && x.Open():
+			entry.Action, text = "incident.task.reopen", fmt.Sprintf("task %d reopened: %s", x.ID, taskText(x))
+		default:
+			entry.Action, text = "incident.task.update", fmt.Sprintf("task %d changed: %s", x.ID, taskText(x))
+		}
+		entry.Before, _ = json.Marshal(before)
+		if _, err := tx.exec(ctx, `UPDATE incident_tasks SET title = ?, kind = ?, owner = ?, due = ?, done_at = ?, done_by = ?, link = ?, updated_at = ? WHERE id = ?`,
+			x.Title, x.Kind, x.Owner, nullTime(x.Due), nullTime(x.Done), x.DoneBy, x.Link, now, x.ID); err != nil {
+			return x, fmt.Errorf("task %d: %w", x.ID, err)
+		}
 	}
-	var out incident.Task
-	err := s.inTx(ctx, func(ctx context.Context, tx *txn) error {
-		x, now := t, s.clock()
-		entry := audit.Entry{At: now, Actor: actor, Action: "incident.task.create"}
-		var text string
-		if x.ID == 0 {
-			if _, err := s.incident(ctx, tx, x.Incident); err != nil {
-				return err
-			}
-			var err error
-			if x, text, err = insertTask(ctx, tx, x, now); err != nil {
-				return err
-			}
-		} else {
-			before, err := s.task(ctx, tx, x.ID)
-			if err != nil {
-				return err
-			}
-			if x.Incident != 0 && x.Incident != before.Incident {
-				return fmt.Errorf("%w: task %d is on incident %d, not %d", incident.ErrInvalid, x.ID, before.Incident, x.Incident)
-			}
-			x.Incident = before.Incident
-			if sameTask(x, before) {
-				out = x
-				return nil
-			}
-			switch {
-			case before.Open() && !x.Open():
-				entry.Action, text = "incident.task.done", fmt.Sprintf("task %d done by %s: %s", x.ID, x.DoneBy, x.Title)
-			case !before.Open() && x.Open():
-				entry.Action, text = "incident.task.reopen", fmt.Sprintf("task %d reopened: %s", x.ID, taskText(x))
-			default:
-				entry.Action, text = "incident.task.update", fmt.Sprintf("task %d changed: %s", x.ID, taskText(x))
-			}
-			entry.Before, _ = json.Marshal(before)
-			if _, err := tx.exec(ctx, `UPDATE incident_tasks SET title = ?, kind = ?, owner = ?, due = ?, done_at = ?, done_by = ?, link = ?, updated_at = ? WHERE id = ?`,
-				x.Title, x.Kind, x.Owner, nullTime(x.Due), nullTime(x.Done), x.DoneBy, x.Link, now, x.ID); err != nil {
-				return fmt.Errorf("task %d: %w", x.ID, err)
-			}
-		}
-		if _, err := insertEvent(ctx, tx, incident.Event{Incident: x.Incident, At: now, Actor: actor, Kind: incident.EventTask, Text: text}); err != nil {
-			return err
-		}
-		entry.Object, entry.Reason = incidentObject(x.Incident), text
-		entry.After, _ = json.Marshal(x)
-		out = x
-		return appendAudit(ctx, tx, entry)
-	})
-	return out, err
+	if _, err := insertEvent(ctx, tx, incident.Event{Incident: x.Incident, At: now, Actor: actor, Kind: incident.EventTask, Text: text}); err != nil {
+		return x, err
+	}
+	entry.Object, entry.Reason = incidentObject(x.Incident), text
+	entry.After, _ = json.Marshal(x)
+	return x, appendAudit(ctx, tx, entry)
 }

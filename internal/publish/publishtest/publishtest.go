@@ -1,0 +1,91 @@
+// Package publishtest holds what the writers' tests share: the example
+// documents of ../testdata, read as publish.Documents.
+package publishtest
+
+import (
+	"bytes"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"testing"
+
+	"github.com/vmc-dev/vmc/internal/feed/feedtest"
+	"github.com/vmc-dev/vmc/internal/publish"
+)
+
+// Names are the example documents, by file name without ".json":
+// "shop" is a final CVE advisory about two packages at the full level,
+// TLP:CLEAR; "appliance" a draft about a product that is no package,
+// in Chinese, at the minimal level, TLP:AMBER+STRICT, without a CVE.
+var Names = []string{"shop", "appliance"}
+
+// Dir is the directory of the example documents.
+func Dir() string {
+	_, file, _, _ := runtime.Caller(0)
+	return filepath.Join(filepath.Dir(file), "..", "testdata")
+}
+
+// Load reads an example document.
+func Load(t testing.TB, name string) publish.Document {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join(Dir(), name+".json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var d publish.Document
+	if err := json.Unmarshal(b, &d); err != nil {
+		t.Fatalf("%s: %v", name, err)
+	}
+	return d
+}
+
+// Golden compares a writer's output with the file at path, byte for
+// byte, or writes it there under -update (feedtest.Update).
+func Golden(t testing.TB, path string, got []byte) {
+	t.Helper()
+	if *feedtest.Update {
+		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(path, got, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (run with -update to create it)", err)
+	}
+	if bytes.Equal(want, got) {
+		return
+	}
+	w, g := strings.Split(string(want), "\n"), strings.Split(string(got), "\n")
+	for i := range max(len(w), len(g)) {
+		var wl, gl string
+		if i < len(w) {
+			wl = w[i]
+		}
+		if i < len(g) {
+			gl = g[i]
+		}
+		if wl != gl {
+			t.Errorf("%s differs from the writer's output at line %d (run with -update to accept it):\n-%s\n+%s", path, i+1, wl, gl)
+			return
+		}
+	}
+}
+
+// SharedSchema returns a check of documents against a JSON schema file
+// of ../shared/data (rel is relative to it), compiled here on its own,
+// independently of the copy a writer embeds; the test is skipped when
+// the corpus is absent (fatal in CI).
+func SharedSchema(t testing.TB, rel, url string) func([]byte) error {
+	t.Helper()
+	b, err := os.ReadFile(feedtest.SharedData(t, rel))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return publish.SchemaCheck(url, b)
+}
