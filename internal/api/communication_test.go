@@ -220,6 +220,9 @@ func TestNotifyOverAPI(t *testing.T) {
 		`{"until":"`+now.Add(48*time.Hour).Format(time.RFC3339)+`","recipients":["analyst-user","psirt@vendor.example"]}`))
 	lifted := f.reportIncident(t, analyst, incidentBody("lifted", "AMBER",
 		`{"until":"`+now.Add(-time.Hour).Format(time.RFC3339)+`","recipients":["psirt@vendor.example"]}`))
+	// Each report is announced to a tree still empty; the messages below
+	// are the test's own.
+	f.api.Wait()
 	for _, id := range []int64{red, embargoed, lifted} {
 		base := fmt.Sprintf("/api/v1/incidents/%d/stakeholders", id)
 		f.json(t, http.MethodPost, base, analyst, `{"name":"alice","role":"commander","email":"alice@example.com","clearance":"RED"}`, http.StatusCreated, nil)
