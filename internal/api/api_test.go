@@ -46,12 +46,19 @@ type fixture struct {
 
 func newFixture(t *testing.T) *fixture {
 	t.Helper()
-	ctx := context.Background()
-	s, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "vmc.db"), sqlite.Options{Migrate: true})
+	s, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "vmc.db"), sqlite.Options{Migrate: true})
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { s.Close() })
+	return newFixtureOn(t, s)
+}
+
+// newFixtureOn builds the fixture over s, a freshly migrated store of
+// either kind; the caller closes it.
+func newFixtureOn(t *testing.T, s store.Store) *fixture {
+	t.Helper()
+	ctx := context.Background()
 	f := &fixture{store: s, users: map[auth.Role]auth.User{}, tokens: map[auth.Role]string{}}
 	for _, r := range auth.Roles {
 		u := auth.User{Name: string(r) + "-user", Role: r}
