@@ -662,6 +662,7 @@ func (s *Server) registerDisclosures(api huma.API) {
 				if err != nil {
 					return nil, reportError(err)
 				}
+				s.announce(ctx, x.ID, incident.MessageNew, x.Title)
 				if s.released(ctx, x) {
 					opened = &x
 				}

@@ -169,26 +169,29 @@ func walk(t *testing.T, f *fixture) {
 		t.Fatalf("the incident's tree: %q, want %q", copied, want)
 	}
 
-	// Triage announces the incident: the commander's e-mail arrives at
-	// the SMTP server; the customer, not cleared for AMBER, is not sent
-	// it, and the delivery says so.
+	// Opening the incident and triaging it are announced: the
+	// commander's two e-mails arrive at the SMTP server; the customer,
+	// not cleared for AMBER, is sent neither, and the deliveries say so.
 	f.json(t, http.MethodPost, inc+"/tasks", analyst, `{"title":"Block *.jsp under /media at the load balancer","kind":"containment"}`, http.StatusCreated, nil)
 	f.json(t, http.MethodPost, inc+"/moves", analyst, `{"to":"triaged","reason":"webshell uploaded to shop-web through product images"}`, http.StatusOK, nil)
 	f.api.Wait()
 	msgs := mail.Messages()
-	var to [][]string
+	var bodies []string
 	for _, m := range msgs {
-		to = append(to, m.To)
+		_, body, err := m.Read()
+		if err != nil || len(m.To) != 1 || m.To[0] != "alice@example.com" {
+			t.Fatalf("a message to %q (%v), want the commander only", m.To, err)
+		}
+		bodies = append(bodies, body)
 	}
-	if len(msgs) != 1 || len(msgs[0].To) != 1 || msgs[0].To[0] != "alice@example.com" {
-		t.Fatalf("messages to %q, want the move to the commander only", to)
-	}
-	if _, body, err := msgs[0].Read(); err != nil || !strings.Contains(body, "reported → triaged: webshell uploaded to shop-web through product images") {
-		t.Errorf("the commander's message: %v\n%s", err, body)
+	all := strings.Join(bodies, "\n")
+	if len(msgs) != 2 || !strings.Contains(all, "A security incident has been reported") ||
+		!strings.Contains(all, "reported → triaged: webshell uploaded to shop-web through product images") {
+		t.Fatalf("%d messages to the commander, want the new incident and its triage:\n%s", len(msgs), all)
 	}
 	var sent deliveriesResp
 	f.json(t, http.MethodGet, inc+"/deliveries", analyst, "", http.StatusOK, &sent)
-	if s := statuses(sent.Items); len(sent.Items) != 2 || !strings.Contains(s, "alice email sent") || !strings.Contains(s, "Acme SOC email withheld") {
+	if s := statuses(sent.Items); len(sent.Items) != 4 || strings.Count(s, "alice email sent") != 2 || strings.Count(s, "Acme SOC email withheld") != 2 {
 		t.Errorf("deliveries after triage: %s", s)
 	}
 
@@ -366,11 +369,11 @@ func walk(t *testing.T, f *fixture) {
 	if sent.Informed == nil || sent.Informed.Stakeholders != 2 || sent.Informed.Informed != 1 {
 		t.Errorf("informed: %+v", sent.Informed)
 	}
-	if s := statuses(sent.Items); strings.Count(s, "alice email sent") != 6 || strings.Count(s, "Acme SOC email withheld") != 6 || strings.Contains(s, "Acme SOC email sent") {
+	if s := statuses(sent.Items); strings.Count(s, "alice email sent") != 7 || strings.Count(s, "Acme SOC email withheld") != 7 || strings.Contains(s, "Acme SOC email sent") {
 		t.Errorf("deliveries at the end: %s", s)
 	}
-	if n := len(mail.Messages()); n != 6 {
-		t.Errorf("%d messages reached the SMTP server, want one per move, to the commander", n)
+	if n := len(mail.Messages()); n != 7 {
+		t.Errorf("%d messages reached the SMTP server, want the opening and one per move, to the commander", n)
 	}
 }
 
