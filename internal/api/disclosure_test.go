@@ -419,6 +419,13 @@ func TestIntakePages(t *testing.T) {
 	if code, _ := f.postForm(t, c, "/security/report", form, "Sec-Fetch-Site", "cross-site"); code != http.StatusForbidden {
 		t.Errorf("cross-site post: %d", code)
 	}
+	// An opaque origin (a sandboxed frame, a data: URL) the browser does
+	// not call same-origin.
+	for _, site := range []string{"", "same-site", "cross-site", "none"} {
+		if code, _ := f.postForm(t, c, "/security/report", form, "Origin", "null", "Sec-Fetch-Site", site); code != http.StatusForbidden {
+			t.Errorf("post from Origin null, Sec-Fetch-Site %q: %d", site, code)
+		}
+	}
 	if code, _ := f.postForm(t, nil, "/security/report", form); code != http.StatusForbidden {
 		t.Errorf("post without the cookie: %d", code)
 	}
@@ -447,7 +454,9 @@ func TestIntakePages(t *testing.T) {
 		t.Errorf("invalid form: %d %.800s", code, body)
 	}
 
-	code, body = f.postForm(t, c, "/security/report", form, "Origin", f.srv.URL)
+	// As Chromium and Firefox send the form of a page whose referrer
+	// policy is no-referrer.
+	code, body = f.postForm(t, c, "/security/report", form, "Origin", "null", "Sec-Fetch-Site", "same-origin")
 	codeM, linkM := codeRe.FindStringSubmatch(body), linkRe.FindStringSubmatch(body)
 	if code != http.StatusCreated || codeM == nil || linkM == nil || !strings.Contains(body, "请妥善保管此链接") {
 		t.Fatalf("receipt: %d %.800s", code, body)

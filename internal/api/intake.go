@@ -228,11 +228,18 @@ func (s *Server) formToken(w http.ResponseWriter, r *http.Request) string {
 
 // sameSite reports whether a post comes from vmc's own page: not marked
 // cross-site by the browser, and with no Origin, or the request's own.
+// The intake pages' referrer policy (no-referrer) makes browsers send
+// "Origin: null" with their own forms (Fetch, "serialize a request
+// origin"); such a post is taken as the page's own only when the browser
+// says it is same-origin (Sec-Fetch-Site).
 func sameSite(r *http.Request) bool {
-	if r.Header.Get("Sec-Fetch-Site") == "cross-site" {
+	site := r.Header.Get("Sec-Fetch-Site")
+	if site == "cross-site" {
 		return false
 	}
-	if o := r.Header.Get("Origin"); o != "" {
+	if o := r.Header.Get("Origin"); o == "null" {
+		return site == "same-origin"
+	} else if o != "" {
 		u, err := url.Parse(o)
 		return err == nil && u.Host != "" && strings.EqualFold(u.Host, r.Host)
 	}

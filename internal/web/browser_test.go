@@ -2,6 +2,7 @@ package web_test
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"io"
 	"log/slog"
@@ -10,6 +11,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"sync"
 	"testing"
 	"time"
 
@@ -19,6 +21,8 @@ import (
 	"github.com/vmc-dev/vmc/internal/auth"
 	"github.com/vmc-dev/vmc/internal/demo"
 	"github.com/vmc-dev/vmc/internal/ingest"
+	"github.com/vmc-dev/vmc/internal/notify"
+	"github.com/vmc-dev/vmc/internal/notify/smtptest"
 	"github.com/vmc-dev/vmc/internal/store/sqlite"
 	"github.com/vmc-dev/vmc/internal/web"
 )
@@ -41,9 +45,10 @@ var demoComponents = []asset.Component{
 
 // newServer builds the whole centre in-process, as `vmc serve` composes
 // it: a SQLite store with the demo data, an admin, an asset with
-// findings, the API under /api/ and the health checks, and the UI for
-// everything else.
-func newServer(t testing.TB) *httptest.Server {
+// findings, the API under /api/, the public intake pages and the health
+// checks, incident notifications through a real SMTP server and webhooks
+// (both on loopback, the receiver's), and the UI for everything else.
+func newServer(t testing.TB, rcv *receiver) *httptest.Server {
 	t.Helper()
 	ctx := context.Background()
 	s, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "vmc.db"), sqlite.Options{Migrate: true})
@@ -83,15 +88,86 @@ func newServer(t testing.TB) *httptest.Server {
 	if len(chs) < 3 {
 		t.Fatalf("the fixture asset has %d findings; want the demo data to match at least 3", len(chs))
 	}
-	apiHandler := (&api.Server{Store: s, Matcher: m, Log: slog.New(slog.NewTextHandler(io.Discard, nil))}).Handler()
+	n := &notify.Service{Store: s, Mail: notify.SMTP{Host: rcv.smtp.Host, Port: rcv.smtp.Port, From: "vmc <vmc@example.com>", TLS: notify.NoTLS},
+		Hooks: notify.Webhooks{UserAgent: "vmc/test"}, Domain: "example.com", Backoff: time.Millisecond}
+	apiHandler := (&api.Server{Store: s, Matcher: m, Log: slog.New(slog.NewTextHandler(io.Discard, nil)), Notify: n}).Handler()
 	mux := http.NewServeMux()
 	mux.Handle("/api/", apiHandler)
+	mux.Handle("/.well-known/security.txt", apiHandler)
+	mux.Handle("/security/", apiHandler)
 	mux.Handle("/healthz", apiHandler)
 	mux.Handle("/readyz", apiHandler)
 	mux.Handle("/", web.Handler())
 	srv := httptest.NewServer(mux)
 	t.Cleanup(srv.Close)
 	return srv
+}
+
+// receiver is where the incident notifications of the browser test
+// arrive: a real SMTP server and a webhook endpoint, both on loopback.
+// Its HTTP server takes webhook calls at /hook and shows the browser
+// test what arrived: GET /calls lists the webhook calls as they came
+// (headers and raw body, for the test to check the signature with the
+// secret the UI showed), GET /mail the e-mails.
+type receiver struct {
+	smtp *smtptest.Server
+	http *httptest.Server
+
+	mu    sync.Mutex
+	calls []webhookCall
+}
+
+type webhookCall struct {
+	Signature string `json:"signature"`
+	Event     string `json:"event"`
+	Body      string `json:"body"`
+}
+
+type mailMessage struct {
+	To   []string `json:"to"`
+	Data string   `json:"data"`
+}
+
+func newReceiver(t testing.TB) *receiver {
+	t.Helper()
+	smtpSrv, err := smtptest.Start(smtptest.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { smtpSrv.Close() })
+	r := &receiver{smtp: smtpSrv}
+	mux := http.NewServeMux()
+	mux.HandleFunc("POST /hook", func(w http.ResponseWriter, req *http.Request) {
+		body, err := io.ReadAll(io.LimitReader(req.Body, 1<<20))
+		if err != nil {
+			http.Error(w, err.Error(), http.StatusBadRequest)
+			return
+		}
+		r.mu.Lock()
+		r.calls = append(r.calls, webhookCall{Signature: req.Header.Get(notify.SignatureHeader), Event: req.Header.Get("X-Vmc-Event"), Body: string(body)})
+		r.mu.Unlock()
+		w.WriteHeader(http.StatusNoContent)
+	})
+	mux.HandleFunc("GET /calls", func(w http.ResponseWriter, _ *http.Request) {
+		r.mu.Lock()
+		defer r.mu.Unlock()
+		writeJSON(w, append([]webhookCall{}, r.calls...))
+	})
+	mux.HandleFunc("GET /mail", func(w http.ResponseWriter, _ *http.Request) {
+		msgs := []mailMessage{}
+		for _, m := range smtpSrv.Messages() {
+			msgs = append(msgs, mailMessage{To: m.To, Data: string(m.Data)})
+		}
+		writeJSON(w, msgs)
+	})
+	r.http = httptest.NewServer(mux)
+	t.Cleanup(r.http.Close)
+	return r
+}
+
+func writeJSON(w http.ResponseWriter, v any) {
+	w.Header().Set("Content-Type", "application/json")
+	json.NewEncoder(w).Encode(v)
 }
 
 // browserEnv finds Chromium and the e2e script's node_modules; what is
@@ -126,8 +202,11 @@ func browserEnv(t *testing.T) (node, chromium string) {
 // the dashboard with its charts, 中文, the findings report as a Chinese
 // PDF, findings, a triage decision, vulnerabilities and their sources,
 // the filters of both lists, bulk triage, risk acceptances, SLA policies,
-// an advisory import, users and teams, components, the audit chain, sign
-// out. Screenshots (dashboard-en.png, dashboard-zh-CN.png, a finding in
+// an advisory import, users and teams, incidents with their playbook,
+// impact, root causes, breach deadlines and notifications (checked where
+// they arrive), the response process, a report through the public intake
+// form handled in Disclosures, components, the audit chain, sign out.
+// Screenshots (dashboard-en.png, dashboard-zh-CN.png, a finding in
 // both languages …) and the downloaded findings-zh-CN.pdf go to /tmp, or
 // to $E2E_SCREENSHOTS.
 func TestBrowser(t *testing.T) {
@@ -135,14 +214,15 @@ func TestBrowser(t *testing.T) {
 		t.Skip("browser test in -short mode")
 	}
 	node, chromium := browserEnv(t)
-	srv := newServer(t)
-	// The run takes about half a minute; the bound is generous because
+	rcv := newReceiver(t)
+	srv := newServer(t, rcv)
+	// The run takes about a minute; the bound is generous because
 	// CI machines (and this one, shared) are sometimes several times
 	// slower than that, and a browser step waiting is not a failure.
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	ctx, cancel := context.WithTimeout(context.Background(), 4*time.Minute)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, node, "e2e/run.mjs", srv.URL)
-	cmd.Env = append(os.Environ(), "ADMIN_PASSWORD="+adminPassword, "CHROMIUM="+chromium)
+	cmd.Env = append(os.Environ(), "ADMIN_PASSWORD="+adminPassword, "CHROMIUM="+chromium, "RECEIVER="+rcv.http.URL)
 	if dir := os.Getenv("E2E_SCREENSHOTS"); dir != "" {
 		cmd.Env = append(cmd.Env, "SCREENSHOTS="+dir)
 	}

@@ -13,7 +13,10 @@ import (
 	"github.com/vmc-dev/vmc/internal/advisory"
 	"github.com/vmc-dev/vmc/internal/asset"
 	"github.com/vmc-dev/vmc/internal/auth"
+	"github.com/vmc-dev/vmc/internal/disclosure"
 	"github.com/vmc-dev/vmc/internal/finding"
+	"github.com/vmc-dev/vmc/internal/incident"
+	"github.com/vmc-dev/vmc/internal/incident/process"
 	"github.com/vmc-dev/vmc/internal/risk"
 )
 
@@ -142,11 +145,44 @@ func TestCatalogues(t *testing.T) {
 	// label('ssvcOutcome', …)); the values are the API's query enums.
 	add("sev", "critical", "high", "medium", "low")
 	add("ssvcOutcome", "act", "attend", "track*", "track")
+	// Incident response: the vocabularies of the incident page's
+	// sections, the disclosures pages and the process page. Statuses
+	// without a list in their package are the API's values.
+	addAll(add, "incident.state", incident.States)
+	addAll(add, "incident.category", incident.Categories)
+	addAll(add, "incident.severity", incident.Severities)
+	addAll(add, "incident.taskKind", incident.TaskKinds)
+	addAll(add, "incident.event", incident.EventKinds)
+	addAll(add, "tlpMeaning", incident.TLPs)
+	addAll(add, "rca.cause", incident.CauseKinds)
+	addAll(add, "rca.decision", incident.DecisionKinds)
+	add("rca.status", "undecided", "scheduled", "implemented", "risk_accepted", "review_due")
+	add("rca.match", "cwe", "component", "configuration")
+	addAll(add, "breach.category", incident.DataCategories)
+	addAll(add, "breach.action", incident.BreachActions)
+	add("breach.status", "pending", "overdue", "notified", "notified_late", "not_notifying", "not_applicable", "no_rule")
+	addAll(add, "comms.role", incident.Roles)
+	addAll(add, "comms.status", incident.DeliveryStatuses)
+	addAll(add, "comms.kind", incident.MessageKinds)
+	add("comms.channel", string(incident.ChannelEmail), string(incident.ChannelWebhook))
+	addAll(add, "lang", incident.Langs)
+	addAll(add, "disclosure.state", disclosure.States)
+	addAll(add, "disclosure.deadline", disclosure.DeadlineKinds)
+	addAll(add, "disclosure.event", disclosure.EventKinds)
+	addAll(add, "process.phase", process.Phases)
+	add("process.training", "current", "due", "overdue")
 	for _, k := range vocab {
 		for _, l := range langs {
 			if _, ok := cats[l][k]; !ok {
 				t.Errorf("%s.json lacks %s", l, k)
 			}
 		}
+	}
+}
+
+// addAll adds a vocabulary of string-valued constants under prefix.
+func addAll[T ~string](add func(string, ...string), prefix string, values []T) {
+	for _, v := range values {
+		add(prefix, string(v))
 	}
 }

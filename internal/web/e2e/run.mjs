@@ -5,7 +5,9 @@
 //
 // Environment: ADMIN_PASSWORD (the admin's password), CHROMIUM (default
 // /usr/bin/chromium), SCREENSHOTS (directory, default /tmp: the
-// screenshots and the downloaded findings-zh-CN.pdf). The server must
+// screenshots and the downloaded findings-zh-CN.pdf), RECEIVER (where the
+// server's incident notifications arrive: POST /hook takes webhook calls,
+// GET /calls and GET /mail list what arrived). The server must
 // hold the demo data, an asset with findings, Log4Shell among them, and a
 // second user "lead" who may approve risk acceptances (TestBrowser in
 // web's tests builds one). Steps run in order, each
@@ -14,8 +16,10 @@
 // anything failed.
 
 import assert from 'node:assert/strict';
+import crypto from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 
 const base = (process.argv[2] || '').replace(/\/$/, '');
@@ -76,7 +80,15 @@ const number = (s) => Number(String(s).replace(/[^\d.]/g, ''));
 async function rendered(action) {
   await page.evaluate(() => { const m = document.querySelector('main'); if (m) m.dataset.stale = '1'; });
   await action();
-  await page.locator('main:not([data-stale]) h1').first().waitFor();
+  try {
+    await page.locator('main:not([data-stale]) h1').first().waitFor();
+  } catch (err) {
+    // An action the API refused leaves the page, with the refusal shown.
+    // A page that failed to build shows why, and a script error is kept.
+    const alerts = await page.locator('main [role=alert]').allTextContents();
+    console.log(`     the page says: ${alerts.join(' | ') || 'nothing'}; script errors: ${problems.join(' | ') || 'none'}`);
+    throw err;
+  }
 }
 
 // chartsLoaded checks the dashboard's charts: three images drawn by the
@@ -108,6 +120,24 @@ async function api(method, url, body) {
 }
 
 const isoDay = (days) => new Date(Date.now() + days * 864e5).toISOString().slice(0, 10);
+// A datetime-local value in the browser's zone (Asia/Shanghai, UTC+8
+// all year) for a time hours before now.
+const shanghai = (hoursBefore) => new Date(Date.now() - hoursBefore * 36e5 + 8 * 36e5).toISOString().slice(0, 16);
+
+// mailBody decodes the body of a single-part e-mail as received:
+// quoted-printable or base64, as its Content-Transfer-Encoding says.
+function mailBody(data) {
+  const at = data.indexOf('\r\n\r\n');
+  const head = data.slice(0, at);
+  const body = data.slice(at + 4);
+  const cte = (/^content-transfer-encoding:\s*(\S+)/im.exec(head) || [])[1] || '';
+  if (/^base64$/i.test(cte)) return Buffer.from(body.replace(/\s+/g, ''), 'base64').toString('utf8');
+  if (/^quoted-printable$/i.test(cte)) {
+    const bytes = body.replace(/=\r?\n/g, '').replace(/=([0-9A-F]{2})/gi, (m, hex) => String.fromCharCode(parseInt(hex, 16)));
+    return Buffer.from(bytes, 'latin1').toString('utf8');
+  }
+  return body;
+}
 
 // ids of the finding on Log4Shell, found on the list.
 let findingURL = '';
@@ -582,6 +612,7 @@ await step('a TLP:RED incident is not listed for those not cleared for it', asyn
   await page.locator('#incident-title').fill('Insider copying the customer database');
   await page.locator('#incident-category').selectOption('insider');
   await page.locator('#incident-tlp').selectOption('RED');
+  await page.locator('#incident-detected').fill(shanghai(6));
   await page.locator('#incident-personal').check();
   await rendered(() => page.locator('#incident-submit').click());
   assert.match(await text('main h1'), /Insider copying/);
@@ -594,6 +625,374 @@ await step('a TLP:RED incident is not listed for those not cleared for it', asyn
   assert.equal(await page.locator('table.incidents tbody tr').count(), 1);
 });
 
+// The incident response process, the incident page's response sections
+// and the third-party reports: each step acts through the UI and checks
+// what the API then returns.
+const playbookFile = fileURLToPath(new URL('../../incident/process/testdata/nist-sp800-61r2.yaml', import.meta.url));
+const playbookSteps = ((await fs.readFile(playbookFile, 'utf8')).match(/^ {2}- phase:/gm) || []).length;
+const playbookTasks = ((await fs.readFile(playbookFile, 'utf8')).match(/^ {4}task:/gm) || []).length;
+// The Web shell incident's page, from the incidents list.
+let incidentURL = '';
+
+await step('the response process: a playbook imported through the UI, the roster, training, briefings and reviews', async () => {
+  await rendered(() => page.locator('nav.main-nav a[href="/process"]').click());
+  assert.equal(await text('main h1'), 'Incident response process');
+  await page.locator('#playbooks p.empty', { hasText: 'No playbooks yet.' }).waitFor();
+  await page.locator('#import-playbook summary').click();
+  await page.locator('#playbook-file').setInputFiles(playbookFile);
+  await rendered(() => page.locator('#playbook-import').click());
+  assert.equal(await text('#flash'), 'Imported General security incident response (general-incident-response) as version 1.');
+  const pb = page.locator('details#pb-general-incident-response');
+  assert.equal(await pb.getAttribute('data-version'), '1');
+  await pb.locator('summary').click();
+  const steps = pb.locator('table.steps tbody tr');
+  assert.ok(playbookSteps >= 10, `the playbook has ${playbookSteps} steps`);
+  assert.equal(await steps.count(), playbookSteps);
+  // Steps are bilingual: the UI's language first, the other after it.
+  const validate = steps.filter({ hasText: 'Validate the report and determine the scope' });
+  assert.equal(await validate.locator('[lang="zh-CN"]', { hasText: '核实报告并确定影响范围' }).count(), 1);
+  assert.match(await validate.textContent(), /Detection and analysis.*incident-handler/);
+  await pb.locator('table.playbook-versions tbody tr[data-version="1"]').waitFor();
+  assert.match(await pb.locator('table.playbook-versions a', { hasText: 'YAML' }).getAttribute('href'),
+    /^\/api\/v1\/playbooks\/general-incident-response\/versions\/1\/document\?format=yaml$/);
+  // The same document again makes no new version.
+  await page.locator('#import-playbook summary').click();
+  await page.locator('#playbook-file').setInputFiles(playbookFile);
+  await rendered(() => page.locator('#playbook-import').click());
+  assert.match(await text('#flash'), /version 1 already says this: no new version/);
+  assert.equal(await page.locator('details.playbook').count(), 1);
+
+  // The roster: lead handles incidents, admin commands them.
+  for (const [user, role] of [['lead', 'incident-handler'], ['admin', 'incident-commander']]) {
+    await page.locator('#add-member summary').click();
+    await page.locator('#member-user').fill(user);
+    await page.locator('#member-role').fill(role);
+    await page.locator('#member-contact').fill(user + '@example.com, +86 10 5555 0100');
+    await page.locator('#member-team').fill('security');
+    await rendered(() => page.locator('#member-submit').click());
+  }
+  assert.match(await page.locator('table.roster tbody tr[data-name="Security lead"]').textContent(), /lead.*incident-handler.*security/);
+  // Both are new, so due for training on the playbook naming their role,
+  // within the grace period; none overdue.
+  assert.deepEqual(await page.locator('table.obligations tbody tr').evaluateAll((trs) => trs.map((tr) => [tr.dataset.member, tr.dataset.state])),
+    [['Admin', 'due'], ['Security lead', 'due']]);
+  assert.equal(await page.locator('#training-counts .badge.danger').getAttribute('data-n'), '0');
+  await page.locator('#record-training summary').click();
+  await page.locator('#training-member').selectOption({ label: 'Security lead (incident-handler)' });
+  await page.locator('#training-playbook').selectOption('general-incident-response');
+  assert.equal(await page.locator('#training-version').inputValue(), '1');
+  await rendered(() => page.locator('#training-submit').click());
+  assert.equal(await page.locator('table.obligations tbody tr[data-member="Security lead"]').getAttribute('data-state'), 'current');
+  assert.match(await page.locator('table.obligations tbody tr[data-member="Security lead"]').textContent(), /by admin/);
+
+  // Briefings: the payments team is not briefed, then it is.
+  const before = Number(await page.locator('#coverage .stat-value').getAttribute('data-percent'));
+  assert.ok(await page.locator('ul.unbriefed li', { hasText: 'payments' }).count() === 1, 'payments not briefed yet');
+  await page.locator('#record-briefing summary').click();
+  await page.locator('#briefing-team').fill('payments');
+  await page.locator('#briefing-playbook').selectOption('general-incident-response');
+  await page.locator('#briefing-attendees').fill('王工, e2e-owner');
+  await rendered(() => page.locator('#briefing-submit').click());
+  const after = Number(await page.locator('#coverage .stat-value').getAttribute('data-percent'));
+  assert.ok(after > before, `coverage ${before} → ${after}`);
+  assert.equal(await page.locator('ul.briefed li', { hasText: 'payments' }).count(), 1);
+  assert.match(await page.locator('table.briefings tbody tr').first().textContent(), /payments.*general-incident-response v1.*admin.*王工, e2e-owner/);
+
+  // Reviews: none held and no schedule start, so one is due now; one
+  // held today puts the next six months ahead.
+  await page.locator('#review-overdue').waitFor();
+  await page.locator('#record-review summary').click();
+  await page.locator('#review-participants').fill('admin, lead');
+  await page.locator('#review-findings').fill('Escalation contacts were out of date.');
+  await page.locator('#review-decisions').fill('Check the roster every quarter.');
+  await rendered(() => page.locator('#review-submit').click());
+  assert.equal(await page.locator('#review-overdue').count(), 0);
+  assert.equal(await page.locator('table.reviews tbody tr').count(), 1);
+  const next = new Date(await page.evaluate(async () => (await (await fetch('/api/v1/process-reviews')).json()).due.next));
+  const months = (next.getUTCFullYear() - new Date().getUTCFullYear()) * 12 + next.getUTCMonth() - new Date().getUTCMonth();
+  assert.equal(months, 6, `next review ${next.toISOString()}`);
+  await page.locator('details#pb-general-incident-response summary').click();
+  await page.locator('table.playbook-versions').waitFor();
+  await shot('vmc-process-en.png');
+});
+
+await step('an incident follows the playbook, records its impact and root causes, and management decides', async () => {
+  // Another asset configured as shop-web is, for "where else?".
+  await api('PUT', '/api/v1/assets/shop-admin', { kind: 'application', team: 'payments', environment: 'prod', exposure: 'internet' });
+  await rendered(() => page.locator('nav.main-nav a[href="/incidents"]').click());
+  await rendered(() => page.locator('table.incidents a', { hasText: 'Web shell found on shop-web' }).click());
+  incidentURL = new URL(page.url()).pathname;
+  assert.match(incidentURL, /^\/incidents\/\d+$/);
+  const tasksBefore = await page.locator('table.tasks tbody tr').count();
+  await page.locator('#playbook details summary').click();
+  await page.locator('#follow-key').selectOption('general-incident-response');
+  await rendered(() => page.locator('#follow-submit').click());
+  assert.equal(await text('#flash'), `Following general-incident-response v1: ${playbookTasks} tasks added.`);
+  assert.equal(await page.locator('#playbook-followed').getAttribute('data-key'), 'general-incident-response');
+  assert.equal(await page.locator('table.tasks tbody tr').count(), tasksBefore + playbookTasks);
+  // A step's task is owned by the roster's member in the step's role.
+  assert.match(await page.locator('table.tasks tbody tr', { hasText: 'Validate the report and determine the scope' }).textContent(), /Other\s*lead/);
+
+  await page.locator('#impact details summary').click();
+  await page.locator('#impact-downtime').fill('95');
+  await page.locator('#impact-cost').fill('12000');
+  await page.locator('#impact-hours').fill('36.5');
+  await page.locator('#impact-longterm').fill('50000');
+  await page.locator('#impact-note').fill('PIPL fine risk, estimated by legal');
+  await page.locator('#impact-projects').fill('shop');
+  await rendered(() => page.locator('#impact-submit').click());
+  const impact = await text('dl.impact-facts');
+  for (const want of ['95 minutes', '12,000 CNY', '36.5', '50,000 CNY', 'PIPL fine risk', 'shop']) assert.ok(impact.includes(want), `impact has ${want}: ${impact}`);
+
+  // Root causes: a code vulnerability with its CWE, checked against the
+  // catalogue, and a misconfiguration found elsewhere too.
+  assert.equal(await page.locator('#rca-documented [data-documented]').getAttribute('data-documented'), 'false');
+  await page.locator('#rca details summary', { hasText: 'Add a cause' }).click();
+  await page.locator('#cause-kind').selectOption('code_vulnerability');
+  await page.locator('#cause-cwe').fill('CWE-434');
+  await page.locator('#cause-description').fill('The upload form accepted a JSP file and stored it under the web root.');
+  await rendered(() => page.locator('#cause-submit').click());
+  const cwe = page.locator('table.causes tbody tr[data-cwe="CWE-434"]');
+  assert.match(await cwe.textContent(), /Code vulnerability.*CWE-434.*Unrestricted Upload of File with Dangerous Type/);
+  await page.locator('#rca details summary', { hasText: 'Add a cause' }).click();
+  await page.locator('#cause-kind').selectOption('misconfiguration');
+  await page.locator('#cause-configuration').fill('exposure=internet environment=prod');
+  await page.locator('#cause-description').fill('The upload directory is served with script execution on.');
+  await rendered(() => page.locator('#cause-submit').click());
+  const misconf = page.locator('table.causes tbody tr', { hasText: 'Misconfiguration' });
+  await misconf.locator('button.where-else').click();
+  const panel = page.locator('.where-else-panel');
+  await panel.waitFor();
+  const hits = await panel.locator('table.where-else-hits tbody tr').evaluateAll((trs) => trs.map((tr) => tr.dataset.asset + ':' + tr.dataset.match));
+  assert.deepEqual(hits.sort(), ['shop-admin:configuration', 'shop-web:configuration']);
+  assert.match(await panel.locator('tr[data-asset="shop-web"]').textContent(), /Already in this incident/);
+  await rendered(() => page.locator('#where-else-tasks', { hasText: 'Open tasks for these 1 assets' }).click());
+  assert.equal(await text('#flash'), '1 tasks opened on this incident.');
+  assert.match(await page.locator('table.tasks tbody tr', { hasText: 'shop-admin' }).textContent(), /Where else \(cause \d+, misconfiguration\): shop-admin.*Change management.*admin/);
+
+  // Recommendations, for management to review.
+  for (const [rec, cause] of [['Disable script execution in upload directories', 'Misconfiguration'], ['Train developers on secure file upload', 'Code vulnerability']]) {
+    await page.locator('#rca details summary', { hasText: 'Add a recommendation' }).click();
+    await page.locator('#rec-text').fill(rec);
+    await page.locator('#rec-owner').fill('lead');
+    await page.locator('#rec-due').fill(isoDay(30));
+    await page.locator('#rec-cause').selectOption({ label: await page.locator('#rec-cause option', { hasText: cause }).textContent() });
+    await rendered(() => page.locator('#rec-submit').click());
+  }
+  const recs = page.locator('table.recommendations tbody tr');
+  assert.deepEqual(await recs.evaluateAll((trs) => trs.map((tr) => tr.dataset.status)), ['undecided', 'undecided']);
+  assert.equal(await page.locator('#rca-documented [data-documented]').getAttribute('data-documented'), 'true');
+  // The admin holds finding.accept: schedule one fix, accept the other risk.
+  const fix = recs.filter({ hasText: 'Disable script execution' });
+  await fix.locator('details.decide summary').click();
+  await fix.locator('.decision-kind').selectOption('schedule');
+  await rendered(() => fix.locator('.decision-submit').click());
+  assert.equal(await fix.getAttribute('data-status'), 'scheduled');
+  assert.match(await fix.textContent(), /Schedule the fix by admin.*Task #\d+, lead/);
+  assert.match(await page.locator('table.tasks tbody tr', { hasText: 'Disable script execution' }).textContent(), /Recommendation \d+: Disable script execution.*Change management.*lead/);
+  const risk = recs.filter({ hasText: 'Train developers' });
+  await risk.locator('details.decide summary').click();
+  await risk.locator('.decision-kind').selectOption('accept_risk');
+  assert.equal(await risk.locator('.decision-owner').isVisible(), false, 'schedule fields hidden for a risk acceptance');
+  await risk.locator('.decision-expires').fill(isoDay(90));
+  await risk.locator('.decision-submit').click();
+  await risk.locator('[role=alert]', { hasText: 'reason' }).waitFor();
+  await risk.locator('.decision-reason').fill('The WAF rule blocks JSP uploads until the training in Q3.');
+  await rendered(() => risk.locator('.decision-submit').click());
+  assert.equal(await risk.getAttribute('data-status'), 'risk_accepted');
+  assert.match(await risk.textContent(), /Accept the risk by admin.*Accepted until.*The WAF rule blocks JSP uploads/);
+  assert.equal(await page.locator('details.decide').count(), 0, 'nothing left to decide');
+});
+
+await step('a personal data breach in the EU and China shows each deadline, the one passed overdue, and takes the decisions', async () => {
+  // The web shell touched no personal data; the insider incident was
+  // flagged when it was reported, six hours after it was detected, and
+  // the breach's facts are still to record.
+  assert.match(await text('#breach-summary'), /Not flagged as involving personal data/);
+  await rendered(() => page.locator('nav.main-nav a[href="/incidents"]').click());
+  await rendered(() => page.locator('table.incidents a', { hasText: 'Insider copying the customer database' }).click());
+  await page.locator('#breach p.empty', { hasText: 'No jurisdictions named yet.' }).waitFor();
+  await page.locator('#breach details summary', { hasText: 'Change the breach facts' }).click();
+  assert.equal(await page.locator('#breach-personal').isChecked(), true);
+  await page.locator('#breach-aware').fill(shanghai(5));
+  await page.locator('#data_categories-contact').check();
+  await page.locator('#data_categories-credentials').check();
+  await page.locator('#breach-subjects').fill('1200');
+  await page.locator('#breach-jurisdictions').fill('eu, CN');
+  await rendered(() => page.locator('#breach-submit').click());
+  const rows = page.locator('#breach table.obligations tbody tr');
+  assert.deepEqual(await rows.evaluateAll((trs) => trs.map((tr) => tr.dataset.jurisdiction + ':' + tr.dataset.status)).then((x) => x.sort()),
+    ['CN:overdue', 'EU:pending']);
+  // China's four hours from awareness have passed; the GDPR's 72 have not.
+  assert.match(await rows.filter({ hasText: 'CN' }).textContent(), /\(4 hours from awareness\).*Overdue/);
+  assert.match(await rows.filter({ hasText: 'EU' }).textContent(), /EU GDPR.*\(72 hours from awareness\).*Pending/);
+  await page.locator('#breach-overdue').waitFor();
+  assert.match(await text('#breach-summary'), /Contact details, Credentials.*1,200/);
+  // Notified late: the delay must be explained.
+  await page.locator('#breach details summary', { hasText: 'Record a decision' }).click();
+  await page.locator('#breach-decision-jurisdiction').selectOption('CN');
+  await page.locator('#breach-decision-action').selectOption('notified');
+  await page.locator('#breach-decision-reference').fill('GD-CAC-2026-0117');
+  await page.locator('#breach-decision-submit').click();
+  await page.locator('#breach-decision-form [role=alert]', { hasText: 'delay_reason' }).waitFor();
+  await page.locator('#breach-decision-delay').fill('The scope was confirmed only after the forensic image was analysed.');
+  await rendered(() => page.locator('#breach-decision-submit').click());
+  await page.locator('#breach details summary', { hasText: 'Record a decision' }).click();
+  await page.locator('#breach-decision-jurisdiction').selectOption('EU');
+  await page.locator('#breach-decision-action').selectOption('no_notify');
+  assert.equal(await page.locator('#breach-decision-reference').isVisible(), false);
+  await page.locator('#breach-decision-reason').fill('No EU residents among the 1,200 accounts on review of the data.');
+  await rendered(() => page.locator('#breach-decision-submit').click());
+  assert.deepEqual(await rows.evaluateAll((trs) => trs.map((tr) => tr.dataset.jurisdiction + ':' + tr.dataset.status)).then((x) => x.sort()),
+    ['CN:notified_late', 'EU:not_notifying']);
+  assert.equal(await page.locator('#breach-overdue').count(), 0);
+  assert.match(await rows.filter({ hasText: 'CN' }).textContent(), /Notified late.*GD-CAC-2026-0117.*Delay: The scope was confirmed/);
+  assert.equal(await page.locator('table.breach-decisions tbody tr').count(), 2);
+});
+
+await step('the communication tree: a briefing reaches the e-mail and the signed webhook, and is withheld beyond a clearance', async () => {
+  const receiver = process.env.RECEIVER;
+  assert.ok(receiver, 'RECEIVER is set');
+  await rendered(() => page.goto(base + incidentURL));
+  const add = async (fill) => {
+    await page.locator('#communication details summary', { hasText: 'Add a stakeholder' }).click();
+    await fill();
+    await rendered(() => page.locator('#stakeholder-submit').click());
+  };
+  await add(async () => {
+    await page.locator('#stakeholder-name').fill('CISO');
+    await page.locator('#stakeholder-role').selectOption('management');
+    await page.locator('#stakeholder-email').fill('ciso@example.com');
+    await page.locator('#stakeholder-lang').selectOption('zh-CN');
+  });
+  await add(async () => {
+    await page.locator('#stakeholder-name').fill('SOC webhook');
+    await page.locator('#stakeholder-role').selectOption('responder');
+    await page.locator('#stakeholder-webhook').fill(receiver + '/hook');
+  });
+  const secret = await text('#webhook-secret');
+  assert.match(secret, /^whsec_/);
+  await add(async () => {
+    await page.locator('#stakeholder-name').fill('Customer X');
+    await page.locator('#stakeholder-role').selectOption('customer');
+    await page.locator('#stakeholder-email').fill('security@customer.example');
+    await page.locator('#stakeholder-clearance').selectOption('GREEN');
+    await page.locator('#stakeholder-external').check();
+  });
+  assert.equal(await page.locator('#webhook-secret').count(), 0, 'the secret is shown once');
+  assert.deepEqual(await page.locator('table.stakeholders tbody tr').evaluateAll((trs) => trs.map((tr) => tr.dataset.name + ':' + tr.dataset.clearance)),
+    ['CISO:AMBER', 'Customer X:GREEN', 'SOC webhook:AMBER']);
+  await page.locator('#communication details summary', { hasText: 'Add a level' }).click();
+  await page.locator('#level-severity').selectOption('high');
+  await page.locator('#level-notify-CISO').check();
+  await rendered(() => page.locator('#level-submit').click());
+  assert.match(await page.locator('table.escalation tbody tr[data-level="1"]').textContent(), /High.*At once.*CISO/);
+
+  await page.locator('#send-message summary').click();
+  await page.locator('#message-kind').selectOption('briefing');
+  await page.locator('#message-text').fill('Web shell removed; customer data is being assessed.');
+  await rendered(() => page.locator('#message-submit').click());
+  assert.equal(await text('#flash'), 'Deliveries: 2 Sent, 1 Withheld.');
+  const deliveries = await page.locator('table.deliveries tbody tr').evaluateAll((trs) => trs.map((tr) => `${tr.dataset.name}:${tr.dataset.channel}:${tr.dataset.status}`));
+  assert.deepEqual(deliveries.sort(), ['CISO:email:sent', 'Customer X:email:withheld', 'SOC webhook:webhook:sent']);
+  assert.match(await page.locator('table.deliveries tbody tr[data-name="Customer X"]').textContent(), /Withheld.*TLP/);
+  assert.equal(await page.locator('#informed').getAttribute('data-informed'), '2');
+  assert.equal(await page.locator('#informed').getAttribute('data-stakeholders'), '3');
+  assert.equal(await text('#informed'), '2 of 3 stakeholders informed.');
+  assert.match(await page.locator('table.timeline tbody tr').first().textContent(), /Briefing/);
+
+  // What arrived: one e-mail, to the CISO; one webhook call whose
+  // signature holds under the secret the UI showed once.
+  const mail = await (await fetch(receiver + '/mail')).json();
+  assert.deepEqual(mail.map((m) => m.to), [['ciso@example.com']]);
+  assert.ok(mailBody(mail[0].data).includes('Web shell removed; customer data is being assessed.'), 'the e-mail carries the text');
+  const calls = await (await fetch(receiver + '/calls')).json();
+  assert.equal(calls.length, 1);
+  assert.equal(calls[0].event, 'briefing');
+  const sig = Object.fromEntries(calls[0].signature.split(',').map((kv) => kv.split('=')));
+  const mac = crypto.createHmac('sha256', secret).update(sig.t + '.' + calls[0].body).digest('hex');
+  assert.equal(sig.v1, mac, 'the webhook call is signed with the secret shown');
+  assert.ok(JSON.parse(calls[0].body).text.includes('Web shell removed'), 'the webhook carries the text');
+  await shot('vmc-incident-response-en.png');
+  // The same page in Chinese.
+  await rendered(() => page.locator('#lang').selectOption('zh-CN'));
+  const headings = await page.locator('main section.card h2').allTextContents();
+  for (const want of ['响应预案', '影响', '响应任务', '根本原因分析', '个人信息泄露', '沟通', '证据', '时间线']) assert.ok(headings.includes(want), `${want} in ${headings}`);
+  assert.equal(await text('#informed'), '3 个相关方中已通知 2 个。');
+  assert.equal(await page.locator('table.deliveries tbody tr[data-name="Customer X"] .delivery-status').textContent(), '已拦截');
+  await shot('vmc-incident-response-zh-CN.png');
+  await rendered(() => page.locator('#lang').selectOption('en'));
+});
+
+await step('a report sent through the public form is acknowledged and accepted in Disclosures, and its reporter sees it', async () => {
+  // The reporter: no account, another browser.
+  const outside = await browser.newContext({ locale: 'en-US' });
+  const rp = await outside.newPage();
+  rp.setDefaultTimeout(7000);
+  await rp.goto(base + '/security/report?lang=en');
+  await rp.locator('#title').fill('Arbitrary file upload in /uploads');
+  await rp.locator('#description').fill('POST a .jsp file to /uploads and request it: the server runs it.');
+  await rp.locator('#product').fill('shop-web');
+  await rp.locator('#reporter_name').fill('Li Hua');
+  await rp.locator('#reporter_contact').fill('lihua@researcher.example');
+  await rp.locator('input[name="wants_credit"]').check();
+  await rp.locator('button[type="submit"]').click();
+  const code = (await rp.locator('p.code').textContent()).trim();
+  assert.match(code, /^\S{6,}$/, `acknowledgement code ${code}`);
+  const statusLink = await rp.locator('p.link a').getAttribute('href');
+
+  await rendered(() => page.locator('nav.main-nav a[href="/disclosures"]').click());
+  assert.equal(await text('main h1'), 'Vulnerability reports');
+  const row = page.locator(`table.disclosures tbody tr[data-code="${code}"]`);
+  assert.equal(await row.getAttribute('data-state'), 'received');
+  await page.locator('#disclosure-overdue').check();
+  await rendered(() => page.locator('#disclosure-filters button[type="submit"]').click());
+  assert.match(page.url(), /\/disclosures\?overdue=true$/);
+  assert.equal(await row.count(), 0, 'just received: not overdue');
+  await rendered(() => page.goBack());
+  await page.locator('#disclosure-state').selectOption('received');
+  await rendered(() => page.locator('#disclosure-filters button[type="submit"]').click());
+  assert.equal(await row.count(), 1);
+  await rendered(() => row.locator('a').first().click());
+  assert.equal(await text('main h1'), `Report ${code} Arbitrary file upload in /uploads`);
+  assert.deepEqual(await page.locator('table.deadlines tbody tr').evaluateAll((trs) => trs.map((tr) => tr.dataset.deadline + ':' + tr.dataset.overdue)),
+    ['ack:false', 'triage:false', 'disclosure:false']);
+  assert.match(await text('#credit'), /Li Hua.*asked for/);
+  // Acknowledge, with an answer to the reporter.
+  assert.deepEqual(await page.locator('#report-move-to option').evaluateAll((os) => os.map((o) => o.value)), ['acknowledged', 'rejected', 'duplicate']);
+  await page.locator('#report-move-to').selectOption('acknowledged');
+  await page.locator('#report-move-message').fill('Thank you: we are reproducing it.');
+  await rendered(() => page.locator('#report-move-submit').click());
+  assert.equal(await page.locator('#disclosure-state [data-state]').getAttribute('data-state'), 'acknowledged');
+  assert.match(await page.locator('table.deadlines tbody tr[data-deadline="ack"]').textContent(), /Met/);
+  assert.match(await page.locator('table.report-log tbody tr[data-kind="reply"]').textContent(), /To the reporter.*Thank you: we are reproducing it\./);
+  // Accept, confirm the credit, link to the incident it is handled in.
+  await page.locator('#report-move-to').selectOption('accepted');
+  await page.locator('#report-move-reason').fill('Reproduced on shop-web; the web shell came in this way.');
+  await rendered(() => page.locator('#report-move-submit').click());
+  assert.equal(await page.locator('#disclosure-state [data-state]').getAttribute('data-state'), 'accepted');
+  await rendered(() => page.locator('#report-credit-submit').click());
+  assert.match(await text('#credit'), /Li Hua.*confirmed/);
+  const incidentID = incidentURL.split('/').pop();
+  await page.locator('#report-link-incident').fill(incidentID);
+  await rendered(() => page.locator('#report-link-submit').click());
+  assert.equal(await page.locator('#report-incident').getAttribute('href'), incidentURL);
+  assert.equal(await page.locator('#report-incident-form').count(), 0, 'linked: no second link offered');
+
+  // The reporter sees the answer and the new state, and writes back.
+  await rp.goto(base + statusLink);
+  assert.match(await rp.locator('main').textContent(), /Accepted/);
+  assert.match(await rp.locator('.msg').first().textContent(), /Thank you: we are reproducing it\./);
+  assert.doesNotMatch(await rp.locator('main').textContent(), /Reproduced on shop-web/, 'the team\'s reasons stay with the team');
+  await rp.locator('#text').fill('Happy to retest the fix.');
+  await rp.locator('form button[type="submit"]').click();
+  await rp.locator('.msg', { hasText: 'Happy to retest the fix.' }).waitFor();
+  await outside.close();
+  await rendered(() => page.reload());
+  assert.match(await page.locator('table.report-log tbody tr[data-kind="reporter"]').textContent(), /the reporter.*From the reporter.*Happy to retest the fix\./);
+  await shot('vmc-disclosure-en.png');
+});
+
 await step('each new page has its heading in English and in Chinese', async () => {
   const pages = [
     ['/acceptances', 'Risk acceptances', '风险接受'],
@@ -601,6 +1000,8 @@ await step('each new page has its heading in English and in Chinese', async () =
     ['/components', 'Components', '组件'],
     ['/import', 'Import advisories', '导入漏洞情报'],
     ['/incidents', 'Security incidents', '安全事件'],
+    ['/disclosures', 'Vulnerability reports', '漏洞报告'],
+    ['/process', 'Incident response process', '事件响应流程'],
     ['/users', 'Users and teams', '用户与团队'],
   ];
   for (const [lang, i] of [['en', 1], ['zh-CN', 2]]) {
@@ -720,6 +1121,18 @@ await step('an asset owner is offered only what their permissions allow', async 
   assert.ok(titles.length === 1 && /Web shell/.test(titles[0]), `owner's incidents: ${titles}`);
   const red = await p.evaluate(async () => (await fetch('/api/v1/incidents?category=insider')).json());
   assert.deepEqual(red.items, []);
+  // The incident's response sections: an owner works on the response
+  // (finding.triage) but takes no management decision (finding.accept)
+  // and does not read the process (process.read).
+  assert.ok(!nav.includes('Vulnerability reports') && !nav.includes('Disclosures') && !nav.includes('Response process'), `owner's nav: ${nav}`);
+  await p.goto(base + incidentURL);
+  await p.locator('#rca table.causes').waitFor();
+  assert.equal(await p.locator('#rca details summary', { hasText: 'Add a cause' }).count(), 1, 'an owner may add causes');
+  assert.equal(await p.locator('details.decide, #breach-decision-form').count(), 0, 'no decisions without finding.accept');
+  assert.equal(await p.locator('#follow-form').count(), 0, 'no playbook list without process.read');
+  assert.equal(await p.locator('#playbook-followed').getAttribute('data-key'), 'general-incident-response');
+  await p.goto(base + '/process');
+  await p.locator('main [role=alert]', { hasText: 'does not have permission' }).waitFor();
   await p.goto(base + '/audit');
   await p.locator('main [role=alert]', { hasText: 'does not have permission' }).waitFor();
   await ctx.close();

@@ -39,7 +39,7 @@ async function send(method, path, opts) {
   let body;
   if (opts.raw !== undefined) {
     body = opts.raw;
-    headers['Content-Type'] = 'application/octet-stream';
+    headers['Content-Type'] = opts.type || 'application/octet-stream';
   } else if (opts.body !== undefined) {
     body = JSON.stringify(opts.body);
     headers['Content-Type'] = 'application/json';
@@ -50,7 +50,8 @@ async function send(method, path, opts) {
 
 // api calls the API and returns the decoded body (null for 204).
 // opts: query (an object), body (JSON), raw (a Blob or ArrayBuffer sent
-// as application/octet-stream), quiet401 (do not send the app to sign-in).
+// as application/octet-stream, or as type when given), quiet401 (do not
+// send the app to sign-in).
 export async function api(method, path, opts = {}) {
   let resp = await send(method, path, opts);
   // A stale CSRF token (the server restarted with a new key) is renewed

@@ -4,7 +4,7 @@ import { h, clear } from './dom.js';
 import { t, setLang, preferredLang, currentLang, LANGS } from './i18n.js';
 import { api, setCSRF, whenUnauthenticated } from './api.js';
 import { start, navigate, refresh } from './router.js';
-import { errorBox, loading, setTitle, forbidden } from './ui.js';
+import { errorBox, loading, setTitle, forbidden, takeFlash } from './ui.js';
 import { signinPage } from './pages/signin.js';
 import { dashboardPage } from './pages/dashboard.js';
 import { vulnListPage, vulnPage } from './pages/vulns.js';
@@ -17,6 +17,8 @@ import { componentsPage } from './pages/components.js';
 import { importPage } from './pages/import.js';
 import { usersPage } from './pages/users.js';
 import { incidentListPage, incidentPage } from './pages/incidents.js';
+import { disclosureListPage, disclosurePage } from './pages/disclosures.js';
+import { processPage } from './pages/process.js';
 
 // user is who is signed in, null before signing in; permissions are what
 // /api/v1/me says they may do somewhere, which decides what the UI offers
@@ -55,6 +57,9 @@ const routes = [
   { re: /^\/findings\/(\d+)$/, page: findingPage, nav: 'findings', perms: ['finding.read'], title: 'findings.title' },
   { re: /^\/incidents$/, page: incidentListPage, nav: 'incidents', perms: ['finding.read'], title: 'incidents.title' },
   { re: /^\/incidents\/(\d+)$/, page: incidentPage, nav: 'incidents', perms: ['finding.read'], title: 'incidents.title' },
+  { re: /^\/disclosures$/, page: disclosureListPage, nav: 'disclosures', perms: ['report.read'], title: 'disclosures.title' },
+  { re: /^\/disclosures\/(\d+)$/, page: disclosurePage, nav: 'disclosures', perms: ['report.read'], title: 'disclosures.title' },
+  { re: /^\/process$/, page: processPage, nav: 'process', perms: ['process.read'], title: 'process.title' },
   { re: /^\/acceptances$/, page: acceptancesPage, nav: 'acceptances', perms: ['finding.read'], title: 'acceptances.title' },
   { re: /^\/sla$/, page: slaPage, nav: 'sla', perms: ['finding.read'], title: 'sla.title' },
   { re: /^\/components$/, page: componentsPage, nav: 'components', perms: ['asset.read'], title: 'components.title' },
@@ -71,6 +76,8 @@ const navItems = [
   ['assets', '/inventory', 'nav.assets', ['asset.read']],
   ['components', '/components', 'nav.components', ['asset.read']],
   ['incidents', '/incidents', 'nav.incidents', ['finding.read']],
+  ['disclosures', '/disclosures', 'nav.disclosures', ['report.read']],
+  ['process', '/process', 'nav.process', ['process.read']],
   ['acceptances', '/acceptances', 'nav.acceptances', ['finding.read']],
   ['sla', '/sla', 'nav.sla', ['finding.read']],
   ['import', '/import', 'nav.import', ['import.write']],
@@ -174,6 +181,8 @@ async function render(path, query) {
   const params = path.match(route.re).slice(1).map(decodeURIComponent);
   main.append(loading());
   const ctx = { params, query, user, can, current: () => gen === generation };
+  // What the action that led here did, shown on the page it led to.
+  const done = takeFlash();
   let node;
   try {
     node = await route.page(ctx);
@@ -182,6 +191,7 @@ async function render(path, query) {
   }
   if (gen !== generation) return; // the user went elsewhere meanwhile
   clear(main).append(node);
+  if (done) (main.querySelector('.page-head') || main.firstChild).after(done);
   if (moved) {
     const h1 = main.querySelector('h1');
     if (h1) { h1.tabIndex = -1; h1.focus({ preventScroll: true }); }

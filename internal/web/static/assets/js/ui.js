@@ -143,6 +143,121 @@ export function input(name, type, value, extra) {
   return h('input', { name, type: type || 'text', value: value ?? '', ...extra });
 }
 
+// textarea is a text area with the given attributes (id, rows, maxlength).
+export function textarea(name, value, extra) {
+  return h('textarea', { name, rows: 3, ...extra, value: value ?? '' });
+}
+
+// options are [value, label] pairs of a vocabulary (label(prefix, v)),
+// with "any" first when any is set, for select.
+export function options(prefix, values, any) {
+  const opts = values.map((v) => [v, label(prefix, v)]);
+  return any ? [['', t('common.any')], ...opts] : opts;
+}
+
+// submitter wires a form: fn() sends it; the status area shows the
+// API's problem if it fails, and the button is held while it runs.
+export function submitter(status, button, fn) {
+  return async (ev) => {
+    ev.preventDefault();
+    status.replaceChildren();
+    button.disabled = true;
+    try {
+      await fn();
+    } catch (err) {
+      status.append(errorBox(err));
+      button.disabled = false;
+    }
+  };
+}
+
+// actionButton is a button that runs fn, showing a failure in status and
+// holding the button while it runs.
+export function actionButton(text, status, fn, props) {
+  const b = h('button', {
+    type: 'button', class: 'secondary', ...props,
+    on: {
+      click: async () => {
+        status.replaceChildren();
+        b.disabled = true;
+        try {
+          await fn();
+        } catch (err) {
+          status.append(errorBox(err));
+        }
+        b.disabled = false;
+      },
+    },
+  }, text);
+  return b;
+}
+
+// splitList reads a comma- or newline-separated list.
+export function splitList(s) {
+  return s.split(/[,\n]/).map((x) => x.trim()).filter(Boolean);
+}
+
+// localISO turns a datetime-local value into RFC 3339 in this browser's
+// time zone, which is what the person typing it meant.
+export function localISO(v) {
+  const d = new Date(v);
+  return isNaN(d.getTime()) ? '' : d.toISOString();
+}
+
+// nowLocal is the time now as a datetime-local value.
+export function nowLocal() {
+  const d = new Date();
+  d.setMinutes(d.getMinutes() - d.getTimezoneOffset());
+  return d.toISOString().slice(0, 16);
+}
+
+// toLocal turns an RFC 3339 time into a datetime-local value in this
+// browser's time zone.
+export function toLocal(v) {
+  const d = new Date(v);
+  if (!v || isNaN(d.getTime()) || d.getUTCFullYear() <= 1) return '';
+  d.setMinutes(d.getMinutes() - d.getTimezoneOffset());
+  return d.toISOString().slice(0, 16);
+}
+
+// day is the YYYY-MM-DD of an RFC 3339 time (a calendar day the API sent
+// as midnight UTC), or '' for none.
+export function day(v) {
+  if (!v || typeof v !== 'string' || v.startsWith('0001-')) return '';
+  return v.slice(0, 10);
+}
+
+// card is a section with an id, a heading and an optional intro.
+export function card(id, title, intro, ...children) {
+  return h('section', { class: 'card', id }, h('h2', null, title), intro ? h('p', { class: 'muted small' }, intro) : null, ...children);
+}
+
+// folded is a form behind a summary that opens it.
+export function folded(summary, form, props) {
+  return h('details', props, h('summary', null, summary), form);
+}
+
+let flashed = null;
+
+// flash keeps what an action did (a count, a secret shown once) for the
+// page the action renders next: most actions re-render their page to
+// show the API's view of the result, which would lose it.
+export function flash(...children) {
+  flashed = h('div', { class: 'alert ok', role: 'status', id: 'flash' }, ...children);
+}
+
+// takeFlash returns the kept message once, or null.
+export function takeFlash() {
+  const f = flashed;
+  flashed = null;
+  return f;
+}
+
+// formStatus is the area where a form shows the API's problem.
+export function formStatus(id) {
+  return h('div', { class: 'form-status', id });
+}
+
 // pager renders previous/next buttons; a missing handler disables its
 // button.
 export function pager(onPrev, onNext) {

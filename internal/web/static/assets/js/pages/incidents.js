@@ -1,6 +1,9 @@
 // Security incidents: the list (GET /api/v1/incidents), reporting one,
 // and an incident's page with its marking, the moves its state allows,
-// its response tasks and its append-only timeline. The API leaves out
+// the playbook it follows and its impact (incident-process.js), its
+// response tasks, root-cause analysis (incident-rca.js), personal data
+// breach (incident-breach.js), communication tree (incident-comms.js),
+// evidence and its append-only timeline. The API leaves out
 // what the caller's clearance or an embargo withholds; the UI shows what
 // it is given and never works around that.
 
@@ -8,13 +11,19 @@ import { h } from '../dom.js';
 import { t, label, fmtDate, fmtDateTime, fmtDay, fmtBytes } from '../i18n.js';
 import { api, upload, fetchFile } from '../api.js';
 import { navigate, pathWith, refresh } from '../router.js';
-import { setTitle, table, dl, section, field, select, input, errorBox, mono } from '../ui.js';
+import {
+  setTitle, table, dl, section, field, select, input, errorBox, mono, options, submitter, splitList, localISO, nowLocal,
+} from '../ui.js';
+import { playbookSection, impactSection } from './incident-process.js';
+import { rcaSection } from './incident-rca.js';
+import { breachSection } from './incident-breach.js';
+import { commsSection } from './incident-comms.js';
 
 export const STATES = ['reported', 'triaged', 'contained', 'eradicated', 'recovered', 'closed', 'reviewed'];
 export const CATEGORIES = ['intrusion', 'exploitation', 'malware', 'data_breach', 'denial_service', 'phishing', 'insider', 'misconfiguration', 'other'];
 export const SEVERITIES = ['low', 'medium', 'high', 'critical'];
 export const TLPS = ['CLEAR', 'GREEN', 'AMBER', 'AMBER+STRICT', 'RED'];
-const TASK_KINDS = ['containment', 'eradication', 'recovery', 'change', 'patch', 'communication', 'other'];
+export const TASK_KINDS = ['containment', 'eradication', 'recovery', 'change', 'patch', 'communication', 'other'];
 const NOTE_KINDS = ['note', 'briefing', 'communication'];
 
 // tlpBadge shows a TLP 2.0 label in its standard colours (app.css), with
@@ -39,45 +48,6 @@ function severityBadge(s) {
 
 function stateBadge(s) {
   return h('span', { class: ['badge', 'state', 'istate-' + s], dataset: { state: s } }, label('incident.state', s));
-}
-
-function options(prefix, values, any) {
-  const opts = values.map((v) => [v, label(prefix, v)]);
-  return any ? [['', t('common.any')], ...opts] : opts;
-}
-
-// splitList reads a comma- or newline-separated list.
-function splitList(s) {
-  return s.split(/[,\n]/).map((x) => x.trim()).filter(Boolean);
-}
-
-// localISO turns a datetime-local value into RFC 3339 in this browser's
-// time zone, which is what the person typing it meant.
-function localISO(v) {
-  const d = new Date(v);
-  return isNaN(d.getTime()) ? '' : d.toISOString();
-}
-
-function nowLocal() {
-  const d = new Date();
-  d.setMinutes(d.getMinutes() - d.getTimezoneOffset());
-  return d.toISOString().slice(0, 16);
-}
-
-// submitter wires a form: fn(body) sends it; the status area shows the
-// API's problem if it fails, and the button is held while it runs.
-function submitter(status, button, fn) {
-  return async (ev) => {
-    ev.preventDefault();
-    status.replaceChildren();
-    button.disabled = true;
-    try {
-      await fn();
-    } catch (err) {
-      status.append(errorBox(err));
-      button.disabled = false;
-    }
-  };
 }
 
 function reportForm() {
@@ -348,10 +318,17 @@ function uploadForm(x) {
 
 export async function incidentPage({ params, can }) {
   const id = encodeURIComponent(params[0]);
-  const [v, evidence] = await Promise.all([api('GET', '/api/v1/incidents/' + id), api('GET', '/api/v1/incidents/' + id + '/evidence')]);
+  const at = (sub) => api('GET', '/api/v1/incidents/' + id + sub);
+  // Playbooks are the process's (process.read): one who may not read
+  // them sees the playbook followed, not the list to follow another.
+  const [v, evidence, rca, breach, tree, escalation, deliveries, playbooks] = await Promise.all([
+    at(''), at('/evidence'), at('/rca'), at('/breach'), at('/stakeholders'), at('/escalation'), at('/deliveries'),
+    can('process.read') ? api('GET', '/api/v1/playbooks') : null,
+  ]);
   const x = v.incident;
   setTitle(t('incident.heading', { id: x.id }));
   const write = can('finding.triage');
+  const decide = can('finding.accept');
   const taskStatus = h('div', { class: 'form-status' });
   return h('article', { class: 'incident' },
     h('div', { class: 'page-head' },
@@ -375,6 +352,7 @@ export async function incidentPage({ params, can }) {
         [t('incident.projects'), (x.projects || []).join(', ')],
       ])),
       write ? section(t('incident.move'), moveForm(x, v.next_states || [])) : null),
+    h('div', { class: 'grid-2' }, playbookSection(x, playbooks && playbooks.items, write), impactSection(x, write)),
     h('section', { class: 'card', id: 'tasks' }, h('h2', null, t('incident.tasks')),
       taskStatus,
       table([
@@ -386,6 +364,9 @@ export async function incidentPage({ params, can }) {
         { label: t('incident.taskDone'), cell: (k) => (k.done ? t('incident.doneBy', { by: k.done_by, at: fmtDateTime(k.done) }) : write ? doneButton(x, k, taskStatus) : ''), class: 'nowrap' },
       ], v.tasks || [], { class: 'tasks', empty: t('incident.noTasks'), row: (k) => ({ class: k.done ? 'done' : undefined, dataset: { id: String(k.id) } }) }),
       write ? h('details', null, h('summary', null, t('incident.addTask')), taskForm(x)) : null),
+    rcaSection(x, rca, write, decide),
+    breachSection(x, breach, write, decide),
+    commsSection(x, tree.items, escalation, deliveries, write),
     evidenceSection(x, evidence.items || [], write),
     write ? section(t('incident.addNote'), noteForm(x)) : null,
     h('section', { class: 'card', id: 'timeline' }, h('h2', null, t('incident.timeline')),
