@@ -57,6 +57,7 @@ func Run(t *testing.T, open Opener) {
 		{"RootCauses", testRCA},
 		{"Breaches", testBreaches},
 		{"Communication", testCommunication},
+		{"IncidentMetrics", testIncidentMetrics},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) { tc.fn(t, open) })
