@@ -22,6 +22,7 @@ import (
 	"golang.org/x/image/font/gofont/goregular"
 
 	"github.com/vmc-dev/vmc/internal/font"
+	"github.com/vmc-dev/vmc/internal/incident"
 	"github.com/vmc-dev/vmc/internal/risk"
 )
 
@@ -83,6 +84,38 @@ func exposureFixture() []WeekExposure {
 	return ws
 }
 
+// A half year of an organisation's incidents.
+
+var categoryFixture = map[incident.Category]int{
+	incident.Phishing: 7, incident.Malware: 3, incident.Exploitation: 2, incident.Intrusion: 1, incident.DataBreach: 1,
+}
+
+// incidentTrendFixture is twelve months, 2025-12 to 2026-11, with March
+// not measured (left out) and quiet months at zero.
+func incidentTrendFixture() []IncidentMonth {
+	var ms []IncidentMonth
+	for i := range 12 {
+		m := time.Date(2025, time.December+time.Month(i), 3, 0, 0, 0, 0, time.UTC)
+		if m.Month() == time.March {
+			continue
+		}
+		ms = append(ms, IncidentMonth{Month: m, Detected: (i * 7) % 5, Closed: (i * 3) % 4})
+	}
+	return ms
+}
+
+var responseFixture = map[incident.State]StageTime{
+	incident.Triaged:   {Incidents: 14, Median: 2 * time.Hour, Mean: 3*time.Hour + 30*time.Minute},
+	incident.Contained: {Incidents: 11, Median: 9 * time.Hour, Mean: 14 * time.Hour},
+	incident.Closed:    {Incidents: 12, Median: 80 * time.Hour, Mean: 101 * time.Hour},
+}
+
+func pct(v float64) *float64 { return &v }
+
+var sammFixture = []SAMMMetric{
+	{"briefed", pct(200.0 / 3)}, {"informed", pct(92.3)}, {"root_cause", pct(80)}, {"collated", nil},
+}
+
 // allCharts is every chart with its cases: full data, none, one point.
 var allCharts = []struct {
 	name  string
@@ -111,6 +144,32 @@ var allCharts = []struct {
 		"one": func(o Options) ([]byte, error) {
 			return ExposureTrend([]WeekExposure{{Week: time.Date(2026, 3, 4, 0, 0, 0, 0, time.UTC), KEV: 2, Overdue: 5}}, o)
 		},
+	}},
+	{"category", map[string]func(Options) ([]byte, error){
+		"full":  func(o Options) ([]byte, error) { return IncidentsByCategory(categoryFixture, o) },
+		"empty": func(o Options) ([]byte, error) { return IncidentsByCategory(nil, o) },
+		"one": func(o Options) ([]byte, error) {
+			return IncidentsByCategory(map[incident.Category]int{incident.Phishing: 1}, o)
+		},
+	}},
+	{"incidents", map[string]func(Options) ([]byte, error){
+		"full":  func(o Options) ([]byte, error) { return IncidentTrend(incidentTrendFixture(), o) },
+		"empty": func(o Options) ([]byte, error) { return IncidentTrend(nil, o) },
+		"one": func(o Options) ([]byte, error) {
+			return IncidentTrend([]IncidentMonth{{Month: month(2026, 11), Detected: 3, Closed: 1}}, o)
+		},
+	}},
+	{"response", map[string]func(Options) ([]byte, error){
+		"full":  func(o Options) ([]byte, error) { return ResponseTimes(responseFixture, o) },
+		"empty": func(o Options) ([]byte, error) { return ResponseTimes(nil, o) },
+		"one": func(o Options) ([]byte, error) {
+			return ResponseTimes(map[incident.State]StageTime{incident.Triaged: {Incidents: 1, Median: 30 * time.Minute, Mean: 30 * time.Minute}}, o)
+		},
+	}},
+	{"samm", map[string]func(Options) ([]byte, error){
+		"full":  func(o Options) ([]byte, error) { return SAMMProgress(sammFixture, 80, o) },
+		"empty": func(o Options) ([]byte, error) { return SAMMProgress(nil, 80, o) },
+		"one":   func(o Options) ([]byte, error) { return SAMMProgress([]SAMMMetric{{"briefed", pct(100)}}, 80, o) },
 	}},
 }
 
@@ -265,16 +324,25 @@ func TestLabels(t *testing.T) {
 		want map[string][]string
 	}{
 		{English, map[string][]string{
-			"priority": {"Open findings by priority", "Critical", "High", "Medium", "Low", "1,208", "42"},
-			"mttr":     {"Mean time to remediate (days)", "Critical", "Low", "Feb 2025", "Jan 2026"},
-			"source":   {"Intake by source", "nvd", "Other", "24,310", "18,122"},
-			"exposure": {"KEV exposure and overdue findings", "Open KEV findings", "Overdue findings"},
+			"priority":  {"Open findings by priority", "Critical", "High", "Medium", "Low", "1,208", "42"},
+			"mttr":      {"Mean time to remediate (days)", "Critical", "Low", "Feb 2025", "Jan 2026"},
+			"source":    {"Intake by source", "nvd", "Other", "24,310", "18,122"},
+			"exposure":  {"KEV exposure and overdue findings", "Open KEV findings", "Overdue findings"},
+			"category":  {"Incidents by category", "Phishing", "Denial of service", "Other", "7", "0"},
+			"incidents": {"Incidents per month", "Detected", "Closed", "Dec 2025", "Nov"},
+			"response":  {"Time to respond (days)", "Triage", "Containment", "Closure", "Median", "Mean", "3.3", "4.2"},
+			"samm": {"SAMM success metrics (target: over 80%)", "Teams briefed", "Metrics collated (no data)", "Achieved", "Target",
+				"66.7%", "92.3%", "80.0%"},
 		}},
 		{SimplifiedChinese, map[string][]string{
-			"priority": {"待修复漏洞（按优先级）", "严重", "高", "中", "低"},
-			"mttr":     {"平均修复时间（天）", "严重", "低", "2025年2月", "2026年1月"},
-			"source":   {"各来源导入量", "其他"},
-			"exposure": {"KEV 暴露与超期漏洞", "未修复的 KEV 漏洞", "超期漏洞"},
+			"priority":  {"待修复漏洞（按优先级）", "严重", "高", "中", "低"},
+			"mttr":      {"平均修复时间（天）", "严重", "低", "2025年2月", "2026年1月"},
+			"source":    {"各来源导入量", "其他"},
+			"exposure":  {"KEV 暴露与超期漏洞", "未修复的 KEV 漏洞", "超期漏洞"},
+			"category":  {"安全事件（按类别）", "网络钓鱼", "拒绝服务", "其他"},
+			"incidents": {"每月安全事件", "发现", "关闭", "2025年12月"},
+			"response":  {"响应时间（天）", "研判", "遏制", "关闭", "中位数", "平均值"},
+			"samm":      {"SAMM 成功指标（目标：高于 80%）", "团队已宣贯", "干系人已知情", "根因已记录", "指标已汇总（无数据）", "达成", "目标"},
 		}},
 	} {
 		o := Options{Lang: tc.lang}
@@ -481,6 +549,40 @@ func TestDataErrors(t *testing.T) {
 		{"negative week count", func() ([]byte, error) {
 			return ExposureTrend([]WeekExposure{{Week: jan, KEV: 1, Overdue: -3}}, Options{})
 		}, ErrData, "invalid chart data: weeks[0]: kev 1, overdue -3, want 0 or more"},
+		{"unknown category", func() ([]byte, error) {
+			return IncidentsByCategory(map[incident.Category]int{"ransomware": 1}, Options{})
+		}, ErrData, `invalid chart data: counts["ransomware"]: unknown category`},
+		{"negative category count", func() ([]byte, error) {
+			return IncidentsByCategory(map[incident.Category]int{incident.Malware: -1}, Options{})
+		}, ErrData, "invalid chart data: counts[malware]: -1 incidents, want 0 or more"},
+		{"negative monthly count", func() ([]byte, error) {
+			return IncidentTrend([]IncidentMonth{{Month: jan, Detected: 2}, {Month: month(2026, 2), Closed: -1}}, Options{})
+		}, ErrData, "invalid chart data: months[1]: detected 0, closed -1, want 0 or more"},
+		{"incident month twice", func() ([]byte, error) {
+			return IncidentTrend([]IncidentMonth{{Month: jan}, {Month: jan.AddDate(0, 0, 3)}}, Options{})
+		}, ErrData, "invalid chart data: months[1].month: 2026-01 already in months[0]"},
+		{"incident months span too long", func() ([]byte, error) {
+			return IncidentTrend([]IncidentMonth{{Month: jan}, {Month: month(2206, 1)}}, Options{})
+		}, ErrData, "invalid chart data: months: 2026 to 2206-01 spans 2161 months, more than 240"},
+		{"a stage not drawn", func() ([]byte, error) {
+			return ResponseTimes(map[incident.State]StageTime{incident.Eradicated: {Incidents: 1, Median: time.Hour}}, Options{})
+		}, ErrData, `invalid chart data: times["eradicated"]: not a step the chart draws (triaged, contained, closed)`},
+		{"negative time", func() ([]byte, error) {
+			return ResponseTimes(map[incident.State]StageTime{incident.Closed: {Incidents: 1, Median: -time.Hour}}, Options{})
+		}, ErrData, "invalid chart data: times[closed]: 1 incidents, median -1h0m0s, mean 0s; want 0 or more"},
+		{"unknown SAMM metric", func() ([]byte, error) { return SAMMProgress([]SAMMMetric{{"trained", pct(50)}}, 80, Options{}) },
+			ErrData, `invalid chart data: metrics[0].key: unknown "trained" (briefed, informed, root_cause, collated)`},
+		{"SAMM metric twice", func() ([]byte, error) {
+			return SAMMProgress([]SAMMMetric{{"briefed", pct(50)}, {"briefed", nil}}, 80, Options{})
+		}, ErrData, "invalid chart data: metrics[1].key: briefed twice"},
+		{"percentage over 100", func() ([]byte, error) { return SAMMProgress([]SAMMMetric{{"collated", pct(120)}}, 80, Options{}) },
+			ErrData, "invalid chart data: metrics[0].percent: 120, want 0 to 100"},
+		{"percentage not a number", func() ([]byte, error) {
+			return SAMMProgress([]SAMMMetric{{"collated", pct(math.NaN())}}, 80, Options{})
+		},
+			ErrData, "invalid chart data: metrics[0].percent: NaN, want 0 to 100"},
+		{"target out of range", func() ([]byte, error) { return SAMMProgress(sammFixture, 180, Options{}) },
+			ErrData, "invalid chart data: target: 180, want 0 to 100"},
 		{"weeks span too long", func() ([]byte, error) {
 			return ExposureTrend([]WeekExposure{{Week: jan}, {Week: jan.AddDate(10, 1, 0)}}, Options{})
 		}, ErrData, "invalid chart data: weeks: 2026-01-12 to 2036-02-11 spans 527 weeks, more than 520"},

@@ -11,7 +11,14 @@
 //     priority;
 //   - IntakeBySource: records or findings per source, horizontal bars,
 //     largest first, the tail summed into "other";
-//   - ExposureTrend: open KEV findings and overdue findings per week.
+//   - ExposureTrend: open KEV findings and overdue findings per week;
+//
+// and, for the incident review report (package incident/metrics):
+//
+//   - IncidentsByCategory: incidents per category, horizontal bars;
+//   - IncidentTrend: incidents detected and closed per month;
+//   - ResponseTimes: median and mean time to triage, contain and close;
+//   - SAMMProgress: SAMM's success metrics beside their target.
 //
 // Every label exists in English and Simplified Chinese (Options.Lang);
 // the strings live in this package, beside the charts that use them.

@@ -6,6 +6,7 @@ import (
 
 	"github.com/go-analyze/charts"
 
+	"github.com/vmc-dev/vmc/internal/incident"
 	"github.com/vmc-dev/vmc/internal/risk"
 )
 
@@ -24,6 +25,20 @@ type text struct {
 
 	exposureTitle string
 	kev, overdue  string // series names
+
+	// The incident review's charts (incident.go).
+	categoryTitle    string
+	category         map[incident.Category]string
+	incidentTrend    string
+	detected, closed string // series names
+	timesHours       string // the response times' title, in hours
+	timesDays        string // and in days
+	stage            map[incident.State]string
+	median, mean     string // series names
+	sammTitle        string // takes the target, formatted
+	samm             map[string]string
+	achieved, target string // series names
+	noDataLabel      string // after a metric's name: it has no data
 
 	// month names a month on a time axis; withYear on the first point
 	// and at each January, so that a year of labels is unambiguous.
@@ -49,6 +64,29 @@ var texts = map[Lang]*text{
 		exposureTitle: "KEV exposure and overdue findings",
 		kev:           "Open KEV findings",
 		overdue:       "Overdue findings",
+		categoryTitle: "Incidents by category",
+		category: map[incident.Category]string{
+			incident.Intrusion: "Intrusion", incident.Exploitation: "Exploitation", incident.Malware: "Malware",
+			incident.DataBreach: "Data breach", incident.DenialService: "Denial of service", incident.Phishing: "Phishing",
+			incident.Insider: "Insider", incident.Misconfig: "Misconfiguration", incident.Other: "Other",
+		},
+		incidentTrend: "Incidents per month",
+		detected:      "Detected",
+		closed:        "Closed",
+		timesHours:    "Time to respond (hours)",
+		timesDays:     "Time to respond (days)",
+		stage: map[incident.State]string{
+			incident.Triaged: "Triage", incident.Contained: "Containment", incident.Closed: "Closure",
+		},
+		median:    "Median",
+		mean:      "Mean",
+		sammTitle: "SAMM success metrics (target: over %s%%)",
+		samm: map[string]string{
+			"briefed": "Teams briefed", "informed": "Stakeholders informed", "root_cause": "Root cause documented", "collated": "Metrics collated",
+		},
+		achieved:    "Achieved",
+		target:      "Target",
+		noDataLabel: " (no data)",
 		month: func(y int, m time.Month, withYear bool) string {
 			if withYear {
 				return fmt.Sprintf("%.3s %d", m, y)
@@ -78,6 +116,29 @@ var texts = map[Lang]*text{
 		exposureTitle: "KEV 暴露与超期漏洞",
 		kev:           "未修复的 KEV 漏洞",
 		overdue:       "超期漏洞",
+		categoryTitle: "安全事件（按类别）",
+		category: map[incident.Category]string{
+			incident.Intrusion: "入侵", incident.Exploitation: "漏洞利用", incident.Malware: "恶意软件",
+			incident.DataBreach: "数据泄露", incident.DenialService: "拒绝服务", incident.Phishing: "网络钓鱼",
+			incident.Insider: "内部人员", incident.Misconfig: "配置错误", incident.Other: "其他",
+		},
+		incidentTrend: "每月安全事件",
+		detected:      "发现",
+		closed:        "关闭",
+		timesHours:    "响应时间（小时）",
+		timesDays:     "响应时间（天）",
+		stage: map[incident.State]string{
+			incident.Triaged: "研判", incident.Contained: "遏制", incident.Closed: "关闭",
+		},
+		median:    "中位数",
+		mean:      "平均值",
+		sammTitle: "SAMM 成功指标（目标：高于 %s%%）",
+		samm: map[string]string{
+			"briefed": "团队已宣贯", "informed": "干系人已知情", "root_cause": "根因已记录", "collated": "指标已汇总",
+		},
+		achieved:    "达成",
+		target:      "目标",
+		noDataLabel: "（无数据）",
 		month: func(y int, m time.Month, withYear bool) string {
 			if withYear {
 				return fmt.Sprintf("%d年%d月", y, m)

@@ -53,18 +53,15 @@ func MTTRTrend(months []MTTRMonth, o Options) ([]byte, error) {
 		return nil, err
 	}
 	title := s.titleOr(s.text.mttrTitle)
-	keys := make([]int, len(months))
-	seen := map[int]int{}
+	stamps := make([]time.Time, len(months))
 	for i, m := range months {
-		if m.Month.IsZero() {
-			return nil, fmt.Errorf("%w: months[%d].month: not set", ErrData, i)
-		}
-		y, mo, _ := m.Month.Date()
-		k := y*12 + int(mo) - 1
-		if j, ok := seen[k]; ok {
-			return nil, fmt.Errorf("%w: months[%d].month: %d-%02d already in months[%d]", ErrData, i, y, mo, j)
-		}
-		seen[k], keys[i] = i, k
+		stamps[i] = m.Month
+	}
+	keys, first, last, err := monthKeys(stamps)
+	if err != nil {
+		return nil, err
+	}
+	for i, m := range months {
 		for _, p := range sortedKeys(m.MTTR) {
 			if !p.IsValid() {
 				return nil, fmt.Errorf("%w: months[%d].mttr[%q]: unknown priority (critical, high, medium, low)", ErrData, i, p)
@@ -77,18 +74,9 @@ func MTTRTrend(months []MTTRMonth, o Options) ([]byte, error) {
 	if len(months) == 0 {
 		return s.noData(title)
 	}
-	first, last := slices.Min(keys), slices.Max(keys)
-	if span := last - first + 1; span > MaxMonths {
-		return nil, fmt.Errorf("%w: months: %d to %d-%02d spans %d months, more than %d",
-			ErrData, first/12, last/12, last%12+1, span, MaxMonths)
-	}
 
 	n := last - first + 1
-	labels := make([]string, n)
-	for i := range labels {
-		k := first + i
-		labels[i] = s.text.month(k/12, time.Month(k%12+1), i == 0 || k%12 == 0)
-	}
+	labels := s.monthLabels(first, n)
 	var (
 		largest float64
 		names   []string
@@ -119,6 +107,45 @@ func MTTRTrend(months []MTTRMonth, o Options) ([]byte, error) {
 		return s.noData(title)
 	}
 	return s.lines(title, labels, names, colors, values, axisFor(largest, 1.1, s.height-padPx-2*linePx-legendPx, false, false))
+}
+
+// monthKeys checks that months are set, distinct and span at most
+// MaxMonths, and returns each one's key (year × 12 + month − 1, in its
+// own location) and the first and last key. Errors name months[i].month.
+func monthKeys(months []time.Time) (keys []int, first, last int, err error) {
+	keys = make([]int, len(months))
+	seen := map[int]int{}
+	for i, m := range months {
+		if m.IsZero() {
+			return nil, 0, 0, fmt.Errorf("%w: months[%d].month: not set", ErrData, i)
+		}
+		y, mo, _ := m.Date()
+		k := y*12 + int(mo) - 1
+		if j, ok := seen[k]; ok {
+			return nil, 0, 0, fmt.Errorf("%w: months[%d].month: %d-%02d already in months[%d]", ErrData, i, y, mo, j)
+		}
+		seen[k], keys[i] = i, k
+	}
+	if len(keys) == 0 {
+		return keys, 0, 0, nil
+	}
+	first, last = slices.Min(keys), slices.Max(keys)
+	if span := last - first + 1; span > MaxMonths {
+		return nil, 0, 0, fmt.Errorf("%w: months: %d to %d-%02d spans %d months, more than %d",
+			ErrData, first/12, last/12, last%12+1, span, MaxMonths)
+	}
+	return keys, first, last, nil
+}
+
+// monthLabels names n months from the key first, with the year on the
+// first and at each January.
+func (s *setup) monthLabels(first, n int) []string {
+	labels := make([]string, n)
+	for i := range labels {
+		k := first + i
+		labels[i] = s.text.month(k/12, time.Month(k%12+1), i == 0 || k%12 == 0)
+	}
+	return labels
 }
 
 // WeekExposure is a snapshot of exposure in one week, as the weekly SLA

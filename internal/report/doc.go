@@ -1,10 +1,16 @@
-// Package report renders findings and SLA compliance as reports people
-// read: CSV for spreadsheets and PDF for circulation, in English ("en")
-// or Simplified Chinese ("zh-CN").
+// Package report renders findings, SLA compliance and the incident
+// review as reports people read: CSV for spreadsheets and PDF for
+// circulation, in English ("en") or Simplified Chinese ("zh-CN").
 //
-// The caller gathers what a report shows ([Findings], [SLA]) and picks
-// the language; this package only lays it out. It knows nothing of
-// storage, HTTP or the command line.
+// The caller gathers what a report shows ([Findings], [SLA],
+// [Incidents]) and picks the language; this package only lays it out. It
+// knows nothing of storage, HTTP or the command line.
+//
+// The incident review ([IncidentsPDF]) also carries charts, drawn by
+// package chart as PNGs in the report's language and placed two a row;
+// and a TLP label, the narrowest of the incidents it lists and
+// TLP:AMBER+STRICT at the least ([Incidents.Label]). Its CSV
+// ([IncidentsCSV]) is the period's figures in long form, one line each.
 //
 // # CSV
 //

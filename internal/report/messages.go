@@ -61,6 +61,8 @@ type messages struct {
 	PriorityNames                           map[risk.Priority]string
 	StateNames                              map[finding.State]string
 	EnvNames                                map[asset.Environment]string
+	// The incident review report's.
+	incidentMessages
 	// stamp formats a time of day with its date, zone aside.
 	stamp func(t time.Time) string
 }
@@ -139,6 +141,7 @@ var en = messages{
 	EnvNames: map[asset.Environment]string{
 		asset.EnvProd: "Production", asset.EnvStaging: "Staging", asset.EnvTest: "Test", asset.EnvDev: "Development",
 	},
+	incidentMessages: enIncidents,
 	// 23 Nov 2026 15:04: day first, as British and international
 	// usage writes it; the month's name leaves no doubt which is which.
 	stamp: func(t time.Time) string { return t.Format("2 Jan 2006 15:04") },
@@ -218,6 +221,7 @@ var zhCN = messages{
 	EnvNames: map[asset.Environment]string{
 		asset.EnvProd: "生产", asset.EnvStaging: "预发布", asset.EnvTest: "测试", asset.EnvDev: "开发",
 	},
+	incidentMessages: zhIncidents,
 	// 2026年11月23日 15:04, unpadded month and day as Chinese writes
 	// them.
 	stamp: func(t time.Time) string {

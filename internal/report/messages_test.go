@@ -6,11 +6,14 @@ import (
 	"slices"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/vmc-dev/vmc/internal/asset"
 	"github.com/vmc-dev/vmc/internal/finding"
+	"github.com/vmc-dev/vmc/internal/incident"
+	"github.com/vmc-dev/vmc/internal/incident/metrics"
 	"github.com/vmc-dev/vmc/internal/risk"
 )
 
@@ -20,20 +23,31 @@ var verb = regexp.MustCompile(`%[a-z%]`)
 // format verbs in the same order, and every priority, state and
 // environment has a name.
 func TestMessages(t *testing.T) {
-	ev, zv := reflect.ValueOf(en), reflect.ValueOf(zhCN)
-	for i := range ev.NumField() {
-		f := ev.Type().Field(i)
-		if f.Type.Kind() != reflect.String {
-			continue
-		}
-		e, z := ev.Field(i).String(), zv.Field(i).String()
-		if e == "" || z == "" {
-			t.Errorf("%s: en %q, zh-CN %q: both must be set", f.Name, e, z)
-		}
-		if ve, vz := verb.FindAllString(e, -1), verb.FindAllString(z, -1); !slices.Equal(ve, vz) {
-			t.Errorf("%s: en takes %v, zh-CN %v", f.Name, ve, vz)
+	var walk func(ev, zv reflect.Value)
+	walk = func(ev, zv reflect.Value) {
+		for i := range ev.NumField() {
+			f := ev.Type().Field(i)
+			switch {
+			case f.Anonymous && f.Type.Kind() == reflect.Struct:
+				walk(ev.Field(i), zv.Field(i)) // the incident review's
+				continue
+			case f.Type.Kind() != reflect.String:
+				continue
+			}
+			e, z := ev.Field(i).String(), zv.Field(i).String()
+			if e == "" || z == "" {
+				t.Errorf("%s: en %q, zh-CN %q: both must be set", f.Name, e, z)
+			}
+			if ve, vz := verb.FindAllString(e, -1), verb.FindAllString(z, -1); !slices.Equal(ve, vz) {
+				t.Errorf("%s: en takes %v, zh-CN %v", f.Name, ve, vz)
+			}
+			// A text box cuts its text at maxCellRunes.
+			if ne, nz := utf8.RuneCountInString(e), utf8.RuneCountInString(z); max(ne, nz) > maxCellRunes {
+				t.Errorf("%s: en %d, zh-CN %d characters: a text box shows %d", f.Name, ne, nz, maxCellRunes)
+			}
 		}
 	}
+	walk(reflect.ValueOf(en), reflect.ValueOf(zhCN))
 	for _, m := range []*messages{&en, &zhCN} {
 		for _, p := range risk.Priorities {
 			if m.PriorityNames[p] == "" {
@@ -48,6 +62,31 @@ func TestMessages(t *testing.T) {
 		for _, e := range []asset.Environment{asset.EnvProd, asset.EnvStaging, asset.EnvTest, asset.EnvDev} {
 			if m.EnvNames[e] == "" {
 				t.Errorf("no name for environment %s", e)
+			}
+		}
+		for _, c := range incident.Categories {
+			if m.CategoryNames[c] == "" {
+				t.Errorf("no name for incident category %s", c)
+			}
+		}
+		for _, v := range incident.Severities {
+			if m.SeverityNames[v] == "" {
+				t.Errorf("no name for incident severity %s", v)
+			}
+		}
+		for _, st := range incident.States {
+			if m.IncidentState[st] == "" {
+				t.Errorf("no name for incident state %s", st)
+			}
+		}
+		for _, k := range (metrics.SAMM{}).List() {
+			if m.SAMMNames[k.Key] == "" {
+				t.Errorf("no name for SAMM metric %s", k.Key)
+			}
+		}
+		for _, st := range []incident.State{incident.Triaged, incident.Contained, incident.Closed} {
+			if m.StepNames[st] == "" {
+				t.Errorf("no name for response step %s", st)
 			}
 		}
 	}

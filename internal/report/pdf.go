@@ -205,15 +205,23 @@ func (d *doc) footer(n, total int) (core.Row, float64) {
 
 // heading lays out the report's title, time and filter.
 func (d *doc) heading(filter string) {
-	t := d.box(d.title, sizeTitle, black, 2)
-	d.add(d.full(t))
 	if filter == "" {
 		filter = d.m.AllFindings
 	}
+	d.head([2]string{d.m.Filter, filter})
+}
+
+// head lays out the report's title, when it was generated, and a line
+// "label: value" for each of lines.
+func (d *doc) head(lines ...[2]string) {
+	t := d.box(d.title, sizeTitle, black, 2)
+	d.add(d.full(t))
 	meta := &textBox{adv: d.adv, align: align.Left, padX: 1, padY: 0.5, paras: []para{
 		{clean(d.adv, d.m.Generated+d.m.Colon+d.m.timestamp(d.at), maxCellRunes), sizeMeta, grey, 1},
-		{clean(d.adv, d.m.Filter+d.m.Colon+filter, maxCellRunes), sizeMeta, grey, 3},
 	}}
+	for _, l := range lines {
+		meta.paras = append(meta.paras, para{clean(d.adv, l[0]+d.m.Colon+l[1], maxCellRunes), sizeMeta, grey, 3})
+	}
 	d.add(d.full(meta))
 	d.add(space(2))
 }
@@ -225,16 +233,29 @@ func (d *doc) section(title string, need float64) {
 	d.add(r, h)
 }
 
+// card is one summary figure: what it is, its value, a note under it.
+func (d *doc) card(label, value string, valueColor props.Color, note string) *textBox {
+	return &textBox{adv: d.adv, align: align.Left, padX: 2, padY: 1.5, paras: []para{
+		{clean(d.adv, label, 100), sizeMeta, grey, 1},
+		{clean(d.adv, value, 100), sizeValue, valueColor, 1},
+		{clean(d.adv, note, 100), sizeSmall, grey, 1},
+	}}
+}
+
+// cardRow lays out cards side by side, in equal columns.
+func (d *doc) cardRow(boxes ...*textBox) {
+	sizes := make([]int, len(boxes))
+	for i := range sizes {
+		sizes[i] = grid / len(boxes)
+	}
+	d.add(d.row(sizes, boxes, nil, &props.Cell{BackgroundColor: &cardFill, BorderType: border.Full, BorderColor: &white, BorderThickness: 1.5}))
+	d.add(space(3))
+}
+
 // cards lays out the summary figures of a bucket.
 func (d *doc) cards(b finding.Bucket) {
 	m := d.m
-	card := func(label, value string, valueColor props.Color, note string) *textBox {
-		return &textBox{adv: d.adv, align: align.Left, padX: 2, padY: 1.5, paras: []para{
-			{clean(d.adv, label, 100), sizeMeta, grey, 1},
-			{clean(d.adv, value, 100), sizeValue, valueColor, 1},
-			{clean(d.adv, note, 100), sizeSmall, grey, 1},
-		}}
-	}
+	card := d.card
 	overdue := black
 	if b.Overdue > 0 {
 		overdue = red
@@ -249,16 +270,13 @@ func (d *doc) cards(b finding.Bucket) {
 		comp = percent(b.Compliance) + "%"
 		note = fmt.Sprintf(m.SLANote, b.SLAMet, b.SLAMissed)
 	}
-	boxes := []*textBox{
+	d.cardRow(
 		card(m.Open, itoa(b.Open), black, fmt.Sprintf(m.Accepted, b.Accepted)),
 		card(m.Overdue, itoa(b.Overdue), overdue, ""),
 		card(m.Closed, itoa(b.Closed), black, fmt.Sprintf(m.Remediate, b.Remediated)),
 		card(m.MTTR, mttr, black, median),
 		card(m.SLA, comp, black, note),
-	}
-	sizes := []int{200, 200, 200, 200, 200}
-	d.add(d.row(sizes, boxes, nil, &props.Cell{BackgroundColor: &cardFill, BorderType: border.Full, BorderColor: &white, BorderThickness: 1.5}))
-	d.add(space(3))
+	)
 }
 
 // table lays out a table: its header row, repeated on every page it
@@ -464,12 +482,6 @@ func findingsDoc(r Findings) (*doc, error) {
 // adds the SLA and time-to-remediate columns.
 func (d *doc) byPriority(mt finding.Metrics, full bool) {
 	m := d.m
-	dash := func(s string) string {
-		if s == "" {
-			return "—"
-		}
-		return s
-	}
 	line := func(name string, nameColor props.Color, b finding.Bucket) []cellText {
 		c := []cellText{
 			{text: name, color: nameColor, maxLines: 1},

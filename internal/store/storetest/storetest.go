@@ -59,6 +59,7 @@ func Run(t *testing.T, open Opener) {
 		{"Communication", testCommunication},
 		{"Patches", testPatches},
 		{"Advisories", testAdvisories},
+		{"IncidentMetrics", testIncidentMetrics},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) { tc.fn(t, open) })
