@@ -24,6 +24,7 @@ import (
 	"github.com/vmc-dev/vmc/internal/disclosure"
 	"github.com/vmc-dev/vmc/internal/finding"
 	"github.com/vmc-dev/vmc/internal/incident"
+	"github.com/vmc-dev/vmc/internal/incident/metrics"
 	"github.com/vmc-dev/vmc/internal/incident/process"
 	"github.com/vmc-dev/vmc/internal/ingest"
 	"github.com/vmc-dev/vmc/internal/notify"
@@ -188,6 +189,8 @@ func (s *Server) classify(err error) (huma.StatusError, string) {
 		return huma.Error400BadRequest(err.Error()), "badQuery"
 	case errors.Is(err, chart.ErrOptions):
 		return huma.Error422UnprocessableEntity(err.Error()), "chart"
+	case errors.Is(err, metrics.ErrWindow):
+		return huma.Error422UnprocessableEntity(err.Error()), "window"
 	case errors.Is(err, finding.ErrTransition):
 		return huma.Error422UnprocessableEntity(err.Error()), "transition"
 	case errors.Is(err, incident.ErrTransition):

@@ -392,6 +392,8 @@ var rules = map[string]string{
 	"GET /api/v1/incidents/{id}/rca/causes/{cause}/where-else":        string(auth.FindingRead),
 	"POST /api/v1/incidents/{id}/rca/causes/{cause}/where-else/tasks": string(auth.FindingTriage),
 	"GET /api/v1/rca/coverage":                                        string(auth.FindingRead),
+	"GET /api/v1/incident-metrics":                                    string(auth.ProcessRead),
+	"GET /api/v1/reports/incidents":                                   string(auth.ProcessRead),
 	"GET /api/v1/incidents/{id}/breach":                               string(auth.FindingRead),
 	"PUT /api/v1/incidents/{id}/breach":                               string(auth.FindingTriage),
 	"POST /api/v1/incidents/{id}/breach/decisions":                    string(auth.FindingAccept),

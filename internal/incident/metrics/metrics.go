@@ -61,7 +61,7 @@ type Reach struct {
 
 // Summary is the metrics of the incidents detected in a window.
 type Summary struct {
-	Window
+	Window Window `json:"window"`
 	// Incidents counts the incidents detected in the window; Open those
 	// of them still open now (incident.State.Open), Closed the others
 	// (closed or reviewed).
