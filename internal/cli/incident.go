@@ -33,6 +33,7 @@ task and note, append-only; every change is in the audit log as its author's.`,
 	}
 	cmd.AddCommand(newIncidentReport(), newIncidentList(), newIncidentShow(), newIncidentMove(), newIncidentNote(), newIncidentTask(),
 		newIncidentFollow(), newIncidentImpact())
+	cmd.AddCommand(newIncidentMetrics(), newIncidentReviewReport())
 	cmd.AddCommand(newIncidentRCA(), newIncidentWhereElse(), newIncidentBreach())
 	cmd.AddCommand(newIncidentStakeholder(), newIncidentEscalation(), newIncidentNotify())
 	return cmd
