@@ -394,6 +394,7 @@ var rules = map[string]string{
 	"GET /api/v1/rca/coverage":                                        string(auth.FindingRead),
 	"GET /api/v1/incident-metrics":                                    string(auth.ProcessRead),
 	"GET /api/v1/reports/incidents":                                   string(auth.ProcessRead),
+	"GET /api/v1/incident-metrics/charts/{name}":                      string(auth.ProcessRead),
 	"GET /api/v1/incidents/{id}/breach":                               string(auth.FindingRead),
 	"PUT /api/v1/incidents/{id}/breach":                               string(auth.FindingTriage),
 	"POST /api/v1/incidents/{id}/breach/decisions":                    string(auth.FindingAccept),

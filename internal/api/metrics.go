@@ -2,6 +2,7 @@ package api
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"fmt"
 	"net/http"
@@ -9,6 +10,8 @@ import (
 	"github.com/danielgtaylor/huma/v2"
 
 	"github.com/vmc-dev/vmc/internal/auth"
+	"github.com/vmc-dev/vmc/internal/chart"
+	"github.com/vmc-dev/vmc/internal/font"
 	"github.com/vmc-dev/vmc/internal/incident"
 	"github.com/vmc-dev/vmc/internal/incident/metrics"
 	"github.com/vmc-dev/vmc/internal/report"
@@ -53,6 +56,15 @@ type incidentReportInput struct {
 	Lang   string `query:"lang" enum:"en,zh-CN" doc:"the report's language; your setting, else the request's Accept-Language, by default"`
 }
 
+type incidentChartInput struct {
+	MetricsWindow
+	Name   string `path:"name" enum:"by-category,trend,response-times,samm" doc:"incidents by category; detected and closed per month; time to triage, contain and close; SAMM's success metrics against their target"`
+	Lang   string `query:"lang" enum:"en,zh-CN" doc:"the labels' language; your setting, else the request's Accept-Language, by default"`
+	Format string `query:"format" enum:"svg,png" default:"svg"`
+	Width  int    `query:"width" minimum:"0" maximum:"4000" doc:"pixels; 600 by default"`
+	Height int    `query:"height" minimum:"0" maximum:"4000" doc:"pixels; 300 by default"`
+}
+
 func (s *Server) registerIncidentMetrics(api huma.API) {
 	tags := []string{"incidents"}
 	op(s, api, huma.Operation{OperationID: "get-incident-metrics", Method: http.MethodGet, Path: "/api/v1/incident-metrics", Tags: tags,
@@ -65,6 +77,26 @@ func (s *Server) registerIncidentMetrics(api huma.API) {
 			sum, err := s.incidentMetrics(ctx, in)
 			return &incidentMetricsOutput{Body: IncidentMetrics(sum)}, err
 		})
+	op(s, api, huma.Operation{OperationID: "get-incident-chart", Method: http.MethodGet, Path: "/api/v1/incident-metrics/charts/{name}", Tags: tags,
+		Summary: "A chart of the incident review of a window, as the review report draws it, in SVG or PNG; charts name no incident",
+		Responses: map[string]*huma.Response{"200": {Description: "the chart", Content: map[string]*huma.MediaType{
+			"image/svg+xml": {Schema: &huma.Schema{Type: "string"}}, "image/png": {Schema: &huma.Schema{Type: "string", Format: "binary"}}}}}},
+		string(auth.ProcessRead),
+		func(ctx context.Context, in *incidentChartInput) (*chartOutput, error) {
+			sum, err := s.incidentMetrics(ctx, &in.MetricsWindow)
+			if err != nil {
+				return nil, err
+			}
+			o := chart.Options{Format: chart.Format(in.Format), Lang: chart.Lang(cmp.Or(in.Lang, langOf(ctx))), Width: in.Width, Height: in.Height}
+			if o.Lang == chart.SimplifiedChinese {
+				o.Font = font.CJK
+			}
+			b, err := report.IncidentChart(sum, in.Name, o)
+			if err != nil {
+				return nil, err
+			}
+			return &chartOutput{ContentType: o.Format.ContentType(), CacheControl: "private, max-age=60", Body: b}, nil
+		})
 	op(s, api, huma.Operation{OperationID: "get-incident-report", Method: http.MethodGet, Path: "/api/v1/reports/incidents", Tags: tags,
 		Summary: "The incident review report of a window, as PDF (with charts) or CSV, in English or Chinese; it names only the incidents " +
 			"released to you and carries the narrowest TLP label of those it names (TLP:AMBER+STRICT at the least)",
@@ -76,10 +108,7 @@ func (s *Server) registerIncidentMetrics(api huma.API) {
 			if err != nil {
 				return nil, err
 			}
-			now, lang := s.now(), in.Lang
-			if lang == "" {
-				lang = langOf(ctx)
-			}
+			now, lang := s.now(), cmp.Or(in.Lang, langOf(ctx))
 			r := report.Incidents{GeneratedAt: now, Lang: report.Lang(lang), Metrics: sum}
 			var buf bytes.Buffer
 			ctype := "application/pdf"

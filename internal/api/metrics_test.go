@@ -98,6 +98,24 @@ func TestIncidentMetricsOverAPI(t *testing.T) {
 		}
 	}
 
+	// The review's charts, as SVG for the web UI, in the caller's
+	// language; they name no incident.
+	for _, tc := range []struct{ name, lang, want string }{
+		{"by-category", "zh-CN", "网络钓鱼"},
+		{"by-category", "en", "Phishing"},
+		{"trend", "en", "<svg"},
+		{"response-times", "en", "<svg"},
+		{"samm", "en", "<svg"},
+	} {
+		code, body := f.call(t, http.MethodGet, "/api/v1/incident-metrics/charts/"+tc.name+window, auditor, "", nil, "Accept-Language", tc.lang)
+		if code != http.StatusOK || !strings.HasPrefix(strings.TrimSpace(body), "<svg") || !strings.Contains(body, tc.want) || strings.Contains(body, "Cryptominer") {
+			t.Errorf("chart %s (%s): %d %.300s", tc.name, tc.lang, code, body)
+		}
+	}
+	if code, body := f.call(t, http.MethodGet, "/api/v1/incident-metrics/charts/pie"+window, auditor, "", nil); code != http.StatusUnprocessableEntity {
+		t.Errorf("an unknown chart: %d %.300s", code, body)
+	}
+
 	// The report, as the auditor reads it: the RED and embargoed
 	// incidents are counted and not named.
 	code, body := f.call(t, http.MethodGet, "/api/v1/reports/incidents"+window+"&format=csv&lang=en", auditor, "", nil)
@@ -106,40 +124,11 @@ func TestIncidentMetricsOverAPI(t *testing.T) {
 		t.Errorf("CSV: %d %.500s", code, body)
 	}
 	// Without lang, the report speaks the request's language.
-	req, err := http.NewRequest(http.MethodGet, f.srv.URL+"/api/v1/reports/incidents"+window, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	req.Header.Set("Authorization", "Bearer "+auditor)
-	req.Header.Set("Accept-Language", "zh-CN,zh;q=0.9,en;q=0.5")
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	pdf, err := io.ReadAll(resp.Body)
-	resp.Body.Close()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if resp.StatusCode != http.StatusOK || resp.Header.Get("Content-Type") != "application/pdf" || !bytes.HasPrefix(pdf, []byte("%PDF-")) ||
-		!strings.HasPrefix(resp.Header.Get("Content-Disposition"), `attachment; filename="vmc-incidents-`) || !strings.HasSuffix(resp.Header.Get("Content-Disposition"), `-zh-CN.pdf"`) {
-		t.Fatalf("PDF: %d %v %.40q", resp.StatusCode, resp.Header, pdf)
-	}
-	if _, err := exec.LookPath("pdftotext"); err != nil {
-		if os.Getenv("CI") != "" {
-			t.Fatalf("pdftotext not found (install poppler-utils): %v", err)
-		}
+	pdf := f.download(t, "/api/v1/reports/incidents"+window, auditor, "application/pdf", "Accept-Language", "zh-CN,zh;q=0.9,en;q=0.5")
+	text := pdfText(t, pdf)
+	if text == "" {
 		t.Skip("pdftotext not found: the report's text is not checked")
 	}
-	path := filepath.Join(t.TempDir(), "incidents.pdf")
-	if err := os.WriteFile(path, pdf, 0o644); err != nil {
-		t.Fatal(err)
-	}
-	out, err := exec.Command("pdftotext", "-enc", "UTF-8", path, "-").Output()
-	if err != nil {
-		t.Fatal(err)
-	}
-	text := strings.Join(strings.Fields(string(out)), " ")
 	for _, want := range []string{"安全事件复盘报告", "统计期间：2026-01-01 至 2026-12-31", "TLP 标签：TLP:AMBER+STRICT", "钓鱼邮件窃取财务人员密码",
 		"本期发现的安全事件：3 起", "另有 2 起事件已计入上述统计", "12,000 CNY"} {
 		if !strings.Contains(text, want) {
@@ -151,4 +140,57 @@ func TestIncidentMetricsOverAPI(t *testing.T) {
 			t.Errorf("report names %q, which is withheld from the auditor", never)
 		}
 	}
+}
+
+// download GETs a report, checking its status, type and that it is
+// named as an attachment, in the language asked for when one is.
+func (f *fixture) download(t *testing.T, path, token, ctype string, header ...string) []byte {
+	t.Helper()
+	req, err := http.NewRequest(http.MethodGet, f.srv.URL+path, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Authorization", "Bearer "+token)
+	for i := 0; i+1 < len(header); i += 2 {
+		req.Header.Set(header[i], header[i+1])
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, err := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	disposition := resp.Header.Get("Content-Disposition")
+	if resp.StatusCode != http.StatusOK || resp.Header.Get("Content-Type") != ctype || !strings.HasPrefix(disposition, `attachment; filename="vmc-incidents-`) ||
+		(strings.Contains(path, "lang=zh-CN") || strings.Contains(strings.Join(header, " "), "zh-CN")) && !strings.Contains(disposition, "-zh-CN.") {
+		t.Fatalf("%s: %d %v %.100q", path, resp.StatusCode, resp.Header, body)
+	}
+	if ctype == "application/pdf" && !bytes.HasPrefix(body, []byte("%PDF-")) {
+		t.Fatalf("%s: not a PDF: %.40q", path, body)
+	}
+	return body
+}
+
+// pdfText is a PDF's text with its white space collapsed, as pdftotext
+// reads it; "" when pdftotext is not installed (an error under CI).
+func pdfText(t *testing.T, pdf []byte) string {
+	t.Helper()
+	if _, err := exec.LookPath("pdftotext"); err != nil {
+		if os.Getenv("CI") != "" {
+			t.Fatalf("pdftotext not found (install poppler-utils): %v", err)
+		}
+		return ""
+	}
+	path := filepath.Join(t.TempDir(), "report.pdf")
+	if err := os.WriteFile(path, pdf, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out, err := exec.Command("pdftotext", "-enc", "UTF-8", path, "-").Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return strings.Join(strings.Fields(string(out)), " ")
 }

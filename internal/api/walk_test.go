@@ -16,6 +16,7 @@ import (
 	validator "github.com/vmc-dev/vmc/internal/csaf"
 	"github.com/vmc-dev/vmc/internal/disclosure"
 	"github.com/vmc-dev/vmc/internal/incident"
+	"github.com/vmc-dev/vmc/internal/incident/metrics"
 	"github.com/vmc-dev/vmc/internal/publish/publishtest"
 	"github.com/vmc-dev/vmc/internal/store/postgres"
 	"github.com/vmc-dev/vmc/internal/store/postgres/pgtest"
@@ -83,6 +84,14 @@ func walk(t *testing.T, f *fixture) {
 	// Announcements are sent in the background: none may outlive the
 	// store they record their deliveries in.
 	t.Cleanup(f.api.Wait)
+
+	// The metrics before: no incident yet, the payments team (the
+	// owner's) not briefed, the process never reviewed.
+	var before metrics.Summary
+	f.json(t, http.MethodGet, "/api/v1/incident-metrics", auditor, "", http.StatusOK, &before)
+	if got := walkFigures(before); got != "incidents 0 open 0 closed 0; briefed 0/1 0%; informed 0/0 -; root cause 0/0 -; collated 0/0 -; review overdue" {
+		t.Errorf("metrics before the incident: %s", got)
+	}
 
 	// 1. A researcher reports through the public form, as a browser does:
 	// the form's cookie and token, no account.
@@ -375,6 +384,60 @@ func walk(t *testing.T, f *fixture) {
 	if n := len(mail.Messages()); n != 7 {
 		t.Errorf("%d messages reached the SMTP server, want the opening and one per move, to the commander", n)
 	}
+
+	// 8. The periodic review takes the incident up and the payments team
+	// is briefed on what was learnt: the metrics and SAMM's percentages
+	// have moved, and the review report renders.
+	f.json(t, http.MethodPost, "/api/v1/briefings", analyst, `{"at":"`+lifts.Format(time.RFC3339)+`","team":"payments","notes":"The webshell: what to look for."}`,
+		http.StatusCreated, nil)
+	today := lifts.Format(time.DateOnly)
+	f.json(t, http.MethodPost, "/api/v1/process-reviews", analyst, `{"on":"`+today+`","participants":["analyst-user","CISO"],`+
+		`"findings":"One webshell through product images; contained in half an hour.","decisions":"Serve media from a static host."}`, http.StatusCreated, nil)
+	clk.set(lifts.Add(time.Minute))
+	var after metrics.Summary
+	f.json(t, http.MethodGet, "/api/v1/incident-metrics", auditor, "", http.StatusOK, &after)
+	if got, want := walkFigures(after), "incidents 1 open 0 closed 1; briefed 1/1 100% met; informed 1/2 50%; root cause 1/1 100% met; collated 1/1 100% met; "+
+		"review due "+lifts.AddDate(0, 6, 0).Format(time.DateOnly); got != want {
+		t.Errorf("metrics after the incident:\n got %s\nwant %s", got, want)
+	}
+	if len(after.Rows) != 1 || after.Rows[0].ID != id || after.Withheld != 0 {
+		t.Fatalf("the incidents named: %+v, %d withheld", after.Rows, after.Withheld)
+	}
+	// The store stamps the moves by its own clock, not the server's: the
+	// response times are the walk's own, and only counted here.
+	if after.ByCategory[slices.IndexFunc(after.ByCategory, func(c metrics.Count) bool { return c.Key == "exploitation" })].Incidents != 1 ||
+		!slices.Equal(after.ByProject, []metrics.Count{{Key: "shop", Incidents: 1}}) || after.Downtime.Minutes != 95 || after.PersonHours != 26.5 ||
+		!slices.Equal(after.DirectCost, []incident.Money{{Amount: 12000, Currency: "CNY"}}) ||
+		after.TimeToTriage.Incidents != 1 || after.TimeToContain.Incidents != 1 || after.TimeToClose.Incidents != 1 {
+		t.Errorf("the incident's figures: %+v", after)
+	}
+	pdf := f.download(t, "/api/v1/reports/incidents?lang=zh-CN", auditor, "application/pdf")
+	text := pdfText(t, pdf)
+	for _, want := range []string{"安全事件复盘报告", "本期发现的安全事件：1 起", form.Get("title"), "12,000 CNY"} {
+		if text != "" && !strings.Contains(text, want) {
+			t.Errorf("review report lacks %q", want)
+		}
+	}
+}
+
+// walkFigures writes the figures the walk follows on one line.
+func walkFigures(s metrics.Summary) string {
+	ratio := func(r metrics.Ratio) string {
+		if r.Percent == nil {
+			return fmt.Sprintf("%d/%d -", r.Numerator, r.Denominator)
+		}
+		out := fmt.Sprintf("%d/%d %g%%", r.Numerator, r.Denominator, *r.Percent)
+		if r.Met {
+			out += " met"
+		}
+		return out
+	}
+	review := "review overdue"
+	if !s.Review.Overdue {
+		review = "review due " + s.Review.Next.Format(time.DateOnly)
+	}
+	return fmt.Sprintf("incidents %d open %d closed %d; briefed %s; informed %s; root cause %s; collated %s; %s", s.Incidents, s.Open, s.Closed,
+		ratio(s.SAMM.Briefed), ratio(s.SAMM.Informed), ratio(s.SAMM.RootCause), ratio(s.SAMM.Collated), review)
 }
 
 // incidentWalkView is the part of an incident's view the walk reads.

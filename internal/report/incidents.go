@@ -1,6 +1,7 @@
 package report
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"math"
@@ -220,50 +221,76 @@ func (d *doc) samm(s metrics.SAMM) {
 
 // incidentCharts draws the report's charts in its language, as PNGs.
 func incidentCharts(r Incidents) ([][]byte, error) {
-	s := r.Metrics
 	o := chart.Options{Format: chart.PNG, Lang: chart.Lang(r.Lang), Width: chartWidth, Height: chartHeight}
 	if r.Lang == Chinese {
 		o.Font = font.CJK
 	}
-	var categories map[incident.Category]int
-	if s.Incidents > 0 {
-		categories = map[incident.Category]int{}
-		for _, c := range s.ByCategory {
-			categories[incident.Category(c.Key)] = c.Incidents
-		}
-	}
-	months := make([]chart.IncidentMonth, len(s.Months))
-	for i, x := range s.Months {
-		months[i] = chart.IncidentMonth{Month: x.Start, Detected: x.Detected, Closed: x.Closed}
-	}
-	stage := func(x metrics.Durations) chart.StageTime {
-		t := chart.StageTime{Incidents: x.Incidents}
-		if x.MedianHours != nil && x.MeanHours != nil {
-			t.Median, t.Mean = time.Duration(*x.MedianHours*float64(time.Hour)), time.Duration(*x.MeanHours*float64(time.Hour))
-		}
-		return t
-	}
-	times := map[incident.State]chart.StageTime{
-		incident.Triaged: stage(s.TimeToTriage), incident.Contained: stage(s.TimeToContain), incident.Closed: stage(s.TimeToClose),
-	}
-	var samm []chart.SAMMMetric
-	for _, x := range s.SAMM.List() {
-		samm = append(samm, chart.SAMMMetric{Key: x.Key, Percent: x.Percent})
-	}
 	var out [][]byte
-	for _, draw := range []func() ([]byte, error){
-		func() ([]byte, error) { return chart.IncidentsByCategory(categories, o) },
-		func() ([]byte, error) { return chart.IncidentTrend(months, o) },
-		func() ([]byte, error) { return chart.ResponseTimes(times, o) },
-		func() ([]byte, error) { return chart.SAMMProgress(samm, s.SAMM.Target, o) },
-	} {
-		b, err := draw()
+	for _, name := range IncidentChartNames {
+		b, err := IncidentChart(r.Metrics, name, o)
 		if err != nil {
-			return nil, fmt.Errorf("incident review chart: %w", err)
+			return nil, err
 		}
 		out = append(out, b)
 	}
 	return out, nil
+}
+
+// IncidentChartNames name the charts of the incident review, in the
+// order the report draws them: incidents by category, detected and
+// closed per month, the response times, and SAMM's success metrics.
+var IncidentChartNames = []string{"by-category", "trend", "response-times", "samm"}
+
+// ErrChartName marks a chart name not in IncidentChartNames.
+var ErrChartName = errors.New("unknown incident review chart")
+
+// IncidentChart draws the named chart of the incident review of s, as
+// the report draws it; the web UI shows the same charts as SVG.
+func IncidentChart(s metrics.Summary, name string, o chart.Options) ([]byte, error) {
+	var (
+		b   []byte
+		err error
+	)
+	switch name {
+	case "by-category":
+		var categories map[incident.Category]int
+		if s.Incidents > 0 {
+			categories = map[incident.Category]int{}
+			for _, c := range s.ByCategory {
+				categories[incident.Category(c.Key)] = c.Incidents
+			}
+		}
+		b, err = chart.IncidentsByCategory(categories, o)
+	case "trend":
+		months := make([]chart.IncidentMonth, len(s.Months))
+		for i, x := range s.Months {
+			months[i] = chart.IncidentMonth{Month: x.Start, Detected: x.Detected, Closed: x.Closed}
+		}
+		b, err = chart.IncidentTrend(months, o)
+	case "response-times":
+		stage := func(x metrics.Durations) chart.StageTime {
+			t := chart.StageTime{Incidents: x.Incidents}
+			if x.MedianHours != nil && x.MeanHours != nil {
+				t.Median, t.Mean = time.Duration(*x.MedianHours*float64(time.Hour)), time.Duration(*x.MeanHours*float64(time.Hour))
+			}
+			return t
+		}
+		b, err = chart.ResponseTimes(map[incident.State]chart.StageTime{
+			incident.Triaged: stage(s.TimeToTriage), incident.Contained: stage(s.TimeToContain), incident.Closed: stage(s.TimeToClose),
+		}, o)
+	case "samm":
+		var samm []chart.SAMMMetric
+		for _, x := range s.SAMM.List() {
+			samm = append(samm, chart.SAMMMetric{Key: x.Key, Percent: x.Percent})
+		}
+		b, err = chart.SAMMProgress(samm, s.SAMM.Target, o)
+	default:
+		return nil, fmt.Errorf("%w %q (%s)", ErrChartName, name, strings.Join(IncidentChartNames, ", "))
+	}
+	if err != nil {
+		return nil, fmt.Errorf("incident review chart %s: %w", name, err)
+	}
+	return b, nil
 }
 
 // images lays out PNG charts two a row, each scaled to half the page's
