@@ -91,12 +91,12 @@ async function rendered(action) {
   }
 }
 
-// chartsLoaded checks the dashboard's charts: three images drawn by the
-// API in the UI's language, every one decoded, each with a text
+// chartsLoaded checks a page's charts: n images (the dashboard's three)
+// drawn by the API in the UI's language, every one decoded, each with a text
 // alternative.
-async function chartsLoaded(lang) {
+async function chartsLoaded(lang, n = 3) {
   const imgs = page.locator('main img.chart');
-  assert.equal(await imgs.count(), 3, 'three charts');
+  assert.equal(await imgs.count(), n, `${n} charts`);
   await page.waitForFunction(() => [...document.querySelectorAll('main img.chart')].every((i) => i.complete && i.naturalWidth > 0));
   const got = await imgs.evaluateAll((is) => is.map((i) => ({ src: i.getAttribute('src'), alt: i.alt, w: i.naturalWidth })));
   for (const g of got) {
@@ -1181,6 +1181,82 @@ await step('the API docs render at /api/v1/docs, from vmc alone', async () => {
   assert.deepEqual(outside, [], 'requests to other origins');
   await p.screenshot({ path: path.join(shots, 'api-docs.png') });
   await ctx.close();
+});
+
+await step('incident metrics: the figures, SAMM against its 80% target, the charts and the review report, in English and Chinese', async () => {
+  // Signed out above: the admin signs in again, to the incidents.
+  await page.goto(base + '/signin?next=%2Fincidents');
+  await page.locator('#signin-name').fill('admin');
+  await page.locator('#signin-password').fill(password);
+  await page.locator('main button[type=submit]').click();
+  await page.waitForURL(base + '/incidents');
+  await page.locator('#incident-metrics-link').waitFor();
+  // A phishing mail caught before anyone clicked: closed at once, its
+  // response's person-hours recorded, so its metrics are collated.
+  const detected = new Date(Date.now() - 3600 * 1000).toISOString().replace(/\.\d+Z$/, 'Z');
+  const phish = await api('POST', '/api/v1/incidents', { title: 'Phishing mail to finance, caught by the filter', category: 'phishing', severity: 'low', tlp: 'GREEN', detected });
+  const phishID = phish.id;
+  await api('POST', `/api/v1/incidents/${phishID}/moves`, { to: 'closed', reason: 'caught by the mail filter; nobody clicked' });
+  await api('PUT', `/api/v1/incidents/${phishID}/impact`, { downtime_minutes: 0, person_hours: 1.5, reason: 'SOC time sheet' });
+  if (await page.locator('html').getAttribute('lang') !== 'en') await rendered(() => page.locator('#lang').selectOption('en'));
+  await rendered(() => page.locator('#incident-metrics-link').click());
+  assert.equal(await text('main h1'), 'Incident metrics and review');
+  assert.equal(await page.locator('nav.main-nav a[href="/incidents"]').getAttribute('aria-current'), 'page');
+  // The page shows the API's figures: the incidents above, one with its
+  // impact and root causes, and the phishing mail closed.
+  const m = await api('GET', '/api/v1/incident-metrics');
+  assert.ok(m.incidents >= 2 && m.closed >= 1 && m.samm.collated.numerator >= 1, `incidents measured: ${JSON.stringify(m).slice(0, 300)}`);
+  assert.equal(await page.locator(`table.imetrics-rows tr[data-id="${phishID}"]`).count(), 1);
+  const num = (v, d) => new Intl.NumberFormat('en', { maximumFractionDigits: d }).format(v);
+  assert.equal(await text('#imetrics-incidents'), `${num(m.incidents)} (${num(m.open)} open, ${num(m.closed)} closed)`);
+  assert.equal(await text('#imetrics-hours'), num(m.person_hours, 1));
+  assert.ok(m.person_hours >= 36.5 + 1.5, `person-hours ${m.person_hours}`);
+  assert.match(await text('#imetrics-direct'), /12,000 CNY/);
+  for (const k of ['briefed', 'informed', 'root_cause', 'collated']) {
+    const r = m.samm[k];
+    const row = page.locator(`table.samm tr[data-metric="${k}"]`);
+    const want = r.percent === null ? 'nodata' : (r.met ? 'met' : 'below');
+    assert.equal(await row.locator('[data-status]').getAttribute('data-status'), want, `${k}: ${JSON.stringify(r)}`);
+    assert.equal(r.met, r.percent !== null && r.percent > 80, `${k} met only over 80%`);
+    const cells = await row.locator('td').allTextContents();
+    assert.deepEqual(cells.slice(1, 4), [num(r.numerator), num(r.denominator),
+      r.percent === null ? '—' : new Intl.NumberFormat('en', { style: 'percent', maximumFractionDigits: 1 }).format(r.percent / 100)], k);
+  }
+  assert.equal(m.samm.root_cause.denominator, m.closed, 'every closed incident is in the root-cause metric');
+  assert.equal(await page.locator(m.review.overdue ? '#imetrics-review-overdue' : '#imetrics-review-ok').count(), 1);
+  assert.equal(await page.locator('table.imetrics-rows tbody tr').count(), m.rows.length);
+  await chartsLoaded('en', 4);
+  assert.match(await page.locator('#imetrics-report-pdf').getAttribute('href'), /^\/api\/v1\/reports\/incidents\?format=pdf&lang=en$/);
+  assert.match(await page.locator('#imetrics-report-csv').getAttribute('href'), /^\/api\/v1\/reports\/incidents\?format=csv&lang=en$/);
+  assert.doesNotMatch(await text('main'), /\b(null|undefined|NaN)\b|\[object /);
+  await shot('incident-metrics-en.png');
+
+  // A window: the incidents of this year only.
+  const year = new Date().getUTCFullYear();
+  await page.locator('#imetrics-from').fill(`${year}-01-01`);
+  await page.locator('#imetrics-to').fill(`${year + 1}-01-01`);
+  await rendered(() => page.locator('#imetrics-window button[type=submit]').click());
+  assert.equal(new URL(page.url()).search, `?from=${year}-01-01&to=${year + 1}-01-01`);
+  assert.match(await page.locator('#imetrics-report-pdf').getAttribute('href'), new RegExp(`from=${year}-01-01&to=${year + 1}-01-01&format=pdf`));
+  assert.ok((await page.locator('#imetrics-chart-trend img').getAttribute('src')).includes(`from=${year}-01-01`));
+
+  // In Chinese, with the review report as a Chinese PDF.
+  await rendered(() => page.locator('#lang').selectOption('zh-CN'));
+  assert.equal(await text('main h1'), '安全事件度量与复盘');
+  assert.match(await text('table.samm'), /已记录根因和改进建议的已关闭事件/);
+  await chartsLoaded('zh-CN', 4);
+  const link = page.locator('#imetrics-report-pdf');
+  assert.equal(await link.textContent(), '下载 PDF');
+  const [download] = await Promise.all([page.waitForEvent('download'), link.click()]);
+  assert.match(download.suggestedFilename(), /^vmc-incidents-.*zh-CN\.pdf$/);
+  const file = path.join(shots, 'incidents-zh-CN.pdf');
+  await download.saveAs(file);
+  const pdf = await fs.readFile(file);
+  assert.equal(pdf.subarray(0, 5).toString('latin1'), '%PDF-');
+  assert.ok(pdf.length > 10 * 1024, `PDF of ${pdf.length} bytes`);
+  assert.doesNotMatch(await text('main'), /\b(null|undefined|NaN)\b|\[object /);
+  await shot('incident-metrics-zh-CN.png');
+  await rendered(() => page.locator('#lang').selectOption('en'));
 });
 
 await step('no script errors or CSP violations', async () => {

@@ -19,6 +19,7 @@ import { usersPage } from './pages/users.js';
 import { incidentListPage, incidentPage } from './pages/incidents.js';
 import { disclosureListPage, disclosurePage } from './pages/disclosures.js';
 import { processPage } from './pages/process.js';
+import { incidentMetricsPage } from './pages/incident-metrics.js';
 
 // user is who is signed in, null before signing in; permissions are what
 // /api/v1/me says they may do somewhere, which decides what the UI offers
@@ -57,6 +58,7 @@ const routes = [
   { re: /^\/findings\/(\d+)$/, page: findingPage, nav: 'findings', perms: ['finding.read'], title: 'findings.title' },
   { re: /^\/incidents$/, page: incidentListPage, nav: 'incidents', perms: ['finding.read'], title: 'incidents.title' },
   { re: /^\/incidents\/(\d+)$/, page: incidentPage, nav: 'incidents', perms: ['finding.read'], title: 'incidents.title' },
+  { re: /^\/incidents\/metrics$/, page: incidentMetricsPage, nav: 'incidents', perms: ['process.read'], title: 'imetrics.title' },
   { re: /^\/disclosures$/, page: disclosureListPage, nav: 'disclosures', perms: ['report.read'], title: 'disclosures.title' },
   { re: /^\/disclosures\/(\d+)$/, page: disclosurePage, nav: 'disclosures', perms: ['report.read'], title: 'disclosures.title' },
   { re: /^\/process$/, page: processPage, nav: 'process', perms: ['process.read'], title: 'process.title' },

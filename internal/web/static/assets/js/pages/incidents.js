@@ -130,7 +130,8 @@ export async function incidentListPage({ query, can }) {
   // reporter is not theirs to open; say it was received.
   const reported = query.get('reported');
   return h('div', null,
-    h('div', { class: 'page-head' }, h('h1', null, t('incidents.title')), h('p', { class: 'muted' }, t('incidents.intro'))),
+    h('div', { class: 'page-head' }, h('h1', null, t('incidents.title')), h('p', { class: 'muted' }, t('incidents.intro')),
+      can('process.read') ? h('p', null, h('a', { href: '/incidents/metrics', id: 'incident-metrics-link' }, t('imetrics.link'))) : null),
     reported ? h('div', { class: 'alert ok', role: 'status', id: 'incident-withheld' }, t('incident.reportedWithheld', { id: reported })) : null,
     can('finding.triage') ? h('details', { class: 'card', id: 'report-incident' }, h('summary', null, t('incident.report')), reportForm()) : null,
     filters,
