@@ -74,9 +74,9 @@ rejected (each is listed with its file, record and field).`,
 // importGC collects garbage less often while an import runs, and returns
 // what restores the settings. An import allocates a batch's records,
 // claims and statement arguments and drops them a batch later, so at Go's
-// default (GOGC=100) the collector ran every few batches and took a fifth
-// of a CNVD import's CPU; at 400 it takes a quarter of that, for about
-// 60 MiB more memory. The soft limit makes the collector work harder
+// default (GOGC=100) the collector ran every few batches; at 400 the CNVD
+// import used a fifth less CPU in paired runs, for 60 to 80 MiB more
+// memory. The soft limit makes the collector work harder
 // again before the heap gets near it, so imports whose batches hold
 // more stay bounded. GOGC or GOMEMLIMIT in the environment win.
 func importGC() (restore func()) {
