@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -236,8 +237,17 @@ func (r *Record) Hash() string { return HashClaims(r.Claims()) }
 // writer that needs both pays for the flattening once.
 func HashClaims(cs []Claim) string {
 	h := sha256.New()
+	// field NUL key NUL length NUL value, appended rather than formatted:
+	// fmt.Fprintf was a third of hashing a record.
+	var head []byte
 	for _, c := range cs {
-		fmt.Fprintf(h, "%s\x00%s\x00%d\x00", c.Field, c.Key, len(c.Value))
+		head = append(head[:0], c.Field...)
+		head = append(head, 0)
+		head = append(head, c.Key...)
+		head = append(head, 0)
+		head = strconv.AppendInt(head, int64(len(c.Value)), 10)
+		head = append(head, 0)
+		h.Write(head)
 		h.Write(c.Value)
 	}
 	return hex.EncodeToString(h.Sum(nil)[:16])

@@ -48,7 +48,9 @@ func (v *Vulnerability) Summary() Summary {
 			}
 		case FieldDescription:
 			var t string
-			if json.Unmarshal(chosen, &t) == nil && !slices.Contains(titled, fv.Key) {
+			// Decoded only when no title stands for it: descriptions
+			// are long, and most records have a title.
+			if !slices.Contains(titled, fv.Key) && json.Unmarshal(chosen, &t) == nil {
 				s.Titles = append(s.Titles, Text{Lang: fv.Key, Value: firstLine(t, 200)})
 			}
 		case FieldPublished:

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"runtime/debug"
 	"time"
 
 	"github.com/schollz/progressbar/v3"
@@ -37,6 +38,7 @@ The exit code is 0 when every record was imported, 4 when some were
 rejected (each is listed with its file, record and field).`,
 		Args: cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, paths []string) error {
+			defer importGC()()
 			return withStore(cmd, true, func(c *Config, s store.Store) error {
 				im := &ingest.Importer{Store: s, Sources: ingest.Sources(), Source: source, BatchSize: batch, Force: force, Matcher: newMatcher(c, s)}
 				out := cmd.OutOrStdout()
@@ -67,6 +69,37 @@ rejected (each is listed with its file, record and field).`,
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print the report as JSON")
 	cmd.Flags().BoolVar(&force, "force", false, "read every document, even those imported unchanged before")
 	return cmd
+}
+
+// importGC collects garbage less often while an import runs, and returns
+// what restores the settings. An import allocates a batch's records,
+// claims and statement arguments and drops them a batch later, so at Go's
+// default (GOGC=100) the collector ran every few batches; at 400 the CNVD
+// import used a fifth less CPU in paired runs, for 60 to 80 MiB more
+// memory. The soft limit makes the collector work harder
+// again before the heap gets near it, so imports whose batches hold
+// more stay bounded. GOGC or GOMEMLIMIT in the environment win.
+func importGC() (restore func()) {
+	const (
+		percent = 400
+		limit   = 384 << 20
+	)
+	gc, mem := -1, int64(-1)
+	setGC, setMem := os.Getenv("GOGC") == "", os.Getenv("GOMEMLIMIT") == ""
+	if setGC {
+		gc = debug.SetGCPercent(percent)
+	}
+	if setMem {
+		mem = debug.SetMemoryLimit(limit)
+	}
+	return func() {
+		if setGC {
+			debug.SetGCPercent(gc)
+		}
+		if setMem {
+			debug.SetMemoryLimit(mem)
+		}
+	}
 }
 
 // progressBar returns a byte-count bar when stderr is a terminal, and nil

@@ -28,7 +28,11 @@ type checkpointer struct {
 }
 
 const (
-	checkpointEvery = 200 * time.Millisecond
+	// checkpointEvery is long enough that the pages every batch rewrites
+	// (the ends of the tables and indexes it appends to) are copied once
+	// a second rather than five times: at 200 ms the checkpoints of a
+	// CNVD import took 6% more CPU than at 1 s.
+	checkpointEvery = time.Second
 	// walLimit is 64 MiB of 4 KiB pages.
 	walLimit = 16384
 )
