@@ -3,11 +3,13 @@ package cli_test
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"net/http/cookiejar"
 	"os"
 	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -229,4 +231,120 @@ func hasLabels(m *dto.Metric, kv ...string) bool {
 		}
 	}
 	return true
+}
+
+// vmc runs one command against db and returns its output; it fails the
+// test on a non-zero exit unless want says which.
+func vmc(t *testing.T, db string, want int, args ...string) string {
+	t.Helper()
+	var out, errs strings.Builder
+	code := cli.Run(context.Background(), append(args, "--db", db, "--data-dir", filepath.Join(t.TempDir(), "d")), &out, &errs)
+	if code != want {
+		t.Fatalf("vmc %s: exit %d, want %d\n%s%s", strings.Join(args, " "), code, want, out.String(), errs.String())
+	}
+	return out.String() + errs.String()
+}
+
+// TestBackupRestore backs up a database holding real records, an asset,
+// its findings and audited decisions, restores it into a fresh database
+// and checks rows per table and the audit chain there; a target holding
+// data is refused until --force, and a copy changed after the backup is
+// refused before anything is touched.
+func TestBackupRestore(t *testing.T) {
+	shared := sharedData(t)
+	for name, newDB := range testDatabases(t) {
+		t.Run(name, func(t *testing.T) {
+			t.Setenv("VMC_USER", "alice")
+			src := newDB(t)
+			vmc(t, src, 0, "import", filepath.Join(shared, "osv", "Go", "all.zip"))
+			vmc(t, src, 0, "asset", "import", "--asset", "build-tools", "--team", "platform", "--env", "prod",
+				filepath.Join("..", "sbom", "lockfile", "testdata", "gomod", "indirect-1.23", "go.mod"))
+			vmc(t, src, 0, "finding", "set", "1", "--state", "triaged", "--reason", "reachable from the Windows build")
+			vmc(t, src, 0, "finding", "assign", "1", "--to", "bob", "--reason", "owns the build tools")
+			verified := vmc(t, src, 0, "audit", "verify")
+			head := regexp.MustCompile(`(\d+) entries, chain intact, head (\w+)`).FindStringSubmatch(verified)
+			if head == nil || head[1] == "0" {
+				t.Fatalf("source audit log: %s", verified)
+			}
+
+			dir := filepath.Join(t.TempDir(), "backup")
+			out := vmc(t, src, 0, "backup", dir)
+			if !strings.Contains(out, "backup of "+name) {
+				t.Errorf("backup said: %s", out)
+			}
+			m, err := os.ReadFile(filepath.Join(dir, "manifest.json"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			var manifest struct {
+				Tables map[string]int64 `json:"tables"`
+				Audit  struct {
+					Entries int64  `json:"entries"`
+					Head    string `json:"head"`
+				} `json:"audit"`
+			}
+			if err := json.Unmarshal(m, &manifest); err != nil {
+				t.Fatal(err)
+			}
+			if manifest.Tables["source_records"] < 4000 || manifest.Tables["findings"] == 0 || manifest.Audit.Head != head[2] {
+				t.Errorf("manifest: %d source records, %d findings, audit head %s; want the Go database, findings, head %s",
+					manifest.Tables["source_records"], manifest.Tables["findings"], manifest.Audit.Head, head[2])
+			}
+
+			// Into a fresh database: the same chain, the same records.
+			dst := newDB(t)
+			out = vmc(t, dst, 0, "restore", dir)
+			if !strings.Contains(out, "rows per table and the audit chain match the manifest") {
+				t.Errorf("restore said: %s", out)
+			}
+			if got := vmc(t, dst, 0, "audit", "verify"); !strings.Contains(got, "chain intact, head "+head[2]) {
+				t.Errorf("restored audit log: %s, want head %s", got, head[2])
+			}
+			if got := vmc(t, dst, 0, "finding", "show", "1"); !strings.Contains(got, "bob") {
+				t.Errorf("restored finding 1 lost its assignee:\n%s", got)
+			}
+
+			// The restored database now holds data: refused, then forced.
+			vmc(t, dst, 0, "finding", "set", "1", "--state", "in_remediation", "--reason", "bump x/sys")
+			if got := vmc(t, dst, 1, "restore", dir); !strings.Contains(got, "not empty") {
+				t.Errorf("restore over data: %s", got)
+			}
+			vmc(t, dst, 0, "restore", "--force", dir)
+			if got := vmc(t, dst, 0, "audit", "verify"); !strings.Contains(got, "head "+head[2]) {
+				t.Errorf("after a forced restore: %s, want head %s again", got, head[2])
+			}
+
+			// A manifest that does not describe the copy: the restore
+			// lands, but the check names the difference and fails.
+			edited := strings.Replace(string(m), `"audit_log": `+strconv.FormatInt(manifest.Tables["audit_log"], 10),
+				`"audit_log": `+strconv.FormatInt(manifest.Tables["audit_log"]+1, 10), 1)
+			if edited == string(m) {
+				t.Fatal("manifest has no audit_log count to edit")
+			}
+			if err := os.WriteFile(filepath.Join(dir, "manifest.json"), []byte(edited), 0o600); err != nil {
+				t.Fatal(err)
+			}
+			want := fmt.Sprintf("table audit_log: %d rows, want %d", manifest.Tables["audit_log"], manifest.Tables["audit_log"]+1)
+			if got := vmc(t, newDB(t), 1, "restore", dir); !strings.Contains(got, "differs from the backup's manifest") || !strings.Contains(got, want) {
+				t.Errorf("manifest edited: %s, want %q", got, want)
+			}
+			if err := os.WriteFile(filepath.Join(dir, "manifest.json"), m, 0o600); err != nil {
+				t.Fatal(err)
+			}
+
+			// A copy altered after the backup is refused, target untouched.
+			copyPath := filepath.Join(dir, map[string]string{"sqlite": "vmc.sqlite", "postgres": "vmc.pgdump"}[name])
+			b, err := os.ReadFile(copyPath)
+			if err != nil {
+				t.Fatal(err)
+			}
+			b[len(b)/2] ^= 1
+			if err := os.WriteFile(copyPath, b, 0o600); err != nil {
+				t.Fatal(err)
+			}
+			if got := vmc(t, newDB(t), 1, "restore", dir); !strings.Contains(got, "invalid backup") || !strings.Contains(got, "SHA-256") {
+				t.Errorf("altered copy: %s", got)
+			}
+		})
+	}
 }
