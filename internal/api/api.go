@@ -123,7 +123,11 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("/api/", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "application/problem+json")
 		w.WriteHeader(http.StatusNotFound)
-		w.Write([]byte(`{"title":"Not Found","status":404,"detail":"no such API route"}` + "\n"))
+		instance := ""
+		if id := RequestID(r.Context()); id != "" {
+			instance = `,"instance":"` + problemInstance(id) + `"`
+		}
+		w.Write([]byte(`{"title":"Not Found","status":404,"detail":"no such API route"` + instance + "}\n"))
 	})
 	return mux
 }
@@ -167,13 +171,24 @@ func (s *Server) problem(ctx context.Context, err error) error {
 	if err == nil {
 		return nil
 	}
-	se, kind := s.classify(err)
-	return localise(langOf(ctx), se, kind)
+	se, kind := s.classify(ctx, err)
+	return withInstance(ctx, localise(langOf(ctx), se, kind))
+}
+
+// withInstance names the request in a problem document, so that whoever
+// reports the error hands over the id the server's log lines carry.
+func withInstance(ctx context.Context, se huma.StatusError) huma.StatusError {
+	if em, ok := se.(*huma.ErrorModel); ok && em.Instance == "" {
+		if id := RequestID(ctx); id != "" {
+			em.Instance = problemInstance(id)
+		}
+	}
+	return se
 }
 
 // classify maps an error to its status and the catalogue id of the
 // sentence that explains its kind ("" when the message says enough).
-func (s *Server) classify(err error) (huma.StatusError, string) {
+func (s *Server) classify(ctx context.Context, err error) (huma.StatusError, string) {
 	var se huma.StatusError
 	switch {
 	case errors.As(err, &se):
@@ -198,7 +213,7 @@ func (s *Server) classify(err error) (huma.StatusError, string) {
 	case errors.Is(err, incident.ErrTampered):
 		// Not an internal error to hide: the evidence store found content
 		// changed behind its back, and whoever asked must know.
-		s.Log.Error("evidence tampered with", "err", err)
+		s.Log.ErrorContext(ctx, "evidence tampered with", "err", err)
 		return huma.Error500InternalServerError(err.Error()), "tampered"
 	case errors.Is(err, incident.ErrTooLarge):
 		return huma.Error413RequestEntityTooLarge(err.Error()), ""
@@ -223,6 +238,6 @@ func (s *Server) classify(err error) (huma.StatusError, string) {
 	case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
 		return huma.Error503ServiceUnavailable("request cancelled"), ""
 	}
-	s.Log.Error("request failed", "err", err)
+	s.Log.ErrorContext(ctx, "request failed", "err", err)
 	return huma.Error500InternalServerError("internal error"), ""
 }

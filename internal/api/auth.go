@@ -77,7 +77,7 @@ func (s *Server) authorise(api huma.API) func(huma.Context, func(huma.Context)) 
 			if errors.As(err, &se) {
 				huma.WriteErr(api, ctx, se.GetStatus(), se.Error())
 			} else {
-				s.Log.Error("authenticate", "err", err)
+				s.Log.ErrorContext(ctx.Context(), "authenticate", "err", err)
 				huma.WriteErr(api, ctx, http.StatusInternalServerError, "internal error")
 			}
 			return

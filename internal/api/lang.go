@@ -45,7 +45,7 @@ func init() {
 		case status == http.StatusForbidden:
 			kind = "forbidden"
 		}
-		return localise(i18n.Match("", ctx.Header("Accept-Language")), se, kind)
+		return withInstance(ctx.Context(), localise(i18n.Match("", ctx.Header("Accept-Language")), se, kind))
 	}
 }
 

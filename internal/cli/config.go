@@ -15,6 +15,8 @@ import (
 	"github.com/knadh/koanf/providers/posflag"
 	"github.com/knadh/koanf/v2"
 	"github.com/spf13/pflag"
+
+	"github.com/vmc-dev/vmc/internal/api"
 )
 
 // Config is vmc's configuration. Sources, strongest first: command-line
@@ -41,6 +43,11 @@ type Config struct {
 	Disclosure disclosureConfig `koanf:"disclosure"`
 	// SMTP is the server incident notifications are e-mailed through.
 	SMTP smtpConfig `koanf:"smtp"`
+	// Metrics guards /metrics: with a token, scrapers send it as a bearer
+	// token; without, only direct loopback connections are served.
+	Metrics struct {
+		Token string `koanf:"token"`
+	} `koanf:"metrics"`
 }
 
 // globalFlags are accepted by every command.
@@ -114,9 +121,9 @@ func (c *Config) logger(w io.Writer) (*slog.Logger, error) {
 	opts := &slog.HandlerOptions{Level: level}
 	switch c.LogFormat {
 	case "text", "":
-		return slog.New(slog.NewTextHandler(w, opts)), nil
+		return slog.New(api.LogHandler(slog.NewTextHandler(w, opts))), nil
 	case "json":
-		return slog.New(slog.NewJSONHandler(w, opts)), nil
+		return slog.New(api.LogHandler(slog.NewJSONHandler(w, opts))), nil
 	}
 	return nil, fmt.Errorf("--log-format: %q is neither text nor json", c.LogFormat)
 }

@@ -396,9 +396,10 @@ func importFeedFile(ctx context.Context, m *ingest.Matcher, path string, total *
 // (feeds.SOURCE.every), for serve to run with fetch.Schedule. Each job
 // keeps its source between runs, so that NVD's rate limit counts across
 // them.
-func feedJobs(c *Config, s store.Store, log *slog.Logger) ([]fetch.Job, error) {
+func feedJobs(c *Config, s store.Store, log *slog.Logger, obs ingest.Observer) ([]fetch.Job, error) {
 	fc := &c.Feeds
 	m := newMatcher(c, s)
+	m.Observer = obs
 	var jobs []fetch.Job
 	for _, name := range feedNames {
 		every := fc.feed(name).Every

@@ -293,7 +293,7 @@ func TestFeedJobs(t *testing.T) {
 	}
 	defer s.Close()
 	var logs bytes.Buffer
-	jobs, err := feedJobs(c, s, slog.New(slog.NewTextHandler(&logs, nil)))
+	jobs, err := feedJobs(c, s, slog.New(slog.NewTextHandler(&logs, nil)), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -468,7 +468,7 @@ func TestFeedJobsCSAF(t *testing.T) {
 	}
 	defer s.Close()
 	var logs bytes.Buffer
-	jobs, err := feedJobs(c, s, slog.New(slog.NewTextHandler(&logs, nil)))
+	jobs, err := feedJobs(c, s, slog.New(slog.NewTextHandler(&logs, nil)), nil)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -18,11 +18,24 @@ import (
 // openStore opens the configured database. With migrate it brings the
 // schema up to date; without, an out-of-date schema is an error.
 func openStore(ctx context.Context, c *Config, migrate bool) (store.Store, error) {
+	engine, where, err := c.database()
+	if err != nil {
+		return nil, err
+	}
 	opts := sqlstore.Options{Precedence: advisory.DefaultPrecedence.WithSources(c.Merge.Precedence)}
+	if engine == "sqlite" {
+		return sqlite.Open(ctx, where, sqlite.Options{Migrate: migrate, Options: opts})
+	}
+	return postgres.Open(ctx, where, postgres.Options{Migrate: migrate, Options: opts})
+}
+
+// database is the configured database's engine ("sqlite" or "postgres")
+// and where it is: the SQLite file's path, or PostgreSQL's URL.
+func (c *Config) database() (engine, where string, err error) {
 	raw := c.dbURL()
 	scheme, rest, ok := strings.Cut(raw, "://")
 	if !ok {
-		return nil, usageError{fmt.Errorf("--db %q: want sqlite:///path/vmc.db or postgres://user@host/db", raw)}
+		return "", "", usageError{fmt.Errorf("--db %q: want sqlite:///path/vmc.db or postgres://user@host/db", raw)}
 	}
 	switch scheme {
 	case "sqlite", "file":
@@ -31,11 +44,11 @@ func openStore(ctx context.Context, c *Config, migrate bool) (store.Store, error
 		if err == nil && u.Path != "" {
 			path = u.Host + u.Path
 		}
-		return sqlite.Open(ctx, path, sqlite.Options{Migrate: migrate, Options: opts})
+		return "sqlite", path, nil
 	case "postgres", "postgresql":
-		return postgres.Open(ctx, raw, postgres.Options{Migrate: migrate, Options: opts})
+		return "postgres", raw, nil
 	}
-	return nil, usageError{fmt.Errorf("--db %q: unknown database kind %q (sqlite or postgres)", raw, scheme)}
+	return "", "", usageError{fmt.Errorf("--db %q: unknown database kind %q (sqlite or postgres)", raw, scheme)}
 }
 
 // withStore loads the configuration, opens the store, runs fn and closes

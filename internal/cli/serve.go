@@ -20,7 +20,10 @@ import (
 	"github.com/vmc-dev/vmc/internal/ingest"
 	"github.com/vmc-dev/vmc/internal/notify"
 	"github.com/vmc-dev/vmc/internal/store"
+	"github.com/vmc-dev/vmc/internal/store/postgres"
+	"github.com/vmc-dev/vmc/internal/store/sqlstore"
 	"github.com/vmc-dev/vmc/internal/task"
+	"github.com/vmc-dev/vmc/internal/telemetry"
 	"github.com/vmc-dev/vmc/internal/web"
 )
 
@@ -46,7 +49,8 @@ SIGINT or SIGTERM shuts it down gracefully.`,
 				return err
 			}
 			defer s.Close()
-			jobs, err := feedJobs(c, s, log)
+			metrics := telemetry.New()
+			jobs, err := feedJobs(c, s, log, metrics)
 			if err != nil {
 				return usageError{err}
 			}
@@ -61,7 +65,7 @@ SIGINT or SIGTERM shuts it down gracefully.`,
 			if err != nil {
 				return usageError{fmt.Errorf("config: %w", err)}
 			}
-			return serve(cmd.Context(), c, s, log, jobs, n)
+			return serve(cmd.Context(), c, s, log, jobs, n, metrics)
 		},
 	}
 	cmd.Flags().String("addr", "127.0.0.1:8080", "address to listen on")
@@ -72,7 +76,7 @@ SIGINT or SIGTERM shuts it down gracefully.`,
 // shutdownGrace is how long in-flight requests get after a signal.
 const shutdownGrace = 10 * time.Second
 
-func serve(ctx context.Context, c *Config, s store.Store, log *slog.Logger, jobs []fetch.Job, n *notify.Service) error {
+func serve(ctx context.Context, c *Config, s store.Store, log *slog.Logger, jobs []fetch.Job, n *notify.Service, metrics *telemetry.Metrics) error {
 	var ready atomic.Bool
 	ln, err := net.Listen("tcp", c.Addr)
 	if err != nil {
@@ -92,7 +96,10 @@ func serve(ctx context.Context, c *Config, s store.Store, log *slog.Logger, jobs
 	if err != nil {
 		return usageError{err}
 	}
-	apiServer := &api.Server{Store: s, Matcher: newMatcher(c, s), Log: log, Ready: ready.Load, SecureCookies: !loopback, Intake: intake, Notify: n}
+	matcher := newMatcher(c, s)
+	matcher.Observer = metrics
+	observePools(metrics, s)
+	apiServer := &api.Server{Store: s, Matcher: matcher, Log: log, Ready: ready.Load, SecureCookies: !loopback, Intake: intake, Notify: n}
 	defer apiServer.Wait()
 	apiHandler := apiServer.Handler()
 	mux := http.NewServeMux()
@@ -102,8 +109,9 @@ func serve(ctx context.Context, c *Config, s store.Store, log *slog.Logger, jobs
 	mux.Handle("/healthz", apiHandler)
 	mux.Handle("/readyz", apiHandler)
 	mux.Handle("/", web.Handler())
+	mux.Handle("GET /metrics", metrics.Handler(c.Metrics.Token))
 	srv := &http.Server{
-		Handler:           mux,
+		Handler:           api.Observe(mux, log, metrics),
 		ReadHeaderTimeout: 10 * time.Second,
 		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
 	}
@@ -125,6 +133,9 @@ func serve(ctx context.Context, c *Config, s store.Store, log *slog.Logger, jobs
 	synced := make(chan struct{})
 	go func() {
 		defer close(synced)
+		for i := range jobs {
+			jobs[i] = metrics.Job(jobs[i])
+		}
 		fetch.Schedule(syncCtx, log, jobs...)
 	}()
 	defer func() { stopSyncs(); <-synced }()
@@ -133,7 +144,7 @@ func serve(ctx context.Context, c *Config, s store.Store, log *slog.Logger, jobs
 	swept := make(chan struct{})
 	go func() {
 		defer close(swept)
-		fetch.Schedule(syncCtx, log, notifySweep(n, log))
+		fetch.Schedule(syncCtx, log, metrics.Job(notifySweep(n, log)))
 	}()
 	defer func() { stopSyncs(); <-swept }()
 
@@ -149,6 +160,20 @@ func serve(ctx context.Context, c *Config, s store.Store, log *slog.Logger, jobs
 		return fmt.Errorf("shutdown: %w", err)
 	}
 	return nil
+}
+
+// observePools reports the store's connection pools: pgx's on
+// PostgreSQL, database/sql's writer and readers on SQLite.
+func observePools(m *telemetry.Metrics, s store.Store) {
+	switch st := s.(type) {
+	case *postgres.Store:
+		m.PgxPool(st.Pool)
+	case *sqlstore.Store:
+		m.SQLPool("write", st.DB())
+		if r := st.ReadDB(); r != st.DB() {
+			m.SQLPool("read", r)
+		}
+	}
 }
 
 // loadDemo imports the demo data set when the database holds no records.

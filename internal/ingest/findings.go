@@ -22,6 +22,9 @@ type Matcher struct {
 	Precedence advisory.Precedence
 	// Now is the clock; nil means time.Now.
 	Now func() time.Time
+	// Observer, when set, is told what every re-match by this matcher and
+	// every import that re-matches through it did (metrics).
+	Observer Observer
 
 	// vulns, in a matcher from Bulk, keeps the vulnerabilities read for
 	// assessment across the assets of one run.
@@ -35,6 +38,12 @@ func (m *Matcher) Bulk() *Matcher {
 	b := *m
 	b.vulns = map[string]advisory.Vulnerability{}
 	return &b
+}
+
+// Observer is told of finished imports and re-matches.
+type Observer interface {
+	Imported(Report, error)
+	Matched(Outcome)
 }
 
 // Outcome counts what a re-match did.
@@ -185,6 +194,9 @@ func (m *Matcher) Asset(ctx context.Context, a asset.Asset, scope []string, sour
 		return nil, out, err
 	}
 	out.add(chs, len(ms), errs)
+	if m.Observer != nil {
+		m.Observer.Matched(out)
+	}
 	return chs, out, nil
 }
 

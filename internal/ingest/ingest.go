@@ -206,6 +206,9 @@ func (im *Importer) do(ctx context.Context, read func(*run) error) (Report, erro
 	}
 	r.rep.Duration = time.Since(start)
 	r.progress("")
+	if im.Matcher != nil && im.Matcher.Observer != nil {
+		im.Matcher.Observer.Imported(r.rep, err)
+	}
 	return r.rep, err
 }
 

@@ -6,6 +6,8 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"strconv"
+	"strings"
 
 	"github.com/pressly/goose/v3"
 
@@ -42,6 +44,33 @@ func (m Migrations) Versions(ctx context.Context, db *sql.DB) (current, latest i
 		return 0, latest, fmt.Errorf("read schema version: %w", err)
 	}
 	return current, latest, nil
+}
+
+// Latest is the newest schema version the migrations reach, read from
+// the files' names (goose's NNNNN_name.sql) without a database.
+func (m Migrations) Latest() int64 {
+	names, _ := fs.Glob(m.FS, "*.sql")
+	var latest int64
+	for _, n := range names {
+		digits, _, _ := strings.Cut(n, "_")
+		if v, err := strconv.ParseInt(digits, 10, 64); err == nil && v > latest {
+			latest = v
+		}
+	}
+	return latest
+}
+
+// UpTo migrates db to version and no further: for tests that build a
+// database as an older vmc left it.
+func (m Migrations) UpTo(ctx context.Context, db *sql.DB, version int64) error {
+	p, err := m.provider(db)
+	if err != nil {
+		return err
+	}
+	if _, err := p.UpTo(ctx, version); err != nil {
+		return fmt.Errorf("migrate to %d: %w", version, err)
+	}
+	return nil
 }
 
 // Up migrates db to the newest schema. A database migrated by a newer vmc

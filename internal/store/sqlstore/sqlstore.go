@@ -84,6 +84,10 @@ func (s *Store) OnClose(fn func() error) { s.closers = append(s.closers, fn) }
 // needs it (migrations, backups).
 func (s *Store) DB() *sql.DB { return s.w }
 
+// ReadDB returns the pool reads go to (the same as DB on PostgreSQL), for
+// metrics.
+func (s *Store) ReadDB() *sql.DB { return s.r }
+
 // Ping implements store.Store.
 func (s *Store) Ping(ctx context.Context) error { return s.r.PingContext(ctx) }
 
