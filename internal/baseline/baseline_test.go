@@ -135,15 +135,28 @@ func golden(t *testing.T, path, got string) {
 }
 
 func TestDiff(t *testing.T) {
-	prev := &Evaluation{Results: []Result{{Rule: "A", Status: Pass}, {Rule: "B", Status: Fail}, {Rule: "C", Status: Pass}}}
-	cur := &Evaluation{Results: []Result{{Rule: "A", Status: Fail}, {Rule: "B", Status: Pass}, {Rule: "C", Status: Pass}, {Rule: "D", Status: Fail}}}
-	Diff(prev, cur)
-	want := []Change{{"A", Pass, Fail}, {"B", Fail, Pass}}
+	r := func(id string, st Status) Result {
+		res := Result{Rule: id, Status: st}
+		if st != Unknown {
+			res.Known = st
+		}
+		return res
+	}
+	prev := &Evaluation{Results: []Result{r("A", Pass), r("B", Fail), r("C", Pass), r("E", Pass)}}
+	// E is unknown in between: it is compared with its last known status.
+	mid := &Evaluation{Results: []Result{r("A", Pass), r("B", Fail), r("C", Pass), r("E", Unknown)}}
+	Diff(prev, mid)
+	if mid.Changes != nil || mid.Results[3].Known != Pass {
+		t.Fatalf("through unknown: %v %+v", mid.Changes, mid.Results[3])
+	}
+	cur := &Evaluation{Results: []Result{r("A", Fail), r("B", Pass), r("C", Pass), r("D", Fail), r("E", Fail)}}
+	Diff(mid, cur)
+	want := []Change{{"A", Pass, Fail}, {"B", Fail, Pass}, {"E", Pass, Fail}}
 	if fmt.Sprint(cur.Changes) != fmt.Sprint(want) {
 		t.Errorf("changes %v, want %v", cur.Changes, want)
 	}
-	if d := cur.Drift(); len(d) != 1 || d[0].Rule != "A" {
-		t.Errorf("drift %v, want A only", d)
+	if d := cur.Drift(); len(d) != 2 || d[0].Rule != "A" || d[1].Rule != "E" {
+		t.Errorf("drift %v, want A and E", d)
 	}
 	Diff(nil, cur)
 	if cur.Changes != nil {

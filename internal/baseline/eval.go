@@ -39,6 +39,10 @@ type Result struct {
 	// Note says how the actual value was found, or why it could not be.
 	Note   string   `json:"note,omitempty"`
 	Source Citation `json:"source"`
+	// Known is the last status the rule was decided with on the host:
+	// Status, or when that is unknown, the previous evaluation's Known.
+	// A snapshot that leaves a part out does not break the drift.
+	Known Status `json:"known,omitempty"`
 }
 
 // Change is a rule whose status changed since the previous evaluation.
@@ -89,6 +93,9 @@ func Evaluate(b Baseline, s Snapshot, at time.Time) Evaluation {
 		res := Result{Rule: r.ID, Title: r.Title, Severity: r.Severity, Place: r.Check.Place(), Source: r.Source,
 			Expected: r.Check.expected()}
 		res.Status, res.Actual, res.Note = r.Check.evaluate(s)
+		if res.Status != Unknown {
+			res.Known = res.Status
+		}
 		switch res.Status {
 		case Pass:
 			ev.Passed++
@@ -109,7 +116,8 @@ func Evaluate(b Baseline, s Snapshot, at time.Time) Evaluation {
 
 // Diff sets cur's Changes against prev, an earlier evaluation of the
 // same baseline on the same host (of any version: rules are matched by
-// id, and rules new in cur have no change).
+// id, and rules new in cur have no change). A rule unknown in either is
+// compared by its last known status, and carries that forward.
 func Diff(prev, cur *Evaluation) {
 	cur.Changes = nil
 	if prev == nil {
@@ -117,10 +125,15 @@ func Diff(prev, cur *Evaluation) {
 	}
 	before := map[string]Status{}
 	for _, r := range prev.Results {
-		before[r.Rule] = r.Status
+		before[r.Rule] = r.Known
 	}
-	for _, r := range cur.Results {
-		if from, ok := before[r.Rule]; ok && from != r.Status {
+	for i, r := range cur.Results {
+		from := before[r.Rule]
+		if r.Status == Unknown {
+			cur.Results[i].Known = from
+			continue
+		}
+		if from != "" && from != r.Status {
 			cur.Changes = append(cur.Changes, Change{Rule: r.Rule, From: from, To: r.Status})
 		}
 	}
