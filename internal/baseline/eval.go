@@ -91,7 +91,7 @@ func Evaluate(b Baseline, s Snapshot, at time.Time) Evaluation {
 	ev := Evaluation{Baseline: b.ID, Version: b.Version, At: at, Results: make([]Result, 0, len(b.Rules))}
 	for _, r := range b.Rules {
 		res := Result{Rule: r.ID, Title: r.Title, Severity: r.Severity, Place: r.Check.Place(), Source: r.Source,
-			Expected: r.Check.expected()}
+			Expected: r.Check.Expected()}
 		res.Status, res.Actual, res.Note = r.Check.evaluate(s)
 		if res.Status != Unknown {
 			res.Known = res.Status
@@ -139,8 +139,8 @@ func Diff(prev, cur *Evaluation) {
 	}
 }
 
-// expected says in words what the check wants.
-func (c Check) expected() string {
+// Expected says in words what the check wants.
+func (c Check) Expected() string {
 	vs := strings.Join(c.Values, ", ")
 	switch c.Op {
 	case OneOf:

@@ -32,6 +32,8 @@ type sshdReader struct {
 	// includes a file many times over, nested, would otherwise make
 	// the work grow exponentially with the depth.
 	read int
+	// included names the files read through Include, in order.
+	included []string
 }
 
 // maxSSHDRead bounds the bytes one sshd_config and its includes make
@@ -54,7 +56,7 @@ func ParseSSHD(f Source, includes []Source, used map[string]bool) (Snapshot, err
 		return Snapshot{}, err
 	}
 	r.endMatch()
-	return Snapshot{SSHD: r.cfg, Sources: []string{f.Name}, Notes: r.notes}, nil
+	return Snapshot{SSHD: r.cfg, Sources: append([]string{f.Name}, r.included...), Notes: r.notes}, nil
 }
 
 func (r *sshdReader) endMatch() {
@@ -147,6 +149,7 @@ func (r *sshdReader) include(file string, line int, patterns []string, depth int
 		slices.SortFunc(found, func(a, b Source) int { return strings.Compare(path.Base(a.Name), path.Base(b.Name)) })
 		for _, inc := range found {
 			r.used[inc.Name] = true
+			r.included = append(r.included, inc.Name)
 			if err := r.readFile(inc, depth+1); err != nil {
 				return err
 			}
