@@ -18,13 +18,13 @@ import (
 var ErrInvalid = errors.New("invalid baseline")
 
 // Text is a short text in English and Simplified Chinese.
-type Text struct {
+type Phrase struct {
 	En string `json:"en"`
 	ZH string `json:"zh-CN"`
 }
 
 // In returns the text in lang ("en", "zh-CN"), English otherwise.
-func (t Text) In(lang string) string {
+func (t Phrase) In(lang string) string {
 	if strings.HasPrefix(lang, "zh") && t.ZH != "" {
 		return t.ZH
 	}
@@ -170,9 +170,9 @@ func (c Check) Place() string {
 type Rule struct {
 	// ID is unique within the baseline ("SSH-01").
 	ID        string   `json:"id"`
-	Title     Text     `json:"title"`
+	Title     Phrase   `json:"title"`
 	Severity  Severity `json:"severity"`
-	Rationale Text     `json:"rationale"`
+	Rationale Phrase   `json:"rationale"`
 	Source    Citation `json:"source"`
 	Check     Check    `json:"check"`
 }
@@ -182,7 +182,7 @@ type Baseline struct {
 	// ID names the baseline across its versions ("debian-openssh-server").
 	ID      string `json:"id"`
 	Version string `json:"version"`
-	Title   Text   `json:"title"`
+	Title   Phrase `json:"title"`
 	// Applies says what the baseline is for ("OpenSSH 9.x on Debian 12").
 	Applies string `json:"applies"`
 	Rules   []Rule `json:"rules"`

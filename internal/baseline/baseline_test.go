@@ -151,7 +151,7 @@ func TestDiff(t *testing.T) {
 	}
 	cur := &Evaluation{Results: []Result{r("A", Fail), r("B", Pass), r("C", Pass), r("D", Fail), r("E", Fail)}}
 	Diff(mid, cur)
-	want := []Change{{"A", Pass, Fail}, {"B", Fail, Pass}, {"E", Pass, Fail}}
+	want := []StatusChange{{"A", Pass, Fail}, {"B", Fail, Pass}, {"E", Pass, Fail}}
 	if fmt.Sprint(cur.Changes) != fmt.Sprint(want) {
 		t.Errorf("changes %v, want %v", cur.Changes, want)
 	}

@@ -29,7 +29,7 @@ const (
 // Result is one rule's result.
 type Result struct {
 	Rule     string   `json:"rule"`
-	Title    Text     `json:"title"`
+	Title    Phrase   `json:"title"`
 	Severity Severity `json:"severity"`
 	// Place is where the rule looked (Check.Place).
 	Place    string `json:"place"`
@@ -45,8 +45,8 @@ type Result struct {
 	Known Status `json:"known,omitempty"`
 }
 
-// Change is a rule whose status changed since the previous evaluation.
-type Change struct {
+// StatusChange is a rule whose status changed since the previous evaluation.
+type StatusChange struct {
 	Rule string `json:"rule"`
 	From Status `json:"from"`
 	To   Status `json:"to"`
@@ -54,7 +54,7 @@ type Change struct {
 
 // Drifted says the rule went from pass to fail: the configuration moved
 // away from the baseline.
-func (c Change) Drifted() bool { return c.From == Pass && c.To == Fail }
+func (c StatusChange) Drifted() bool { return c.From == Pass && c.To == Fail }
 
 // Evaluation is a snapshot evaluated against one baseline.
 type Evaluation struct {
@@ -72,12 +72,12 @@ type Evaluation struct {
 	Compliance float64 `json:"compliance"`
 	// Changes are the rules whose status differs from the previous
 	// evaluation of the baseline on the host (see Diff).
-	Changes []Change `json:"changes,omitempty"`
+	Changes []StatusChange `json:"changes,omitempty"`
 }
 
 // Drift returns the changes from pass to fail.
-func (e Evaluation) Drift() []Change {
-	var out []Change
+func (e Evaluation) Drift() []StatusChange {
+	var out []StatusChange
 	for _, c := range e.Changes {
 		if c.Drifted() {
 			out = append(out, c)
@@ -134,7 +134,7 @@ func Diff(prev, cur *Evaluation) {
 			continue
 		}
 		if from != "" && from != r.Status {
-			cur.Changes = append(cur.Changes, Change{Rule: r.Rule, From: from, To: r.Status})
+			cur.Changes = append(cur.Changes, StatusChange{Rule: r.Rule, From: from, To: r.Status})
 		}
 	}
 }

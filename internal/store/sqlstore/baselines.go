@@ -37,12 +37,12 @@ func (s *Store) PutSnapshot(ctx context.Context, assetID int64, snap baseline.Sn
 			return fmt.Errorf("snapshot of asset %d: %w", assetID, err)
 		}
 		type summary struct {
-			Baseline   string            `json:"baseline"`
-			Version    string            `json:"version"`
-			Passed     int               `json:"passed"`
-			Failed     int               `json:"failed"`
-			Compliance float64           `json:"compliance"`
-			Drift      []baseline.Change `json:"drift,omitempty"`
+			Baseline   string                  `json:"baseline"`
+			Version    string                  `json:"version"`
+			Passed     int                     `json:"passed"`
+			Failed     int                     `json:"failed"`
+			Compliance float64                 `json:"compliance"`
+			Drift      []baseline.StatusChange `json:"drift,omitempty"`
 		}
 		var sums []summary
 		for _, ev := range evals {

@@ -48,7 +48,7 @@ func testBaselines(t *testing.T, open Opener) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := []baseline.Change{{Rule: "SSH-01", From: baseline.Pass, To: baseline.Fail}}
+	want := []baseline.StatusChange{{Rule: "SSH-01", From: baseline.Pass, To: baseline.Fail}}
 	if got := second.Evaluations[0].Changes; !cmp.Equal(got, want) {
 		t.Errorf("drift -want +got:\n%s", cmp.Diff(want, got))
 	}
