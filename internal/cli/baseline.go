@@ -3,7 +3,6 @@ package cli
 import (
 	"fmt"
 	"io"
-	"strconv"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -143,10 +142,8 @@ sysctl -a, dpkg -l, dpkg-query -W, rpm -qa and systemctl list-unit-files.`
 
 func newBaselineCheck() *cobra.Command {
 	var (
-		ids    []string
-		asJSON bool
-		all    bool
-		lang   string
+		ids []string
+		out resultFlags
 	)
 	cmd := &cobra.Command{
 		Use:   "check FILE...",
@@ -173,17 +170,13 @@ Exit code 5 when a rule of severity medium or worse fails.`,
 			for _, b := range bs {
 				evals = append(evals, baseline.Evaluate(b, snap, time.Now().UTC()))
 			}
-			if asJSON {
-				if err := writeJSON(cmd.OutOrStdout(), evals); err != nil {
-					return err
-				}
+			if out.asJSON {
+				err = writeJSON(cmd.OutOrStdout(), evals)
 			} else {
-				printNotes(cmd.OutOrStdout(), snap.Notes)
-				for _, ev := range evals {
-					if err := printEvaluation(cmd.OutOrStdout(), ev, all, lang); err != nil {
-						return err
-					}
-				}
+				err = out.print(cmd.OutOrStdout(), snap.Notes, evals)
+			}
+			if err != nil {
+				return err
 			}
 			for _, ev := range evals {
 				for _, r := range ev.Results {
@@ -196,10 +189,31 @@ Exit code 5 when a rule of severity medium or worse fails.`,
 		},
 	}
 	cmd.Flags().StringSliceVar(&ids, "baseline", nil, "baselines to check against (default: all)")
-	cmd.Flags().BoolVar(&asJSON, "json", false, "print the evaluations as JSON")
-	cmd.Flags().BoolVar(&all, "all", false, "list every rule, not only those that did not pass")
-	cmd.Flags().StringVar(&lang, "lang", "en", "language of titles: en or zh-CN")
+	out.add(cmd, "the evaluations")
 	return cmd
+}
+
+// resultFlags are the output flags of the commands that print
+// evaluations.
+type resultFlags struct {
+	asJSON, all bool
+	lang        string
+}
+
+func (f *resultFlags) add(cmd *cobra.Command, what string) {
+	cmd.Flags().BoolVar(&f.asJSON, "json", false, "print "+what+" as JSON")
+	cmd.Flags().BoolVar(&f.all, "all", false, "list every rule, not only those that did not pass")
+	cmd.Flags().StringVar(&f.lang, "lang", "en", "language of titles: en or zh-CN")
+}
+
+func (f *resultFlags) print(w io.Writer, notes []string, evs []baseline.Evaluation) error {
+	printNotes(w, notes)
+	for _, ev := range evs {
+		if err := printEvaluation(w, ev, f.all, f.lang); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 func printNotes(w io.Writer, notes []string) {
@@ -262,9 +276,9 @@ func newSnapshot() *cobra.Command {
 
 func newSnapshotImport() *cobra.Command {
 	var (
-		assetName, actor, lang string
-		ids                    []string
-		asJSON, all            bool
+		assetName, actor string
+		ids              []string
+		view             resultFlags
 	)
 	cmd := &cobra.Command{
 		Use:   "import --asset HOST FILE...",
@@ -300,16 +314,13 @@ verified; one that does not cover the rule leaves it as it is.
 				if err != nil {
 					return err
 				}
-				if asJSON {
+				if view.asJSON {
 					return writeJSON(cmd.OutOrStdout(), out)
 				}
 				w := cmd.OutOrStdout()
 				fmt.Fprintf(w, "%s: snapshot %d from %s\n", out.Asset, out.Snapshot.ID, strings.Join(snap.Sources, ", "))
-				printNotes(w, snap.Notes)
-				for _, ev := range out.Snapshot.Evaluations {
-					if err := printEvaluation(w, ev.Evaluation, all, lang); err != nil {
-						return err
-					}
+				if err := view.print(w, snap.Notes, evaluations(out.Snapshot)); err != nil {
+					return err
 				}
 				fmt.Fprintf(w, "findings: %d opened, %d state changes\n", out.Findings.Opened, out.Findings.Moved)
 				return printChanges(w, out.Changes)
@@ -319,9 +330,7 @@ verified; one that does not cover the rule leaves it as it is.
 	cmd.Flags().StringVar(&assetName, "asset", "", "the host the files are from (created if new)")
 	cmd.Flags().StringSliceVar(&ids, "baseline", nil, "baselines to evaluate against (default: all)")
 	cmd.Flags().StringVar(&actor, "as", defaultActor(), "who imports it, for the audit log")
-	cmd.Flags().BoolVar(&asJSON, "json", false, "print the outcome as JSON")
-	cmd.Flags().BoolVar(&all, "all", false, "list every rule, not only those that did not pass")
-	cmd.Flags().StringVar(&lang, "lang", "en", "language of titles: en or zh-CN")
+	view.add(cmd, "the outcome")
 	return cmd
 }
 
@@ -354,43 +363,41 @@ func newSnapshotList() *cobra.Command {
 	return cmd
 }
 
+// evaluations are a stored snapshot's evaluations.
+func evaluations(h store.HostSnapshot) []baseline.Evaluation {
+	evs := make([]baseline.Evaluation, len(h.Evaluations))
+	for i, e := range h.Evaluations {
+		evs[i] = e.Evaluation
+	}
+	return evs
+}
+
 func newSnapshotShow() *cobra.Command {
-	var (
-		asJSON, all bool
-		lang        string
-	)
+	var view resultFlags
 	cmd := &cobra.Command{
 		Use:   "show ID",
 		Short: "Show a snapshot's evaluations, rule by rule",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			id, err := strconv.ParseInt(args[0], 10, 64)
+			id, err := idArg("snapshot", args[0])
 			if err != nil {
-				return usageError{fmt.Errorf("snapshot id %q: not a number", args[0])}
+				return err
 			}
 			return withStore(cmd, false, func(c *Config, s store.Store) error {
 				h, err := s.HostSnapshot(cmd.Context(), id)
 				if err != nil {
 					return notFound(err, "snapshot "+args[0])
 				}
-				if asJSON {
+				if view.asJSON {
 					return writeJSON(cmd.OutOrStdout(), h)
 				}
 				w := cmd.OutOrStdout()
 				fmt.Fprintf(w, "snapshot %d taken %s by %s from %s\n", h.ID, h.Taken.Format(time.RFC3339), h.Actor, strings.Join(h.Snapshot.Sources, ", "))
-				printNotes(w, h.Snapshot.Notes)
-				for _, ev := range h.Evaluations {
-					if err := printEvaluation(w, ev.Evaluation, all, lang); err != nil {
-						return err
-					}
-				}
-				return nil
+				return view.print(w, h.Snapshot.Notes, evaluations(h))
 			})
 		},
 	}
-	cmd.Flags().BoolVar(&asJSON, "json", false, "print the snapshot as JSON")
-	cmd.Flags().BoolVar(&all, "all", false, "list every rule, not only those that did not pass")
-	cmd.Flags().StringVar(&lang, "lang", "en", "language of titles: en or zh-CN")
+	view.add(cmd, "the snapshot")
 	return cmd
 }
 

@@ -10,7 +10,7 @@
 import { h } from '../dom.js';
 import { t, label, fmtDateTime, fmtNumber, currentLang } from '../i18n.js';
 import { api } from '../api.js';
-import { setTitle, table, field, select, errorBox, section, link, mono } from '../ui.js';
+import { setTitle, table, field, select, submitter, section, link, mono } from '../ui.js';
 
 const STATUS_CLASS = { pass: 'ok', fail: 'danger', not_applicable: 'muted', unknown: 'warn' };
 
@@ -105,28 +105,20 @@ function uploadForm(name, baselines, done) {
   const button = h('button', { type: 'submit', class: 'primary' }, t('baseline.upload'));
   return h('form', {
     class: 'card', id: 'snapshot-form',
+    // On success the page is drawn again, the form with it.
     on: {
-      submit: async (ev) => {
-        ev.preventDefault();
-        status.replaceChildren();
-        button.disabled = true;
-        try {
-          // Browsers give a file's name without its directory: a .conf
-          // file is taken as one of sshd_config.d, which sshd_config's
-          // Include picks.
-          const nameOf = (f) => f.webkitRelativePath || (f.name.endsWith('.conf') ? 'sshd_config.d/' + f.name : f.name);
-          const body = {
-            files: await Promise.all([...files.files].map(async (f) => ({ name: nameOf(f), content: await f.text() }))),
-            baselines: which.value ? [which.value] : [],
-          };
-          const got = await api('POST', '/api/v1/assets/' + encodeURIComponent(name) + '/snapshots', { body });
-          await done(t('baseline.imported', { id: got.snapshot.id, opened: got.findings.opened, moved: got.findings.moved }));
-        } catch (err) {
-          status.replaceChildren(errorBox(err));
-        } finally {
-          button.disabled = false;
-        }
-      },
+      submit: submitter(status, button, async () => {
+        // Browsers give a file's name without its directory: a .conf
+        // file is taken as one of sshd_config.d, which sshd_config's
+        // Include picks.
+        const nameOf = (f) => f.webkitRelativePath || (f.name.endsWith('.conf') ? 'sshd_config.d/' + f.name : f.name);
+        const body = {
+          files: await Promise.all([...files.files].map(async (f) => ({ name: nameOf(f), content: await f.text() }))),
+          baselines: which.value ? [which.value] : [],
+        };
+        const got = await api('POST', '/api/v1/assets/' + encodeURIComponent(name) + '/snapshots', { body });
+        await done(t('baseline.imported', { id: got.snapshot.id, opened: got.findings.opened, moved: got.findings.moved }));
+      }),
     },
   },
   h('h2', null, t('baseline.uploadTitle')),
