@@ -71,7 +71,7 @@ func TestParseBaselineErrors(t *testing.T) {
 }
 
 // readDir reads every file of a testdata directory as sources.
-func readDir(t *testing.T, dir string) []Source {
+func readDir(t testing.TB, dir string) []Source {
 	t.Helper()
 	var out []Source
 	err := filepath.Walk(dir, func(p string, info os.FileInfo, err error) error {
