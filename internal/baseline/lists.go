@@ -106,6 +106,9 @@ func ParseDpkgList(name string, data []byte) (Snapshot, error) {
 			p.Arch = f[3]
 		}
 		p.Name, p.Arch = cutArch(p.Name, p.Arch)
+		if p.Name == "" {
+			return syntaxErr(name, n, "name", "empty")
+		}
 		s.Packages = append(s.Packages, p)
 		return nil
 	})
@@ -132,6 +135,9 @@ func ParseDpkgQuery(name string, data []byte) (Snapshot, error) {
 		}
 		p := InstalledPackage{Name: pkg, Version: ver, Format: "deb"}
 		p.Name, p.Arch = cutArch(p.Name, "")
+		if p.Name == "" {
+			return syntaxErr(name, n, "name", "empty")
+		}
 		s.Packages = append(s.Packages, p)
 		return nil
 	})

@@ -75,6 +75,7 @@ func TestParseListErrors(t *testing.T) {
 		{"dpkg-l no ruler", ParseDpkgList, "ii  bash 5.2 amd64 shell\n", `f: syntax error: no "+++-" ruler`},
 		{"dpkg-l short", ParseDpkgList, "+++-===\nii  bash\n", "f:2: syntax error: want status, name and version"},
 		{"dpkg-query", ParseDpkgQuery, "bash 5.2\n", "f:1: syntax error: want name<TAB>version"},
+		{"dpkg-query arch only", ParseDpkgQuery, ":amd64\t1.0\n", "f:1: name: syntax error: empty"},
 		{"rpm", ParseRPM, "bash\n", "f:1: syntax error: want name-version-release.arch"},
 		{"systemctl header", ParseSystemctl, "ssh.service enabled enabled\n", `f:1: syntax error: want the "UNIT FILE STATE" header`},
 		{"snapshot field", ParseSnapshot, `{"packages":[{"name":"a","version":"1","format":"apk"}]}`, `f: packages[0].format: syntax error: want deb or rpm, not "apk"`},
