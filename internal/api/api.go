@@ -20,6 +20,7 @@ import (
 	"github.com/danielgtaylor/huma/v2/adapters/humago"
 
 	"github.com/vmc-dev/vmc/internal/auth"
+	"github.com/vmc-dev/vmc/internal/baseline"
 	"github.com/vmc-dev/vmc/internal/chart"
 	"github.com/vmc-dev/vmc/internal/disclosure"
 	"github.com/vmc-dev/vmc/internal/finding"
@@ -233,6 +234,8 @@ func (s *Server) classify(ctx context.Context, err error) (huma.StatusError, str
 		return huma.Error422UnprocessableEntity(err.Error()), "reason"
 	case errors.Is(err, finding.ErrAcceptance):
 		return huma.Error422UnprocessableEntity(err.Error()), "acceptance"
+	case errors.Is(err, baseline.ErrSyntax):
+		return huma.Error422UnprocessableEntity(err.Error()), "baselineInput"
 	case errors.Is(err, finding.ErrPolicy):
 		return huma.Error422UnprocessableEntity(err.Error()), "policy"
 	case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):

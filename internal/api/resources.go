@@ -53,6 +53,7 @@ func (s *Server) register(api huma.API) {
 	s.registerCommunication(api)
 	s.registerAdvisories(api)
 	s.registerIncidentMetrics(api)
+	s.registerBaselines(api)
 }
 
 type vulnListInput struct {

@@ -110,6 +110,8 @@ from discovery to verified fix.`,
 		newUser(),
 		newBackup(),
 		newRestore(),
+		newBaseline(),
+		newSnapshot(),
 	)
 	return root
 }

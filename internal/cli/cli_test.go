@@ -68,6 +68,7 @@ func TestScriptsPostgres(t *testing.T) {
 		dsns  []string
 	)
 	for _, name := range []string{"lifecycle", "triage_rules", "reassess", "findings_import", "exercise", "incident", "custody", "process", "disclosure", "rca", "communication", "advisory", "incident_metrics"} {
+	for _, name := range []string{"lifecycle", "triage_rules", "reassess", "findings_import", "exercise", "incident", "custody", "process", "disclosure", "rca", "communication", "advisory", "baseline"} {
 		files = append(files, filepath.Join("testdata", "script", name+".txtar"))
 	}
 	testscript.Run(t, testscript.Params{

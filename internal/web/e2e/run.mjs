@@ -1257,6 +1257,54 @@ await step('incident metrics: the figures, SAMM against its 80% target, the char
   assert.doesNotMatch(await text('main'), /\b(null|undefined|NaN)\b|\[object /);
   await shot('incident-metrics-zh-CN.png');
   await rendered(() => page.locator('#lang').selectOption('en'));
+await step('baselines: a host\'s sshd_config drifts from the OpenSSH baseline, rule by rule, and opens findings', async () => {
+  const sshd = await fs.readFile(fileURLToPath(new URL('../../baseline/testdata/debian12/sshd_config', import.meta.url)));
+  const hardening = Buffer.from('PermitRootLogin no\nPasswordAuthentication no\nX11Forwarding no\n');
+  await page.goto(base + '/signin?next=%2Finventory');
+  await page.getByLabel('User name').fill('admin');
+  await page.getByLabel('Password').fill(password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.locator('h1', { hasText: 'Assets' }).waitFor();
+  await page.locator('details.new-asset summary').click();
+  await page.getByLabel('Name', { exact: true }).fill('e2e-host');
+  await page.getByLabel('Kind').selectOption('host');
+  await page.getByRole('button', { name: 'Save asset' }).click();
+  await page.locator('h1', { hasText: 'e2e-host' }).waitFor();
+  await rendered(() => page.locator('nav.main-nav a[href="/baselines"]').click());
+  assert.equal(await text('main h1'), 'Baseline configuration');
+  assert.equal(await page.locator('table.baselines tbody tr').count(), 3);
+  await page.locator('table.baselines a', { hasText: 'openssh-server' }).click();
+  await page.locator('table.baseline-rules tr[data-rule="SSH-01"] a[href="https://public.cyber.mil/stigs/downloads/"]').waitFor();
+  await page.locator('.baseline-hosts a', { hasText: 'e2e-host' }).click();
+  await page.locator('h1', { hasText: 'Configuration compliance of e2e-host' }).waitFor();
+  await page.locator('#no-snapshot').waitFor();
+  const upload = async (files) => {
+    await page.locator('#snapshot-files').setInputFiles(files);
+    await page.locator('#snapshot-baseline').selectOption('openssh-server');
+    await page.getByRole('button', { name: 'Import and evaluate' }).click();
+  };
+  // Hardened by a drop-in first, then Debian's defaults alone: drift.
+  await upload([{ name: 'sshd_config', mimeType: 'text/plain', buffer: sshd }, { name: '00-hardening.conf', mimeType: 'text/plain', buffer: hardening }]);
+  await page.locator('#snapshot-done', { hasText: '0 findings opened' }).waitFor();
+  assert.match(await text('.baseline-eval .compliance'), /^77\.8% compliant: 7 pass, 2 fail/);
+  await upload([{ name: 'sshd_config', mimeType: 'text/plain', buffer: sshd }]);
+  await page.locator('#snapshot-done', { hasText: '3 findings opened' }).waitFor();
+  assert.match(await text('.baseline-eval .compliance'), /^44\.4% compliant: 4 pass, 5 fail/);
+  const row = page.locator('table.baseline-results tr[data-rule="SSH-01"]');
+  assert.equal(await row.getAttribute('data-status'), 'fail');
+  assert.match(await row.textContent(), /Drift.*sshd:PermitRootLogin.*prohibit-password.*not set: sshd's default/);
+  assert.equal(await page.locator('table.baseline-results .badge.warn', { hasText: 'Drift' }).count(), 3);
+  assert.equal(await page.locator('table.baseline-history tbody tr').count(), 2);
+  // A file vmc cannot read is refused, naming it.
+  await upload([{ name: 'notes.txt', mimeType: 'text/plain', buffer: Buffer.from('remember to patch\n') }]);
+  await page.locator('#snapshot-result', { hasText: 'notes.txt: syntax error: cannot tell the format' }).waitFor();
+  await shot('baselines-host-en.png');
+  await rendered(() => page.locator('#lang').selectOption('zh-CN'));
+  await page.locator('h1', { hasText: 'e2e-host 的配置合规情况' }).waitFor();
+  assert.match(await text('.baseline-eval .compliance'), /^合规率 44\.4%/);
+  await rendered(() => page.locator('#lang').selectOption('en'));
+  await page.goto(base + '/findings?asset=e2e-host');
+  await page.locator('main tbody tr', { hasText: 'BASELINE-openssh-server-SSH-01' }).first().waitFor();
 });
 
 await step('no script errors or CSP violations', async () => {

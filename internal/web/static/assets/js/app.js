@@ -20,6 +20,7 @@ import { incidentListPage, incidentPage } from './pages/incidents.js';
 import { disclosureListPage, disclosurePage } from './pages/disclosures.js';
 import { processPage } from './pages/process.js';
 import { incidentMetricsPage } from './pages/incident-metrics.js';
+import { baselinesPage, hostCompliancePage } from './pages/baselines.js';
 
 // user is who is signed in, null before signing in; permissions are what
 // /api/v1/me says they may do somewhere, which decides what the UI offers
@@ -67,6 +68,8 @@ const routes = [
   { re: /^\/components$/, page: componentsPage, nav: 'components', perms: ['asset.read'], title: 'components.title' },
   { re: /^\/import$/, page: importPage, nav: 'import', perms: ['import.write'], title: 'import.title' },
   { re: /^\/users$/, page: usersPage, nav: 'users', perms: ['user.admin', 'asset.read'], title: 'users.title' },
+  { re: /^\/baselines$/, page: baselinesPage, nav: 'baselines', perms: ['asset.read'], title: 'baseline.title' },
+  { re: /^\/baselines\/hosts\/(.+)$/, page: hostCompliancePage, nav: 'baselines', perms: ['asset.read'], title: 'baseline.title' },
   { re: /^\/audit$/, page: auditPage, nav: 'audit', perms: ['audit.read'], title: 'audit.title' },
 ];
 
@@ -82,6 +85,7 @@ const navItems = [
   ['process', '/process', 'nav.process', ['process.read']],
   ['acceptances', '/acceptances', 'nav.acceptances', ['finding.read']],
   ['sla', '/sla', 'nav.sla', ['finding.read']],
+  ['baselines', '/baselines', 'nav.baselines', ['asset.read']],
   ['import', '/import', 'nav.import', ['import.write']],
   ['users', '/users', 'nav.users', ['user.admin', 'asset.read']],
   ['audit', '/audit', 'nav.audit', ['audit.read']],
