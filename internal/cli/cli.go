@@ -108,6 +108,7 @@ from discovery to verified fix.`,
 		newSLA(),
 		newNotify(),
 		newUser(),
+		newTrust(),
 	)
 	return root
 }
