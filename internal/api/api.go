@@ -28,6 +28,7 @@ import (
 	"github.com/vmc-dev/vmc/internal/ingest"
 	"github.com/vmc-dev/vmc/internal/notify"
 	"github.com/vmc-dev/vmc/internal/store"
+	"github.com/vmc-dev/vmc/internal/trust"
 )
 
 // Server serves the API.
@@ -217,6 +218,8 @@ func (s *Server) classify(err error) (huma.StatusError, string) {
 		return huma.Error422UnprocessableEntity(err.Error()), "acceptance"
 	case errors.Is(err, finding.ErrPolicy):
 		return huma.Error422UnprocessableEntity(err.Error()), "policy"
+	case errors.Is(err, trust.ErrFormat):
+		return huma.Error422UnprocessableEntity(err.Error()), "trust"
 	case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
 		return huma.Error503ServiceUnavailable("request cancelled"), ""
 	}

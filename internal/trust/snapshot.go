@@ -152,7 +152,7 @@ func (d Document) check(name string) error {
 	}
 	for i, c := range d.Components {
 		if err := c.component().Validate(); err != nil {
-			return &ParseError{File: name, Field: fmt.Sprintf("components[%d]", i), Err: err}
+			return &ParseError{File: name, Field: fmt.Sprintf("components[%d]", i), Err: fmt.Errorf("%w: %v", ErrFormat, err)}
 		}
 	}
 	for f, v := range map[string]string{"root_version": d.RootVersion, "manufacturer": d.Manufacturer, "model": d.Model, "firmware": d.Firmware, "os": d.OS} {

@@ -274,7 +274,7 @@ func TestSnapshot(t *testing.T) {
 		{"hello", "x: invalid trust snapshot: not a tpm2_getcap, mokutil --sb-state, IMA measurement list or JSON snapshot document"},
 		{`{"root":"tpm3"}`, `x: invalid trust snapshot: invalid trust snapshot: unknown root "tpm3"`},
 		{`{"rooot":"tpm2"}`, `x: invalid trust snapshot: json: unknown field "rooot"`},
-		{`{"components":[{"name":"x"}]}`, "x: components[0]: invalid asset: x: no ecosystem, purl or CPE to match by"},
+		{`{"components":[{"name":"x"}]}`, "x: components[0]: invalid trust snapshot: invalid asset: x: no ecosystem, purl or CPE to match by"},
 	} {
 		var s Snapshot
 		if err := s.Add("x", []byte(tc.data)); err == nil || err.Error() != tc.err {

@@ -1,6 +1,9 @@
 package trust
 
-import "slices"
+import (
+	"slices"
+	"time"
+)
 
 // Deviation is a file measured otherwise than the manifest expects.
 type Deviation struct {
@@ -82,3 +85,25 @@ func Verify(l List, m Manifest) Result {
 	}
 	return res
 }
+
+// Verification is one comparison of a host's measurement list with a
+// manifest, as recorded.
+type Verification struct {
+	ID      int64     `json:"id"`
+	AssetID int64     `json:"asset_id"`
+	Asset   string    `json:"asset"`
+	At      time.Time `json:"at"`
+	By      string    `json:"by"`
+	// List and Manifest name the files compared.
+	List     string `json:"list"`
+	Manifest string `json:"manifest"`
+	Result   Result `json:"result"`
+	// Opened and Resolved count the integrity findings the comparison
+	// opened and those it resolved (re-measured as the manifest expects).
+	Opened   int `json:"opened"`
+	Resolved int `json:"resolved"`
+}
+
+// MaxRecordedDeviations bounds the deviations a verification keeps; the
+// findings hold every one.
+const MaxRecordedDeviations = 1000
