@@ -30,6 +30,7 @@ import (
 	"github.com/vmc-dev/vmc/internal/ingest"
 	"github.com/vmc-dev/vmc/internal/notify"
 	"github.com/vmc-dev/vmc/internal/store"
+	"github.com/vmc-dev/vmc/internal/trust"
 )
 
 // Server serves the API.
@@ -238,6 +239,8 @@ func (s *Server) classify(ctx context.Context, err error) (huma.StatusError, str
 		return huma.Error422UnprocessableEntity(err.Error()), "baselineInput"
 	case errors.Is(err, finding.ErrPolicy):
 		return huma.Error422UnprocessableEntity(err.Error()), "policy"
+	case errors.Is(err, trust.ErrFormat):
+		return huma.Error422UnprocessableEntity(err.Error()), "trust"
 	case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
 		return huma.Error503ServiceUnavailable("request cancelled"), ""
 	}

@@ -434,6 +434,11 @@ var rules = map[string]string{
 	"POST /api/v1/incidents/{id}/patches":                             string(auth.FindingTriage),
 	"PUT /api/v1/incidents/{id}/patches/{patch}":                      string(auth.FindingTriage),
 	"POST /api/v1/incidents/{id}/patches/{patch}/steps":               string(auth.FindingTriage),
+	"GET /api/v1/trust/postures":                                      string(auth.AssetRead),
+	"GET /api/v1/trust/gaps":                                          string(auth.AssetRead),
+	"GET /api/v1/trust/postures/{asset}":                              string(auth.AssetRead),
+	"POST /api/v1/trust/postures/{asset}/snapshot":                    string(auth.AssetWrite),
+	"POST /api/v1/trust/postures/{asset}/verifications":               string(auth.ImportWrite),
 }
 
 // TestOwnerSeesOwnTeams: an asset owner sees and changes only the assets

@@ -54,6 +54,7 @@ func (s *Server) register(api huma.API) {
 	s.registerAdvisories(api)
 	s.registerIncidentMetrics(api)
 	s.registerBaselines(api)
+	s.registerTrust(api)
 }
 
 type vulnListInput struct {

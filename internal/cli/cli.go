@@ -112,6 +112,7 @@ from discovery to verified fix.`,
 		newRestore(),
 		newBaseline(),
 		newSnapshot(),
+		newTrust(),
 	)
 	return root
 }

@@ -49,6 +49,7 @@ type Store interface {
 	Communication
 	PatchReleases
 	Baselines
+	Trust
 	// Ping reports whether the database answers.
 	Ping(ctx context.Context) error
 	// Check verifies the database's physical and logical integrity.

@@ -108,46 +108,54 @@ func (s *Store) SetComponents(ctx context.Context, assetID int64, source string,
 	}
 	var ch asset.Change
 	err := s.inTx(ctx, func(ctx context.Context, tx *txn) error {
-		old, err := s.components(ctx, tx, assetID)
-		if err != nil {
-			return err
-		}
-		ch = asset.Diff(old, cs)
-		for _, c := range ch.Removed {
-			if _, err := tx.exec(ctx, `DELETE FROM components WHERE asset_id = ? AND ckey = ?`, assetID, c.Key()); err != nil {
-				return fmt.Errorf("remove component %s: %w", c.Name, err)
-			}
-		}
-		for _, c := range ch.Added {
-			detail, err := json.Marshal(c)
-			if err != nil {
-				return err
-			}
-			eco, name := looseKey(c.Ecosystem, c.Name)
-			var id int64
-			if err := tx.queryRow(ctx, `INSERT INTO components (asset_id, ckey, ecosystem, name, version, purl, detail, pkg_eco, pkg_name)
-				VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
-				assetID, c.Key(), c.Ecosystem, c.Name, c.Version, c.PURL, string(detail), eco, name).Scan(&id); err != nil {
-				return fmt.Errorf("add component %s: %w", c.Name, err)
-			}
-			for _, k := range match.CPEKeys(c.CPEs) {
-				if _, err := tx.exec(ctx, `INSERT INTO component_cpes (component_id, cpe_key) VALUES (?, ?)`, id, k); err != nil {
-					return fmt.Errorf("add component %s: CPE %s: %w", c.Name, k, err)
-				}
-			}
-		}
-		summary, err := json.Marshal(ch)
-		if err != nil {
-			return err
-		}
-		_, err = tx.exec(ctx, `INSERT INTO component_changes (asset_id, changed_at, source, added, removed, kept, detail) VALUES (?, ?, ?, ?, ?, ?, ?)`,
-			assetID, s.clock(), source, len(ch.Added), len(ch.Removed), ch.Kept, string(summary))
-		if err != nil {
-			return fmt.Errorf("record component change: %w", err)
-		}
-		return nil
+		var err error
+		ch, err = s.setComponents(ctx, tx, assetID, source, cs)
+		return err
 	})
 	return ch, err
+}
+
+// setComponents replaces an asset's components within tx.
+func (s *Store) setComponents(ctx context.Context, tx *txn, assetID int64, source string, cs []asset.Component) (asset.Change, error) {
+	var ch asset.Change
+	old, err := s.components(ctx, tx, assetID)
+	if err != nil {
+		return ch, err
+	}
+	ch = asset.Diff(old, cs)
+	for _, c := range ch.Removed {
+		if _, err := tx.exec(ctx, `DELETE FROM components WHERE asset_id = ? AND ckey = ?`, assetID, c.Key()); err != nil {
+			return ch, fmt.Errorf("remove component %s: %w", c.Name, err)
+		}
+	}
+	for _, c := range ch.Added {
+		detail, err := json.Marshal(c)
+		if err != nil {
+			return ch, err
+		}
+		eco, name := looseKey(c.Ecosystem, c.Name)
+		var id int64
+		if err := tx.queryRow(ctx, `INSERT INTO components (asset_id, ckey, ecosystem, name, version, purl, detail, pkg_eco, pkg_name)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+			assetID, c.Key(), c.Ecosystem, c.Name, c.Version, c.PURL, string(detail), eco, name).Scan(&id); err != nil {
+			return ch, fmt.Errorf("add component %s: %w", c.Name, err)
+		}
+		for _, k := range match.CPEKeys(c.CPEs) {
+			if _, err := tx.exec(ctx, `INSERT INTO component_cpes (component_id, cpe_key) VALUES (?, ?)`, id, k); err != nil {
+				return ch, fmt.Errorf("add component %s: CPE %s: %w", c.Name, k, err)
+			}
+		}
+	}
+	summary, err := json.Marshal(ch)
+	if err != nil {
+		return ch, err
+	}
+	_, err = tx.exec(ctx, `INSERT INTO component_changes (asset_id, changed_at, source, added, removed, kept, detail) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+		assetID, s.clock(), source, len(ch.Added), len(ch.Removed), ch.Kept, string(summary))
+	if err != nil {
+		return ch, fmt.Errorf("record component change: %w", err)
+	}
+	return ch, nil
 }
 
 // Components implements store.Assets.

@@ -61,6 +61,7 @@ func Run(t *testing.T, open Opener) {
 		{"Advisories", testAdvisories},
 		{"IncidentMetrics", testIncidentMetrics},
 		{"Baselines", testBaselines},
+		{"Trust", testTrust},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) { tc.fn(t, open) })

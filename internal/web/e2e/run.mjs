@@ -1305,6 +1305,47 @@ await step('baselines: a host\'s sshd_config drifts from the OpenSSH baseline, r
   await rendered(() => page.locator('#lang').selectOption('en'));
   await page.goto(base + '/findings?asset=e2e-host');
   await page.locator('main tbody tr', { hasText: 'BASELINE-openssh-server-SSH-01' }).first().waitFor();
+await step('trusted computing: a host\'s snapshot recorded, its IMA list verified against a manifest — an altered and an unknown binary, two findings — in English and Chinese', async () => {
+  // The transcript's SHA-256 list and manifest (internal/cli/testdata/script/trust.txtar).
+  const txtar = await fs.readFile(new URL('../../cli/testdata/script/trust.txtar', import.meta.url), 'utf8');
+  const part = (name) => {
+    const at = txtar.indexOf(`-- ${name} --\n`) + name.length + 7;
+    const end = txtar.indexOf('\n-- ', at);
+    return Buffer.from(txtar.slice(at, end < 0 ? undefined : end + 1));
+  };
+  // The admin signed out above: back in, landing on the page.
+  await page.goto(base + '/signin?next=%2Ftrust');
+  await page.locator('#signin-name').fill('admin');
+  await page.locator('#signin-password').fill(password);
+  await rendered(() => page.locator('#signin-password').press('Enter'));
+  await page.waitForURL(base + '/trust');
+  if (await page.locator('html').getAttribute('lang') !== 'en') await rendered(() => page.locator('#lang').selectOption('en'));
+  assert.equal(await page.locator('nav.main-nav a[href="/trust"]').getAttribute('aria-current'), 'page');
+  assert.equal(await text('main h1'), 'Trusted computing posture');
+  await page.locator('#trust-snap-asset').fill('e2e-plc-gw');
+  await page.locator('#trust-snap-files').setInputFiles([
+    { name: 'getcap.txt', mimeType: 'text/plain', buffer: await fs.readFile(new URL('../../trust/testdata/getcap-nuvoton-npct75x.txt', import.meta.url)) },
+    { name: 'sb-state.txt', mimeType: 'text/plain', buffer: Buffer.from('SecureBoot enabled\n') },
+  ]);
+  await page.locator('#trust-snap-save').click();
+  await page.locator('#trust-snap-saved', { hasText: 'Recorded the posture of e2e-plc-gw: 1 gaps.' }).waitFor();
+  const row = page.locator('#trust-postures tr[data-asset="e2e-plc-gw"]');
+  await row.waitFor();
+  assert.match(await row.textContent(), /TPM 2\.0 2\.0 rev 1\.38.*NTC NPCT75xrls 7\.2\.1\.0.*Enabled.*Measured boot unknown/);
+  await page.locator('#trust-verify-asset').selectOption('e2e-plc-gw');
+  await page.locator('#trust-verify-list').setInputFiles({ name: 'ascii_runtime_measurements', mimeType: 'text/plain', buffer: part('sha256-altered.txt') });
+  await page.locator('#trust-verify-manifest').setInputFiles({ name: 'manifest.txt', mimeType: 'text/plain', buffer: part('sha256-manifest.txt') });
+  await page.locator('#trust-verify-run').click();
+  await page.locator('#trust-verified', { hasText: '4 files checked, 2 as expected, 2 deviations; findings: 2 opened, 0 resolved.' }).waitFor();
+  assert.deepEqual(await page.locator('#trust-verified tr[data-kind]').evaluateAll((rs) => rs.map((r) => r.dataset.kind)), ['changed-binary', 'unknown-binary']);
+  const found = await api('GET', '/api/v1/findings?asset=e2e-plc-gw');
+  assert.deepEqual(found.items.map((x) => x.vuln).sort(), ['IMA-changed-binary', 'IMA-unknown-binary']);
+  await shot('trust-en.png');
+  await rendered(() => page.locator('#lang').selectOption('zh-CN'));
+  assert.equal(await text('main h1'), '可信计算环境');
+  assert.match(await page.locator('#trust-postures tr[data-asset="e2e-plc-gw"]').textContent(), /已启用.*度量启动未知/);
+  assert.doesNotMatch(await text('main'), /\b(null|undefined|NaN)\b|\[object /);
+  await rendered(() => page.locator('#lang').selectOption('en'));
 });
 
 await step('no script errors or CSP violations', async () => {

@@ -21,6 +21,7 @@ import { disclosureListPage, disclosurePage } from './pages/disclosures.js';
 import { processPage } from './pages/process.js';
 import { incidentMetricsPage } from './pages/incident-metrics.js';
 import { baselinesPage, hostCompliancePage } from './pages/baselines.js';
+import { trustPage } from './pages/trust.js';
 
 // user is who is signed in, null before signing in; permissions are what
 // /api/v1/me says they may do somewhere, which decides what the UI offers
@@ -65,6 +66,7 @@ const routes = [
   { re: /^\/process$/, page: processPage, nav: 'process', perms: ['process.read'], title: 'process.title' },
   { re: /^\/acceptances$/, page: acceptancesPage, nav: 'acceptances', perms: ['finding.read'], title: 'acceptances.title' },
   { re: /^\/sla$/, page: slaPage, nav: 'sla', perms: ['finding.read'], title: 'sla.title' },
+  { re: /^\/trust$/, page: trustPage, nav: 'trust', perms: ['asset.read'], title: 'trust.title' },
   { re: /^\/components$/, page: componentsPage, nav: 'components', perms: ['asset.read'], title: 'components.title' },
   { re: /^\/import$/, page: importPage, nav: 'import', perms: ['import.write'], title: 'import.title' },
   { re: /^\/users$/, page: usersPage, nav: 'users', perms: ['user.admin', 'asset.read'], title: 'users.title' },
@@ -80,6 +82,7 @@ const navItems = [
   ['vulns', '/vulns', 'nav.vulns', ['vuln.read']],
   ['assets', '/inventory', 'nav.assets', ['asset.read']],
   ['components', '/components', 'nav.components', ['asset.read']],
+  ['trust', '/trust', 'nav.trust', ['asset.read']],
   ['incidents', '/incidents', 'nav.incidents', ['finding.read']],
   ['disclosures', '/disclosures', 'nav.disclosures', ['report.read']],
   ['process', '/process', 'nav.process', ['process.read']],
