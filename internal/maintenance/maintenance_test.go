@@ -102,8 +102,8 @@ func TestWindowNext(t *testing.T) {
 		want time.Time
 	}{
 		{"sun 02:00 4h", day, time.Date(2026, 11, 29, 2, 0, 0, 0, time.UTC)},
-		{"mon 09:00 2h", day, time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC)}, // open now
-		{"mon 06:00 2h", day, time.Date(2026, 11, 30, 6, 0, 0, 0, time.UTC)}, // closed today
+		{"mon 09:00 2h", day, time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC)},                        // open now
+		{"mon 06:00 2h", day, time.Date(2026, 11, 30, 6, 0, 0, 0, time.UTC)},                        // closed today
 		{"daily 23:00 3h", day.Add(15 * time.Hour), time.Date(2026, 11, 23, 23, 0, 0, 0, time.UTC)}, // open since yesterday 23:00
 		{"daily 23:00 3h", day.Add(17 * time.Hour), time.Date(2026, 11, 24, 23, 0, 0, 0, time.UTC)},
 		{"daily 23:00 3h", day.Add(14 * time.Hour), time.Date(2026, 11, 23, 23, 0, 0, 0, time.UTC)},
