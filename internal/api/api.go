@@ -26,7 +26,9 @@ import (
 	"github.com/vmc-dev/vmc/internal/incident"
 	"github.com/vmc-dev/vmc/internal/incident/process"
 	"github.com/vmc-dev/vmc/internal/ingest"
+	"github.com/vmc-dev/vmc/internal/maintenance"
 	"github.com/vmc-dev/vmc/internal/notify"
+	"github.com/vmc-dev/vmc/internal/samm"
 	"github.com/vmc-dev/vmc/internal/store"
 )
 
@@ -217,6 +219,8 @@ func (s *Server) classify(err error) (huma.StatusError, string) {
 		return huma.Error422UnprocessableEntity(err.Error()), "acceptance"
 	case errors.Is(err, finding.ErrPolicy):
 		return huma.Error422UnprocessableEntity(err.Error()), "policy"
+	case errors.Is(err, maintenance.ErrInvalid), errors.Is(err, samm.ErrInvalid):
+		return huma.Error422UnprocessableEntity(err.Error()), "hardening"
 	case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
 		return huma.Error503ServiceUnavailable("request cancelled"), ""
 	}

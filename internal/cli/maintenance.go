@@ -275,33 +275,33 @@ func newGroup() *cobra.Command {
 func printGroup(w io.Writer, r hardening.GroupReport) error {
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 	var wins []string
-	for _, x := range r.Windows {
+	for _, x := range r.Group.Windows {
 		wins = append(wins, x.String())
 	}
-	fmt.Fprintf(tw, "group\t%s\nfunction\t%s\nrisk\t%s\nowner\t%s\nmembers\t%s\nwindows\t%s UTC\n", r.Name, r.Function, r.Risk, r.Owner,
+	fmt.Fprintf(tw, "group\t%s\nfunction\t%s\nrisk\t%s\nowner\t%s\nmembers\t%s\nwindows\t%s UTC\n", r.Group.Name, r.Group.Function, r.Group.Risk, r.Group.Owner,
 		cmp.Or(strings.Join(r.Members, ", "), "-"), strings.Join(wins, "; "))
 	if !r.NextWindow.IsZero() {
 		fmt.Fprintf(tw, "next window\t%s\n", r.NextWindow.Format("2006-01-02 15:04 UTC"))
 	}
 	var on []string
-	if r.Plan.OnKEV {
+	if r.Group.Plan.OnKEV {
 		on = append(on, "KEV")
 	}
-	if r.Plan.OnSSVCAct {
+	if r.Group.Plan.OnSSVCAct {
 		on = append(on, "SSVC act")
 	}
-	fmt.Fprintf(tw, "routine patching\tevery %d days, in a window\n", r.Plan.RoutineDays)
-	fmt.Fprintf(tw, "emergency patching\twithin %dh of discovery, on %s\n", r.Plan.EmergencyHours, strings.Join(on, " or "))
+	fmt.Fprintf(tw, "routine patching\tevery %d days, in a window\n", r.Group.Plan.RoutineDays)
+	fmt.Fprintf(tw, "emergency patching\twithin %dh of discovery, on %s\n", r.Group.Plan.EmergencyHours, strings.Join(on, " or "))
 	fmt.Fprintf(tw, "no patch: mitigate\t%s\nno patch: isolate\t%s\nno patch: accept\t%s (vmc finding accept; Risk acceptances in the UI)\n",
-		r.Plan.Mitigation, r.Plan.Isolation, r.Plan.Acceptance)
+		r.Group.Plan.Mitigation, r.Group.Plan.Isolation, r.Group.Plan.Acceptance)
 	fmt.Fprintf(tw, "open findings\t%d\nemergency now\t%d\n", r.Open, len(r.Triggers))
 	for _, t := range r.Triggers {
 		fmt.Fprintf(tw, "  finding %d\t%s %s on %s (%s), fix %s, due %s\n", t.Finding, t.Vuln, t.Package, t.Asset, strings.Join(t.Reasons, ", "),
 			cmp.Or(t.FixedVersion, "none: no-patch path"), t.Due.Format(time.DateOnly))
 	}
 	for _, p := range r.Plans {
-		fmt.Fprintf(tw, "patch plan %d\t%s, %s, %s: %d%% patched (%d of %d verified by re-scan)\n", p.ID, p.Title, p.Status,
-			p.Scheduled.Format(time.DateOnly), p.Progress.Percent, p.Progress.Patched, p.Progress.Findings-p.Progress.Excluded)
+		fmt.Fprintf(tw, "patch plan %d\t%s, %s, %s: %d%% patched (%d of %d verified by re-scan)\n", p.Plan.ID, p.Plan.Title, p.Plan.Status,
+			p.Plan.Scheduled.Format(time.DateOnly), p.Progress.Percent, p.Progress.Patched, p.Progress.Findings-p.Progress.Excluded)
 	}
 	fmt.Fprintln(tw)
 	return tw.Flush()
@@ -410,8 +410,8 @@ func newPatchPlan() *cobra.Command {
 				tw := tabwriter.NewWriter(cmd.OutOrStdout(), 0, 4, 2, ' ', 0)
 				fmt.Fprintln(tw, "ID\tGROUP\tTITLE\tSCHEDULED\tSTATUS\tPATCHED\tVERIFIED\tCLAIMED\tOPEN\tROLLBACK")
 				for _, r := range rs {
-					fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%d%%\t%d/%d\t%d\t%d\t%s\n", r.ID, r.Group, r.Title, r.Scheduled.Format(time.DateOnly), r.Status,
-						r.Progress.Percent, r.Progress.Patched, r.Progress.Findings-r.Progress.Excluded, r.Progress.Claimed, r.Progress.Open, r.Rollback)
+					fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%d%%\t%d/%d\t%d\t%d\t%s\n", r.Plan.ID, r.Plan.Group, r.Plan.Title, r.Plan.Scheduled.Format(time.DateOnly), r.Plan.Status,
+						r.Progress.Percent, r.Progress.Patched, r.Progress.Findings-r.Progress.Excluded, r.Progress.Claimed, r.Progress.Open, r.Plan.Rollback)
 				}
 				return tw.Flush()
 			})
@@ -554,15 +554,15 @@ func newAuditPlan() *cobra.Command {
 				return err
 			}
 			for _, item := range pass {
-				r.Results = append(r.Results, maintenance.Result{Item: item, Outcome: maintenance.Pass})
+				r.Results = append(r.Results, maintenance.CheckResult{Item: item, Outcome: maintenance.Pass})
 			}
 			for _, x := range fail {
 				item, follow, _ := strings.Cut(x, "=")
-				r.Results = append(r.Results, maintenance.Result{Item: item, Outcome: maintenance.Fail, FollowUp: follow})
+				r.Results = append(r.Results, maintenance.CheckResult{Item: item, Outcome: maintenance.Fail, FollowUp: follow})
 			}
 			for _, x := range na {
 				item, why, _ := strings.Cut(x, "=")
-				r.Results = append(r.Results, maintenance.Result{Item: item, Outcome: maintenance.NA, Note: why})
+				r.Results = append(r.Results, maintenance.CheckResult{Item: item, Outcome: maintenance.NA, Note: why})
 			}
 			return withStore(cmd, true, func(_ *Config, s store.Store) error {
 				got, err := s.AddAuditRun(cmd.Context(), r, actor)
@@ -599,15 +599,15 @@ func newAuditPlan() *cobra.Command {
 				fmt.Fprintln(tw, "ID\tNAME\tENV\tEVERY\tDUE\tOVERDUE\tRUNS\tLAST FAILED")
 				for _, r := range rs {
 					failed := "-"
-					if n := len(r.Runs); n > 0 {
+					if n := len(r.Plan.Runs); n > 0 {
 						var items []string
-						for _, x := range r.Runs[n-1].Failed() {
+						for _, x := range r.Plan.Runs[n-1].Failed() {
 							items = append(items, x.Item)
 						}
 						failed = cmp.Or(strings.Join(items, ", "), "none")
 					}
-					fmt.Fprintf(tw, "%d\t%s\t%s\t%dd\t%s\t%s\t%d\t%s\n", r.ID, r.Name, r.Environment, r.EveryDays, r.Due.Format(time.DateOnly),
-						yesNo(r.Overdue), len(r.Runs), failed)
+					fmt.Fprintf(tw, "%d\t%s\t%s\t%dd\t%s\t%s\t%d\t%s\n", r.Plan.ID, r.Plan.Name, r.Plan.Environment, r.Plan.EveryDays, r.Due.Format(time.DateOnly),
+						yesNo(r.Overdue), len(r.Plan.Runs), failed)
 				}
 				return tw.Flush()
 			})

@@ -29,15 +29,15 @@ type Store interface {
 // PlanReport is a patch plan with its progress as the re-scans measure
 // it, and its findings as they stand.
 type PlanReport struct {
-	maintenance.PatchPlan
-	Progress maintenance.Progress `json:"progress"`
+	Plan     maintenance.PatchPlan     `json:"plan"`
+	Progress maintenance.PatchProgress `json:"progress"`
 	// States are the plan's findings' states, by finding id.
 	States map[int64]finding.State `json:"states"`
 }
 
 // Plan reports one patch plan.
 func Plan(ctx context.Context, s Store, p maintenance.PatchPlan) (PlanReport, error) {
-	r := PlanReport{PatchPlan: p, States: map[int64]finding.State{}}
+	r := PlanReport{Plan: p, States: map[int64]finding.State{}}
 	var fs []finding.Finding
 	for _, id := range p.Findings {
 		f, err := s.Finding(ctx, id)
@@ -71,7 +71,7 @@ func Plans(ctx context.Context, s Store, group string) ([]PlanReport, error) {
 // GroupReport is a maintenance group with its members, its next window,
 // the findings triggering emergency patching now and its patch plans.
 type GroupReport struct {
-	maintenance.Group
+	Group      maintenance.Group     `json:"group"`
 	Members    []string              `json:"members"`
 	NextWindow time.Time             `json:"next_window,omitzero"`
 	Triggers   []maintenance.Trigger `json:"triggers"`
@@ -190,9 +190,9 @@ func Upgrades(ctx context.Context, s Store, env asset.Environment) ([]maintenanc
 // CoverageReport is the protective tools' coverage: per group and
 // environment, and each asset's gaps.
 type CoverageReport struct {
-	Coverage []maintenance.Coverage `json:"coverage"`
-	Gaps     []maintenance.Gap      `json:"gaps"`
-	Tools    []maintenance.Tool     `json:"tools"`
+	Coverage []maintenance.ToolCoverage `json:"coverage"`
+	Gaps     []maintenance.Gap          `json:"gaps"`
+	Tools    []maintenance.Tool         `json:"tools"`
 }
 
 // Coverage reports the protective tools' coverage.
@@ -214,16 +214,16 @@ func Coverage(ctx context.Context, s Store) (CoverageReport, error) {
 		r.Tools = []maintenance.Tool{}
 	}
 	if r.Coverage == nil {
-		r.Coverage = []maintenance.Coverage{}
+		r.Coverage = []maintenance.ToolCoverage{}
 	}
 	return r, nil
 }
 
 // AuditReport is an audit plan with when its next audit is due.
 type AuditReport struct {
-	maintenance.AuditPlan
-	Due     time.Time `json:"due"`
-	Overdue bool      `json:"overdue"`
+	Plan    maintenance.AuditPlan `json:"plan"`
+	Due     time.Time             `json:"due"`
+	Overdue bool                  `json:"overdue"`
 }
 
 // Audits reports every audit plan as of now, overdue ones first.
@@ -234,7 +234,7 @@ func Audits(ctx context.Context, s Store, now time.Time) ([]AuditReport, error) 
 	}
 	out := make([]AuditReport, 0, len(ps))
 	for _, p := range ps {
-		out = append(out, AuditReport{AuditPlan: p, Due: p.Due(), Overdue: p.Overdue(now)})
+		out = append(out, AuditReport{Plan: p, Due: p.Due(), Overdue: p.Overdue(now)})
 	}
 	slices.SortStableFunc(out, func(a, b AuditReport) int {
 		switch {

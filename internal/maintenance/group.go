@@ -24,10 +24,10 @@ type Group struct {
 	Risk  asset.Criticality `json:"risk"`
 	Owner string            `json:"owner"`
 	// Windows are when routine maintenance may disrupt the assets.
-	Windows []Window  `json:"windows"`
-	Plan    Plan      `json:"plan"`
-	Created time.Time `json:"created,omitzero"`
-	Updated time.Time `json:"updated,omitzero"`
+	Windows []PatchWindow `json:"windows"`
+	Plan    Plan          `json:"plan"`
+	Created time.Time     `json:"created,omitzero"`
+	Updated time.Time     `json:"updated,omitzero"`
 }
 
 // Plan is a maintenance group's maintenance plan (SP 800-40r4 §3.2):
@@ -57,9 +57,9 @@ type Plan struct {
 	Acceptance string `json:"acceptance"`
 }
 
-// Window is a weekly maintenance window: Day ("mon" … "sun", or
+// PatchWindow is a weekly maintenance window: Day ("mon" … "sun", or
 // "daily"), Start ("02:00", UTC) and how many Hours it lasts.
-type Window struct {
+type PatchWindow struct {
 	Day   string `json:"day"`
 	Start string `json:"start"`
 	Hours int    `json:"hours"`
@@ -69,23 +69,23 @@ var days = []string{"sun", "mon", "tue", "wed", "thu", "fri", "sat"}
 
 // ParseWindow reads "sun 02:00 4h" (a day or "daily", a UTC start time,
 // a length in hours).
-func ParseWindow(s string) (Window, error) {
+func ParseWindow(s string) (PatchWindow, error) {
 	f := strings.Fields(s)
 	if len(f) != 3 || !strings.HasSuffix(f[2], "h") {
-		return Window{}, fmt.Errorf("%w: window: %q is not \"<day> <HH:MM> <hours>h\"", ErrInvalid, s)
+		return PatchWindow{}, fmt.Errorf("%w: window: %q is not \"<day> <HH:MM> <hours>h\"", ErrInvalid, s)
 	}
 	var h int
 	if _, err := fmt.Sscanf(strings.TrimSuffix(f[2], "h"), "%d", &h); err != nil {
-		return Window{}, fmt.Errorf("%w: window: %q: hours: %v", ErrInvalid, s, err)
+		return PatchWindow{}, fmt.Errorf("%w: window: %q: hours: %v", ErrInvalid, s, err)
 	}
-	w := Window{Day: strings.ToLower(f[0]), Start: f[1], Hours: h}
+	w := PatchWindow{Day: strings.ToLower(f[0]), Start: f[1], Hours: h}
 	return w, w.Validate()
 }
 
-func (w Window) String() string { return fmt.Sprintf("%s %s %dh", w.Day, w.Start, w.Hours) }
+func (w PatchWindow) String() string { return fmt.Sprintf("%s %s %dh", w.Day, w.Start, w.Hours) }
 
 // Validate checks the day, the start time and the length (1 to 24 hours).
-func (w Window) Validate() error {
+func (w PatchWindow) Validate() error {
 	if w.Day != "daily" && !slices.Contains(days, w.Day) {
 		return fmt.Errorf("%w: window: day %q (mon … sun, or daily)", ErrInvalid, w.Day)
 	}
@@ -100,7 +100,7 @@ func (w Window) Validate() error {
 
 // Next returns when the window next opens at or after t (UTC), or the
 // start of the window t is in.
-func (w Window) Next(t time.Time) time.Time {
+func (w PatchWindow) Next(t time.Time) time.Time {
 	t = t.UTC()
 	st, _ := time.Parse("15:04", w.Start)
 	length := time.Duration(w.Hours) * time.Hour

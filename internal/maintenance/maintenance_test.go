@@ -22,18 +22,18 @@ func TestMeasure(t *testing.T) {
 	for _, tc := range []struct {
 		name   string
 		states []finding.State
-		want   Progress
+		want   PatchProgress
 	}{
 		{"nothing deployed", []finding.State{finding.New, finding.Triaged, finding.InRemediation, finding.New},
-			Progress{Findings: 4, Open: 4}},
+			PatchProgress{Findings: 4, Open: 4}},
 		{"claims are not progress", []finding.State{finding.Fixed, finding.Fixed, finding.Fixed, finding.Fixed},
-			Progress{Findings: 4, Claimed: 4, Open: 4}},
+			PatchProgress{Findings: 4, Claimed: 4, Open: 4}},
 		{"half verified by re-scans", []finding.State{finding.Verified, finding.Verified, finding.Fixed, finding.New},
-			Progress{Findings: 4, Patched: 2, Claimed: 1, Open: 2, Percent: 50}},
+			PatchProgress{Findings: 4, Patched: 2, Claimed: 1, Open: 2, Percent: 50}},
 		{"a false positive needs no patch", []finding.State{finding.Verified, finding.Verified, finding.Verified, finding.FalsePositive},
-			Progress{Findings: 4, Patched: 3, Excluded: 1, Percent: 100}},
+			PatchProgress{Findings: 4, Patched: 3, Excluded: 1, Percent: 100}},
 		{"a risk acceptance is not a patch", []finding.State{finding.Verified, finding.RiskAccepted, finding.Verified, finding.Verified},
-			Progress{Findings: 4, Patched: 3, Open: 1, Percent: 75}},
+			PatchProgress{Findings: 4, Patched: 3, Open: 1, Percent: 75}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			var fs []finding.Finding
@@ -143,7 +143,7 @@ func TestGaps(t *testing.T) {
 		t.Errorf("-want +got\n%s", diff)
 	}
 	cov := Coverages(assets, gaps)
-	wantCov := []Coverage{
+	wantCov := []ToolCoverage{
 		{Scope: "group", Name: "web", Assets: 2, Gaps: 2, Missing: map[ToolKind]int{RASP: 1, FIM: 1}},
 		{Scope: "environment", Name: "prod", Assets: 2, Gaps: 2, Missing: map[ToolKind]int{RASP: 1, FIM: 1}},
 	}
@@ -161,7 +161,7 @@ func TestAudit(t *testing.T) {
 	if !p.Overdue(day) {
 		t.Errorf("never audited, first due %s: not overdue at %s", p.Start, day)
 	}
-	run := AuditRun{At: day.AddDate(0, 0, -1), By: "carol", Results: []Result{{Item: "sshd", Outcome: Pass}, {Item: "tls", Outcome: Fail, FollowUp: "finding 12"}}}
+	run := AuditRun{At: day.AddDate(0, 0, -1), By: "carol", Results: []CheckResult{{Item: "sshd", Outcome: Pass}, {Item: "tls", Outcome: Fail, FollowUp: "finding 12"}}}
 	if err := run.Validate(p, day); err != nil {
 		t.Fatal(err)
 	}
@@ -170,14 +170,14 @@ func TestAudit(t *testing.T) {
 		t.Errorf("audited yesterday: due %s, overdue %v", p.Due(), p.Overdue(day))
 	}
 	for _, tc := range []struct {
-		results []Result
+		results []CheckResult
 		want    string
 	}{
-		{[]Result{{Item: "sshd", Outcome: Pass}}, `results: "tls" not answered`},
-		{[]Result{{Item: "sshd", Outcome: Pass}, {Item: "tls", Outcome: Fail}}, `results[1].follow_up: "tls" failed`},
-		{[]Result{{Item: "sshd", Outcome: NA}, {Item: "tls", Outcome: Pass}}, `results[0].note: "sshd" is not applicable`},
-		{[]Result{{Item: "sshd", Outcome: Pass}, {Item: "dns", Outcome: Pass}}, `results[1].item: "dns" is not on audit plan 1's checklist`},
-		{[]Result{{Item: "sshd", Outcome: "ok"}}, `results[0].outcome: "ok" (pass, fail, na)`},
+		{[]CheckResult{{Item: "sshd", Outcome: Pass}}, `results: "tls" not answered`},
+		{[]CheckResult{{Item: "sshd", Outcome: Pass}, {Item: "tls", Outcome: Fail}}, `results[1].follow_up: "tls" failed`},
+		{[]CheckResult{{Item: "sshd", Outcome: NA}, {Item: "tls", Outcome: Pass}}, `results[0].note: "sshd" is not applicable`},
+		{[]CheckResult{{Item: "sshd", Outcome: Pass}, {Item: "dns", Outcome: Pass}}, `results[1].item: "dns" is not on audit plan 1's checklist`},
+		{[]CheckResult{{Item: "sshd", Outcome: "ok"}}, `results[0].outcome: "ok" (pass, fail, na)`},
 	} {
 		r := AuditRun{At: day, By: "carol", Results: tc.results}
 		if err := r.Validate(p, day); err == nil || !errors.Is(err, ErrInvalid) || !strings.Contains(err.Error(), tc.want) {
@@ -206,7 +206,7 @@ func TestCheckPatchMove(t *testing.T) {
 }
 
 func TestValidateGroupAndSpec(t *testing.T) {
-	g := Group{Name: "web", Function: "public web", Risk: asset.CritHigh, Owner: "ops", Windows: []Window{{"sun", "02:00", 4}},
+	g := Group{Name: "web", Function: "public web", Risk: asset.CritHigh, Owner: "ops", Windows: []PatchWindow{{"sun", "02:00", 4}},
 		Plan: Plan{RoutineDays: 30, EmergencyHours: 48, OnKEV: true, Mitigation: "WAF rule", Isolation: "pull from LB", Acceptance: "CISO"}}
 	if err := g.Validate(); err != nil {
 		t.Fatal(err)

@@ -110,8 +110,8 @@ func (p PatchPlan) Validate() error {
 	return checkText("owner", p.Owner, maxName, true)
 }
 
-// Progress is a patch plan's deployment as the re-scans see it.
-type Progress struct {
+// PatchProgress is a patch plan's deployment as the re-scans see it.
+type PatchProgress struct {
 	// Findings is how many the plan fixes; Patched those a later scan
 	// no longer found (verified, the verify step of the lifecycle);
 	// Claimed those someone marked fixed that no scan has confirmed yet;
@@ -129,8 +129,8 @@ type Progress struct {
 // Measure computes a plan's progress from its findings as stored (fs:
 // those of p.Findings that exist). Only a scan moves a finding to
 // verified, so a claim of "fixed" is never progress.
-func Measure(p PatchPlan, fs []finding.Finding) Progress {
-	pr := Progress{Findings: len(p.Findings)}
+func Measure(p PatchPlan, fs []finding.Finding) PatchProgress {
+	pr := PatchProgress{Findings: len(p.Findings)}
 	for _, f := range fs {
 		if !slices.Contains(p.Findings, f.ID) {
 			continue

@@ -127,9 +127,9 @@ func Gaps(assets []asset.Asset, tools []Tool) []Gap {
 	return out
 }
 
-// Coverage counts, for one group or environment, the assets that should
+// ToolCoverage counts, for one group or environment, the assets that should
 // have protective tools and those missing some.
-type Coverage struct {
+type ToolCoverage struct {
 	// Scope is "group" or "environment", Name the group's or
 	// environment's ("" for assets in none).
 	Scope  string `json:"scope"`
@@ -142,15 +142,15 @@ type Coverage struct {
 }
 
 // Coverages sums gaps per group and per environment, groups first.
-func Coverages(assets []asset.Asset, gaps []Gap) []Coverage {
-	idx := map[[2]string]*Coverage{}
+func Coverages(assets []asset.Asset, gaps []Gap) []ToolCoverage {
+	idx := map[[2]string]*ToolCoverage{}
 	var order [][2]string
-	at := func(scope, name string) *Coverage {
+	at := func(scope, name string) *ToolCoverage {
 		k := [2]string{scope, name}
 		if c := idx[k]; c != nil {
 			return c
 		}
-		idx[k] = &Coverage{Scope: scope, Name: name, Missing: map[ToolKind]int{}}
+		idx[k] = &ToolCoverage{Scope: scope, Name: name, Missing: map[ToolKind]int{}}
 		order = append(order, k)
 		return idx[k]
 	}
@@ -162,7 +162,7 @@ func Coverages(assets []asset.Asset, gaps []Gap) []Coverage {
 		at("environment", string(a.Environment)).Assets++
 	}
 	for _, g := range gaps {
-		for _, c := range []*Coverage{at("group", g.Group), at("environment", string(g.Environment))} {
+		for _, c := range []*ToolCoverage{at("group", g.Group), at("environment", string(g.Environment))} {
 			c.Gaps++
 			for _, k := range g.Missing {
 				c.Missing[k]++
@@ -170,7 +170,7 @@ func Coverages(assets []asset.Asset, gaps []Gap) []Coverage {
 		}
 	}
 	slices.SortFunc(order, func(a, b [2]string) int { return cmp.Or(-cmp.Compare(a[0], b[0]), cmp.Compare(a[1], b[1])) })
-	out := make([]Coverage, len(order))
+	out := make([]ToolCoverage, len(order))
 	for i, k := range order {
 		out[i] = *idx[k]
 	}
@@ -242,38 +242,38 @@ func (p AuditPlan) Due() time.Time {
 // Overdue reports whether the next audit was due before now.
 func (p AuditPlan) Overdue(now time.Time) bool { return p.Due().Before(now) }
 
-// Outcome is one checklist item's result.
-type Outcome string
+// CheckOutcome is one checklist item's result.
+type CheckOutcome string
 
 const (
-	Pass Outcome = "pass"
-	Fail Outcome = "fail"
-	NA   Outcome = "na" // not applicable this time, with a note saying why
+	Pass CheckOutcome = "pass"
+	Fail CheckOutcome = "fail"
+	NA   CheckOutcome = "na" // not applicable this time, with a note saying why
 )
 
 // AuditRun is one audit done under a plan: each checklist item's
 // outcome, and for each failure the follow-up that will fix it.
 type AuditRun struct {
-	ID      int64     `json:"id"`
-	Plan    int64     `json:"plan"`
-	At      time.Time `json:"at"`
-	By      string    `json:"by"`
-	Results []Result  `json:"results"`
-	Note    string    `json:"note,omitempty"`
+	ID      int64         `json:"id"`
+	Plan    int64         `json:"plan"`
+	At      time.Time     `json:"at"`
+	By      string        `json:"by"`
+	Results []CheckResult `json:"results"`
+	Note    string        `json:"note,omitempty"`
 }
 
-// Result is a checklist item's outcome. A failure names its follow-up:
+// CheckResult is a checklist item's outcome. A failure names its follow-up:
 // the finding, ticket or task that tracks the fix.
-type Result struct {
-	Item     string  `json:"item"`
-	Outcome  Outcome `json:"outcome"`
-	Note     string  `json:"note,omitempty"`
-	FollowUp string  `json:"follow_up,omitempty"`
+type CheckResult struct {
+	Item     string       `json:"item"`
+	Outcome  CheckOutcome `json:"outcome"`
+	Note     string       `json:"note,omitempty"`
+	FollowUp string       `json:"follow_up,omitempty"`
 }
 
 // Failed returns the results that failed.
-func (r AuditRun) Failed() []Result {
-	var out []Result
+func (r AuditRun) Failed() []CheckResult {
+	var out []CheckResult
 	for _, x := range r.Results {
 		if x.Outcome == Fail {
 			out = append(out, x)

@@ -69,7 +69,7 @@ func testMaintenance(t *testing.T, open Opener) {
 
 	// A maintenance group and its plan.
 	g := maintenance.Group{Name: "web", Function: "public web shop", Risk: asset.CritHigh, Owner: "platform",
-		Windows: []maintenance.Window{{Day: "sun", Start: "02:00", Hours: 4}},
+		Windows: []maintenance.PatchWindow{{Day: "sun", Start: "02:00", Hours: 4}},
 		Plan: maintenance.Plan{RoutineDays: 30, EmergencyHours: 48, OnKEV: true, OnSSVCAct: true,
 			Mitigation: "WAF virtual patch", Isolation: "drain from the load balancer", Acceptance: "CISO approves a 30-day acceptance"}}
 	if _, err := s.PutGroup(ctx, maintenance.Group{Name: "bad"}, "alice"); !errors.Is(err, maintenance.ErrInvalid) {
@@ -117,7 +117,7 @@ func testMaintenance(t *testing.T, open Opener) {
 	if pp.Status != maintenance.PatchDeployed || len(pp.Findings) != 2 {
 		t.Error("PutPatchPlan changed its input")
 	}
-	progress := func() maintenance.Progress {
+	progress := func() maintenance.PatchProgress {
 		t.Helper()
 		f, err := s.Finding(ctx, fid)
 		if err != nil {
@@ -197,13 +197,13 @@ func testMaintenance(t *testing.T, open Opener) {
 	if !ap.Overdue(c.now()) {
 		t.Error("not overdue before its first audit")
 	}
-	if _, err := s.AddAuditRun(ctx, maintenance.AuditRun{Plan: ap.ID, Results: []maintenance.Result{{Item: "sshd hardened", Outcome: maintenance.Pass}}}, "carol"); !errors.Is(err, maintenance.ErrInvalid) {
+	if _, err := s.AddAuditRun(ctx, maintenance.AuditRun{Plan: ap.ID, Results: []maintenance.CheckResult{{Item: "sshd hardened", Outcome: maintenance.Pass}}}, "carol"); !errors.Is(err, maintenance.ErrInvalid) {
 		t.Errorf("a run missing an item: %v", err)
 	}
 	if _, err := s.AddAuditRun(ctx, maintenance.AuditRun{Plan: 999}, "carol"); !errors.Is(err, store.ErrNotFound) {
 		t.Errorf("a run of no plan: %v", err)
 	}
-	run, err := s.AddAuditRun(ctx, maintenance.AuditRun{Plan: ap.ID, Results: []maintenance.Result{
+	run, err := s.AddAuditRun(ctx, maintenance.AuditRun{Plan: ap.ID, Results: []maintenance.CheckResult{
 		{Item: "sshd hardened", Outcome: maintenance.Pass}, {Item: "TLS 1.2+", Outcome: maintenance.Fail, FollowUp: "CHG-77"}}}, "carol")
 	if err != nil || run.ID == 0 || run.By != "carol" {
 		t.Fatalf("run: %+v %v", run, err)
