@@ -229,3 +229,24 @@ func TestValidateGroupAndSpec(t *testing.T) {
 		t.Error("ParseSetting(novalue): no error")
 	}
 }
+
+// FuzzParseWindow: whatever is typed, parsing never panics, and a window
+// that parses prints back to itself and opens at a time it can find.
+func FuzzParseWindow(f *testing.F) {
+	for _, s := range []string{"sun 02:00 4h", "daily 23:00 3h", "mon 9:00 2h", "sun 02:00 25h", "x y zh", ""} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		w, err := ParseWindow(s)
+		if err != nil {
+			return
+		}
+		back, err := ParseWindow(w.String())
+		if err != nil || back != w {
+			t.Fatalf("%q → %+v → %q → %+v, %v", s, w, w.String(), back, err)
+		}
+		if w.Next(day).IsZero() {
+			t.Fatalf("%q: never opens", s)
+		}
+	})
+}
