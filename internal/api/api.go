@@ -28,7 +28,9 @@ import (
 	"github.com/vmc-dev/vmc/internal/incident/metrics"
 	"github.com/vmc-dev/vmc/internal/incident/process"
 	"github.com/vmc-dev/vmc/internal/ingest"
+	"github.com/vmc-dev/vmc/internal/maintenance"
 	"github.com/vmc-dev/vmc/internal/notify"
+	"github.com/vmc-dev/vmc/internal/samm"
 	"github.com/vmc-dev/vmc/internal/store"
 	"github.com/vmc-dev/vmc/internal/trust"
 )
@@ -241,6 +243,8 @@ func (s *Server) classify(ctx context.Context, err error) (huma.StatusError, str
 		return huma.Error422UnprocessableEntity(err.Error()), "policy"
 	case errors.Is(err, trust.ErrFormat):
 		return huma.Error422UnprocessableEntity(err.Error()), "trust"
+	case errors.Is(err, maintenance.ErrInvalid), errors.Is(err, samm.ErrInvalid):
+		return huma.Error422UnprocessableEntity(err.Error()), "hardening"
 	case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
 		return huma.Error503ServiceUnavailable("request cancelled"), ""
 	}

@@ -439,6 +439,27 @@ var rules = map[string]string{
 	"GET /api/v1/trust/postures/{asset}":                              string(auth.AssetRead),
 	"POST /api/v1/trust/postures/{asset}/snapshot":                    string(auth.AssetWrite),
 	"POST /api/v1/trust/postures/{asset}/verifications":               string(auth.ImportWrite),
+
+	// Environment hardening (maintenance.go).
+	"PUT /api/v1/hardening/specs/{asset}":            string(auth.ProcessWrite),
+	"GET /api/v1/hardening/specs/{asset}":            string(auth.ProcessRead),
+	"GET /api/v1/hardening/specs":                    string(auth.ProcessRead),
+	"GET /api/v1/hardening/upgrades":                 string(auth.ProcessRead),
+	"PUT /api/v1/hardening/groups/{name}":            string(auth.ProcessWrite),
+	"GET /api/v1/hardening/groups/{name}":            string(auth.ProcessRead),
+	"GET /api/v1/hardening/groups":                   string(auth.ProcessRead),
+	"POST /api/v1/hardening/patch-plans":             string(auth.ProcessWrite),
+	"GET /api/v1/hardening/patch-plans/{id}":         string(auth.ProcessRead),
+	"POST /api/v1/hardening/patch-plans/{id}/status": string(auth.ProcessWrite),
+	"GET /api/v1/hardening/patch-plans":              string(auth.ProcessRead),
+	"PUT /api/v1/hardening/tools/{asset}/{kind}":     string(auth.ProcessWrite),
+	"GET /api/v1/hardening/tools":                    string(auth.ProcessRead),
+	"POST /api/v1/hardening/audits":                  string(auth.ProcessWrite),
+	"POST /api/v1/hardening/audits/{id}/runs":        string(auth.ProcessWrite),
+	"GET /api/v1/hardening/audits":                   string(auth.ProcessRead),
+	"GET /api/v1/hardening/samm/questions":           string(auth.ProcessRead),
+	"PUT /api/v1/hardening/samm/{project}":           string(auth.ProcessWrite),
+	"GET /api/v1/hardening/samm":                     string(auth.ProcessRead),
 }
 
 // TestOwnerSeesOwnTeams: an asset owner sees and changes only the assets

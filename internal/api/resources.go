@@ -55,6 +55,7 @@ func (s *Server) register(api huma.API) {
 	s.registerIncidentMetrics(api)
 	s.registerBaselines(api)
 	s.registerTrust(api)
+	s.registerMaintenance(api)
 }
 
 type vulnListInput struct {

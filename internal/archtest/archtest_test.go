@@ -21,6 +21,8 @@ var rules = []struct {
 		pkgs: []string{"advisory", "version", "ecosystem", "cpe", "asset", "match", "risk", "finding", "incident", "disclosure", "audit", "auth",
 			"chart", "font", "baseline"},
 			"chart", "font", "trust"},
+		pkgs: []string{"advisory", "version", "ecosystem", "cpe", "asset", "match", "risk", "finding", "incident", "disclosure", "audit", "auth", "maintenance", "samm",
+			"chart", "font"},
 		forbidden: []string{"net/http", "database/sql", "github.com/spf13/cobra", "github.com/jackc/pgx", "modernc.org/sqlite",
 			mod + "store", mod + "api", mod + "cli", mod + "ingest", mod + "web", mod + "feed"},
 	},
@@ -49,6 +51,12 @@ var rules = []struct {
 		// Fetchers produce files; what becomes of them is the caller's.
 		pkgs:      []string{"fetch"},
 		forbidden: []string{mod + "store", mod + "ingest", mod + "api", mod + "cli"},
+	},
+	{
+		// Environment hardening's reports read a store and know nothing
+		// of who shows them.
+		pkgs:      []string{"hardening"},
+		forbidden: []string{"net/http", "database/sql", mod + "api", mod + "cli", mod + "ingest", mod + "web"},
 	},
 	{
 		pkgs:      []string{"store"},

@@ -50,6 +50,7 @@ type Store interface {
 	PatchReleases
 	Baselines
 	Trust
+	Maintenance
 	// Ping reports whether the database answers.
 	Ping(ctx context.Context) error
 	// Check verifies the database's physical and logical integrity.

@@ -62,6 +62,7 @@ func Run(t *testing.T, open Opener) {
 		{"IncidentMetrics", testIncidentMetrics},
 		{"Baselines", testBaselines},
 		{"Trust", testTrust},
+		{"Maintenance", testMaintenance},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) { tc.fn(t, open) })
