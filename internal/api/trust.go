@@ -76,7 +76,7 @@ type snapshotInput struct {
 	}
 }
 
-type snapshotOutput struct{ Body ingest.TrustOutcome }
+type trustSnapshotOutput struct{ Body ingest.TrustOutcome }
 
 type verifyInput struct {
 	Asset string `path:"asset" maxLength:"512"`
@@ -161,7 +161,7 @@ func (s *Server) registerTrust(api huma.API) {
 	op(s, api, huma.Operation{OperationID: "put-trust-snapshot", Method: http.MethodPost, Path: "/api/v1/trust/postures/{asset}/snapshot", Tags: tags,
 		Summary:      "Record a host's posture from snapshot files (docs/trust-snapshot.md); its firmware and stack components join its inventory",
 		MaxBodyBytes: maxTrustUpload, BodyReadTimeout: 2 * time.Minute}, string(auth.AssetWrite),
-		func(ctx context.Context, in *snapshotInput) (*snapshotOutput, error) {
+		func(ctx context.Context, in *snapshotInput) (*trustSnapshotOutput, error) {
 			p := who(ctx)
 			_, err := s.visibleAsset(ctx, in.Asset, auth.AssetWrite)
 			switch {
@@ -181,7 +181,7 @@ func (s *Server) registerTrust(api huma.API) {
 			if err != nil {
 				return nil, err
 			}
-			return &snapshotOutput{Body: out}, nil
+			return &trustSnapshotOutput{Body: out}, nil
 		})
 	op(s, api, huma.Operation{OperationID: "verify-trust-integrity", Method: http.MethodPost, Path: "/api/v1/trust/postures/{asset}/verifications", Tags: tags,
 		Summary:      "Compare a host's IMA measurement list with a reference manifest (SHA-256, SM3); unknown and changed binaries become findings",
