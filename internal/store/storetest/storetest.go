@@ -60,6 +60,8 @@ func Run(t *testing.T, open Opener) {
 		{"Patches", testPatches},
 		{"Advisories", testAdvisories},
 		{"IncidentMetrics", testIncidentMetrics},
+		{"Identifiers", testIdentifiers},
+		{"IdentifiersConcurrent", testIdentifiersConcurrent},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) { tc.fn(t, open) })
