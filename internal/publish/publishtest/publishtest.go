@@ -133,3 +133,23 @@ func (l stixLoader) Load(url string) (any, error) {
 	defer f.Close()
 	return jsonschema.UnmarshalJSON(f)
 }
+
+// CVERecord wraps a CNA container into a whole published CVE JSON 5.1
+// record, for the bundled record schema and vmc's CVE JSON 5 reader.
+func CVERecord(t testing.TB, id string, container []byte) []byte {
+	t.Helper()
+	rec := map[string]any{
+		"dataType":    "CVE_RECORD",
+		"dataVersion": "5.1",
+		"cveMetadata": map[string]any{
+			"cveId": id, "assignerOrgId": "8254265b-2729-46b6-b9e3-3dfca2d5bfca", "assignerShortName": "acme",
+			"state": "PUBLISHED", "datePublished": "2026-12-01T00:00:00Z", "dateUpdated": "2026-12-03T09:30:00Z",
+		},
+		"containers": map[string]any{"cna": json.RawMessage(container)},
+	}
+	b, err := json.Marshal(rec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}

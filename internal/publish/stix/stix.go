@@ -175,7 +175,9 @@ func softwareID(s Software) string {
 // the schemas cannot (Check). It refuses, naming the field, a document
 // Validate refuses and one under AMBER+STRICT.
 func Marshal(d publish.Document) ([]byte, error) {
-	if err := d.Validate(); err != nil {
+	// A vulnerability without a product it names is still one STIX can
+	// carry: its software objects are optional.
+	if err := d.ValidateHead(); err != nil {
 		return nil, fmt.Errorf("stix: %w", err)
 	}
 	if err := Applies(d); err != nil {
