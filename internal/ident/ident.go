@@ -219,8 +219,9 @@ func (id Identifier) Validate() error {
 // database: a record of source "vmc" whose aliases (its vulnerability
 // and later ids) merge it with what other sources say, so that the
 // identifier resolves like any alias and exports like any record.
-func (id Identifier) Record() advisory.Record {
-	r := advisory.Record{Source: "vmc", ID: id.ID, Published: id.Published, Modified: id.Published}
+// modified is when the identifier last changed.
+func (id Identifier) Record(modified time.Time) advisory.Record {
+	r := advisory.Record{Source: "vmc", ID: id.ID, Published: id.Published, Modified: modified}
 	if id.Vuln != "" {
 		r.Aliases = append(r.Aliases, id.Vuln)
 	}

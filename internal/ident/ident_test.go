@@ -99,7 +99,7 @@ func TestMoves(t *testing.T) {
 	if err != nil || len(x.Aliases) != 1 || len(published.Aliases) != 0 {
 		t.Errorf("alias: %+v %v", x, err)
 	}
-	r := x.Record()
+	r := x.Record(at)
 	if r.Source != "vmc" || r.ID != x.ID || len(r.Aliases) != 1 {
 		t.Errorf("record: %+v", r)
 	}

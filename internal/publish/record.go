@@ -27,7 +27,16 @@ func OfRecord(r advisory.Record, pub Publisher, tlp string, at time.Time) Docume
 	if t, ok := pick(r.Titles); ok {
 		d.Title = t.Value
 	} else if t, ok := pick(r.Descriptions); ok {
+		// The summary's first line, cut at a word within CVE's title
+		// limit (256 characters), the narrowest of the formats'.
 		d.Title, _, _ = strings.Cut(strings.TrimSpace(t.Value), "\n")
+		if len(d.Title) > 200 {
+			d.Title = clip(d.Title, 200)
+			if i := strings.LastIndexByte(d.Title, ' '); i > 100 {
+				d.Title = d.Title[:i]
+			}
+			d.Title += " …"
+		}
 	}
 	d.Title = clip(strings.TrimSpace(d.Title), 500)
 	if d.Title == "" {

@@ -27,9 +27,16 @@ type Identifiers interface {
 	// ListIdentifiers returns the identifiers q selects, newest first.
 	ListIdentifiers(ctx context.Context, q IdentifierQuery) ([]ident.Identifier, error)
 	// MoveIdentifier publishes or rejects an identifier (ident.Move).
+	// A published identifier (and one rejected after it was published)
+	// is then written as a record of source "vmc" (ident.Identifier.
+	// Record), in a transaction of its own after the identifier's, so
+	// that it resolves and exports like any vulnerability id; a failure
+	// there is returned, and any later change of the identifier writes
+	// the record again.
 	MoveIdentifier(ctx context.Context, id string, m ident.Move, actor string) (ident.Identifier, error)
 	// AddIdentifierAlias adds an id assigned later (a CVE); an alias
-	// belongs to one identifier only.
+	// belongs to one identifier only. Adding one an identifier already
+	// has changes nothing but writes its record again.
 	AddIdentifierAlias(ctx context.Context, id, alias, actor string) (ident.Identifier, error)
 }
 

@@ -30,7 +30,6 @@ func TestGolden(t *testing.T) {
 	publishtest.Golden(t, goldenShop, b)
 }
 
-
 // TestValidates holds the golden container to the shared corpus's CNA
 // container schema and, wrapped into a record, to the bundled schema of
 // the whole CVE record format.

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/vmc-dev/vmc/internal/advisory"
 	"github.com/vmc-dev/vmc/internal/audit"
 	"github.com/vmc-dev/vmc/internal/ident"
 	"github.com/vmc-dev/vmc/internal/store"
@@ -177,7 +178,13 @@ func (s *Store) changeIdentifier(ctx context.Context, id, actor, action, reason 
 		out = x
 		return appendAudit(ctx, tx, audit.Entry{At: now, Actor: actor, Action: action, Object: identifierObject(x.ID), Before: b, After: a, Reason: reason})
 	})
-	return out, err
+	if err != nil || out.Published.IsZero() {
+		return out, err
+	}
+	if _, err := s.PutRecords(ctx, []advisory.Record{out.Record(s.clock())}); err != nil {
+		return out, fmt.Errorf("identifier %s: its record: %w", out.ID, err)
+	}
+	return out, nil
 }
 
 // MoveIdentifier implements store.Identifiers.

@@ -83,9 +83,18 @@ func testIdentifiers(t *testing.T, open Opener) {
 	if _, err := s.AddIdentifierAlias(ctx, want[1], want[0], "bob"); !errors.Is(err, ident.ErrInvalid) {
 		t.Errorf("another identifier as alias: %v", err)
 	}
+	// Published, the identifier is a vulnerability id like any other,
+	// merged with what it names and what was assigned later.
+	v, err := s.Vuln(ctx, id, store.VulnOptions{})
+	if err != nil || !slices.Contains(v.Aliases, "GHSA-jfh8-c2jp-5v3q") || !slices.Contains(v.Aliases, "CVE-2021-44228") {
+		t.Errorf("vulnerability %s: %v %v", id, v.Aliases, err)
+	}
 	byCVE, err := s.Identifier(ctx, "cve-2021-44228")
 	if err != nil || !cmp.Equal(byCVE, withCVE) {
 		t.Errorf("found by its CVE -want +got:\n%s%v", cmp.Diff(withCVE, byCVE), err)
+	}
+	if _, err := s.Vuln(ctx, want[2], store.VulnOptions{}); !errors.Is(err, store.ErrNotFound) {
+		t.Errorf("a reserved identifier is no vulnerability yet: %v", err)
 	}
 	if _, err := s.Identifier(ctx, "GCVE-424-2026-0099"); !errors.Is(err, store.ErrNotFound) {
 		t.Errorf("an identifier never allocated: %v", err)
