@@ -1,6 +1,8 @@
 package cli
 
 import (
+	"github.com/vmc-dev/vmc/internal/ident"
+
 	"errors"
 	"fmt"
 	"io"
@@ -41,6 +43,9 @@ type Config struct {
 	Disclosure disclosureConfig `koanf:"disclosure"`
 	// SMTP is the server incident notifications are e-mailed through.
 	SMTP smtpConfig `koanf:"smtp"`
+	// Identifiers is the numbering authority own identifiers are
+	// reserved under: a GCVE GNA id, or a local prefix.
+	Identifiers ident.Authority `koanf:"identifiers"`
 }
 
 // globalFlags are accepted by every command.

@@ -92,7 +92,7 @@ func serve(ctx context.Context, c *Config, s store.Store, log *slog.Logger, jobs
 	if err != nil {
 		return usageError{err}
 	}
-	apiServer := &api.Server{Store: s, Matcher: newMatcher(c, s), Log: log, Ready: ready.Load, SecureCookies: !loopback, Intake: intake, Notify: n}
+	apiServer := &api.Server{Store: s, Matcher: newMatcher(c, s), Log: log, Ready: ready.Load, SecureCookies: !loopback, Intake: intake, Notify: n, Authority: c.Identifiers}
 	defer apiServer.Wait()
 	apiHandler := apiServer.Handler()
 	mux := http.NewServeMux()

@@ -39,8 +39,10 @@ func (a Authority) Validate() error {
 	case strings.HasPrefix(a.Prefix, "GCVE") || a.Prefix == "CVE" || strings.HasPrefix(a.Prefix, "CVE-"):
 		// GCVE-... and CVE-... belong to their programmes.
 		return fmt.Errorf("%w: prefix: %q is reserved for its programme", ErrInvalid, a.Prefix)
-	case a.Prefix == "" && (a.GNA < 0 || a.GNA > 1_000_000_000):
-		return fmt.Errorf("%w: gna: %d is not a GNA id", ErrInvalid, a.GNA)
+	case a.Prefix == "" && (a.GNA < 1 || a.GNA > 1_000_000_000):
+		// GNA ids start at 1 (CIRCL); 0 is what an unconfigured
+		// authority looks like.
+		return fmt.Errorf("%w: gna: %d is not a GNA id; configure identifiers.gna or identifiers.prefix", ErrInvalid, a.GNA)
 	}
 	return nil
 }

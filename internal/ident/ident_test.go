@@ -51,6 +51,7 @@ func TestAuthority(t *testing.T) {
 		{a: Authority{Prefix: "CVE"}, fail: true},
 		{a: Authority{Prefix: "ACME-"}, fail: true},
 		{a: Authority{GNA: -1}, fail: true},
+		{a: Authority{}, fail: true},
 	} {
 		err := tc.a.Validate()
 		if tc.fail != (err != nil) || !tc.fail && tc.a.Namespace() != tc.ns {
