@@ -58,7 +58,7 @@ func (a Authority) Namespace() string {
 // Format writes the identifier numbered seq in year. Sequences are
 // zero-padded to four digits, as CVE's and GCVE's are, and grow beyond.
 func Format(namespace string, year int, seq int64) string {
-	return fmt.Sprintf("%s-%d-%04d", namespace, year, seq)
+	return fmt.Sprintf("%s-%04d-%04d", namespace, year, seq)
 }
 
 var idRE = regexp.MustCompile(`^([A-Z][A-Z0-9]*(?:-[A-Z0-9]+)*)-([0-9]{4})-([0-9]{4,19})$`)

@@ -105,3 +105,23 @@ func TestMoves(t *testing.T) {
 		t.Errorf("record: %+v", r)
 	}
 }
+
+// FuzzParse: identifiers come from users and peers; Parse never panics,
+// and what it accepts formats back to itself.
+func FuzzParse(f *testing.F) {
+	for _, s := range []string{"GCVE-1-2025-0001", "ACME-VULN-2026-12345", "CVE-2021-44228", "GCVE--2025-0001", "A-0000-0000"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		ns, year, seq, err := Parse(s)
+		if err != nil {
+			return
+		}
+		if got := Format(ns, year, seq); got != s && len(s) >= len(got) {
+			// Leading zeros beyond four digits are the only other form.
+			if _, _, seq2, err := Parse(got); err != nil || seq2 != seq {
+				t.Errorf("Parse(%q) → %q, which does not parse back", s, got)
+			}
+		}
+	})
+}

@@ -2,6 +2,7 @@ package stix_test
 
 import (
 	"errors"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -90,4 +91,16 @@ func TestCheck(t *testing.T) {
 			t.Errorf("%s: %v, want %q", tc.name, err, tc.want)
 		}
 	}
+}
+
+// FuzzCheck: bundles from peers go through Check; it never panics.
+func FuzzCheck(f *testing.F) {
+	f.Add([]byte(`{"type":"bundle","objects":[{"type":"identity","id":"identity--1","created":"2026-01-02T00:00:00Z","modified":"2026-01-01T00:00:00Z"}]}`))
+	f.Add([]byte(`{"type":"bundle","objects":[{"type":"x","id":""}]}`))
+	if b, err := os.ReadFile(filepath.Join("testdata", "shop-full.json")); err == nil {
+		f.Add(b)
+	}
+	f.Fuzz(func(t *testing.T, b []byte) {
+		_ = stix.Check(b)
+	})
 }
