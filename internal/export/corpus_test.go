@@ -1,12 +1,10 @@
 package export_test
 
 import (
-	"archive/zip"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -56,31 +54,9 @@ func importCorpus(t *testing.T, s store.Store) ingest.Report {
 	t.Helper()
 	mfs := fstest.MapFS{}
 	for _, z := range corpusZips {
-		zr, err := zip.OpenReader(feedtest.SharedData(t, z.path))
-		if err != nil {
-			t.Fatal(err)
+		for name, b := range zipDocs(t, z.path, z.n) {
+			mfs[filepath.ToSlash(filepath.Join(filepath.Dir(z.path), strings.ReplaceAll(name, ":", "_")))] = &fstest.MapFile{Data: b}
 		}
-		n := 0
-		for _, f := range zr.File {
-			if n == z.n {
-				break
-			}
-			if f.FileInfo().IsDir() || !strings.HasSuffix(f.Name, ".json") {
-				continue
-			}
-			rc, err := f.Open()
-			if err != nil {
-				t.Fatal(err)
-			}
-			b, err := io.ReadAll(rc)
-			rc.Close()
-			if err != nil {
-				t.Fatal(err)
-			}
-			mfs[filepath.ToSlash(filepath.Join(filepath.Dir(z.path), strings.ReplaceAll(f.Name, ":", "_")))] = &fstest.MapFile{Data: b}
-			n++
-		}
-		zr.Close()
 	}
 	ctx := context.Background()
 	im := &ingest.Importer{Store: s, Sources: ingest.Sources()}

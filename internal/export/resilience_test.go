@@ -1,10 +1,7 @@
 package export_test
 
 import (
-	"archive/zip"
 	"context"
-	"fmt"
-	"io"
 	"regexp"
 	"strings"
 	"testing"
@@ -13,7 +10,6 @@ import (
 
 	"github.com/vmc-dev/vmc/internal/advisory"
 	"github.com/vmc-dev/vmc/internal/asset"
-	"github.com/vmc-dev/vmc/internal/feed/feedtest"
 	"github.com/vmc-dev/vmc/internal/ingest"
 	"github.com/vmc-dev/vmc/internal/store"
 )
@@ -44,7 +40,7 @@ func TestCVESourceOff(t *testing.T) {
 	// The CVE records: those the Bitnami records name, and others, which
 	// only the CVE source carries.
 	others := 0
-	cves := cveRecords(t, func(name string) bool {
+	cves := zipEntries(t, "cve5/cves.zip", func(name string) bool {
 		base := name[strings.LastIndexByte(name, '/')+1:]
 		if named[base] {
 			return true
@@ -167,33 +163,4 @@ func hasSource(v advisory.Vulnerability, src string) bool {
 		}
 	}
 	return false
-}
-
-// cveRecords reads up to n records of cves.zip whose entry names pick.
-func cveRecords(t *testing.T, pick func(string) bool, n int) map[string][]byte {
-	zr, err := zip.OpenReader(feedtest.SharedData(t, "cve5/cves.zip"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer zr.Close()
-	out := map[string][]byte{}
-	for _, f := range zr.File {
-		if len(out) == n {
-			break
-		}
-		if f.FileInfo().IsDir() || !strings.HasSuffix(f.Name, ".json") || !pick(f.Name) {
-			continue
-		}
-		rc, err := f.Open()
-		if err != nil {
-			t.Fatal(err)
-		}
-		b, err := io.ReadAll(rc)
-		rc.Close()
-		if err != nil {
-			t.Fatal(fmt.Errorf("%s: %w", f.Name, err))
-		}
-		out[f.Name] = b
-	}
-	return out
 }

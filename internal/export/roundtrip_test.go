@@ -164,6 +164,12 @@ func rule(want map[string]string, p string) (string, bool) {
 
 // zipDocs reads the first n JSON documents of a zip of the shared corpus.
 func zipDocs(t *testing.T, rel string, n int) map[string][]byte {
+	return zipEntries(t, rel, func(string) bool { return true }, n)
+}
+
+// zipEntries reads up to n JSON entries of a zip of the shared corpus
+// whose names pick accepts, in archive order, by entry name.
+func zipEntries(t *testing.T, rel string, pick func(string) bool, n int) map[string][]byte {
 	zr, err := zip.OpenReader(feedtest.SharedData(t, rel))
 	if err != nil {
 		t.Fatal(err)
@@ -174,7 +180,7 @@ func zipDocs(t *testing.T, rel string, n int) map[string][]byte {
 		if len(out) == n {
 			break
 		}
-		if f.FileInfo().IsDir() || !strings.HasSuffix(f.Name, ".json") {
+		if f.FileInfo().IsDir() || !strings.HasSuffix(f.Name, ".json") || !pick(f.Name) {
 			continue
 		}
 		rc, err := f.Open()
@@ -184,7 +190,7 @@ func zipDocs(t *testing.T, rel string, n int) map[string][]byte {
 		b, err := io.ReadAll(rc)
 		rc.Close()
 		if err != nil {
-			t.Fatal(err)
+			t.Fatalf("%s: %s: %v", rel, f.Name, err)
 		}
 		out[f.Name] = b
 	}
