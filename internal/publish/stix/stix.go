@@ -33,13 +33,13 @@ package stix
 import (
 	"bytes"
 	"cmp"
+	"crypto/sha1"
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"slices"
 	"strings"
 	"time"
-
-	"github.com/google/uuid"
 
 	"github.com/vmc-dev/vmc/internal/advisory"
 	"github.com/vmc-dev/vmc/internal/publish"
@@ -51,9 +51,44 @@ const MediaType = "application/stix+json;version=2.1"
 // observableNS is the namespace of observables' UUIDv5 ids (STIX 2.1
 // section 2.9); objectNS vmc's own, for the other objects.
 var (
-	observableNS = uuid.MustParse("00abedb4-aa42-466c-9c01-fed23315a9b7")
-	objectNS     = uuid.NewSHA1(uuid.NameSpaceURL, []byte("https://github.com/vmc-dev/vmc/stix"))
+	observableNS = mustUUID("00abedb4-aa42-466c-9c01-fed23315a9b7")
+	// objectNS is the UUIDv5 of vmc's address in RFC 9562's URL
+	// namespace.
+	objectNS = uuidV5(mustUUID("6ba7b811-9dad-11d1-80b4-00c04fd430c8"), []byte("https://github.com/vmc-dev/vmc/stix"))
 )
+
+// uuid is an RFC 9562 UUID. vmc writes its own few lines rather than
+// import a UUID module: the common ones implement database/sql's
+// interfaces, which the writers must not import (archtest).
+type uuid [16]byte
+
+func mustUUID(s string) uuid {
+	var u uuid
+	b, err := hex.DecodeString(strings.ReplaceAll(s, "-", ""))
+	if err != nil || len(b) != 16 {
+		panic("stix: bad UUID " + s)
+	}
+	copy(u[:], b)
+	return u
+}
+
+// uuidV5 is the name-based UUID of name in namespace ns (RFC 9562
+// section 5.5: SHA-1, version 5, variant 10).
+func uuidV5(ns uuid, name []byte) uuid {
+	h := sha1.New()
+	h.Write(ns[:])
+	h.Write(name)
+	var u uuid
+	copy(u[:], h.Sum(nil))
+	u[6] = u[6]&0x0f | 0x50
+	u[8] = u[8]&0x3f | 0x80
+	return u
+}
+
+func (u uuid) String() string {
+	x := hex.EncodeToString(u[:])
+	return x[0:8] + "-" + x[8:12] + "-" + x[12:16] + "-" + x[16:20] + "-" + x[20:]
+}
 
 // tlpMarkings are STIX 2.1's predefined TLP marking definitions (section
 // 7.2.1.4), by TLP 2.0 label.
@@ -151,7 +186,7 @@ type MarkingDefinition struct {
 func timestamp(t time.Time) string { return t.UTC().Format("2006-01-02T15:04:05.000Z") }
 
 func objectID(typ, docID, part string) string {
-	return typ + "--" + uuid.NewSHA1(objectNS, []byte(docID+"\x00"+typ+"\x00"+part)).String()
+	return typ + "--" + uuidV5(objectNS, []byte(docID+"\x00"+typ+"\x00"+part)).String()
 }
 
 // softwareID is a software observable's id from its id-contributing
@@ -168,7 +203,7 @@ func softwareID(s Software) string {
 	enc := json.NewEncoder(&b)
 	enc.SetEscapeHTML(false)
 	_ = enc.Encode(props)
-	return "software--" + uuid.NewSHA1(observableNS, bytes.TrimSpace(b.Bytes())).String()
+	return "software--" + uuidV5(observableNS, bytes.TrimSpace(b.Bytes())).String()
 }
 
 // Marshal writes d as a STIX 2.1 bundle, indented, after checking what
