@@ -202,7 +202,7 @@ type advisoryMoveInput struct {
 
 type advisoryDocInput struct {
 	ID     string `path:"id" maxLength:"128"`
-	Format string `path:"format" enum:"csaf,osv,cve5"`
+	Format string `path:"format" enum:"csaf,osv,cve5,stix"`
 }
 
 type advisoryDocOutput struct {
@@ -293,7 +293,7 @@ func (s *Server) registerAdvisories(api huma.API) {
 			return out, nil
 		})
 	op(s, api, huma.Operation{OperationID: "get-published-advisory-document", Method: http.MethodGet, Path: "/api/v1/advisories/{id}/{format}", Tags: tags,
-		Summary: "A published advisory as CSAF 2.0, OSV or a CVE JSON 5.1 CNA container, by its id or CVE. No sign-in; an advisory the public may not read now (not published, under embargo, above TLP:CLEAR) is not found."},
+		Summary: "A published advisory as CSAF 2.0, OSV, a CVE JSON 5.1 CNA container or a STIX 2.1 bundle, by its id or CVE. No sign-in; an advisory the public may not read now (not published, under embargo, above TLP:CLEAR) is not found."},
 		Public, func(ctx context.Context, in *advisoryDocInput) (*advisoryDocOutput, error) {
 			a, err := s.Store.Advisory(ctx, in.ID)
 			if err == nil {
@@ -358,7 +358,7 @@ func (s *Server) registerAdvisories(api huma.API) {
 			return &advisoryOutput{Body: s.advisoryView(a)}, nil
 		})
 	op(s, api, huma.Operation{OperationID: "export-advisory", Method: http.MethodGet, Path: "/api/v1/advisories/{id}/export/{format}", Tags: tags,
-		Summary: "An advisory in any state as CSAF 2.0, OSV or a CVE JSON 5.1 CNA container (audited), at its detail level; a draft is version 0. For the coordinated-disclosure parties and for review: the export channel's disclosure control applies." + advisoryClearanceDoc},
+		Summary: "An advisory in any state as CSAF 2.0, OSV, a CVE JSON 5.1 CNA container or a STIX 2.1 bundle (audited), at its detail level; a draft is version 0. For the coordinated-disclosure parties and for review: the export channel's disclosure control applies." + advisoryClearanceDoc},
 		string(auth.FindingRead),
 		func(ctx context.Context, in *advisoryDocInput) (*advisoryDocOutput, error) {
 			a, err := s.visibleAdvisory(ctx, in.ID, incident.ChannelExport)

@@ -122,7 +122,7 @@ func TestAdvisoryFeed(t *testing.T) {
 	}
 	v := decode[advisoryView](t, body)
 	id := v.Advisory.ID
-	if id != fmt.Sprintf("ACME-SA-%d-0001", time.Now().UTC().Year()) || v.Advisory.State != "draft" || strings.Join(v.Formats, ",") != "csaf,osv,cve5" || v.Public {
+	if id != fmt.Sprintf("ACME-SA-%d-0001", time.Now().UTC().Year()) || v.Advisory.State != "draft" || strings.Join(v.Formats, ",") != "csaf,osv,cve5,stix" || v.Public {
 		t.Errorf("created: %+v", v)
 	}
 
@@ -193,7 +193,7 @@ func TestAdvisoryFeed(t *testing.T) {
 	}
 	clk.set(lifts)
 	fd := public()
-	if len(fd.Items) != 1 || fd.Items[0].ID != id || fd.Items[0].Version != 1 || len(fd.Items[0].Documents) != 3 {
+	if len(fd.Items) != 1 || fd.Items[0].ID != id || fd.Items[0].Version != 1 || len(fd.Items[0].Documents) != 4 {
 		t.Fatalf("feed after the embargo: %+v", fd)
 	}
 	code, body = download("cve-2026-41234", "csaf")

@@ -24,6 +24,7 @@ import (
 	"github.com/vmc-dev/vmc/internal/chart"
 	"github.com/vmc-dev/vmc/internal/disclosure"
 	"github.com/vmc-dev/vmc/internal/finding"
+	"github.com/vmc-dev/vmc/internal/ident"
 	"github.com/vmc-dev/vmc/internal/incident"
 	"github.com/vmc-dev/vmc/internal/incident/metrics"
 	"github.com/vmc-dev/vmc/internal/incident/process"
@@ -59,6 +60,9 @@ type Server struct {
 	// Notify sends incident messages to communication trees; nil
 	// answers the routes that send with 503.
 	Notify *notify.Service
+	// Authority is the numbering authority own identifiers are reserved
+	// under.
+	Authority ident.Authority
 
 	routes []Route
 	// announcing counts the announcements still being sent (announce).

@@ -460,6 +460,15 @@ var rules = map[string]string{
 	"GET /api/v1/hardening/samm/questions":           string(auth.ProcessRead),
 	"PUT /api/v1/hardening/samm/{project}":           string(auth.ProcessWrite),
 	"GET /api/v1/hardening/samm":                     string(auth.ProcessRead),
+
+	"GET /api/v1/identifiers":                string(auth.VulnRead),
+	"POST /api/v1/identifiers":               string(auth.AdvisoryPublish),
+	"GET /api/v1/identifiers/{id}":           string(auth.VulnRead),
+	"POST /api/v1/identifiers/{id}/publish":  string(auth.AdvisoryPublish),
+	"POST /api/v1/identifiers/{id}/reject":   string(auth.AdvisoryPublish),
+	"POST /api/v1/identifiers/{id}/aliases":  string(auth.AdvisoryPublish),
+	"GET /api/v1/vulns/{id}/export/{format}": string(auth.VulnRead),
+	"GET /api/v1/stats/coverage":             string(auth.VulnRead),
 }
 
 // TestOwnerSeesOwnTeams: an asset owner sees and changes only the assets

@@ -56,6 +56,7 @@ func (s *Server) register(api huma.API) {
 	s.registerBaselines(api)
 	s.registerTrust(api)
 	s.registerMaintenance(api)
+	s.registerIdentifiers(api)
 }
 
 type vulnListInput struct {

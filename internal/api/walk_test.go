@@ -264,7 +264,7 @@ func walk(t *testing.T, f *fixture) {
 	download := func(format string) (int, string) {
 		return f.do(t, nil, http.MethodGet, "/api/v1/advisories/"+advID+"/"+format, "", "")
 	}
-	formats := []string{"csaf", "osv", "cve5"}
+	formats := []string{"csaf", "osv", "cve5", "stix"}
 	if fd := public(); len(fd.Items) != 0 {
 		t.Errorf("feed under embargo: %+v", fd)
 	}

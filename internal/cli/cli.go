@@ -115,6 +115,8 @@ from discovery to verified fix.`,
 		newBaseline(),
 		newSnapshot(),
 		newTrust(),
+		newIdentifier(),
+		newExport(),
 	)
 	return root
 }

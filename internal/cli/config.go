@@ -17,6 +17,7 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/vmc-dev/vmc/internal/api"
+	"github.com/vmc-dev/vmc/internal/ident"
 )
 
 // Config is vmc's configuration. Sources, strongest first: command-line
@@ -48,6 +49,9 @@ type Config struct {
 	Metrics struct {
 		Token string `koanf:"token"`
 	} `koanf:"metrics"`
+	// Identifiers is the numbering authority own identifiers are
+	// reserved under: a GCVE GNA id, or a local prefix.
+	Identifiers ident.Authority `koanf:"identifiers"`
 }
 
 // globalFlags are accepted by every command.

@@ -99,7 +99,7 @@ func serve(ctx context.Context, c *Config, s store.Store, log *slog.Logger, jobs
 	matcher := newMatcher(c, s)
 	matcher.Observer = metrics
 	observePools(metrics, s)
-	apiServer := &api.Server{Store: s, Matcher: matcher, Log: log, Ready: ready.Load, SecureCookies: !loopback, Intake: intake, Notify: n}
+	apiServer := &api.Server{Store: s, Matcher: matcher, Log: log, Ready: ready.Load, SecureCookies: !loopback, Intake: intake, Notify: n, Authority: c.Identifiers}
 	defer apiServer.Wait()
 	apiHandler := apiServer.Handler()
 	mux := http.NewServeMux()

@@ -1,6 +1,7 @@
 package csaf
 
 import (
+	"fmt"
 	"strings"
 	"time"
 )
@@ -142,17 +143,26 @@ func checkVersionRange(d *doc) {
 		if !ok || b.get("category").text() != "product_version" {
 			continue
 		}
-		if strings.ContainsAny(name, "<>") {
-			d.report(b.get("name").path, "product_version %q contains a range operator; use product_version_range", name)
-			continue
-		}
-		for _, w := range strings.Fields(strings.ToLower(name)) {
-			if rangeWords[w] {
-				d.report(b.get("name").path, "product_version %q describes a range (%q); use product_version_range", name, w)
-				break
-			}
+		if why := DescribesRange(name); why != "" {
+			d.report(b.get("name").path, "product_version %q %s; use product_version_range", name, why)
 		}
 	}
+}
+
+// DescribesRange says why a version string names a range rather than one
+// version (test 6.1.31: a range operator, or a word such as "prior"), or
+// "" when it names one version. Writers ask it before choosing between
+// product_version and product_version_range.
+func DescribesRange(version string) string {
+	if strings.ContainsAny(version, "<>") {
+		return "contains a range operator"
+	}
+	for _, w := range strings.Fields(strings.ToLower(version)) {
+		if rangeWords[w] {
+			return fmt.Sprintf("describes a range (%q)", w)
+		}
+	}
+	return ""
 }
 
 // checkFlagReference is test 6.1.32: every flag names the products it

@@ -158,7 +158,7 @@ func TestAdvisoryDocument(t *testing.T) {
 		t.Errorf("affected[0]: %+v", got)
 	}
 	avail, unavail, err := formats.Check(d)
-	if err != nil || len(avail) != 3 {
+	if err != nil || len(avail) != 4 {
 		t.Errorf("formats: %v %v %v", avail, unavail, err)
 	}
 	// A draft in Chinese about an appliance: CSAF only.

@@ -145,6 +145,22 @@ var tlpLabels = []string{"CLEAR", "GREEN", "AMBER", "AMBER+STRICT", "RED"}
 // Each writer checks further what its format needs (OSV a package
 // ecosystem, CVE JSON 5 a CVE id and an English description).
 func (d Document) Validate() error {
+	if err := d.ValidateHead(); err != nil {
+		return err
+	}
+	if len(d.Vuln.Affected) == 0 {
+		return invalid("vuln.affected", "no affected product")
+	}
+	if !slices.ContainsFunc(d.Vuln.Affected, Named) {
+		return invalid("vuln.affected", "no entry names a purl, package or product")
+	}
+	return nil
+}
+
+// ValidateHead is Validate without the affected products: what a format
+// that can describe a vulnerability without naming what it affects
+// (STIX) relies on.
+func (d Document) ValidateHead() error {
 	switch {
 	case !advisory.ValidID(d.ID):
 		return invalid("id", "%q is not an identifier", d.ID)
@@ -167,12 +183,6 @@ func (d Document) Validate() error {
 	}
 	if len(d.Vuln.Descriptions) == 0 {
 		return invalid("vuln.descriptions", "no summary")
-	}
-	if len(d.Vuln.Affected) == 0 {
-		return invalid("vuln.affected", "no affected product")
-	}
-	if !slices.ContainsFunc(d.Vuln.Affected, Named) {
-		return invalid("vuln.affected", "no entry names a purl, package or product")
 	}
 	return nil
 }

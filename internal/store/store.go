@@ -51,6 +51,7 @@ type Store interface {
 	Baselines
 	Trust
 	Maintenance
+	Identifiers
 	// Ping reports whether the database answers.
 	Ping(ctx context.Context) error
 	// Check verifies the database's physical and logical integrity.

@@ -399,6 +399,13 @@ func (w *writer) products() (productTree, productStatus, []entryProducts, error)
 			*into = append(*into, id)
 		}
 		for _, v := range a.Versions {
+			if validator.DescribesRange(v) != "" {
+				// "5.7.26 and prior", "<=1.14.0": a range in words,
+				// which CSAF wants as a range (test 6.1.31), as the
+				// source wrote it (VLS, section 3.1.3.2 of CSAF 2.0).
+				add("product_version_range", v, v, base.ToString(), &byEntry[i].affected)
+				continue
+			}
 			add("product_version", v, v, withVersion(base, v), &byEntry[i].affected)
 		}
 		for j, r := range a.Ranges {

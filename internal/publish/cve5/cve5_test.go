@@ -30,26 +30,6 @@ func TestGolden(t *testing.T) {
 	publishtest.Golden(t, goldenShop, b)
 }
 
-// record wraps a CNA container into the whole CVE record CVE Services
-// makes of it, as a published record of CVE JSON 5.1.
-func record(t *testing.T, id string, container []byte) []byte {
-	t.Helper()
-	rec := map[string]any{
-		"dataType":    "CVE_RECORD",
-		"dataVersion": "5.1",
-		"cveMetadata": map[string]any{
-			"cveId": id, "assignerOrgId": "8254265b-2729-46b6-b9e3-3dfca2d5bfca", "assignerShortName": "acme",
-			"state": "PUBLISHED", "datePublished": "2026-12-01T00:00:00Z", "dateUpdated": "2026-12-03T09:30:00Z",
-		},
-		"containers": map[string]any{"cna": json.RawMessage(container)},
-	}
-	b, err := json.Marshal(rec)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return b
-}
-
 // TestValidates holds the golden container to the shared corpus's CNA
 // container schema and, wrapped into a record, to the bundled schema of
 // the whole CVE record format.
@@ -63,7 +43,7 @@ func TestValidates(t *testing.T) {
 		t.Errorf("container: %v", err)
 	}
 	bundled := publishtest.SharedSchema(t, "cve5/schema/CVE_JSON_bundled_5.1.1.json", "https://example.invalid/bundled.json")
-	if err := bundled(record(t, "CVE-2026-41234", b)); err != nil {
+	if err := bundled(publishtest.CVERecord(t, "CVE-2026-41234", b)); err != nil {
 		t.Errorf("record: %v", err)
 	}
 }
@@ -134,7 +114,7 @@ func TestRoundTrip(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	recs, errs := feedtest.Collect(cve5.Parse("CVE-2026-41234.json", bytes.NewReader(record(t, "CVE-2026-41234", b))))
+	recs, errs := feedtest.Collect(cve5.Parse("CVE-2026-41234.json", bytes.NewReader(publishtest.CVERecord(t, "CVE-2026-41234", b))))
 	if len(errs) > 0 || len(recs) != 1 {
 		t.Fatalf("%d records, errors %v", len(recs), errs)
 	}

@@ -14,6 +14,7 @@ import (
 	"github.com/vmc-dev/vmc/internal/publish/csaf"
 	"github.com/vmc-dev/vmc/internal/publish/cve5"
 	"github.com/vmc-dev/vmc/internal/publish/osv"
+	"github.com/vmc-dev/vmc/internal/publish/stix"
 )
 
 // Format is one publishing format.
@@ -41,6 +42,8 @@ var All = []Format{
 		FileName: func(d publish.Document) string { return osv.ID(d.ID) + ".json" }},
 	{Name: "cve5", Title: "CVE JSON 5.1 (CNA container)", MediaType: cve5.MediaType, Marshal: cve5.Marshal, Applies: cve5.Applies,
 		FileName: func(d publish.Document) string { return d.CVE() + ".cna.json" }},
+	{Name: "stix", Title: "STIX 2.1 bundle", MediaType: stix.MediaType, Marshal: stix.Marshal, Applies: stix.Applies,
+		FileName: func(d publish.Document) string { return d.ID + ".stix.json" }},
 }
 
 // Names lists the formats' names.

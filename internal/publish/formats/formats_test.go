@@ -57,11 +57,11 @@ func levelAtLeast(l, min publish.Level) bool {
 
 func TestCheck(t *testing.T) {
 	avail, unavail, err := formats.Check(publishtest.Load(t, "shop"))
-	if err != nil || strings.Join(avail, ",") != "csaf,osv,cve5" || len(unavail) != 0 {
+	if err != nil || strings.Join(avail, ",") != "csaf,osv,cve5,stix" || len(unavail) != 0 {
 		t.Errorf("shop: %v %v %v", avail, unavail, err)
 	}
 	avail, unavail, err = formats.Check(publishtest.Load(t, "appliance"))
-	if err != nil || strings.Join(avail, ",") != "csaf" || unavail["osv"] == nil || unavail["cve5"] == nil {
+	if err != nil || strings.Join(avail, ",") != "csaf" || unavail["osv"] == nil || unavail["cve5"] == nil || unavail["stix"] == nil {
 		t.Errorf("appliance: %v %v %v", avail, unavail, err)
 	}
 	bad := publishtest.Load(t, "shop")
@@ -137,11 +137,11 @@ func TestGet(t *testing.T) {
 	if f, err := formats.Get("osv"); err != nil || f.Name != "osv" {
 		t.Errorf("osv: %v %v", f.Name, err)
 	}
-	if _, err := formats.Get("cvrf"); err == nil || err.Error() != `unknown format "cvrf" (csaf, osv, cve5)` {
+	if _, err := formats.Get("cvrf"); err == nil || err.Error() != `unknown format "cvrf" (csaf, osv, cve5, stix)` {
 		t.Errorf("cvrf: %v", err)
 	}
 	d := publishtest.Load(t, "shop")
-	for name, want := range map[string]string{"csaf": "acme-sa-2026-0007.json", "osv": "x_ACME-SA-2026-0007.json", "cve5": "CVE-2026-41234.cna.json"} {
+	for name, want := range map[string]string{"csaf": "acme-sa-2026-0007.json", "osv": "x_ACME-SA-2026-0007.json", "cve5": "CVE-2026-41234.cna.json", "stix": "ACME-SA-2026-0007.stix.json"} {
 		f, _ := formats.Get(name)
 		if got := f.FileName(d); got != want {
 			t.Errorf("%s file name %q, want %q", name, got, want)

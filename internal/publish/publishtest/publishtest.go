@@ -5,11 +5,14 @@ package publishtest
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"runtime"
 	"strings"
 	"testing"
+
+	"github.com/santhosh-tekuri/jsonschema/v6"
 
 	"github.com/vmc-dev/vmc/internal/feed/feedtest"
 	"github.com/vmc-dev/vmc/internal/publish"
@@ -88,4 +91,65 @@ func SharedSchema(t testing.TB, rel, url string) func([]byte) error {
 		t.Fatal(err)
 	}
 	return publish.SchemaCheck(url, b)
+}
+
+// stixSchemaBase is where the STIX 2.1 schemas' $ids point; the loader
+// maps it onto ../shared/data/stix/schemas, so that nothing is fetched.
+const stixSchemaBase = "http://raw.githubusercontent.com/oasis-open/cti-stix2-json-schemas/stix2.1/schemas/"
+
+// STIXSchema returns a check of STIX 2.1 bundles against the OASIS JSON
+// schemas in ../shared/data/stix/schemas (common/bundle.json, which
+// refers to every object type's), formats asserted.
+func STIXSchema(t testing.TB) func([]byte) error {
+	t.Helper()
+	dir := feedtest.SharedData(t, "stix/schemas")
+	c := jsonschema.NewCompiler()
+	c.AssertFormat()
+	c.UseLoader(stixLoader{dir})
+	s, err := c.Compile(stixSchemaBase + "common/bundle.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return func(doc []byte) error {
+		v, err := jsonschema.UnmarshalJSON(bytes.NewReader(doc))
+		if err != nil {
+			return err
+		}
+		return s.Validate(v)
+	}
+}
+
+type stixLoader struct{ dir string }
+
+func (l stixLoader) Load(url string) (any, error) {
+	rel, ok := strings.CutPrefix(url, stixSchemaBase)
+	if !ok {
+		return nil, fmt.Errorf("schema %s: not under %s", url, stixSchemaBase)
+	}
+	f, err := os.Open(filepath.Join(l.dir, filepath.FromSlash(rel)))
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	return jsonschema.UnmarshalJSON(f)
+}
+
+// CVERecord wraps a CNA container into a whole published CVE JSON 5.1
+// record, for the bundled record schema and vmc's CVE JSON 5 reader.
+func CVERecord(t testing.TB, id string, container []byte) []byte {
+	t.Helper()
+	rec := map[string]any{
+		"dataType":    "CVE_RECORD",
+		"dataVersion": "5.1",
+		"cveMetadata": map[string]any{
+			"cveId": id, "assignerOrgId": "8254265b-2729-46b6-b9e3-3dfca2d5bfca", "assignerShortName": "acme",
+			"state": "PUBLISHED", "datePublished": "2026-12-01T00:00:00Z", "dateUpdated": "2026-12-03T09:30:00Z",
+		},
+		"containers": map[string]any{"cna": json.RawMessage(container)},
+	}
+	b, err := json.Marshal(rec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
 }

@@ -2,6 +2,7 @@ package postgres_test
 
 import (
 	"context"
+	"os"
 	"testing"
 	"time"
 
@@ -22,5 +23,23 @@ func TestConformance(t *testing.T) {
 			t.Fatal(err)
 		}
 		return s
+	})
+}
+
+// Several vmc processes on one PostgreSQL reserve identifiers at once:
+// none is handed out twice.
+func TestIdentifiersAcrossProcesses(t *testing.T) {
+	dsn := os.Getenv("VMC_TEST_IDENTIFIER_DSN")
+	if dsn == "" {
+		dsn = pgtest.NewDatabase(t)
+		// Migrate once, before the processes race to.
+		s, err := postgres.Open(context.Background(), dsn, postgres.Options{Migrate: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		s.Close()
+	}
+	storetest.AllocateAcrossProcesses(t, "TestIdentifiersAcrossProcesses", dsn, func(dsn string) (store.Store, error) {
+		return postgres.Open(context.Background(), dsn, postgres.Options{})
 	})
 }

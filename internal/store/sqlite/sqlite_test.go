@@ -117,3 +117,20 @@ func TestCheckpointer(t *testing.T) {
 		t.Fatalf("rows = %d, %v; want 200", n, err)
 	}
 }
+
+// Several vmc processes on one SQLite file reserve identifiers at once:
+// none is handed out twice.
+func TestIdentifiersAcrossProcesses(t *testing.T) {
+	path := os.Getenv("VMC_TEST_IDENTIFIER_DSN")
+	if path == "" {
+		path = filepath.Join(t.TempDir(), "vmc.db")
+		s, err := sqlite.Open(context.Background(), path, sqlite.Options{Migrate: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		s.Close()
+	}
+	storetest.AllocateAcrossProcesses(t, "TestIdentifiersAcrossProcesses", path, func(path string) (store.Store, error) {
+		return sqlite.Open(context.Background(), path, sqlite.Options{})
+	})
+}

@@ -63,6 +63,8 @@ func Run(t *testing.T, open Opener) {
 		{"Baselines", testBaselines},
 		{"Trust", testTrust},
 		{"Maintenance", testMaintenance},
+		{"Identifiers", testIdentifiers},
+		{"IdentifiersConcurrent", testIdentifiersConcurrent},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) { tc.fn(t, open) })

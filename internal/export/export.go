@@ -1,0 +1,172 @@
+// Package export writes any vulnerability vmc holds — merged from
+// imported sources, or carried by one of its own identifiers — in one of
+// the publishing formats (publish/formats: CSAF 2.0, OSV, CVE JSON 5.1,
+// STIX 2.1), for the command line and the API alike, after the
+// disclosure controls have had their say and with the export in the
+// audit log.
+//
+// What may leave is decided as for the organisation's own advisories
+// (incident.Release): a vulnerability is marked with the narrowest TLP
+// label any of its sources distributes it under (a CSAF document's
+// distribution, an advisory of the organisation's about it) and with the
+// embargo of every such advisory still under one. An export for the
+// public is refused unless every marking allows the public; an export
+// for a named recipient needs their clearance, and under embargo their
+// name among the embargo's recipients.
+package export
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/vmc-dev/vmc/internal/advisory"
+	"github.com/vmc-dev/vmc/internal/audit"
+	"github.com/vmc-dev/vmc/internal/incident"
+	"github.com/vmc-dev/vmc/internal/publish"
+	"github.com/vmc-dev/vmc/internal/publish/formats"
+	"github.com/vmc-dev/vmc/internal/store"
+)
+
+// Store is what exporting reads and records.
+type Store interface {
+	Vuln(ctx context.Context, id string, opts store.VulnOptions) (advisory.Vulnerability, error)
+	Advisory(ctx context.Context, id string) (incident.Advisory, error)
+	AdvisorySettings(ctx context.Context) (incident.AdvisorySettings, error)
+	Record(ctx context.Context, e audit.Entry) error
+}
+
+// Request asks for one export.
+type Request struct {
+	// ID is the vulnerability's id or any alias.
+	ID     string
+	Format string
+	// To names the recipient; empty means the public.
+	To string
+	// Clearance is the recipient's (ignored for the public, whose is
+	// CLEAR).
+	Clearance incident.TLP
+	// Actor and Reason go to the audit log.
+	Actor, Reason string
+	Now           time.Time
+}
+
+// Result is a written export.
+type Result struct {
+	Format   formats.Format
+	Document publish.Document
+	Body     []byte
+	// Marking is what the vulnerability is marked with.
+	Marking incident.Marking
+}
+
+// DefaultPublisher issues exports until the advisory settings name the
+// organisation: vmc itself, as "other" (CSAF's category for a party that
+// neither found, coordinates nor sells what it writes about).
+var DefaultPublisher = publish.Publisher{Name: "vmc", Namespace: "https://github.com/vmc-dev/vmc", Category: "other"}
+
+// ErrUnknownFormat marks a request for a format vmc does not write.
+var ErrUnknownFormat = errors.New("unknown format")
+
+// Vuln writes the vulnerability req names in req.Format. Errors: store.
+// ErrNotFound, ErrUnknownFormat, incident.ErrWithheld (with the control
+// that withheld it), publish.ErrInvalid (the format cannot express the
+// record: OSV a product that is no package, CVE JSON 5 a record without
+// a CVE id).
+func Vuln(ctx context.Context, s Store, req Request) (Result, error) {
+	f, err := formats.Get(req.Format)
+	if err != nil {
+		return Result{}, fmt.Errorf("%w: %w", ErrUnknownFormat, err)
+	}
+	v, err := s.Vuln(ctx, req.ID, store.VulnOptions{})
+	if err != nil {
+		return Result{}, err
+	}
+	markings, err := Markings(ctx, s, v)
+	if err != nil {
+		return Result{}, err
+	}
+	ch, r := incident.ChannelFeed, incident.Public
+	if req.To != "" {
+		ch, r = incident.ChannelExport, incident.Recipient{Name: req.To, Clearance: req.Clearance}
+	}
+	for _, m := range markings {
+		if err := incident.Release(m, ch, r, req.Now); err != nil {
+			return Result{}, fmt.Errorf("%s for %s: %w", v.ID, recipient(req.To), err)
+		}
+	}
+	rec, err := v.Record()
+	if err != nil {
+		return Result{}, err
+	}
+	set, err := s.AdvisorySettings(ctx)
+	if err != nil {
+		return Result{}, err
+	}
+	pub := set.Publisher
+	if pub.Name == "" {
+		pub = DefaultPublisher
+	}
+	label := incident.Label(markings)
+	d := publish.OfRecord(rec, pub, string(label), req.Now)
+	body, err := f.Marshal(d)
+	if err != nil {
+		return Result{}, err
+	}
+	why := fmt.Sprintf("%s, TLP:%s, for %s", f.Name, label, recipient(req.To))
+	if req.Reason != "" {
+		why += ": " + req.Reason
+	}
+	if err := s.Record(ctx, audit.Entry{Actor: req.Actor, Action: "vuln.export", Object: "vuln:" + v.ID, Reason: why}); err != nil {
+		return Result{}, err
+	}
+	return Result{Format: f, Document: d, Body: body, Marking: incident.Marking{TLP: label}}, nil
+}
+
+func recipient(to string) string {
+	if to == "" {
+		return "the public"
+	}
+	return to
+}
+
+// Markings are the markings v is under: one per TLP label a source
+// distributes it under (an unreadable label counts as RED: what cannot
+// be read is not released), and those of the organisation's advisories
+// about any of its ids. A vulnerability nobody marks is TLP:CLEAR.
+func Markings(ctx context.Context, s Store, v advisory.Vulnerability) ([]incident.Marking, error) {
+	out := []incident.Marking{{TLP: incident.Clear}}
+	for _, fv := range v.Fields {
+		if fv.Field != advisory.FieldTLP {
+			continue
+		}
+		for _, c := range fv.Claims {
+			var label string
+			if err := json.Unmarshal(c.Value, &label); err != nil {
+				label = string(incident.Red)
+			}
+			t, err := incident.ParseTLP(label)
+			if err != nil {
+				t = incident.Red
+			}
+			out = append(out, incident.Marking{TLP: t})
+		}
+	}
+	seen := map[string]bool{}
+	for _, id := range v.Aliases {
+		a, err := s.Advisory(ctx, id)
+		if errors.Is(err, store.ErrNotFound) {
+			continue
+		}
+		if err != nil {
+			return nil, fmt.Errorf("%s: advisory %s: %w", v.ID, id, err)
+		}
+		if !seen[a.ID] {
+			seen[a.ID] = true
+			out = append(out, a.Marking)
+		}
+	}
+	return out, nil
+}
