@@ -54,6 +54,8 @@ type Server struct {
 	// Notify sends incident messages to communication trees; nil
 	// answers the routes that send with 503.
 	Notify *notify.Service
+	// OSV configures the OSV-compatible API.
+	OSV OSV
 
 	routes []Route
 	// announcing counts the announcements still being sent (announce).

@@ -52,6 +52,7 @@ func (s *Server) register(api huma.API) {
 	s.registerBreaches(api)
 	s.registerCommunication(api)
 	s.registerAdvisories(api)
+	s.registerOSV(api)
 }
 
 type vulnListInput struct {

@@ -41,6 +41,12 @@ type Config struct {
 	Disclosure disclosureConfig `koanf:"disclosure"`
 	// SMTP is the server incident notifications are e-mailed through.
 	SMTP smtpConfig `koanf:"smtp"`
+	// OSVAPI configures the OSV-compatible API (/v1/query, ...).
+	OSVAPI struct {
+		// RequireToken closes it to callers without a token or session
+		// allowed vuln.read; it is open by default, as osv.dev is.
+		RequireToken bool `koanf:"require-token"`
+	} `koanf:"osv-api"`
 }
 
 // globalFlags are accepted by every command.

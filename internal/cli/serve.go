@@ -92,7 +92,8 @@ func serve(ctx context.Context, c *Config, s store.Store, log *slog.Logger, jobs
 	if err != nil {
 		return usageError{err}
 	}
-	apiServer := &api.Server{Store: s, Matcher: newMatcher(c, s), Log: log, Ready: ready.Load, SecureCookies: !loopback, Intake: intake, Notify: n}
+	apiServer := &api.Server{Store: s, Matcher: newMatcher(c, s), Log: log, Ready: ready.Load, SecureCookies: !loopback, Intake: intake, Notify: n,
+		OSV: api.OSV{RequireToken: c.OSVAPI.RequireToken}}
 	defer apiServer.Wait()
 	apiHandler := apiServer.Handler()
 	mux := http.NewServeMux()
@@ -101,6 +102,7 @@ func serve(ctx context.Context, c *Config, s store.Store, log *slog.Logger, jobs
 	mux.Handle("/security/", apiHandler)
 	mux.Handle("/healthz", apiHandler)
 	mux.Handle("/readyz", apiHandler)
+	mux.Handle("/v1/", apiHandler) // the OSV-compatible API
 	mux.Handle("/", web.Handler())
 	srv := &http.Server{
 		Handler:           mux,
