@@ -48,6 +48,7 @@ type Store interface {
 	Breaches
 	Communication
 	PatchReleases
+	TAXII
 	// Ping reports whether the database answers.
 	Ping(ctx context.Context) error
 	// Check verifies the database's physical and logical integrity.

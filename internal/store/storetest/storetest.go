@@ -60,6 +60,7 @@ func Run(t *testing.T, open Opener) {
 		{"Patches", testPatches},
 		{"Advisories", testAdvisories},
 		{"IncidentMetrics", testIncidentMetrics},
+		{"TAXII", testTAXII},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) { tc.fn(t, open) })
