@@ -56,6 +56,8 @@ type Server struct {
 	Notify *notify.Service
 	// OSV configures the OSV-compatible API.
 	OSV OSV
+	// TAXII configures the TAXII 2.1 server.
+	TAXII TAXII
 
 	routes []Route
 	// announcing counts the announcements still being sent (announce).
@@ -119,6 +121,7 @@ func (s *Server) Handler() http.Handler {
 	s.routes = nil
 	s.register(api)
 	s.registerIntakePages(mux)
+	mux.HandleFunc("/taxii2/", s.taxiiHandler)
 	mux.Handle("GET /api/v1/docs", docsHandler())
 	mux.Handle("GET /api/v1/docs/", docsHandler())
 	mux.HandleFunc("/api/", func(w http.ResponseWriter, r *http.Request) {

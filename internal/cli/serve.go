@@ -103,6 +103,7 @@ func serve(ctx context.Context, c *Config, s store.Store, log *slog.Logger, jobs
 	mux.Handle("/healthz", apiHandler)
 	mux.Handle("/readyz", apiHandler)
 	mux.Handle("/v1/", apiHandler) // the OSV-compatible API
+	mux.Handle("/taxii2/", apiHandler)
 	mux.Handle("/", web.Handler())
 	srv := &http.Server{
 		Handler:           mux,

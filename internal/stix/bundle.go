@@ -11,10 +11,23 @@ import (
 // has under 2,000, Enterprise ATT&CK about 25,000.
 const MaxObjects = 100_000
 
+// ObjectError is one object of a document that could not be read; the
+// document's other objects still are.
+type ObjectError struct {
+	Document string
+	Index    int
+	Err      error
+}
+
+func (e *ObjectError) Error() string {
+	return fmt.Sprintf("%s: objects[%d]: %v", e.Document, e.Index, e.Err)
+}
+
+func (e *ObjectError) Unwrap() error { return e.Err }
+
 // Objects reads the "objects" array of a STIX bundle or a TAXII envelope
 // from r one object at a time; name names the document in errors. An
-// invalid object is yielded as an error naming its index, and reading
-// goes on; a document that is no JSON object with an objects array stops
+// invalid object is yielded as an *ObjectError, and reading goes on; a document that is no JSON object with an objects array stops
 // it.
 func Objects(name string, r io.Reader) iter.Seq2[Object, error] {
 	return func(yield func(Object, error) bool) {
@@ -56,7 +69,7 @@ func Objects(name string, r io.Reader) iter.Seq2[Object, error] {
 				}
 				o, err := Parse(raw)
 				if err != nil {
-					err = fmt.Errorf("%s: objects[%d]: %w", name, i, err)
+					err = &ObjectError{Document: name, Index: i, Err: err}
 				}
 				if !yield(o, err) {
 					return

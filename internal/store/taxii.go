@@ -27,7 +27,9 @@ type TAXII interface {
 	// request's status (complete), which it keeps for status/{id}.
 	// dateAdded overrides the date each object is added (by index) when
 	// it has a value: for loading another server's data as it was.
-	AddSTIX(ctx context.Context, collection string, objs []stix.Object, dateAdded []time.Time, actor string) (taxii.Status, error)
+	// failures are the request's objects that could not be read, which
+	// the status reports beside the others.
+	AddSTIX(ctx context.Context, collection string, objs []stix.Object, dateAdded []time.Time, failures []taxii.Detail, actor string) (taxii.Status, error)
 	// STIXObjects returns one page of a collection's object versions,
 	// oldest added first.
 	STIXObjects(ctx context.Context, q STIXQuery) (STIXPage, error)

@@ -133,9 +133,10 @@ func newUUID() string {
 }
 
 // AddSTIX implements store.TAXII.
-func (s *Store) AddSTIX(ctx context.Context, collection string, objs []stix.Object, dateAdded []time.Time, actor string) (taxii.Status, error) {
+func (s *Store) AddSTIX(ctx context.Context, collection string, objs []stix.Object, dateAdded []time.Time, failures []taxii.Detail, actor string) (taxii.Status, error) {
 	now := s.clock()
-	st := taxii.Status{ID: newUUID(), Status: "complete", RequestTimestamp: now, TotalCount: len(objs), Collection: collection, User: actor}
+	st := taxii.Status{ID: newUUID(), Status: "complete", RequestTimestamp: now, TotalCount: len(objs) + len(failures), Collection: collection, User: actor,
+		FailureCount: len(failures), Failures: failures}
 	err := s.inTx(ctx, func(ctx context.Context, tx *txn) error {
 		st.Successes, st.SuccessCount = nil, 0
 		var n int
@@ -186,7 +187,7 @@ func (s *Store) AddSTIX(ctx context.Context, collection string, objs []stix.Obje
 			st.ID, collection, actor, stix.TimeKey(now), string(detail)); err != nil {
 			return err
 		}
-		after, err := auditJSON(map[string]any{"status": st.ID, "total": len(objs), "added": added})
+		after, err := auditJSON(map[string]any{"status": st.ID, "total": st.TotalCount, "added": added, "failed": len(failures)})
 		if err != nil {
 			return err
 		}

@@ -68,7 +68,7 @@ func testTAXII(t *testing.T, open Opener) {
 		stixObject(t, ind, "2016-12-25T12:30:59.444Z", "2.1"),
 		stixObject(t, mal, "2017-01-27T13:49:53.997Z", "2.1"),
 	}
-	st, err := s.AddSTIX(ctx, col, first, nil, "analyst")
+	st, err := s.AddSTIX(ctx, col, first, nil, nil, "analyst")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -76,11 +76,12 @@ func testTAXII(t *testing.T, open Opener) {
 		t.Errorf("status %+v", st)
 	}
 	// The same version again adds nothing; a new one is a new row.
-	st2, err := s.AddSTIX(ctx, col, []stix.Object{first[0], stixObject(t, ind, "2017-01-27T13:49:53.935Z", "2.1")}, nil, "analyst")
+	st2, err := s.AddSTIX(ctx, col, []stix.Object{first[0], stixObject(t, ind, "2017-01-27T13:49:53.935Z", "2.1")}, nil,
+		[]taxii.Detail{{ID: "indicator--252c7c11-daf2-42bd-843b-be65edca9f61", Message: "objects[2]: modified: before created"}}, "analyst")
 	if err != nil {
 		t.Fatal(err)
 	}
-	if st2.Successes[0].Message != "already held" || st2.Successes[1].Message != "added" {
+	if st2.Successes[0].Message != "already held" || st2.Successes[1].Message != "added" || st2.TotalCount != 3 || st2.FailureCount != 1 {
 		t.Errorf("second add: %+v", st2.Successes)
 	}
 	back, err := s.TAXIIStatus(ctx, st2.ID)
@@ -145,7 +146,7 @@ func testTAXII(t *testing.T, open Opener) {
 	if _, err := s.STIXObjects(ctx, store.STIXQuery{Collection: col, Next: "garbage"}); !errors.Is(err, store.ErrBadQuery) {
 		t.Errorf("a forged cursor: %v, want ErrBadQuery", err)
 	}
-	if _, err := s.AddSTIX(ctx, "00000000-0000-4000-8000-000000000000", first, nil, "analyst"); !errors.Is(err, store.ErrNotFound) {
+	if _, err := s.AddSTIX(ctx, "00000000-0000-4000-8000-000000000000", first, nil, nil, "analyst"); !errors.Is(err, store.ErrNotFound) {
 		t.Errorf("adding to no collection: %v", err)
 	}
 
