@@ -108,6 +108,8 @@ from discovery to verified fix.`,
 		newSLA(),
 		newNotify(),
 		newUser(),
+		newSTIX(),
+		newTAXII(),
 	)
 	return root
 }
