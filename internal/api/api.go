@@ -63,6 +63,10 @@ type Server struct {
 	// Authority is the numbering authority own identifiers are reserved
 	// under.
 	Authority ident.Authority
+	// OSV configures the OSV-compatible API.
+	OSV OSV
+	// TAXII configures the TAXII 2.1 server.
+	TAXII TAXII
 
 	routes []Route
 	// announcing counts the announcements still being sent (announce).
@@ -126,6 +130,7 @@ func (s *Server) Handler() http.Handler {
 	s.routes = nil
 	s.register(api)
 	s.registerIntakePages(mux)
+	mux.HandleFunc("/taxii2/", s.taxiiHandler)
 	mux.Handle("GET /api/v1/docs", docsHandler())
 	mux.Handle("GET /api/v1/docs/", docsHandler())
 	mux.HandleFunc("/api/", func(w http.ResponseWriter, r *http.Request) {

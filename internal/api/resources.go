@@ -57,6 +57,7 @@ func (s *Server) register(api huma.API) {
 	s.registerTrust(api)
 	s.registerMaintenance(api)
 	s.registerIdentifiers(api)
+	s.registerOSV(api)
 }
 
 type vulnListInput struct {

@@ -117,6 +117,8 @@ from discovery to verified fix.`,
 		newTrust(),
 		newIdentifier(),
 		newExport(),
+		newSTIX(),
+		newTAXII(),
 	)
 	return root
 }

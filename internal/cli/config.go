@@ -52,6 +52,12 @@ type Config struct {
 	// Identifiers is the numbering authority own identifiers are
 	// reserved under: a GCVE GNA id, or a local prefix.
 	Identifiers ident.Authority `koanf:"identifiers"`
+	// OSVAPI configures the OSV-compatible API (/v1/query, ...).
+	OSVAPI struct {
+		// RequireToken closes it to callers without a token or session
+		// allowed vuln.read; it is open by default, as osv.dev is.
+		RequireToken bool `koanf:"require-token"`
+	} `koanf:"osv-api"`
 }
 
 // globalFlags are accepted by every command.

@@ -99,7 +99,8 @@ func serve(ctx context.Context, c *Config, s store.Store, log *slog.Logger, jobs
 	matcher := newMatcher(c, s)
 	matcher.Observer = metrics
 	observePools(metrics, s)
-	apiServer := &api.Server{Store: s, Matcher: matcher, Log: log, Ready: ready.Load, SecureCookies: !loopback, Intake: intake, Notify: n, Authority: c.Identifiers}
+	apiServer := &api.Server{Store: s, Matcher: matcher, Log: log, Ready: ready.Load, SecureCookies: !loopback, Intake: intake, Notify: n, Authority: c.Identifiers,
+		OSV: api.OSV{RequireToken: c.OSVAPI.RequireToken}}
 	defer apiServer.Wait()
 	apiHandler := apiServer.Handler()
 	mux := http.NewServeMux()
@@ -108,6 +109,8 @@ func serve(ctx context.Context, c *Config, s store.Store, log *slog.Logger, jobs
 	mux.Handle("/security/", apiHandler)
 	mux.Handle("/healthz", apiHandler)
 	mux.Handle("/readyz", apiHandler)
+	mux.Handle("/v1/", apiHandler) // the OSV-compatible API
+	mux.Handle("/taxii2/", apiHandler)
 	mux.Handle("/", web.Handler())
 	mux.Handle("GET /metrics", metrics.Handler(c.Metrics.Token))
 	srv := &http.Server{

@@ -337,3 +337,11 @@ func (b *CPEBounds) text(zh bool) string {
 	}
 	return " " + strings.Join(parts, " ")
 }
+
+// Names reports whether an entry names a component's package under the
+// ecosystem's rules, whatever the version: what a question about a
+// package without a version (the OSV API's) asks.
+func Names(c asset.Component, e Entry) bool {
+	a := e.Affected
+	return a.Ecosystem != "" && sameEcosystem(c.Ecosystem, a.Ecosystem) && pkgKey(c.Ecosystem, c.Name) == pkgKey(a.Ecosystem, a.Package)
+}

@@ -52,6 +52,7 @@ type Store interface {
 	Trust
 	Maintenance
 	Identifiers
+	TAXII
 	// Ping reports whether the database answers.
 	Ping(ctx context.Context) error
 	// Check verifies the database's physical and logical integrity.

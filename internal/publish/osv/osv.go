@@ -155,6 +155,92 @@ func entry(d publish.Document) (feedosv.Entry, error) {
 	}
 	e.Details = strings.Join(parts, "\n\n")
 
+	if err := describe(&e, r); err != nil {
+		return e, err
+	}
+
+	ds := map[string]any{"tlp": d.TLP}
+	if d.Criticality != "" {
+		// Not "severity": GHSA's records use that key for their own
+		// rating scale, and readers (feed/osv) take it for one.
+		ds["criticality"] = d.Criticality
+	}
+	var cwes []string
+	for _, c := range r.CWEs {
+		cwes = append(cwes, c.ID)
+	}
+	if len(cwes) > 0 {
+		ds["cwe_ids"] = cwes
+	}
+	b, err := json.Marshal(ds)
+	if err != nil {
+		return e, err
+	}
+	e.DatabaseSpecific = b
+	return e, nil
+}
+
+// Vuln writes a vulnerability as vmc holds it, the merged record of every
+// source (advisory.Vulnerability.Record), as OSV, for vmc's OSV API. It
+// keeps vmc's id unprefixed, because a client fetches again by the ids a
+// query returned, and leaves out what OSV cannot say rather than refusing
+// the record: products that are no package in an OSV ecosystem, and
+// scores that do not parse. modified is when vmc last changed the
+// vulnerability.
+func Vuln(r advisory.Record, modified time.Time) (feedosv.Entry, error) {
+	e := feedosv.Entry{SchemaVersion: SchemaVersion, ID: r.ID, Modified: stamp(modified),
+		Aliases: slices.Clone(r.Aliases), Related: slices.Clone(r.Related)}
+	if !r.Published.IsZero() {
+		e.Published = stamp(r.Published)
+	}
+	if !r.Withdrawn.IsZero() {
+		e.Withdrawn = stamp(r.Withdrawn)
+	}
+	e.Summary = english(r.Titles)
+	e.Details = english(r.Descriptions)
+	kept := r
+	kept.Affected = slices.DeleteFunc(slices.Clone(r.Affected), func(a advisory.Affected) bool {
+		_, _, err := pkg(a)
+		return err != nil
+	})
+	kept.Severities = slices.DeleteFunc(slices.Clone(r.Severities), func(s advisory.Severity) bool {
+		_, err := risk.ParseCVSS(s.Vector)
+		return s.Type.IsCVSS() && err != nil
+	})
+	if err := describe(&e, kept); err != nil {
+		return e, fmt.Errorf("osv: %s: %w", r.ID, err)
+	}
+	if len(r.CWEs) > 0 {
+		var cwes []string
+		for _, c := range r.CWEs {
+			cwes = append(cwes, c.ID)
+		}
+		b, err := json.Marshal(map[string]any{"cwe_ids": cwes})
+		if err != nil {
+			return e, err
+		}
+		e.DatabaseSpecific = b
+	}
+	return e, nil
+}
+
+// english is the English text of a list, or the first when none is.
+func english(ts []advisory.Text) string {
+	for _, t := range ts {
+		if strings.HasPrefix(strings.ToLower(t.Lang), "en") {
+			return t.Value
+		}
+	}
+	if len(ts) > 0 {
+		return ts[0].Value
+	}
+	return ""
+}
+
+// describe fills in what a record says the same way whoever publishes
+// it: its CVSS vectors, affected packages, references and credits.
+// Affected entries that name nothing are left out.
+func describe(e *feedosv.Entry, r advisory.Record) error {
 	seen := map[string]bool{}
 	for i, s := range r.Severities {
 		if !s.Type.IsCVSS() {
@@ -162,7 +248,7 @@ func entry(d publish.Document) (feedosv.Entry, error) {
 		}
 		c, err := risk.ParseCVSS(s.Vector)
 		if err != nil {
-			return e, fmt.Errorf("vuln.severities[%d]: %w", i, err)
+			return fmt.Errorf("vuln.severities[%d]: %w", i, err)
 		}
 		var typ string
 		switch c.Version {
@@ -185,7 +271,7 @@ func entry(d publish.Document) (feedosv.Entry, error) {
 		}
 		x, err := affected(a)
 		if err != nil {
-			return e, fmt.Errorf("vuln.affected[%d]: %w", i, err)
+			return fmt.Errorf("vuln.affected[%d]: %w", i, err)
 		}
 		e.Affected = append(e.Affected, x)
 	}
@@ -195,26 +281,7 @@ func entry(d publish.Document) (feedosv.Entry, error) {
 	for _, c := range r.Credits {
 		e.Credits = append(e.Credits, feedosv.Credit{Name: c.Name, Contact: slices.Clone(c.Contact), Type: c.Type})
 	}
-
-	ds := map[string]any{"tlp": d.TLP}
-	if d.Criticality != "" {
-		// Not "severity": GHSA's records use that key for their own
-		// rating scale, and readers (feed/osv) take it for one.
-		ds["criticality"] = d.Criticality
-	}
-	var cwes []string
-	for _, c := range r.CWEs {
-		cwes = append(cwes, c.ID)
-	}
-	if len(cwes) > 0 {
-		ds["cwe_ids"] = cwes
-	}
-	b, err := json.Marshal(ds)
-	if err != nil {
-		return e, err
-	}
-	e.DatabaseSpecific = b
-	return e, nil
+	return nil
 }
 
 // Applies reports whether OSV can express d, and if not why: every

@@ -65,6 +65,7 @@ func Run(t *testing.T, open Opener) {
 		{"Maintenance", testMaintenance},
 		{"Identifiers", testIdentifiers},
 		{"IdentifiersConcurrent", testIdentifiersConcurrent},
+		{"TAXII", testTAXII},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) { tc.fn(t, open) })
