@@ -171,10 +171,10 @@ type auditRunInput struct {
 
 type sammQuestionsOutput struct {
 	Body struct {
-		Practice  string                      `json:"practice"`
-		Streams   map[samm.Stream]samm.Phrase `json:"streams"`
-		Questions []samm.Question             `json:"questions"`
-		Options   any                         `json:"options"`
+		Practice  string                       `json:"practice"`
+		Streams   map[samm.Stream]samm.Wording `json:"streams"`
+		Questions []samm.Question              `json:"questions"`
+		Options   any                          `json:"options"`
 	}
 }
 

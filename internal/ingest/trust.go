@@ -112,7 +112,7 @@ func (m *Matcher) VerifyIntegrity(ctx context.Context, assetName string, list Fi
 
 // integrityReport is a verification's deviations as the integrity
 // tool's report on the host.
-func integrityReport(host, list string, res trust.Result) *scan.Report {
+func integrityReport(host, list string, res trust.Comparison) *scan.Report {
 	rep := &scan.Report{Tool: IntegrityTool, Targets: []scan.Target{{Kind: scan.TargetHost, Name: host}}}
 	for _, d := range res.Deviations {
 		r := scan.Result{Rule: string(d.Kind), Location: d.Path,

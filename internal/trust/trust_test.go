@@ -176,7 +176,7 @@ func TestVerifyTwoDeviations(t *testing.T) {
 				t.Fatal(err)
 			}
 			got := Verify(l, m)
-			want := Result{Checked: 3, Matched: 1, Deviations: []Deviation{
+			want := Comparison{Checked: 3, Matched: 1, Deviations: []Deviation{
 				{Kind: Changed, Path: "/usr/sbin/sshd", Algorithm: alg, Measured: sum("sshd with a backdoor"), Expected: []string{sum("sshd 9.6")}, Line: 3},
 				{Kind: Unknown, Path: "/tmp/.x/miner", Algorithm: alg, Measured: sum("a miner"), Line: 4},
 			}}

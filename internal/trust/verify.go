@@ -28,8 +28,8 @@ const (
 	Changed DeviationKind = "changed-binary"
 )
 
-// Result is a measurement list compared with a manifest.
-type Result struct {
+// Comparison is a measurement list compared with a manifest.
+type Comparison struct {
 	// Checked counts the distinct (path, digest) file measurements
 	// compared, Matched those the manifest expects.
 	Checked int `json:"checked"`
@@ -46,8 +46,8 @@ type Result struct {
 // Verify compares a measurement list with a manifest. A file measured
 // several times with one digest counts once; each digest the manifest
 // does not expect is a deviation, in list order.
-func Verify(l List, m Manifest) Result {
-	res := Result{Tampered: l.Tampered}
+func Verify(l List, m Manifest) Comparison {
+	res := Comparison{Tampered: l.Tampered}
 	seen := map[[2]string]bool{}
 	for _, e := range l.Entries {
 		if e.Violation() {
@@ -95,9 +95,9 @@ type Verification struct {
 	At      time.Time `json:"at"`
 	By      string    `json:"by"`
 	// List and Manifest name the files compared.
-	List     string `json:"list"`
-	Manifest string `json:"manifest"`
-	Result   Result `json:"result"`
+	List     string     `json:"list"`
+	Manifest string     `json:"manifest"`
+	Result   Comparison `json:"result"`
 	// Opened and Resolved count the integrity findings the comparison
 	// opened and those it resolved (re-measured as the manifest expects).
 	Opened   int `json:"opened"`

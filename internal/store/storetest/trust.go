@@ -77,7 +77,7 @@ func testTrust(t *testing.T, open Opener) {
 			devs = append(devs, trust.Deviation{Kind: trust.Unknown, Path: "/tmp/x", Algorithm: trust.SM3, Measured: "ab"})
 		}
 		v, err := s.AddVerification(ctx, trust.Verification{AssetID: a.ID, List: "ima.txt", Manifest: "m.txt",
-			Result: trust.Result{Checked: 5, Matched: 5 - n, Deviations: devs}, Opened: n, Resolved: i * 2}, "alice")
+			Result: trust.Comparison{Checked: 5, Matched: 5 - n, Deviations: devs}, Opened: n, Resolved: i * 2}, "alice")
 		if err != nil || v.ID == 0 || v.Asset != "scada-hmi-01" || !v.At.Equal(c.now()) {
 			t.Fatalf("verification %d: %+v, %v", i, v, err)
 		}
