@@ -56,10 +56,6 @@ func (m *Matcher) ImportSnapshot(ctx context.Context, assetName string, snap bas
 	for i, b := range bs {
 		evals[i] = baseline.Evaluate(b, snap, now)
 	}
-	out.Snapshot, err = m.Store.PutSnapshot(ctx, a.ID, snap, evals, actor)
-	if err != nil {
-		return out, err
-	}
 	policies, err := m.Store.SLAPolicies(ctx)
 	if err != nil {
 		return out, err
@@ -69,66 +65,88 @@ func (m *Matcher) ImportSnapshot(ctx context.Context, assetName string, snap bas
 		return out, err
 	}
 	policy := finding.PolicyFor(policies, a.Environment)
+	assess := m.assessor(ctx, a)
+	scans := make([]store.SnapshotScan, len(bs))
+	decided := make([]bool, len(bs))
+	var records []advisory.Record
 	for i, b := range bs {
-		ev := out.Snapshot.Evaluations[i].Evaluation
-		var records []advisory.Record
-		var ms []match.Match
-		details := map[finding.Key]finding.Evidence{}
-		var scope []string
-		for _, r := range ev.Results {
-			if r.Status != baseline.Pass && r.Status != baseline.Fail {
+		var recs []advisory.Record
+		scans[i], recs, decided[i] = snapshotScan(b, evals[i])
+		records = append(records, recs...)
+	}
+	// The rules' records come first, in their own transaction: they are
+	// the rules' text, the same at every import, and the findings'
+	// assessment reads them.
+	if len(records) > 0 {
+		if _, err := m.Store.PutRecords(ctx, records); err != nil {
+			return out, fmt.Errorf("the baselines' records: %w", err)
+		}
+	}
+	// The snapshot, its evaluations and the findings they decide are kept
+	// in one transaction: an import that fails leaves no evaluation whose
+	// findings were never filed.
+	var matched []int
+	snapshot, changes, err := m.Store.ImportSnapshot(ctx, a, snap, evals, actor, func(stored store.HostSnapshot) ([]store.SnapshotScan, error) {
+		var todo []store.SnapshotScan
+		matched = matched[:0]
+		for i, b := range bs {
+			if !decided[i] {
+				// Nothing decided: an empty scope would mean every place.
 				continue
 			}
-			c := asset.Component{Name: r.Place}
-			scope = append(scope, finding.ComponentPackage(c))
-			if r.Status != baseline.Fail || r.Severity.Rank() < FindingSeverity.Rank() {
-				continue
-			}
-			rule, _ := b.Rule(r.Rule)
-			rec := ruleRecord(b, rule)
-			records = append(records, rec)
-			ms = append(ms, match.Match{Component: c, Vuln: rec.ID, Explanation: match.Explanation{
-				Source: BaselineSource, Record: b.ID + "/" + r.Rule, Kind: "reported", Package: r.Place, Installed: r.Actual}})
-			detail := fmt.Sprintf("expected %s, actual %s", r.Expected, r.Actual)
-			if r.Note != "" {
-				detail += " (" + r.Note + ")"
-			}
-			details[finding.Key{Package: finding.ComponentPackage(c), Vuln: rec.ID}] = finding.Evidence{
-				Rule: b.ID + "/" + r.Rule, Severity: string(r.Severity), Mapped: string(r.Severity), Location: r.Place, Detail: detail}
+			sc := scans[i]
+			tool := BaselineSource + "/" + b.ID
+			sc.Scan = finding.Scan{At: now, Tool: tool, Source: fmt.Sprintf("%s %s snapshot %d", tool, b.Version, stored.ID),
+				Details: sc.Scan.Details, Scope: sc.Scan.Scope, Assess: assess, Policy: &policy, Rules: rules}
+			todo = append(todo, sc)
+			matched = append(matched, len(sc.Matches))
 		}
-		if len(records) > 0 {
-			if _, err := m.Store.PutRecords(ctx, records); err != nil {
-				return out, fmt.Errorf("baseline %s: the rules' records: %w", b.ID, err)
-			}
-		}
-		// The records are new or their own: their ids are primary ids
-		// unless a stored vulnerability took them in as aliases.
-		for j := range ms {
-			v, err := m.Store.Vuln(ctx, ms[j].Vuln, store.VulnOptions{})
-			if err != nil {
-				return out, fmt.Errorf("baseline %s: %s: %w", b.ID, ms[j].Vuln, err)
-			}
-			k := finding.Key{Package: finding.ComponentPackage(ms[j].Component), Vuln: ms[j].Vuln}
-			e := details[k]
-			delete(details, k)
-			ms[j].Vuln, k.Vuln = v.ID, v.ID
-			details[k] = e
-		}
-		if scope == nil {
-			// Nothing decided: an empty scope would mean every place.
-			continue
-		}
-		tool := BaselineSource + "/" + b.ID
-		chs, err := m.Store.ReconcileFindings(ctx, a, ms, finding.Scan{At: now, Tool: tool,
-			Source: fmt.Sprintf("%s %s snapshot %d", tool, b.Version, out.Snapshot.ID), Details: details, Scope: scope,
-			Assess: m.assessor(ctx, a), Policy: &policy, Rules: rules})
-		if err != nil {
-			return out, err
-		}
-		out.Findings.add(chs, len(ms), nil)
+		return todo, nil
+	})
+	if err != nil {
+		return out, err
+	}
+	out.Snapshot = snapshot
+	for i, chs := range changes {
+		out.Findings.add(chs, matched[i], nil)
 		out.Changes = append(out.Changes, chs...)
 	}
 	return out, nil
+}
+
+// snapshotScan is what an evaluation says of the asset's findings: a
+// match, with its rule's record and evidence, for each failed rule of
+// FindingSeverity or worse, and every decided place as the scope (false
+// when no rule was decided). The evaluation's results do not depend on
+// the previous one the store compares it with.
+func snapshotScan(b baseline.Baseline, ev baseline.Evaluation) (store.SnapshotScan, []advisory.Record, bool) {
+	var (
+		sc   store.SnapshotScan
+		recs []advisory.Record
+	)
+	sc.Scan.Details = map[finding.Key]finding.Evidence{}
+	for _, r := range ev.Results {
+		if r.Status != baseline.Pass && r.Status != baseline.Fail {
+			continue
+		}
+		c := asset.Component{Name: r.Place}
+		sc.Scan.Scope = append(sc.Scan.Scope, finding.ComponentPackage(c))
+		if r.Status != baseline.Fail || r.Severity.Rank() < FindingSeverity.Rank() {
+			continue
+		}
+		rule, _ := b.Rule(r.Rule)
+		rec := ruleRecord(b, rule)
+		recs = append(recs, rec)
+		sc.Matches = append(sc.Matches, match.Match{Component: c, Vuln: rec.ID, Explanation: match.Explanation{
+			Source: BaselineSource, Record: b.ID + "/" + r.Rule, Kind: "reported", Package: r.Place, Installed: r.Actual}})
+		detail := fmt.Sprintf("expected %s, actual %s", r.Expected, r.Actual)
+		if r.Note != "" {
+			detail += " (" + r.Note + ")"
+		}
+		sc.Scan.Details[finding.Key{Package: finding.ComponentPackage(c), Vuln: rec.ID}] = finding.Evidence{
+			Rule: b.ID + "/" + r.Rule, Severity: string(r.Severity), Mapped: string(r.Severity), Location: r.Place, Detail: detail}
+	}
+	return sc, recs, sc.Scan.Scope != nil
 }
 
 // ruleRecord is the vulnerability record a failed rule's finding refers

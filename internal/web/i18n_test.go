@@ -17,6 +17,7 @@ import (
 	"github.com/vmc-dev/vmc/internal/finding"
 	"github.com/vmc-dev/vmc/internal/incident"
 	"github.com/vmc-dev/vmc/internal/incident/process"
+	"github.com/vmc-dev/vmc/internal/maintenance"
 	"github.com/vmc-dev/vmc/internal/risk"
 )
 
@@ -171,6 +172,13 @@ func TestCatalogues(t *testing.T) {
 	addAll(add, "disclosure.event", disclosure.EventKinds)
 	addAll(add, "process.phase", process.Phases)
 	add("process.training", "current", "due", "overdue")
+	// Environment hardening: patch plan statuses, protective tools,
+	// audit outcomes, emergency triggers and coverage scopes.
+	addAll(add, "hardening.status", maintenance.PatchStatuses)
+	addAll(add, "hardening.toolKind", maintenance.ToolKinds)
+	addAll(add, "hardening.outcome", []maintenance.CheckOutcome{maintenance.Pass, maintenance.Fail, maintenance.NA})
+	add("hardening.reason", "kev", "ssvc act")
+	add("hardening.tool.scopeKind", "group", "environment")
 	for _, k := range vocab {
 		for _, l := range langs {
 			if _, ok := cats[l][k]; !ok {

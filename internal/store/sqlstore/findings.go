@@ -32,25 +32,31 @@ func looseKey(ecosystem, name string) (string, string) {
 // ReconcileFindings implements store.Findings.
 func (s *Store) ReconcileFindings(ctx context.Context, a asset.Asset, matches []match.Match, scan finding.Scan) ([]finding.Change, error) {
 	var changes []finding.Change
-	err := s.inTx(ctx, func(ctx context.Context, tx *txn) error {
-		ms, vulnIDs, err := s.resolveMatches(ctx, tx, matches)
-		if err != nil {
-			return err
-		}
-		existing, err := s.findings(ctx, tx, `f.asset_id = ?`, []any{a.ID}, 0)
-		if err != nil {
-			return err
-		}
-		changes = finding.Reconcile(a, existing, ms, scan)
-		for i := range changes {
-			if err := s.applyChange(ctx, tx, &changes[i], vulnIDs); err != nil {
-				return err
-			}
-		}
-		return nil
+	err := s.inTx(ctx, func(ctx context.Context, tx *txn) (err error) {
+		changes, err = s.reconcile(ctx, tx, a, matches, scan)
+		return err
 	})
 	if err != nil {
 		return nil, fmt.Errorf("findings of asset %s: %w", a.Name, err)
+	}
+	return changes, nil
+}
+
+// reconcile is ReconcileFindings in tx.
+func (s *Store) reconcile(ctx context.Context, tx *txn, a asset.Asset, matches []match.Match, scan finding.Scan) ([]finding.Change, error) {
+	ms, vulnIDs, err := s.resolveMatches(ctx, tx, matches)
+	if err != nil {
+		return nil, err
+	}
+	existing, err := s.findings(ctx, tx, `f.asset_id = ?`, []any{a.ID}, 0)
+	if err != nil {
+		return nil, err
+	}
+	changes := finding.Reconcile(a, existing, ms, scan)
+	for i := range changes {
+		if err := s.applyChange(ctx, tx, &changes[i], vulnIDs); err != nil {
+			return nil, err
+		}
 	}
 	return changes, nil
 }

@@ -61,6 +61,7 @@ func Run(t *testing.T, open Opener) {
 		{"Advisories", testAdvisories},
 		{"IncidentMetrics", testIncidentMetrics},
 		{"Baselines", testBaselines},
+		{"SnapshotImport", testSnapshotImport},
 		{"Trust", testTrust},
 		{"Maintenance", testMaintenance},
 		{"Identifiers", testIdentifiers},

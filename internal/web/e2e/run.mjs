@@ -1359,6 +1359,126 @@ await step('trusted computing: a host\'s snapshot recorded, its IMA list verifie
   await rendered(() => page.locator('#lang').selectOption('en'));
 });
 
+await step('hardening: a maintenance group and its plan made in the UI, a patch plan whose progress moves with re-scans, SAMM scores, in English and Chinese', async () => {
+  // A go.mod naming github.com/lf-edge/eve: the demo data holds five of
+  // its Go vulnerability database reports (GO-2026-4430 to -4436), fixed
+  // at different pseudo-versions, so each upgrade fixes some of them.
+  const gomod = (v) => ({ name: 'go.mod', mimeType: 'text/plain', buffer: Buffer.from(`module example.com/edge\n\ngo 1.21\n\nrequire github.com/lf-edge/eve ${v}\n`) });
+  const rescan = async (v, want) => {
+    await page.goto(base + '/inventory/e2e-edge');
+    await page.locator('h1', { hasText: 'e2e-edge' }).waitFor();
+    await page.locator('#inventory-file').setInputFiles(gomod(v));
+    await page.getByRole('button', { name: 'Upload and match' }).click();
+    await page.locator('#upload-result', { hasText: want }).waitFor();
+  };
+  // Start signed out, whatever the steps before left.
+  await page.context().clearCookies();
+  await page.goto(base + '/signin?next=%2Finventory');
+  await page.locator('#signin-name').fill('admin');
+  await page.locator('#signin-password').fill(password);
+  await rendered(() => page.locator('#signin-password').press('Enter'));
+  await page.waitForURL(base + '/inventory');
+  if (await page.locator('html').getAttribute('lang') !== 'en') await rendered(() => page.locator('#lang').selectOption('en'));
+  await page.locator('details.new-asset summary').click();
+  await page.getByLabel('Name', { exact: true }).fill('e2e-edge');
+  await page.locator('details.new-asset select[name=environment]').selectOption('prod');
+  await page.getByLabel('Maintenance group').fill('e2e-edge-fleet');
+  await page.getByRole('button', { name: 'Save asset' }).click();
+  await page.locator('h1', { hasText: 'e2e-edge' }).waitFor();
+  await rescan('v0.0.0-20220101000000-000000000000', '5 findings opened');
+
+  // The maintenance group and its plan, through the form; a window the
+  // API cannot read is refused first, naming the field.
+  await rendered(() => page.locator('nav.main-nav a[href="/hardening"]').click());
+  assert.equal(await text('main h1'), 'Environment hardening');
+  assert.equal(await page.locator('nav.tabs a[aria-current=page]').textContent(), 'Maintenance and patching');
+  await page.locator('#new-group summary').click();
+  await page.locator('#group-name').fill('e2e-edge-fleet');
+  await page.locator('#group-function').fill('edge gateways');
+  await page.locator('#group-risk').selectOption('critical');
+  await page.locator('#group-owner').fill('platform');
+  await page.locator('#group-windows').fill('sunday 2am');
+  await page.locator('#group-mitigation').fill('block the management port at the edge firewall');
+  await page.locator('#group-isolation').fill('move the gateway to the quarantine VLAN');
+  await page.locator('#group-acceptance').fill('the CISO accepts up to 30 days');
+  await page.locator('#group-form-save').click();
+  await page.locator('#group-form-status [role=alert]', { hasText: 'sunday' }).waitFor();
+  await page.locator('#group-windows').fill('sun 02:00 4h; wed 22:00 2h');
+  await page.locator('#group-routine').fill('14');
+  await page.locator('#group-emergency').fill('24');
+  await page.locator('#group-form-save').click();
+  await page.locator('#hardening-done', { hasText: 'Saved maintenance group e2e-edge-fleet: 1 members.' }).waitFor();
+  const group = page.locator('.maintenance-group[data-group="e2e-edge-fleet"]');
+  assert.equal(await group.locator('.members').textContent(), 'e2e-edge');
+  assert.equal(await group.locator('.windows').textContent(), 'sun 02:00 4h; wed 22:00 2h UTC');
+  assert.equal(await group.locator('.routine').textContent(), 'every 14 days');
+  assert.equal(await group.locator('.emergency').textContent(), 'within 24h of discovery, on KEV, SSVC act');
+  assert.match(await group.locator('.no-patch').textContent(), /Mitigation: block the management port.*Isolation: move the gateway.*Risk acceptance: the CISO accepts/);
+
+  // The patch plan: every open eve finding of the group, 0% until a
+  // re-scan verifies a fix.
+  await page.locator('details.new-plan summary').click();
+  await page.locator('#plan-group').selectOption('e2e-edge-fleet');
+  await page.locator('#plan-title').fill('eve to the June 2023 build');
+  await page.locator('#plan-package').fill('github.com/lf-edge/eve');
+  await page.locator('#plan-updates').fill('github.com/lf-edge/eve → v0.0.0-20230601000000');
+  await page.locator('#plan-rollback').fill('reflash the previous image from the A/B partition');
+  await page.locator('#plan-form-save').click();
+  await page.locator('#hardening-done', { hasText: /Created patch plan \d+: 5 findings\./ }).waitFor();
+  const plan = page.locator('table.patch-plans tr', { hasText: 'eve to the June 2023 build' });
+  assert.equal(await plan.locator('.patch-progress').getAttribute('data-percent'), '0');
+  for (const s of ['approved', 'deploying']) {
+    await plan.locator('select[name=status]').selectOption(s);
+    await plan.getByRole('button', { name: 'Move' }).click();
+    await page.locator('#hardening-done', { hasText: /is now (Approved|Deploying)\./ }).waitFor();
+    assert.equal(await plan.locator('.badge[data-status]').getAttribute('data-status'), s);
+  }
+
+  // The first rollout reaches the August 2022 build: the re-scan verifies
+  // the two fixes it carries.
+  await rescan('v0.0.0-20220801000000-000000000000', '0 findings opened');
+  await rendered(() => page.locator('nav.main-nav a[href="/hardening"]').click());
+  assert.equal(await plan.locator('.patch-progress').getAttribute('data-percent'), '40');
+  assert.equal(await plan.locator('.patch-progress .percent').textContent(), '40% patched: 2 of 5 verified by re-scan');
+  await shot('hardening-en.png');
+
+  // EH1 and EH3 tabs draw; the upgrade to the build fixing the rest is listed.
+  await rendered(() => page.locator('nav.tabs a[href="/hardening/environment"]').click());
+  await page.locator('table.upgrades tr[data-package="github.com/lf-edge/eve"]').first().waitFor();
+  await rendered(() => page.locator('nav.tabs a[href="/hardening/verification"]').click());
+  await page.locator('details.new-audit summary').click();
+  await page.locator('#audit-name').fill('e2e prod audit');
+  await page.locator('#audit-scope').fill('edge gateways');
+  await page.locator('#audit-checklist').fill('sshd hardened\nTLS 1.2 or later only');
+  await page.locator('#audit-start').fill('2026-06-01');
+  await page.locator('#audit-form-save').click();
+  await page.locator('#hardening-done', { hasText: 'Created audit plan' }).waitFor();
+  const audit = page.locator('table.audit-plans tr', { hasText: 'e2e prod audit' });
+  assert.equal(await audit.getAttribute('data-overdue'), 'true');
+  await audit.locator('.badge.overdue', { hasText: 'Overdue' }).waitFor();
+
+  // SAMM: answers for a project give its maturity score, as the CLI's
+  // transcript computes it (internal/cli/testdata/script/maintenance.txtar).
+  await rendered(() => page.locator('nav.tabs a[href="/hardening/samm"]').click());
+  await page.locator('#samm-project').fill('e2e-shop');
+  for (const [q, a] of [['O-EM-1-A', '3'], ['O-EM-1-B', '3'], ['O-EM-2-A', '2'], ['O-EM-2-B', '1']]) await page.locator('#samm-' + q).selectOption(a);
+  await page.locator('#samm-form-save').click();
+  await page.locator('#hardening-done', { hasText: 'e2e-shop: maturity score 1.375.' }).waitFor();
+  const samm = page.locator('table.samm-scores tr[data-project="e2e-shop"]');
+  assert.equal(await samm.locator('.practice-score').textContent(), '1.375');
+  assert.match(await samm.textContent(), /1\.375.*1\.5.*1\.25.*1.*0\.375.*0.*4\/6/);
+
+  await rendered(() => page.locator('#lang').selectOption('zh-CN'));
+  assert.equal(await text('main h1'), '环境加固');
+  assert.equal(await page.locator('nav.tabs a[aria-current=page]').textContent(), 'SAMM 成熟度');
+  await page.locator('table.samm-scores th', { hasText: '成熟度得分' }).waitFor();
+  await rendered(() => page.locator('nav.tabs a[href="/hardening"]').click());
+  assert.equal(await group.locator('.routine').textContent(), '每 14 天');
+  assert.equal(await plan.locator('.patch-progress .percent').textContent(), '已修补 40%：5 个中 2 个经复扫验证');
+  assert.doesNotMatch(await text('main'), /\b(null|undefined|NaN)\b|\[object /);
+  await rendered(() => page.locator('#lang').selectOption('en'));
+});
+
 await step('no script errors or CSP violations', async () => {
   assert.deepEqual(problems, []);
 });

@@ -22,6 +22,7 @@ import { processPage } from './pages/process.js';
 import { incidentMetricsPage } from './pages/incident-metrics.js';
 import { baselinesPage, hostCompliancePage } from './pages/baselines.js';
 import { trustPage } from './pages/trust.js';
+import { maintenancePage, environmentPage, verificationPage, sammPage } from './pages/hardening.js';
 
 // user is who is signed in, null before signing in; permissions are what
 // /api/v1/me says they may do somewhere, which decides what the UI offers
@@ -72,6 +73,10 @@ const routes = [
   { re: /^\/users$/, page: usersPage, nav: 'users', perms: ['user.admin', 'asset.read'], title: 'users.title' },
   { re: /^\/baselines$/, page: baselinesPage, nav: 'baselines', perms: ['asset.read'], title: 'baseline.title' },
   { re: /^\/baselines\/hosts\/(.+)$/, page: hostCompliancePage, nav: 'baselines', perms: ['asset.read'], title: 'baseline.title' },
+  { re: /^\/hardening$/, page: maintenancePage, nav: 'hardening', perms: ['process.read'], title: 'hardening.title' },
+  { re: /^\/hardening\/environment$/, page: environmentPage, nav: 'hardening', perms: ['process.read'], title: 'hardening.title' },
+  { re: /^\/hardening\/verification$/, page: verificationPage, nav: 'hardening', perms: ['process.read'], title: 'hardening.title' },
+  { re: /^\/hardening\/samm$/, page: sammPage, nav: 'hardening', perms: ['process.read'], title: 'hardening.title' },
   { re: /^\/audit$/, page: auditPage, nav: 'audit', perms: ['audit.read'], title: 'audit.title' },
 ];
 
@@ -89,6 +94,7 @@ const navItems = [
   ['acceptances', '/acceptances', 'nav.acceptances', ['finding.read']],
   ['sla', '/sla', 'nav.sla', ['finding.read']],
   ['baselines', '/baselines', 'nav.baselines', ['asset.read']],
+  ['hardening', '/hardening', 'nav.hardening', ['process.read']],
   ['import', '/import', 'nav.import', ['import.write']],
   ['users', '/users', 'nav.users', ['user.admin', 'asset.read']],
   ['audit', '/audit', 'nav.audit', ['audit.read']],

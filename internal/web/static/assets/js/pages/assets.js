@@ -29,6 +29,7 @@ function newAssetForm() {
   const env = select('environment', options('env', ENVS, true), '');
   const crit = select('criticality', options('crit', CRITS, true), '');
   const exp = select('exposure', options('exposure', EXPOSURES, true), '');
+  const group = input('maintenance_group', 'text', '', { id: 'asset-group', maxlength: 200 });
   const status = h('div', { class: 'form-status' });
   const form = h('form', {
     class: 'grid-form',
@@ -39,7 +40,8 @@ function newAssetForm() {
         try {
           const a = await api('PUT', '/api/v1/assets/' + encodeURIComponent(name.value.trim()), {
             body: { kind: kind.value, team: team.value.trim() || undefined, environment: env.value || undefined,
-              criticality: crit.value || undefined, exposure: exp.value || undefined },
+              criticality: crit.value || undefined, exposure: exp.value || undefined,
+              maintenance_group: group.value.trim() || undefined },
           });
           navigate(assetHref(a.name));
         } catch (err) {
@@ -54,6 +56,7 @@ function newAssetForm() {
   field(t('asset.environment'), env),
   field(t('asset.criticality'), crit),
   field(t('asset.exposure'), exp),
+  field(t('asset.maintenanceGroup'), group),
   status,
   h('div', { class: 'actions' }, h('button', { type: 'submit', class: 'primary' }, t('assets.create'))));
   return h('details', { class: 'card new-asset' }, h('summary', null, t('assets.new')), form);
