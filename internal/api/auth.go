@@ -48,6 +48,15 @@ func (p principal) can(perm auth.Permission, team string) bool {
 	return auth.Allowed(p.User, p.Token, perm, team)
 }
 
+// readsAllTeams says whether p may do perm on objects of any team, so
+// that a list need not check its items one by one: its user holds perm
+// on every team and, for a token, the token's scopes allow perm (the
+// check with no team is the token's part alone).
+func readsAllTeams(p principal, perm auth.Permission) bool {
+	_, all := auth.TeamsFor(p.User, perm)
+	return all && p.can(perm, "")
+}
+
 // forbid is the error for an object the principal may not act on. It is
 // a 404 for objects the principal may not even read, so that existence
 // does not leak across teams.
