@@ -122,5 +122,5 @@ func servePprof(args []string) int {
 	mux.HandleFunc("/debug/pprof/", pprof.Index)
 	mux.HandleFunc("/debug/pprof/profile", pprof.Profile)
 	go http.ListenAndServe(*addr, mux)
-	return cli.Run(context.Background(), append([]string{"vmc"}, fs.Args()...), os.Stdout, os.Stderr)
+	return cli.Run(context.Background(), fs.Args(), os.Stdout, os.Stderr)
 }
