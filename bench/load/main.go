@@ -4,12 +4,12 @@
 //	    asks a running `vmc serve` for real identifiers, words and
 //	    packages and writes the request lists wrk replays (one request
 //	    path a line; see wrk.lua) and the OSV querybatch body:
-//	      detail.txt    GET /api/v1/vulns/{alias}: 500 vulnerabilities, each
+//	      detail.txt    GET /api/v1/vulns/{alias}: 300 vulnerabilities, each
 //	                    asked for by one of its aliases, not its vmc id
-//	      search.txt    GET /api/v1/vulns?q=WORD: 200 words taken from real
+//	      search.txt    GET /api/v1/vulns?q=WORD: 100 words taken from real
 //	                    titles, common and rare ones
-//	      findings.txt  GET /api/v1/findings with filters: state, priority,
-//	                    severity, KEV, team, asset, sort
+//	      findings.txt  GET /api/v1/findings with filters: 60 combinations of
+//	                    state, priority, severity, KEV, team, asset, sort
 //	      querybatch.json  POST /v1/querybatch: 1,000 distinct packages with
 //	                    versions, from the synthetic assets' components
 //	load floor -addr ADDR -url URL -token TOKEN -dir DIR

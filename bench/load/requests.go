@@ -102,11 +102,13 @@ func requests(ctx context.Context, args []string) error {
 			search = append(search, "/api/v1/vulns?q="+url.QueryEscape(w))
 		}
 	}
-	if len(detail) > 500 {
-		detail = detail[:500]
+	// Enough distinct requests that caches see a spread, few enough that
+	// the floor records every answer in a minute or two.
+	if len(detail) > 300 {
+		detail = detail[:300]
 	}
-	if len(search) > 200 {
-		search = search[:200]
+	if len(search) > 100 {
+		search = search[:100]
 	}
 
 	// Findings: every filter the findings page offers, in combinations
@@ -116,7 +118,7 @@ func requests(ctx context.Context, args []string) error {
 	prios := []string{"critical", "high", "medium", "low"}
 	sevs := []string{"critical", "high", "critical,high"}
 	sorts := []string{"", "-priority", "due", "-epss", "-score", "-first_seen"}
-	for i := range 200 {
+	for i := range 60 {
 		q := url.Values{}
 		switch i % 5 {
 		case 0:

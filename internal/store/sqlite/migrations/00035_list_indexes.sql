@@ -9,7 +9,10 @@
 -- Findings: a list page sorted by priority, due date or first seen read
 -- and sorted whole rows, JSON detail and all. This index covers every
 -- column the list filters and sorts on, so the page's ids are found from
--- the index alone and only the page's rows are read.
+-- the index alone and only the page's rows are read. It leads with state,
+-- so it also does all that findings_state did, which goes: with both, a
+-- page in id order walked findings_state and read every open finding's
+-- whole row to test its priority or severity (0.2-0.5 s for 66,000).
 
 -- +goose Up
 CREATE VIRTUAL TABLE vulns_fts USING fts5(search, content = 'vulns', content_rowid = 'id', tokenize = 'trigram');
@@ -35,8 +38,10 @@ END;
 -- +goose StatementEnd
 
 CREATE INDEX findings_list ON findings (state, priority, asset_id, vuln_id, due_at, first_seen, last_seen, ssvc);
+DROP INDEX findings_state;
 
 -- +goose Down
+CREATE INDEX findings_state ON findings (state);
 DROP INDEX findings_list;
 DROP TRIGGER vulns_fts_delete;
 DROP TRIGGER vulns_fts_update;
