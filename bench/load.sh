@@ -205,7 +205,7 @@ for st in $stores; do
     [ -z "$prof" ] || wait "$prof" || true
     [ "$errs" = 0 ] || echo "load.sh: $st $ep: $errs errors or non-2xx answers" >&2
     awk -v l="${label[$ep]}" -v s="$st" -v a="$p50" -v b="$p99" -v r="$rps" -v fa="$fp50" -v fb="$fp99" -v fr="$frps" 'BEGIN {
-      printf "| %s | %s | %.1f | %.1f | %.0f | %.2f | %.2f | %.0f | %.1f× | %.2f× |\n", l, s, a, b, r, fa, fb, fr, b / fb, r / fr }' >> "$table"
+      printf "| %s | %s | %.1f | %.1f | %.0f | %.2f | %.2f | %.0f | %.1f× | %.4f× |\n", l, s, a, b, r, fa, fb, fr, b / fb, r / fr }' >> "$table"
   done
   memory+=("$st: idle ${idle} MiB after start, ${peak} MiB under load (peak RSS $(hwm "$pid") MiB), idle again $(sleep 10; rss "$pid") MiB")
   kill "$pid" "$fpid"; wait "$pid" "$fpid" 2> /dev/null || true
@@ -226,8 +226,8 @@ if [ "$replicas" -gt 1 ] && [[ " $stores " == *" postgres "* ]]; then
   pg_start
   token=$(cat "$dir/postgres.token")
   echo
-  echo "| replicas | endpoint | p50 ms | p99 ms | req/s |"
-  echo "|---:|---|---:|---:|---:|"
+  echo "| replicas | endpoint | p50 ms | p99 ms | req/s | errors |"
+  echo "|---:|---|---:|---:|---:|---:|"
   for n in $(seq "$replicas"); do
     ports=()
     for i in $(seq "$n"); do
@@ -236,7 +236,7 @@ if [ "$replicas" -gt 1 ] && [[ " $stores " == *" postgres "* ]]; then
     done
     for ep in detail search findings; do
       read -r p50 p99 rps errs < <(bench "http://127.0.0.1:${ports[0]}" "$ep" 12 6 "$(IFS=,; echo "${ports[*]}")")
-      printf "| %d | %s | %.1f | %.1f | %.0f |\n" "$n" "${label[$ep]}" "$p50" "$p99" "$rps"
+      printf "| %d | %s | %.1f | %.1f | %.0f | %d |\n" "$n" "${label[$ep]}" "$p50" "$p99" "$rps" "$errs"
     done
     cleanup; pids=()
   done
