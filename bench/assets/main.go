@@ -85,6 +85,7 @@ import (
 	"github.com/vmc-dev/vmc/internal/sbom"
 	"github.com/vmc-dev/vmc/internal/sbom/ospkg"
 	"github.com/vmc-dev/vmc/internal/store"
+	"github.com/vmc-dev/vmc/internal/store/postgres"
 	"github.com/vmc-dev/vmc/internal/store/sqlite"
 	"github.com/vmc-dev/vmc/internal/store/sqlstore"
 )
@@ -114,7 +115,8 @@ var distros = map[string]string{
 
 type config struct {
 	db, data, repo, gomodcache string
-	assets, gomod              int
+	assets, gomod, first       int
+	phases                     string
 	drop                       float64
 	seed                       uint64
 	cpuprofile                 string
@@ -123,12 +125,14 @@ type config struct {
 
 func main() {
 	var c config
-	flag.StringVar(&c.db, "db", "", "SQLite database holding the imported corpus (it gains the assets and findings)")
+	flag.StringVar(&c.db, "db", "", "SQLite database file, or a postgres:// URL, holding the imported corpus (it gains the assets and findings)")
 	flag.StringVar(&c.data, "data", "../shared/data", "the shared data directory")
 	flag.StringVar(&c.repo, "repo", ".", "the vmc repository (for internal/sbom/*/testdata)")
 	flag.StringVar(&c.gomodcache, "gomodcache", "", "Go module cache to take go.mod files from (empty: none)")
 	flag.IntVar(&c.gomod, "gomod", 40, "at most this many go.mod files from the module cache")
 	flag.IntVar(&c.assets, "assets", 1000, "assets to synthesise")
+	flag.IntVar(&c.first, "first", 0, "number of the first asset (bench-NNNN): bench/load.sh adds assets in resumable chunks")
+	flag.StringVar(&c.phases, "phases", "ABCD", "the phases to run, in order (bench/load.sh builds its corpus with BC)")
 	flag.Float64Var(&c.drop, "drop", 0.10, "fraction of each asset's components dropped at random")
 	flag.Uint64Var(&c.seed, "seed", 1, "seed of the variation")
 	flag.StringVar(&c.cpuprofile, "cpuprofile", "", "write a CPU profile of phase C to this file")
@@ -157,7 +161,7 @@ func run(ctx context.Context, c config, out io.Writer) error {
 	if c.db == "" {
 		return errors.New("-db is required")
 	}
-	s, err := sqlite.Open(ctx, c.db, sqlite.Options{Options: sqlstore.Options{Precedence: advisory.DefaultPrecedence}})
+	s, err := openStore(ctx, c.db)
 	if err != nil {
 		return err
 	}
@@ -177,7 +181,7 @@ func run(ctx context.Context, c config, out io.Writer) error {
 	}
 
 	// B: store, no matching.
-	assets := make([]asset.Asset, c.assets)
+	assets := make([]asset.Asset, c.first+c.assets)
 	if err := b.phase("B", func(i int, inv sbom.Inventory, p *phaseStats) error {
 		t := time.Now()
 		a, err := s.PutAsset(ctx, b.asset(i))
@@ -311,7 +315,10 @@ func (b *bench) phase(name string, fn func(int, sbom.Inventory, *phaseStats) err
 	b.peak.reset()
 	var p phaseStats
 	start, cpu0 := time.Now(), cpuTime()
-	for i := range b.c.assets {
+	if !strings.Contains(b.c.phases, name) {
+		return nil
+	}
+	for i := b.c.first; i < b.c.first+b.c.assets; i++ {
 		var inv sbom.Inventory
 		if name == "A" || name == "B" {
 			var err error
@@ -339,6 +346,17 @@ func (b *bench) phase(name string, fn func(int, sbom.Inventory, *phaseStats) err
 		fmt.Fprintf(b.out, "problem %s: %s\n", name, pr)
 	}
 	return nil
+}
+
+// openStore opens the database holding the corpus: a postgres:// URL, or
+// else a SQLite file. It migrates the schema, as `vmc asset import` would:
+// a corpus imported by an older vmc gains this one's indexes.
+func openStore(ctx context.Context, db string) (store.Store, error) {
+	opts := sqlstore.Options{Precedence: advisory.DefaultPrecedence}
+	if strings.HasPrefix(db, "postgres://") || strings.HasPrefix(db, "postgresql://") {
+		return postgres.Open(ctx, db, postgres.Options{Migrate: true, Options: opts})
+	}
+	return sqlite.Open(ctx, db, sqlite.Options{Migrate: true, Options: opts})
 }
 
 // cpuTime is the process's user and system CPU time so far. On a shared

@@ -282,6 +282,37 @@ func TestTokenScopes(t *testing.T) {
 	}
 }
 
+// TestTokenLastUseByTheMinute: a token's last use is recorded on its
+// first request and again once a minute has passed, not on every request
+// (that made every read a write: bench/load.sh).
+func TestTokenLastUseByTheMinute(t *testing.T) {
+	f := newFixture(t)
+	clock := time.Now().UTC().Truncate(time.Second)
+	f.api.Now = func() time.Time { return clock }
+	lastUse := func() time.Time {
+		t.Helper()
+		ts, err := f.store.Tokens(context.Background(), "analyst-user")
+		if err != nil || len(ts) != 1 {
+			t.Fatalf("tokens: %v, %v", ts, err)
+		}
+		return ts[0].LastUsed
+	}
+	start := clock
+	for _, step := range []struct {
+		at, want time.Duration
+	}{
+		{0, 0}, {30 * time.Second, 0}, {59 * time.Second, 0}, {61 * time.Second, 61 * time.Second}, {90 * time.Second, 61 * time.Second},
+	} {
+		clock = start.Add(step.at)
+		if code, _ := f.do(t, nil, http.MethodGet, "/api/v1/vulns", f.tokens[auth.Analyst], ""); code != http.StatusOK {
+			t.Fatalf("at +%s: %d", step.at, code)
+		}
+		if got, want := lastUse(), start.Add(step.want); !got.Equal(want) {
+			t.Errorf("after a request at +%s: last use %s, want %s", step.at, got, want)
+		}
+	}
+}
+
 // rules is who may call each route, written out so that a new route, or
 // a changed rule, shows up here as a failing test and then as a diff.
 var rules = map[string]string{

@@ -434,6 +434,45 @@ func testList(t *testing.T, open Opener) {
 		t.Error("a malformed cursor was accepted")
 	}
 	testListSorted(t, s)
+	testSearchFollowsChanges(t, s)
+}
+
+// testSearchFollowsChanges changes a title and merges two vulnerabilities,
+// then searches: the text index (SQLite's trigram table, PostgreSQL's
+// trigram index) must follow every write of the searched text.
+func testSearchFollowsChanges(t *testing.T, s store.Store) {
+	ids := func(text string) []string {
+		t.Helper()
+		p, err := s.ListVulns(context.Background(), store.VulnQuery{Text: text})
+		if err != nil {
+			t.Fatalf("search %q: %v", text, err)
+		}
+		var got []string
+		for _, it := range p.Items {
+			got = append(got, it.ID)
+		}
+		return got
+	}
+	put(t, s, advisory.Record{Source: "cve5", ID: "CVE-2024-30001", Modified: time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC),
+		Titles: []advisory.Text{{Lang: "en", Value: "Frobnicator overflow"}}})
+	put(t, s, advisory.Record{Source: "cve5", ID: "CVE-2024-30001", Modified: time.Date(2024, 2, 1, 0, 0, 0, 0, time.UTC),
+		Titles: []advisory.Text{{Lang: "en", Value: "Quuxifier overflow"}}})
+	put(t, s, advisory.Record{Source: "cnvd", ID: "CNVD-2024-30002", Titles: []advisory.Text{{Lang: "zh", Value: "某路由器命令注入漏洞"}}})
+	put(t, s, advisory.Record{Source: "ghsa", ID: "GHSA-aaaa-bbbb-cccc", Aliases: []string{"CVE-2024-30001", "CNVD-2024-30002"}})
+	for _, c := range []struct {
+		text string
+		want []string
+	}{
+		{"frobnicator", nil},
+		{"quuxifier", []string{"CVE-2024-30001"}},
+		{"路由器命令", []string{"CVE-2024-30001"}},
+		{"CNVD-2024-30002", []string{"CVE-2024-30001"}},
+		{"ghsa-aaaa", []string{"CVE-2024-30001"}},
+	} {
+		if diff := cmp.Diff(c.want, ids(c.text)); diff != "" {
+			t.Errorf("search %q after the changes: -want +got:\n%s", c.text, diff)
+		}
+	}
 }
 
 // testListSorted scores and rates three of testList's records, then sorts
