@@ -58,6 +58,9 @@ type Config struct {
 		// allowed vuln.read; it is open by default, as osv.dev is.
 		RequireToken bool `koanf:"require-token"`
 	} `koanf:"osv-api"`
+	// CSAFProvider publishes advisories as a CSAF trusted provider
+	// (csafprovider.go).
+	CSAFProvider csafProviderConfig `koanf:"csaf-provider"`
 }
 
 // globalFlags are accepted by every command.
