@@ -210,7 +210,9 @@ func TestCSAFProviderServe(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	var logs bytes.Buffer
 	done := make(chan int, 1)
-	go func() { done <- Run(ctx, []string{"serve", "--addr", addr, "--no-demo", "--data-dir", data}, &logs, &logs) }()
+	go func() {
+		done <- Run(ctx, []string{"serve", "--addr", addr, "--no-demo", "--data-dir", data}, &logs, &logs)
+	}()
 	defer func() {
 		cancel()
 		if code := <-done; code != 0 {
