@@ -61,6 +61,8 @@ type Config struct {
 	// CSAFProvider publishes advisories as a CSAF trusted provider
 	// (csafprovider.go).
 	CSAFProvider csafProviderConfig `koanf:"csaf-provider"`
+	// Mirror names the keys of air-gapped mirroring (mirror.go).
+	Mirror mirrorConfig `koanf:"mirror"`
 }
 
 // globalFlags are accepted by every command.
