@@ -178,6 +178,37 @@ func runChecker(t *testing.T, checker, host string) {
 	}
 }
 
+// runDownloader runs BSI's csaf_downloader against the provider and
+// fails unless it downloaded want documents with every hash and
+// signature good. Its exit code is 0 whatever happens; its JSON log's
+// "Download statistics" line says what did.
+func runDownloader(t *testing.T, dl, metadata string, want int) {
+	t.Helper()
+	dir := t.TempDir()
+	logFile := filepath.Join(dir, "dl.log")
+	out, err := exec.Command(dl, "--insecure", "-d", filepath.Join(dir, "out"), "--log_file", logFile, "--log_level", "info", metadata).CombinedOutput()
+	if err != nil {
+		t.Fatalf("csaf_downloader: %v\n%s", err, out)
+	}
+	b, _ := os.ReadFile(logFile)
+	for line := range strings.Lines(string(b)) {
+		var st struct {
+			Msg         string `json:"msg"`
+			Succeeded   int    `json:"succeeded"`
+			TotalFailed int    `json:"total_failed"`
+		}
+		if json.Unmarshal([]byte(line), &st) != nil || st.Msg != "Download statistics" {
+			continue
+		}
+		if st.Succeeded != want || st.TotalFailed != 0 {
+			t.Errorf("csaf_downloader: %s", line)
+		}
+		t.Logf("csaf_downloader: %s", strings.TrimSpace(line))
+		return
+	}
+	t.Errorf("csaf_downloader logged no statistics:\n%s\n%s", b, out)
+}
+
 // freePort returns a loopback address nothing listens on just now.
 func freePort(t *testing.T) string {
 	t.Helper()
@@ -250,6 +281,9 @@ func TestCSAFProviderServe(t *testing.T) {
 	}
 
 	runChecker(t, checker, strings.TrimPrefix(proxy.URL, "https://"))
+	if dl := os.Getenv("VMC_CSAF_DOWNLOADER"); dl != "" {
+		runDownloader(t, dl, metadata, 2)
+	}
 
 	// vmc to vmc: another database syncs the provider as any CSAF
 	// provider, trusting the proxy's certificate.
