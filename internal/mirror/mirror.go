@@ -218,6 +218,9 @@ func recordOf(e Entry, claims []advisory.Claim) (advisory.Record, error) {
 	return r, nil
 }
 
+// maxVersionWork bounds versions' work: claims × distinct times.
+const maxVersionWork = 1 << 26
+
 // versions are the states of e's record, oldest first: at each time a
 // claim was seen, the claims current then. Consecutive equal states are
 // one.
@@ -228,6 +231,14 @@ func versions(e Entry) ([]advisory.Record, []string, error) {
 	}
 	sort.Slice(times, func(i, j int) bool { return times[i].Before(times[j]) })
 	times = slices.CompactFunc(times, func(a, b time.Time) bool { return a.Equal(b) })
+	// Working out the versions reads every claim once per version: an
+	// entry whose product is huge (a hostile line of a million claims,
+	// each at its own time) is refused rather than left to run for hours.
+	// Real records stay far below: years of daily EPSS scores are a few
+	// thousand versions of a dozen claims.
+	if int64(len(times))*int64(len(e.Claims)) > maxVersionWork {
+		return nil, nil, fmt.Errorf("%d claims at %d times: more history than vmc replays (%d)", len(e.Claims), len(times), maxVersionWork)
+	}
 	var recs []advisory.Record
 	var hashes []string
 	for _, t := range times {
