@@ -19,7 +19,7 @@ var rules = []struct {
 	{
 		// The domain: standard library and format libraries only.
 		pkgs: []string{"advisory", "version", "ecosystem", "cpe", "asset", "match", "risk", "finding", "incident", "disclosure", "audit", "auth", "maintenance", "samm",
-			"chart", "font", "baseline", "trust"},
+			"chart", "font", "baseline", "trust", "signing"},
 		forbidden: []string{"net/http", "database/sql", "github.com/spf13/cobra", "github.com/jackc/pgx", "modernc.org/sqlite",
 			mod + "store", mod + "api", mod + "cli", mod + "ingest", mod + "web", mod + "feed"},
 	},
@@ -54,6 +54,12 @@ var rules = []struct {
 		// of who shows them.
 		pkgs:      []string{"hardening"},
 		forbidden: []string{"net/http", "database/sql", mod + "api", mod + "cli", mod + "ingest", mod + "web"},
+	},
+	{
+		// The CSAF provider and the mirror read a store and write files
+		// and bundles; serving and flags are the API's and the CLI's.
+		pkgs:      []string{"csafprovider", "mirror"},
+		forbidden: []string{"net/http", mod + "api", mod + "cli", mod + "ingest", mod + "web"},
 	},
 	{
 		pkgs:      []string{"store"},

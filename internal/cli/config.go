@@ -58,6 +58,11 @@ type Config struct {
 		// allowed vuln.read; it is open by default, as osv.dev is.
 		RequireToken bool `koanf:"require-token"`
 	} `koanf:"osv-api"`
+	// CSAFProvider publishes advisories as a CSAF trusted provider
+	// (csafprovider.go).
+	CSAFProvider csafProviderConfig `koanf:"csaf-provider"`
+	// Mirror names the keys of air-gapped mirroring (mirror.go).
+	Mirror mirrorConfig `koanf:"mirror"`
 }
 
 // globalFlags are accepted by every command.

@@ -83,7 +83,7 @@ schema or a mandatory test.`,
 		},
 	}
 	validate.Flags().BoolVar(&asJSON, "json", false, "print the findings as JSON")
-	cmd.AddCommand(validate)
+	cmd.AddCommand(validate, newCSAFProvider())
 	return cmd
 }
 

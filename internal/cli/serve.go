@@ -96,6 +96,7 @@ func serve(ctx context.Context, c *Config, s store.Store, log *slog.Logger, jobs
 	if err != nil {
 		return usageError{err}
 	}
+	intake.SecurityTxt.CSAF = c.csafProviderURL()
 	matcher := newMatcher(c, s)
 	matcher.Observer = metrics
 	observePools(metrics, s)
@@ -111,6 +112,11 @@ func serve(ctx context.Context, c *Config, s store.Store, log *slog.Logger, jobs
 	mux.Handle("/readyz", apiHandler)
 	mux.Handle("/v1/", apiHandler) // the OSV-compatible API
 	mux.Handle("/taxii2/", apiHandler)
+	stopCSAF, err := c.serveCSAFProvider(ctx, s, log, mux)
+	if err != nil {
+		return err
+	}
+	defer stopCSAF()
 	mux.Handle("/", web.Handler())
 	mux.Handle("GET /metrics", metrics.Handler(c.Metrics.Token))
 	srv := &http.Server{

@@ -37,6 +37,9 @@ type SecurityTxt struct {
 	Policy []string
 	// Hiring points at security jobs (2.5.6).
 	Hiring []string
+	// CSAF points at the provider-metadata.json of the organisation's
+	// CSAF provider: CSAF 2.0 section 7.1.8 registers this field.
+	CSAF []string
 }
 
 // ErrSecurityTxt marks a security.txt that breaks RFC 9116.
@@ -88,7 +91,7 @@ type uriField struct {
 // uriFields lists the URI fields in the order the file writes them.
 func (t SecurityTxt) uriFields() []uriField {
 	return []uriField{{"Contact", t.Contact}, {"Encryption", t.Encryption}, {"Acknowledgments", t.Acknowledgments},
-		{"Canonical", t.Canonical}, {"Policy", t.Policy}, {"Hiring", t.Hiring}}
+		{"Canonical", t.Canonical}, {"Policy", t.Policy}, {"Hiring", t.Hiring}, {"CSAF", t.CSAF}}
 }
 
 // checkURI checks one field value: an absolute URI on one line, and
