@@ -66,6 +66,7 @@ func Run(t *testing.T, open Opener) {
 		{"Identifiers", testIdentifiers},
 		{"IdentifiersConcurrent", testIdentifiersConcurrent},
 		{"TAXII", testTAXII},
+		{"Federation", testFederation},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) { tc.fn(t, open) })
