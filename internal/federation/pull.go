@@ -11,10 +11,12 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"time"
 
 	"github.com/vmc-dev/vmc/internal/advisory"
 	feedosv "github.com/vmc-dev/vmc/internal/feed/osv"
 	"github.com/vmc-dev/vmc/internal/peer"
+	"github.com/vmc-dev/vmc/internal/stix"
 	"github.com/vmc-dev/vmc/internal/store"
 	"github.com/vmc-dev/vmc/internal/taxii"
 	"github.com/vmc-dev/vmc/internal/taxiiclient"
@@ -282,9 +284,21 @@ func (n *Node) pullTAXII(ctx context.Context, p peer.Peer, token string, res *pe
 	if _, err := taxiiclient.Pull(ctx, n.client(), n.Store, taxiiclient.Peer{APIRoot: p.URL, Collection: p.Collection, Into: into, Token: token}, n.actor()); err != nil {
 		return p.Mark, err
 	}
+	// The mark is the date the last vulnerability read was added to the
+	// mirror; within one walk, the mirror's own paging cursor.
 	mark := p.Mark
+	var after time.Time
+	if mark != "" {
+		t, err := stix.ParseTime(mark)
+		if err != nil {
+			return "", fmt.Errorf("peer %s: mark %q: %w", p.Name, mark, err)
+		}
+		after = t
+	}
+	next := ""
 	for {
-		page, err := n.Store.STIXObjects(ctx, store.STIXQuery{Collection: into, Types: []string{"vulnerability"}, Next: mark, Versions: []string{"last"}, Limit: store.MaxSTIXLimit})
+		page, err := n.Store.STIXObjects(ctx, store.STIXQuery{Collection: into, Types: []string{"vulnerability"}, AddedAfter: after, Next: next,
+			Versions: []string{"last"}, Limit: store.MaxSTIXLimit})
 		if err != nil {
 			return mark, err
 		}
@@ -311,15 +325,13 @@ func (n *Node) pullTAXII(ctx context.Context, p peer.Peer, token string, res *pe
 		if err := n.store(ctx, p, got, known, res); err != nil {
 			return mark, err
 		}
-		if page.Next != "" {
-			mark = page.Next
-		}
-		if err := n.Store.PutPeerPull(ctx, p.Name, *res, mark); err != nil {
-			return mark, err
-		}
 		if !page.More {
+			if k := len(page.Objects); k > 0 {
+				mark = stix.TimeKey(page.Objects[k-1].DateAdded)
+			}
 			return mark, nil
 		}
+		next = page.Next
 	}
 }
 
