@@ -58,6 +58,8 @@ type Config struct {
 		// allowed vuln.read; it is open by default, as osv.dev is.
 		RequireToken bool `koanf:"require-token"`
 	} `koanf:"osv-api"`
+	// Federation configures vmc among other vmcs (peer.go).
+	Federation federationConfig `koanf:"federation"`
 }
 
 // globalFlags are accepted by every command.

@@ -234,14 +234,14 @@ func Origin(self string, sources []string, peerOrigins []string) string {
 
 // Sealer seals the tokens peers issued to this vmc before the store
 // keeps them, with AES-256-GCM under a key derived from a secret the
-// operator configures (federation.key or VMC_FEDERATION_KEY): a copy of
+// operator configures (federation.key or VMC_FEDERATION__KEY): a copy of
 // the database alone does not give the tokens away. Without a key,
 // tokens are refused rather than kept in clear.
 type Sealer struct{ aead cipher.AEAD }
 
 // ErrNoKey marks a token given while no key is configured, and a sealed
 // token read without the key.
-var ErrNoKey = errors.New("no federation key configured (federation.key or VMC_FEDERATION_KEY): peer tokens are kept sealed")
+var ErrNoKey = errors.New("no federation key configured (federation.key or VMC_FEDERATION__KEY): peer tokens are kept sealed")
 
 // NewSealer derives the sealing key from secret (SHA-256); a secret
 // shorter than 16 bytes is refused.
