@@ -21,6 +21,7 @@ import { disclosureListPage, disclosurePage } from './pages/disclosures.js';
 import { processPage } from './pages/process.js';
 import { incidentMetricsPage } from './pages/incident-metrics.js';
 import { baselinesPage, hostCompliancePage } from './pages/baselines.js';
+import { peersPage } from './pages/peers.js';
 import { trustPage } from './pages/trust.js';
 
 // user is who is signed in, null before signing in; permissions are what
@@ -72,6 +73,7 @@ const routes = [
   { re: /^\/users$/, page: usersPage, nav: 'users', perms: ['user.admin', 'asset.read'], title: 'users.title' },
   { re: /^\/baselines$/, page: baselinesPage, nav: 'baselines', perms: ['asset.read'], title: 'baseline.title' },
   { re: /^\/baselines\/hosts\/(.+)$/, page: hostCompliancePage, nav: 'baselines', perms: ['asset.read'], title: 'baseline.title' },
+  { re: /^\/peers$/, page: peersPage, nav: 'peers', perms: ['import.write'], title: 'peers.title' },
   { re: /^\/audit$/, page: auditPage, nav: 'audit', perms: ['audit.read'], title: 'audit.title' },
 ];
 
@@ -90,6 +92,7 @@ const navItems = [
   ['sla', '/sla', 'nav.sla', ['finding.read']],
   ['baselines', '/baselines', 'nav.baselines', ['asset.read']],
   ['import', '/import', 'nav.import', ['import.write']],
+  ['peers', '/peers', 'nav.peers', ['import.write']],
   ['users', '/users', 'nav.users', ['user.admin', 'asset.read']],
   ['audit', '/audit', 'nav.audit', ['audit.read']],
 ];
