@@ -67,6 +67,8 @@ type Server struct {
 	OSV OSV
 	// TAXII configures the TAXII 2.1 server.
 	TAXII TAXII
+	// Federation configures what peers are told (federation.go).
+	Federation Federation
 
 	routes []Route
 	// announcing counts the announcements still being sent (announce).

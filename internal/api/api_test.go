@@ -320,6 +320,8 @@ var rules = map[string]string{
 	"POST /v1/query":                       api.Public, // the OSV API, open as osv.dev's unless configured
 	"POST /v1/querybatch":                  api.Public,
 	"GET /v1/vulns/{id}":                   api.Public,
+	"GET /v1/federation/modified_id.csv":   api.Public, // open or closed with the OSV API
+	"GET /api/v1/peers":                    string(auth.ImportWrite),
 	"DELETE /api/v1/session":               api.SignedIn,
 	"GET /api/v1/me":                       api.SignedIn,
 	"PUT /api/v1/me":                       api.SignedIn,

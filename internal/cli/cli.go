@@ -81,6 +81,7 @@ from discovery to verified fix.`,
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err} })
 	root.AddCommand(
 		newServe(),
+		newPeer(),
 		newMigrate(),
 		newVersion(),
 		newVuln(),

@@ -63,6 +63,8 @@ type Config struct {
 	CSAFProvider csafProviderConfig `koanf:"csaf-provider"`
 	// Mirror names the keys of air-gapped mirroring (mirror.go).
 	Mirror mirrorConfig `koanf:"mirror"`
+	// Federation configures vmc among other vmcs (peer.go).
+	Federation federationConfig `koanf:"federation"`
 }
 
 // globalFlags are accepted by every command.

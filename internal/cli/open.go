@@ -23,10 +23,21 @@ func openStore(ctx context.Context, c *Config, migrate bool) (store.Store, error
 		return nil, err
 	}
 	opts := sqlstore.Options{Precedence: advisory.DefaultPrecedence.WithSources(c.Merge.Precedence)}
+	var s store.Store
 	if engine == "sqlite" {
-		return sqlite.Open(ctx, where, sqlite.Options{Migrate: migrate, Options: opts})
+		s, err = sqlite.Open(ctx, where, sqlite.Options{Migrate: migrate, Options: opts})
+	} else {
+		s, err = postgres.Open(ctx, where, postgres.Options{Migrate: migrate, Options: opts})
 	}
-	return postgres.Open(ctx, where, postgres.Options{Migrate: migrate, Options: opts})
+	if err != nil {
+		return nil, err
+	}
+	// Peers rank in the merge by their trust levels (peer.Precedence).
+	if err := withPeerPrecedence(ctx, s, opts.Precedence); err != nil {
+		s.Close()
+		return nil, fmt.Errorf("peers: %w", err)
+	}
+	return s, nil
 }
 
 // database is the configured database's engine ("sqlite" or "postgres")

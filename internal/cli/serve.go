@@ -61,6 +61,11 @@ SIGINT or SIGTERM shuts it down gracefully.`,
 				}
 				return err
 			}})
+			fed, err := federationJobs(cmd.Context(), c, s)
+			if err != nil {
+				return usageError{fmt.Errorf("config: %w", err)}
+			}
+			jobs = append(jobs, fed...)
 			n, err := c.notifier(s, log)
 			if err != nil {
 				return usageError{fmt.Errorf("config: %w", err)}
@@ -102,6 +107,9 @@ func serve(ctx context.Context, c *Config, s store.Store, log *slog.Logger, jobs
 	observePools(metrics, s)
 	apiServer := &api.Server{Store: s, Matcher: matcher, Log: log, Ready: ready.Load, SecureCookies: !loopback, Intake: intake, Notify: n, Authority: c.Identifiers,
 		OSV: api.OSV{RequireToken: c.OSVAPI.RequireToken}}
+	if apiServer.Federation.Origin, err = c.federationName(); err != nil {
+		return usageError{err}
+	}
 	defer apiServer.Wait()
 	apiHandler := apiServer.Handler()
 	mux := http.NewServeMux()

@@ -84,6 +84,40 @@ func Vuln(ctx context.Context, s Store, req Request) (Result, error) {
 	if err != nil {
 		return Result{}, err
 	}
+	res, err := write(ctx, s, v, f, req)
+	if err != nil {
+		return Result{}, err
+	}
+	why := fmt.Sprintf("%s, TLP:%s, for %s", f.Name, res.Marking.TLP, recipient(req.To))
+	if req.Reason != "" {
+		why += ": " + req.Reason
+	}
+	if err := s.Record(ctx, audit.Entry{Actor: req.Actor, Action: "vuln.export", Object: "vuln:" + v.ID, Reason: why}); err != nil {
+		return Result{}, err
+	}
+	return res, nil
+}
+
+// Reader is what writing an export reads.
+type Reader interface {
+	Advisory(ctx context.Context, id string) (incident.Advisory, error)
+	AdvisorySettings(ctx context.Context) (incident.AdvisorySettings, error)
+}
+
+// Public writes v for the public in format, under the same controls and
+// by the same code as Vuln, but without an audit entry each: for feeds
+// that publish every record (the TAXII collection of vmc's own
+// vulnerabilities), whose publication is audited as a whole.
+func Public(ctx context.Context, s Reader, v advisory.Vulnerability, format string, now time.Time) (Result, error) {
+	f, err := formats.Get(format)
+	if err != nil {
+		return Result{}, fmt.Errorf("%w: %w", ErrUnknownFormat, err)
+	}
+	return write(ctx, s, v, f, Request{Now: now})
+}
+
+// write checks the disclosure controls for v and writes it in f.
+func write(ctx context.Context, s Reader, v advisory.Vulnerability, f formats.Format, req Request) (Result, error) {
 	markings, err := Markings(ctx, s, v)
 	if err != nil {
 		return Result{}, err
@@ -115,13 +149,6 @@ func Vuln(ctx context.Context, s Store, req Request) (Result, error) {
 	if err != nil {
 		return Result{}, err
 	}
-	why := fmt.Sprintf("%s, TLP:%s, for %s", f.Name, label, recipient(req.To))
-	if req.Reason != "" {
-		why += ": " + req.Reason
-	}
-	if err := s.Record(ctx, audit.Entry{Actor: req.Actor, Action: "vuln.export", Object: "vuln:" + v.ID, Reason: why}); err != nil {
-		return Result{}, err
-	}
 	return Result{Format: f, Document: d, Body: body, Marking: incident.Marking{TLP: label}}, nil
 }
 
@@ -136,7 +163,7 @@ func recipient(to string) string {
 // distributes it under (an unreadable label counts as RED: what cannot
 // be read is not released), and those of the organisation's advisories
 // about any of its ids. A vulnerability nobody marks is TLP:CLEAR.
-func Markings(ctx context.Context, s Store, v advisory.Vulnerability) ([]incident.Marking, error) {
+func Markings(ctx context.Context, s Reader, v advisory.Vulnerability) ([]incident.Marking, error) {
 	out := []incident.Marking{{TLP: incident.Clear}}
 	for _, fv := range v.Fields {
 		if fv.Field != advisory.FieldTLP {

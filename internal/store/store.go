@@ -54,6 +54,7 @@ type Store interface {
 	Identifiers
 	TAXII
 	CSAFProvider
+	Federation
 	// Ping reports whether the database answers.
 	Ping(ctx context.Context) error
 	// Check verifies the database's physical and logical integrity.

@@ -68,6 +68,7 @@ func Run(t *testing.T, open Opener) {
 		{"IdentifiersConcurrent", testIdentifiersConcurrent},
 		{"TAXII", testTAXII},
 		{"CSAFProvider", testCSAFProvider},
+		{"Federation", testFederation},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) { tc.fn(t, open) })

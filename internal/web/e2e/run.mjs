@@ -1479,6 +1479,27 @@ await step('hardening: a maintenance group and its plan made in the UI, a patch 
   await rendered(() => page.locator('#lang').selectOption('en'));
 });
 
+await step('peers: the federation page lists peer vmcs, in English and Chinese', async () => {
+  // The steps before may leave the admin signed in or signed out.
+  await page.goto(base + '/inventory');
+  const assets = page.locator('h1', { hasText: 'Assets' });
+  await Promise.race([assets.waitFor(), page.getByLabel('User name').waitFor()]);
+  if (!(await assets.isVisible())) {
+    await page.getByLabel('User name').fill('admin');
+    await page.getByLabel('Password').fill(password);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await assets.waitFor();
+  }
+  await rendered(() => page.locator('nav.main-nav a[href="/peers"]').click());
+  assert.equal(await text('main h1'), 'Peer vmcs');
+  await page.locator('#peers-origin', { hasText: 'vmc peer add' }).waitFor();
+  await page.locator('table.peers').or(page.getByText('No peers yet.')).first().waitFor();
+  await page.locator('#lang').selectOption('zh-CN');
+  await page.locator('h1', { hasText: '对等 vmc' }).waitFor();
+  await page.locator('#lang').selectOption('en');
+  await page.locator('h1', { hasText: 'Peer vmcs' }).waitFor();
+});
+
 await step('no script errors or CSP violations', async () => {
   assert.deepEqual(problems, []);
 });

@@ -21,6 +21,7 @@ import { disclosureListPage, disclosurePage } from './pages/disclosures.js';
 import { processPage } from './pages/process.js';
 import { incidentMetricsPage } from './pages/incident-metrics.js';
 import { baselinesPage, hostCompliancePage } from './pages/baselines.js';
+import { peersPage } from './pages/peers.js';
 import { trustPage } from './pages/trust.js';
 import { maintenancePage, environmentPage, verificationPage, sammPage } from './pages/hardening.js';
 
@@ -77,6 +78,7 @@ const routes = [
   { re: /^\/hardening\/environment$/, page: environmentPage, nav: 'hardening', perms: ['process.read'], title: 'hardening.title' },
   { re: /^\/hardening\/verification$/, page: verificationPage, nav: 'hardening', perms: ['process.read'], title: 'hardening.title' },
   { re: /^\/hardening\/samm$/, page: sammPage, nav: 'hardening', perms: ['process.read'], title: 'hardening.title' },
+  { re: /^\/peers$/, page: peersPage, nav: 'peers', perms: ['import.write'], title: 'peers.title' },
   { re: /^\/audit$/, page: auditPage, nav: 'audit', perms: ['audit.read'], title: 'audit.title' },
 ];
 
@@ -96,6 +98,7 @@ const navItems = [
   ['baselines', '/baselines', 'nav.baselines', ['asset.read']],
   ['hardening', '/hardening', 'nav.hardening', ['process.read']],
   ['import', '/import', 'nav.import', ['import.write']],
+  ['peers', '/peers', 'nav.peers', ['import.write']],
   ['users', '/users', 'nav.users', ['user.admin', 'asset.read']],
   ['audit', '/audit', 'nav.audit', ['audit.read']],
 ];
