@@ -273,6 +273,10 @@ func Applies(d publish.Document) error {
 // errEcosystem marks an entry whose ecosystem OSV does not know.
 var errEcosystem = errors.New("ecosystem")
 
+// Package is an affected entry's OSV ecosystem and package name, or why
+// the entry is no package in an OSV ecosystem.
+func Package(a advisory.Affected) (eco, name string, err error) { return pkg(a) }
+
 // pkg is an affected entry's OSV ecosystem and package name.
 func pkg(a advisory.Affected) (eco, name string, err error) {
 	eco, name = a.Ecosystem, a.Package
