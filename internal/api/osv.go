@@ -18,7 +18,9 @@ import (
 	"github.com/vmc-dev/vmc/internal/asset"
 	"github.com/vmc-dev/vmc/internal/auth"
 	"github.com/vmc-dev/vmc/internal/ecosystem"
+	"github.com/vmc-dev/vmc/internal/export"
 	feedosv "github.com/vmc-dev/vmc/internal/feed/osv"
+	"github.com/vmc-dev/vmc/internal/incident"
 	"github.com/vmc-dev/vmc/internal/match"
 	"github.com/vmc-dev/vmc/internal/publish/osv"
 	"github.com/vmc-dev/vmc/internal/store"
@@ -27,8 +29,10 @@ import (
 // OSV configures the OSV-compatible API: POST /v1/query, POST
 // /v1/querybatch and GET /v1/vulns/{id}, with osv.dev's request and
 // response shapes (https://google.github.io/osv.dev/api/), answered from
-// vmc's merged records by vmc's matcher. A vulnerability is served under
-// its vmc id with every other id as an alias.
+// vmc's merged records by vmc's matcher. A vulnerability is served as vmc
+// export --format osv writes it: under its vmc id (with "x_" before an id
+// the OSV schema does not register, such as a CNVD id) with every other
+// id as an alias, and only when it may go to the public (export.Releasable).
 type OSV struct {
 	// RequireToken makes the API want a signed-in user or a token with
 	// vuln.read. It is open by default, as osv.dev is.
@@ -116,14 +120,23 @@ func (s *Server) registerOSV(api huma.API) {
 			if err != nil {
 				return nil, err
 			}
-			cache := map[string]*osvVuln{}
-			page, next, err := s.osvPage(ctx, cache, ids[0], q.after)
+			stamps, err := s.osvStamps(ctx, ids)
+			if err != nil {
+				return nil, err
+			}
+			page, next := s.osvPage(stamps, ids[0], q.after)
+			vs, err := s.Store.Vulns(ctx, page)
 			if err != nil {
 				return nil, err
 			}
 			out := osvList{Next: next}
 			for _, id := range page {
-				e, err := osv.Vuln(cache[id].rec, cache[id].modified)
+				v, ok := vs[id]
+				if !ok {
+					// Merged into another since the stamps were read.
+					continue
+				}
+				e, err := s.osvEntry(v)
 				if err != nil {
 					return nil, err
 				}
@@ -145,18 +158,21 @@ func (s *Server) registerOSV(api huma.API) {
 			if err != nil {
 				return nil, err
 			}
-			cache := map[string]*osvVuln{}
+			stamps, err := s.osvStamps(ctx, ids)
+			if err != nil {
+				return nil, err
+			}
 			out := struct {
 				Results []osvBatchResult `json:"results"`
 			}{Results: make([]osvBatchResult, len(asks))}
 			for i, a := range asks {
-				page, next, err := s.osvPage(ctx, cache, ids[i], a.after)
-				if err != nil {
-					return nil, err
-				}
+				page, next := s.osvPage(stamps, ids[i], a.after)
 				out.Results[i].Next = next
-				for _, id := range page {
-					out.Results[i].Vulns = append(out.Results[i].Vulns, osvStub{ID: id, Modified: stamp(cache[id].modified)})
+				if len(page) > 0 {
+					out.Results[i].Vulns = make([]osvStub, len(page))
+				}
+				for j, id := range page {
+					out.Results[i].Vulns[j] = osvStub{ID: osv.ID(id), Modified: stamp(stamps[id].Changed)}
 				}
 			}
 			return osvJSON(out)
@@ -164,19 +180,37 @@ func (s *Server) registerOSV(api huma.API) {
 	op(s, api, huma.Operation{OperationID: "osv-get-vuln", Method: http.MethodGet, Path: "/v1/vulns/{id}", Tags: []string{"osv"},
 		Summary: "OSV API: a vulnerability as an OSV record, by any of its ids"}, access,
 		func(ctx context.Context, in *osvIDInput) (*osvOutput, error) {
-			v, err := s.osvLoad(ctx, map[string]*osvVuln{}, in.ID)
+			// The API names a vulnerability by its OSV id, which carries
+			// "x_" before an id the OSV schema does not register.
+			id := strings.TrimPrefix(in.ID, "x_")
+			v, err := s.Store.Vuln(ctx, id, store.VulnOptions{})
 			if err != nil {
 				return nil, err
 			}
-			if v == nil {
+			stamps, err := s.osvStamps(ctx, [][]string{{v.ID}})
+			if err != nil {
+				return nil, err
+			}
+			if _, ok := stamps[v.ID]; !ok {
 				return nil, fmt.Errorf("vulnerability %s: %w", in.ID, store.ErrNotFound)
 			}
-			e, err := osv.Vuln(v.rec, v.modified)
+			e, err := s.osvEntry(v)
 			if err != nil {
 				return nil, err
 			}
 			return osvJSON(e)
 		})
+}
+
+// osvEntry is v as the OSV API serves it: the record vmc export --format
+// osv writes (export.Document, osv.Entry), for the public, whom the API
+// serves only what is TLP:CLEAR.
+func (s *Server) osvEntry(v advisory.Vulnerability) (feedosv.Entry, error) {
+	d, err := export.Document(v, export.DefaultPublisher, incident.Clear, s.now())
+	if err != nil {
+		return feedosv.Entry{}, err
+	}
+	return osv.Entry(d)
 }
 
 func stamp(t time.Time) string { return t.UTC().Format(time.RFC3339) }
@@ -295,49 +329,41 @@ func (s *Server) osvFind(ctx context.Context, asks []osvAsk) ([][]string, error)
 	return out, nil
 }
 
-// osvVuln is a vulnerability as the OSV API serves it.
-type osvVuln struct {
-	rec advisory.Record
-	// modified is when vmc last changed it: the latest of its records'
-	// own dates and of the imports that changed them.
-	modified time.Time
-}
-
-// osvLoad reads a vulnerability once per request. It returns nil for one
-// the API must not serve: distributed under a TLP label beyond CLEAR.
-func (s *Server) osvLoad(ctx context.Context, cache map[string]*osvVuln, id string) (*osvVuln, error) {
-	if v, ok := cache[id]; ok {
-		return v, nil
-	}
-	v, err := s.Store.Vuln(ctx, id, store.VulnOptions{})
-	if err != nil {
-		return nil, err
-	}
-	rec, err := v.Record()
-	if err != nil {
-		return nil, err
-	}
-	var out *osvVuln
-	if tlp := strings.ToUpper(rec.TLP); tlp == "" || tlp == "CLEAR" || tlp == "WHITE" {
-		out = &osvVuln{rec: rec}
-		for _, src := range v.Sources {
-			out.modified = maxTime(out.modified, maxTime(src.Modified, src.Seen))
+// osvStamps reads, in a few queries for the whole request, the stamps of
+// the vulnerabilities of lists that the API may serve: the public's,
+// released by export.Releasable. Others are left out, as if unknown.
+func (s *Server) osvStamps(ctx context.Context, lists [][]string) (map[string]store.VulnStamp, error) {
+	seen := map[string]bool{}
+	var ids []string
+	for _, l := range lists {
+		for _, id := range l {
+			if !seen[id] {
+				seen[id] = true
+				ids = append(ids, id)
+			}
 		}
 	}
-	cache[id] = out
-	return out, nil
-}
-
-func maxTime(a, b time.Time) time.Time {
-	if b.After(a) {
-		return b
+	stamps, err := s.Store.VulnStamps(ctx, ids)
+	if err != nil {
+		return nil, err
 	}
-	return a
+	now := s.now()
+	for id, st := range stamps {
+		if export.Releasable(st, now) != nil {
+			delete(stamps, id)
+			continue
+		}
+		if st.Changed.IsZero() {
+			st.Changed = now
+			stamps[id] = st
+		}
+	}
+	return stamps, nil
 }
 
-// osvPage returns the servable ids after the token's, at most a page of
-// them, and the next page's token when more remain.
-func (s *Server) osvPage(ctx context.Context, cache map[string]*osvVuln, ids []string, after string) ([]string, string, error) {
+// osvPage returns the servable ids (those stamped) after the token's, at
+// most a page of them, and the next page's token when more remain.
+func (s *Server) osvPage(stamps map[string]store.VulnStamp, ids []string, after string) ([]string, string) {
 	size := s.OSV.PageSize
 	if size <= 0 {
 		size = DefaultOSVPageSize
@@ -348,17 +374,13 @@ func (s *Server) osvPage(ctx context.Context, cache map[string]*osvVuln, ids []s
 	}
 	var page []string
 	for _, id := range ids[start:] {
-		v, err := s.osvLoad(ctx, cache, id)
-		if err != nil {
-			return nil, "", err
-		}
-		if v == nil {
+		if _, ok := stamps[id]; !ok {
 			continue
 		}
 		if len(page) == size {
-			return page, base64.RawURLEncoding.EncodeToString([]byte(page[len(page)-1])), nil
+			return page, base64.RawURLEncoding.EncodeToString([]byte(page[len(page)-1]))
 		}
 		page = append(page, id)
 	}
-	return page, "", nil
+	return page, ""
 }

@@ -5,6 +5,10 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
+	"os"
+	"path/filepath"
+	"slices"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -234,8 +238,9 @@ func printIdentifier(w io.Writer, x ident.Identifier) error {
 
 func newExport() *cobra.Command {
 	var format, out, to, clearance, reason, actor string
+	var all bool
 	cmd := &cobra.Command{
-		Use:   "export ID --format osv|cve5|csaf|stix [--out FILE]",
+		Use:   "export ID --format osv|cve5|csaf|stix [--out FILE] | --all --format osv --out DIR",
 		Short: "Write any vulnerability vmc holds as OSV, a CVE JSON 5.1 CNA container, CSAF 2.0 or a STIX 2.1 bundle",
 		Long: `Write the vulnerability known by ID (any of its ids: CVE, GHSA, GO, CNVD, an own
 GCVE identifier, ...) as merged from every source, in one format, to --out or
@@ -250,9 +255,41 @@ under embargo, only its named recipients get it.
 
 A format may not be able to express a record: OSV describes packages only, a
 CVE record needs a CVE id and a CNA (vmc advisory settings --cna-org-id), CSAF a
-product. docs/federation.md lists what each format keeps and loses.`,
-		Args: cobra.ExactArgs(1),
+product. docs/federation.md lists what each format keeps and loses.
+
+--all writes every vulnerability the public may have as OSV into --out DIR in
+osv.dev's bulk layout, DIR/osv-scalibr/<Ecosystem>/all.zip, which osv-scanner
+reads offline: osv-scanner scan source --offline --offline-vulnerabilities
+--local-db-path DIR -L go.mod.`,
+		Args: func(cmd *cobra.Command, args []string) error {
+			if all {
+				return cobra.NoArgs(cmd, args)
+			}
+			return cobra.ExactArgs(1)(cmd, args)
+		},
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if all {
+				if format != "osv" || out == "" || to != "" {
+					return usageError{errors.New("--all writes OSV for the public into a directory: --format osv --out DIR, without --to")}
+				}
+				if err := os.MkdirAll(out, 0o755); err != nil {
+					return err
+				}
+				return withStore(cmd, false, func(_ *Config, s store.Store) error {
+					rep, err := export.OSVTree(cmd.Context(), s, out, actor, time.Now())
+					if err != nil {
+						return err
+					}
+					for _, eco := range slices.Sorted(maps.Keys(rep.Written)) {
+						fmt.Fprintf(cmd.ErrOrStderr(), "wrote %s: %d records\n", filepath.Join(out, "osv-scalibr", eco, "all.zip"), rep.Written[eco])
+					}
+					fmt.Fprintf(cmd.ErrOrStderr(), "withheld (not for the public): %d\n", rep.Withheld)
+					for _, why := range slices.Sorted(maps.Keys(rep.NoPackage)) {
+						fmt.Fprintf(cmd.ErrOrStderr(), "not written (%s): %d\n", why, rep.NoPackage[why])
+					}
+					return nil
+				})
+			}
 			if _, err := formats.Get(format); err != nil {
 				return usageError{fmt.Errorf("--format: %w", err)}
 			}
@@ -291,5 +328,6 @@ product. docs/federation.md lists what each format keeps and loses.`,
 	f.StringVar(&clearance, "clearance", "CLEAR", "with --to, the recipient's clearance")
 	f.StringVar(&reason, "reason", "", "why it is exported, for the audit log")
 	f.StringVar(&actor, "as", defaultActor(), "who exports it, for the audit log")
+	f.BoolVar(&all, "all", false, "every public vulnerability, as OSV, into --out DIR in osv.dev's bulk layout")
 	return cmd
 }

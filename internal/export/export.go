@@ -131,25 +131,86 @@ func write(ctx context.Context, s Reader, v advisory.Vulnerability, f formats.Fo
 			return Result{}, fmt.Errorf("%s for %s: %w", v.ID, recipient(req.To), err)
 		}
 	}
-	rec, err := v.Record()
-	if err != nil {
-		return Result{}, err
-	}
 	set, err := s.AdvisorySettings(ctx)
 	if err != nil {
 		return Result{}, err
 	}
-	pub := set.Publisher
-	if pub.Name == "" {
-		pub = DefaultPublisher
-	}
 	label := incident.Label(markings)
-	d := publish.OfRecord(rec, pub, string(label), req.Now)
+	d, err := Document(v, set.Publisher, label, req.Now)
+	if err != nil {
+		return Result{}, err
+	}
 	body, err := f.Marshal(d)
 	if err != nil {
 		return Result{}, err
 	}
 	return Result{Format: f, Document: d, Body: body, Marking: incident.Marking{TLP: label}}, nil
+}
+
+// Document is the document vmc publishes about v, whatever the format
+// and whoever asks (an export, the OSV API): publish.OfRecord of its
+// merged record, issued by pub (DefaultPublisher when it names no one),
+// dated by Changed (now, for a vulnerability no source dates).
+func Document(v advisory.Vulnerability, pub publish.Publisher, label incident.TLP, now time.Time) (publish.Document, error) {
+	rec, err := v.Record()
+	if err != nil {
+		return publish.Document{}, err
+	}
+	if pub.Name == "" {
+		pub = DefaultPublisher
+	}
+	changed := Changed(v)
+	if changed.IsZero() {
+		changed = now
+	}
+	return publish.OfRecord(rec, pub, string(label), changed), nil
+}
+
+// Changed is when vmc last changed v: the latest of its source records'
+// modification dates and of the imports that changed them
+// (store.VulnStamp.Changed, read without the whole vulnerability, also
+// counts the published date, which publish.OfRecord weighs in).
+func Changed(v advisory.Vulnerability) time.Time {
+	var t time.Time
+	for _, src := range v.Sources {
+		for _, u := range []time.Time{src.Modified, src.Seen} {
+			if u.After(t) {
+				t = u.UTC()
+			}
+		}
+	}
+	return t
+}
+
+// Releasable reports whether a vulnerability stamped st may go to the public
+// (a feed, the OSV API), as Vuln decides for an export to the public: the
+// marking of every source and advisory must allow it at now.
+func Releasable(st store.VulnStamp, now time.Time) error {
+	ms := append([]incident.Marking{{TLP: incident.Clear}}, st.Advisories...)
+	for _, raw := range st.TLPs {
+		ms = append(ms, sourceMarking(raw))
+	}
+	for _, m := range ms {
+		if err := incident.Release(m, incident.ChannelFeed, incident.Public, now); err != nil {
+			return fmt.Errorf("%s: %w", st.ID, err)
+		}
+	}
+	return nil
+}
+
+// sourceMarking is the marking a source's TLP claim puts a vulnerability
+// under: a label that cannot be read counts as RED, since what cannot be
+// read is not released.
+func sourceMarking(raw json.RawMessage) incident.Marking {
+	var label string
+	if err := json.Unmarshal(raw, &label); err != nil {
+		return incident.Marking{TLP: incident.Red}
+	}
+	t, err := incident.ParseTLP(label)
+	if err != nil {
+		t = incident.Red
+	}
+	return incident.Marking{TLP: t}
 }
 
 func recipient(to string) string {
@@ -170,15 +231,7 @@ func Markings(ctx context.Context, s Reader, v advisory.Vulnerability) ([]incide
 			continue
 		}
 		for _, c := range fv.Claims {
-			var label string
-			if err := json.Unmarshal(c.Value, &label); err != nil {
-				label = string(incident.Red)
-			}
-			t, err := incident.ParseTLP(label)
-			if err != nil {
-				t = incident.Red
-			}
-			out = append(out, incident.Marking{TLP: t})
+			out = append(out, sourceMarking(c.Value))
 		}
 	}
 	seen := map[string]bool{}

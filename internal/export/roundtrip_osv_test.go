@@ -8,7 +8,7 @@ import "testing"
 var osvFates = map[string]string{
 	"id":                           "changed: the export is of the merged vulnerability, named by its primary id (a CVE before a GO or RUSTSEC id); the record's own id moves into aliases",
 	"aliases[]":                    "changed: every id of the merged vulnerability but the primary, the record's own id among them",
-	"modified":                     "kept: the source's date, but the Go database writes 0001-01-01, which vmc does not take for a date and replaces with published",
+	"modified":                     "changed: when vmc last changed the vulnerability (an OSV database's modified is its own, as osv.dev's is): the latest of the sources' dates and of the imports that changed what vmc holds",
 	"schema_version":               "changed: the writer follows OSV 1.6.0",
 	"published":                    "kept",
 	"summary":                      "kept",

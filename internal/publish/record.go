@@ -16,10 +16,13 @@ import (
 //
 // Its id is the record's, its title the record's English title (else
 // the first, else the start of the summary), its language that of the
-// summary it leads with. Its revisions are the source's own dates: one
-// at publication and, when the record changed since, one at its last
-// modification; a record that gives neither is dated at.
-func OfRecord(r advisory.Record, pub Publisher, tlp string, at time.Time) Document {
+// summary it leads with. Its revisions: one at the record's publication
+// and, when it changed since, one at its last change: the later of the
+// record's own modification date and changed, when vmc last changed what
+// it holds (a source's record came or changed: store.VulnStamp.Changed),
+// so that a document whose content changed has a newer date. A record
+// that gives no dates is dated changed.
+func OfRecord(r advisory.Record, pub Publisher, tlp string, changed time.Time) Document {
 	d := Document{ID: r.ID, Lang: "en", Publisher: pub, Status: Final, TLP: tlp, Level: Full, Vuln: r}
 	if t, ok := pick(r.Descriptions); ok && t.Lang != "" {
 		d.Lang = t.Lang
@@ -43,17 +46,21 @@ func OfRecord(r advisory.Record, pub Publisher, tlp string, at time.Time) Docume
 		d.Title = r.ID
 	}
 	first, last := r.Published, r.Modified
+	if changed.After(last) {
+		last = changed
+	}
 	switch {
-	case first.IsZero() && last.IsZero():
-		first, last = at, at
+	case first.IsZero() && !r.Modified.IsZero():
+		first = r.Modified
 	case first.IsZero():
 		first = last
-	case last.Before(first):
+	}
+	if last.Before(first) {
 		last = first
 	}
 	d.Revisions = []Revision{{Number: 1, Date: first.UTC(), Summary: "Published by its source"}}
 	if last.After(first) {
-		d.Revisions = append(d.Revisions, Revision{Number: 2, Date: last.UTC(), Summary: "Last modified by its source"})
+		d.Revisions = append(d.Revisions, Revision{Number: 2, Date: last.UTC(), Summary: "Last changed"})
 	}
 	return d
 }

@@ -24,6 +24,8 @@ func TestOfRecord(t *testing.T) {
 		{"title from the summary", advisory.Record{ID: "CNVD-2021-95914", Descriptions: []advisory.Text{{Lang: "zh-CN", Value: "Apache Log4j 远程代码执行漏洞\n详情"}}},
 			"Apache Log4j 远程代码执行漏洞", 1, "zh-CN"},
 		{"long summary", advisory.Record{ID: "CVE-2020-0001", Descriptions: []advisory.Text{{Lang: "en", Value: long}}, Modified: at}, "", 1, "en"},
+		{"changed by vmc after the source's date", advisory.Record{ID: "GO-2020-0002", Titles: []advisory.Text{{Lang: "en", Value: "x"}},
+			Published: at.AddDate(-2, 0, 0), Modified: at.AddDate(-1, 0, 0)}, "x", 2, "en"},
 		{"modified before published", advisory.Record{ID: "GO-2020-0001", Titles: []advisory.Text{{Lang: "en", Value: "x"}}, Published: at, Modified: at.AddDate(-1, 0, 0)}, "x", 1, "en"},
 	} {
 		d := OfRecord(tc.r, pub, "CLEAR", at)
@@ -35,6 +37,9 @@ func TestOfRecord(t *testing.T) {
 		}
 		if len(d.Revisions) != tc.revisions || d.Lang != tc.lang {
 			t.Errorf("%s: %d revisions, lang %s", tc.name, len(d.Revisions), d.Lang)
+		}
+		if !d.Current().Equal(at) && tc.r.Published.Before(at) {
+			t.Errorf("%s: current %v, want %v: when vmc last changed it", tc.name, d.Current(), at)
 		}
 		if err := d.validateRevisions(); err != nil {
 			t.Errorf("%s: %v", tc.name, err)

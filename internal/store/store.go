@@ -55,6 +55,7 @@ type Store interface {
 	TAXII
 	CSAFProvider
 	Federation
+	Stamps
 	// Ping reports whether the database answers.
 	Ping(ctx context.Context) error
 	// Check verifies the database's physical and logical integrity.

@@ -7,10 +7,11 @@
 //
 //   - id: the document id when it carries a prefix the OSV schema
 //     registers (CVE, GHSA, ...); any other id, such as a publisher's own
-//     ACME-SA-2026-0007, gets the schema's prefix for unregistered
-//     databases, "x_". aliases: the CVE and the vulnerability's other ids.
+//     ACME-SA-2026-0007 or a CNVD id, gets the schema's prefix for
+//     unregistered databases, "x_". aliases: the CVE and the
+//     vulnerability's other ids.
 //   - modified: the current version's date; published: the first
-//     release's (a draft has none).
+//     release's (a draft has none); withdrawn: the vulnerability's.
 //   - summary: the vulnerability's title. details, in CommonMark: the
 //     summary, then, as the level allows, the technical details and the
 //     exploitation, then what to do (the affected entries' remediations),
@@ -18,20 +19,24 @@
 //   - severity: the first CVSS v3.x and the first v4.0 vector (CVSS_V3,
 //     CVSS_V4).
 //   - affected: each entry as package (OSV ecosystem, name, purl), ranges
-//     and versions. OSV describes packages only: an entry that names no
-//     OSV ecosystem (a product that is no package) is refused, naming it.
+//     and versions. OSV describes packages only: entries that name no OSV
+//     ecosystem (a product that is no package) are left out, and a
+//     document with no package at all is refused, naming the entry.
 //   - references, credits: as they are, with their OSV types.
 //   - database_specific: the TLP label, the criticality and, from the
 //     standard level, the CWE ids (as GHSA's records write them).
 //
 // The writer writes what Document.Redact leaves of the document at its
-// level.
+// level. Entry is the conversion; vmc's OSV API serves what it returns for
+// the document publish.OfRecord makes of a vulnerability, as vmc export
+// writes it.
 package osv
 
 import (
 	"bytes"
 	"cmp"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"regexp"
 	"slices"
@@ -65,9 +70,9 @@ func ID(docID string) string {
 }
 
 // Marshal writes d as an OSV record, indented, and checks it against the
-// OSV schema. It refuses, naming the field, a document Validate refuses,
-// one with an affected entry in no OSV ecosystem or an unreadable CVSS
-// vector, and (as an error wrapping ErrSchema) output the schema rejects.
+// OSV schema. It refuses, naming the field, a document Validate refuses
+// or Applies finds OSV cannot express, and (as an error wrapping
+// ErrSchema) output the schema rejects. What it writes is Entry's.
 func Marshal(d publish.Document) ([]byte, error) {
 	if err := d.Validate(); err != nil {
 		return nil, fmt.Errorf("osv: %w", err)
@@ -75,10 +80,9 @@ func Marshal(d publish.Document) ([]byte, error) {
 	if err := Applies(d); err != nil {
 		return nil, err
 	}
-	d = d.Redact()
-	e, err := entry(d)
+	e, err := Entry(d)
 	if err != nil {
-		return nil, fmt.Errorf("osv: %s: %w", d.ID, publish.Invalid(err))
+		return nil, err
 	}
 	var b bytes.Buffer
 	enc := json.NewEncoder(&b)
@@ -115,11 +119,23 @@ func heading(lang, key string, args ...any) string {
 	return "## " + s
 }
 
-func entry(d publish.Document) (feedosv.Entry, error) {
+// Entry is d as an OSV record: the one conversion behind Marshal (vmc
+// export --format osv, one record or all of them) and vmc's OSV API, so
+// that both say the same of every vulnerability. It writes what
+// Document.Redact leaves at d's level and what OSV can say of it: affected
+// entries that are no package in an OSV ecosystem (a product named by
+// vendor and name, a CPE) and scores whose vectors do not parse are left
+// out, where Marshal's Applies refuses a document with nothing else.
+// The record is withdrawn when d.Vuln is.
+func Entry(d publish.Document) (feedosv.Entry, error) {
+	d = d.Redact()
 	r := d.Vuln
 	e := feedosv.Entry{SchemaVersion: SchemaVersion, ID: ID(d.ID), Modified: stamp(d.Current()), Summary: d.Title}
 	if d.Status == publish.Final {
 		e.Published = stamp(d.Initial())
+	}
+	if !r.Withdrawn.IsZero() {
+		e.Withdrawn = stamp(r.Withdrawn)
 	}
 	for _, t := range r.Titles {
 		if t.Lang == d.Lang {
@@ -155,9 +171,7 @@ func entry(d publish.Document) (feedosv.Entry, error) {
 	}
 	e.Details = strings.Join(parts, "\n\n")
 
-	if err := describe(&e, r); err != nil {
-		return e, err
-	}
+	describe(&e, r)
 
 	ds := map[string]any{"tlp": d.TLP}
 	if d.Criticality != "" {
@@ -180,75 +194,19 @@ func entry(d publish.Document) (feedosv.Entry, error) {
 	return e, nil
 }
 
-// Vuln writes a vulnerability as vmc holds it, the merged record of every
-// source (advisory.Vulnerability.Record), as OSV, for vmc's OSV API. It
-// keeps vmc's id unprefixed, because a client fetches again by the ids a
-// query returned, and leaves out what OSV cannot say rather than refusing
-// the record: products that are no package in an OSV ecosystem, and
-// scores that do not parse. modified is when vmc last changed the
-// vulnerability.
-func Vuln(r advisory.Record, modified time.Time) (feedosv.Entry, error) {
-	e := feedosv.Entry{SchemaVersion: SchemaVersion, ID: r.ID, Modified: stamp(modified),
-		Aliases: slices.Clone(r.Aliases), Related: slices.Clone(r.Related)}
-	if !r.Published.IsZero() {
-		e.Published = stamp(r.Published)
-	}
-	if !r.Withdrawn.IsZero() {
-		e.Withdrawn = stamp(r.Withdrawn)
-	}
-	e.Summary = english(r.Titles)
-	e.Details = english(r.Descriptions)
-	kept := r
-	kept.Affected = slices.DeleteFunc(slices.Clone(r.Affected), func(a advisory.Affected) bool {
-		_, _, err := pkg(a)
-		return err != nil
-	})
-	kept.Severities = slices.DeleteFunc(slices.Clone(r.Severities), func(s advisory.Severity) bool {
-		_, err := risk.ParseCVSS(s.Vector)
-		return s.Type.IsCVSS() && err != nil
-	})
-	if err := describe(&e, kept); err != nil {
-		return e, fmt.Errorf("osv: %s: %w", r.ID, err)
-	}
-	if len(r.CWEs) > 0 {
-		var cwes []string
-		for _, c := range r.CWEs {
-			cwes = append(cwes, c.ID)
-		}
-		b, err := json.Marshal(map[string]any{"cwe_ids": cwes})
-		if err != nil {
-			return e, err
-		}
-		e.DatabaseSpecific = b
-	}
-	return e, nil
-}
-
-// english is the English text of a list, or the first when none is.
-func english(ts []advisory.Text) string {
-	for _, t := range ts {
-		if strings.HasPrefix(strings.ToLower(t.Lang), "en") {
-			return t.Value
-		}
-	}
-	if len(ts) > 0 {
-		return ts[0].Value
-	}
-	return ""
-}
-
 // describe fills in what a record says the same way whoever publishes
-// it: its CVSS vectors, affected packages, references and credits.
-// Affected entries that name nothing are left out.
-func describe(e *feedosv.Entry, r advisory.Record) error {
+// it: its CVSS vectors, affected packages, references and credits. What
+// OSV cannot say is left out: affected entries that name nothing or no
+// package in an OSV ecosystem, vectors that do not parse.
+func describe(e *feedosv.Entry, r advisory.Record) {
 	seen := map[string]bool{}
-	for i, s := range r.Severities {
+	for _, s := range r.Severities {
 		if !s.Type.IsCVSS() {
 			continue
 		}
 		c, err := risk.ParseCVSS(s.Vector)
 		if err != nil {
-			return fmt.Errorf("vuln.severities[%d]: %w", i, err)
+			continue
 		}
 		var typ string
 		switch c.Version {
@@ -265,15 +223,10 @@ func describe(e *feedosv.Entry, r advisory.Record) error {
 		}
 	}
 
-	for i, a := range r.Affected {
-		if !publish.Named(a) {
-			continue
+	for _, a := range r.Affected {
+		if x, err := affected(a); err == nil && publish.Named(a) {
+			e.Affected = append(e.Affected, x)
 		}
-		x, err := affected(a)
-		if err != nil {
-			return fmt.Errorf("vuln.affected[%d]: %w", i, err)
-		}
-		e.Affected = append(e.Affected, x)
 	}
 	for _, ref := range r.References {
 		e.References = append(e.References, feedosv.Reference{Type: cmp.Or(ref.Type, "WEB"), URL: ref.URL})
@@ -281,20 +234,48 @@ func describe(e *feedosv.Entry, r advisory.Record) error {
 	for _, c := range r.Credits {
 		e.Credits = append(e.Credits, feedosv.Credit{Name: c.Name, Contact: slices.Clone(c.Contact), Type: c.Type})
 	}
-	return nil
 }
 
-// Applies reports whether OSV can express d, and if not why: every
-// affected entry must be a package in an OSV ecosystem. It is what
-// Marshal checks first, without writing anything.
+// Applies reports whether OSV can express d, and if not why: an affected
+// entry must not name an ecosystem OSV does not know, its CVSS vectors
+// must parse, and at least one entry must be a package in an OSV
+// ecosystem (OSV describes packages only). Products that are no package
+// beside such a package are left out of what Entry writes; CSAF carries
+// them. It is what Marshal checks first, without writing anything.
 func Applies(d publish.Document) error {
+	var first error
+	packages := 0
 	for i, a := range d.Vuln.Affected {
-		if _, _, err := pkg(a); err != nil && publish.Named(a) {
+		if !publish.Named(a) {
+			continue
+		}
+		_, _, err := pkg(a)
+		switch {
+		case errors.Is(err, errEcosystem):
 			return fmt.Errorf("osv: %s: vuln.affected[%d]: %w", d.ID, i, err)
+		case err != nil && first == nil:
+			first = fmt.Errorf("osv: %s: vuln.affected[%d]: %w", d.ID, i, err)
+		case err == nil:
+			packages++
+		}
+	}
+	if packages == 0 && first != nil {
+		return first
+	}
+	for i, s := range d.Vuln.Severities {
+		if _, err := risk.ParseCVSS(s.Vector); s.Type.IsCVSS() && err != nil {
+			return fmt.Errorf("osv: %s: vuln.severities[%d]: %w", d.ID, i, publish.Invalid(err))
 		}
 	}
 	return nil
 }
+
+// errEcosystem marks an entry whose ecosystem OSV does not know.
+var errEcosystem = errors.New("ecosystem")
+
+// Package is an affected entry's OSV ecosystem and package name, or why
+// the entry is no package in an OSV ecosystem.
+func Package(a advisory.Affected) (eco, name string, err error) { return pkg(a) }
 
 // pkg is an affected entry's OSV ecosystem and package name.
 func pkg(a advisory.Affected) (eco, name string, err error) {
@@ -308,7 +289,7 @@ func pkg(a advisory.Affected) (eco, name string, err error) {
 		return "", "", fmt.Errorf("%w: %q is no package in an OSV ecosystem: OSV describes packages only", publish.ErrInvalid, cmp.Or(a.Product, a.PURL))
 	}
 	if eco, err = ecosystem.Normalize(eco); err != nil {
-		return "", "", fmt.Errorf("%w: ecosystem: %w", publish.ErrInvalid, err)
+		return "", "", fmt.Errorf("%w: %w: %w", publish.ErrInvalid, errEcosystem, err)
 	}
 	return eco, name, nil
 }
