@@ -82,6 +82,7 @@ from discovery to verified fix.`,
 	root.AddCommand(
 		newServe(),
 		newMigrate(),
+		newJobs(),
 		newVersion(),
 		newVuln(),
 		newStats(),

@@ -3,6 +3,7 @@ package cli
 import (
 	"context"
 	"fmt"
+	"github.com/vmc-dev/vmc/internal/jobs/riverjobs"
 	"net/url"
 	"strings"
 
@@ -26,7 +27,16 @@ func openStore(ctx context.Context, c *Config, migrate bool) (store.Store, error
 	if engine == "sqlite" {
 		return sqlite.Open(ctx, where, sqlite.Options{Migrate: migrate, Options: opts})
 	}
-	return postgres.Open(ctx, where, postgres.Options{Migrate: migrate, Options: opts})
+	s, err := postgres.Open(ctx, where, postgres.Options{Migrate: migrate, Options: opts})
+	if err != nil || !migrate {
+		return s, err
+	}
+	// River's tables come with River's own migrations, run beside vmc's.
+	if err := riverjobs.Migrate(ctx, s.Pool); err != nil {
+		s.Close()
+		return nil, err
+	}
+	return s, nil
 }
 
 // database is the configured database's engine ("sqlite" or "postgres")
