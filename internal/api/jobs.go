@@ -95,20 +95,36 @@ var errNoQueue = huma.Error503ServiceUnavailable("no job queue in this server")
 
 func (s *Server) registerJobs(api huma.API) {
 	// Jobs carry what was imported and synced: those who may import see
-	// them, as a whole (an owner's import rights are bound to a team).
-	global := func(ctx context.Context) error {
-		if p := who(ctx); !p.can(auth.ImportWrite, "") {
-			return forbid(p, auth.ImportWrite, "jobs")
-		}
+	// them all; an owner, whose import rights are bound to a team, sees
+	// only the jobs they started.
+	queue := func(ctx context.Context) error {
 		if s.Jobs == nil {
 			return errNoQueue
+		}
+		return nil
+	}
+	global := func(ctx context.Context) error {
+		if p := who(ctx); !p.can(auth.ImportWrite, "") {
+			return forbid(p, auth.ImportWrite, "advisories")
+		}
+		return queue(ctx)
+	}
+	mine := func(ctx context.Context, id int64) error {
+		if err := queue(ctx); err != nil {
+			return err
+		}
+		if p := who(ctx); !p.can(auth.ImportWrite, "") {
+			j, err := s.Jobs.Job(ctx, id)
+			if err != nil || j.By != p.User.Name {
+				return huma.Error404NotFound(fmt.Sprintf("job %d: %v", id, jobs.ErrNotFound))
+			}
 		}
 		return nil
 	}
 	op(s, api, huma.Operation{OperationID: "list-jobs", Method: http.MethodGet, Path: "/api/v1/jobs", Tags: []string{"jobs"},
 		Summary: "Background jobs (feed syncs, sweeps, imports), newest first, with their state, attempts and errors"}, string(auth.ImportWrite),
 		func(ctx context.Context, in *jobListInput) (*jobListOutput, error) {
-			if err := global(ctx); err != nil {
+			if err := queue(ctx); err != nil {
 				return nil, err
 			}
 			f := jobs.Filter{Kind: in.Kind, Limit: in.Limit}
@@ -128,16 +144,22 @@ func (s *Server) registerJobs(api huma.API) {
 				return nil, err
 			}
 			out := &jobListOutput{}
-			out.Body.Items, out.Body.Depth = js, d
-			if out.Body.Items == nil {
-				out.Body.Items = []jobs.Job{}
+			out.Body.Items, out.Body.Depth = []jobs.Job{}, d
+			p := who(ctx)
+			for _, j := range js {
+				if p.can(auth.ImportWrite, "") || j.By == p.User.Name {
+					out.Body.Items = append(out.Body.Items, j)
+				}
+			}
+			if !p.can(auth.ImportWrite, "") {
+				out.Body.Depth = nil // the whole queue's depth is not theirs
 			}
 			return out, nil
 		})
 	op(s, api, huma.Operation{OperationID: "get-job", Method: http.MethodGet, Path: "/api/v1/jobs/{id}", Tags: []string{"jobs"},
 		Summary: "A background job: state, attempts, errors and output (an import's report)"}, string(auth.ImportWrite),
 		func(ctx context.Context, in *jobIDInput) (*jobOutput, error) {
-			if err := global(ctx); err != nil {
+			if err := mine(ctx, in.ID); err != nil {
 				return nil, err
 			}
 			j, err := s.Jobs.Job(ctx, in.ID)
@@ -146,7 +168,7 @@ func (s *Server) registerJobs(api huma.API) {
 	op(s, api, huma.Operation{OperationID: "cancel-job", Method: http.MethodPost, Path: "/api/v1/jobs/{id}/cancel", Tags: []string{"jobs"},
 		Summary: "Cancel a job: a waiting one never runs, a running one is stopped wherever it runs"}, string(auth.ImportWrite),
 		func(ctx context.Context, in *jobIDInput) (*jobOutput, error) {
-			if err := global(ctx); err != nil {
+			if err := mine(ctx, in.ID); err != nil {
 				return nil, err
 			}
 			j, err := s.Jobs.Cancel(ctx, in.ID)
