@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"log/slog"
+	"os"
 	"strconv"
 	"strings"
 	"text/tabwriter"
@@ -27,6 +28,9 @@ type jobsConfig struct {
 	// taken for lost with its replica and retried on another: it must be
 	// longer than the longest import or sync (default 1h).
 	RescueAfter time.Duration `koanf:"rescue-after"`
+	// SweepEvery is how often the finding sweep (SLA breaches, expired
+	// risk acceptances) runs (default 1h).
+	SweepEvery time.Duration `koanf:"sweep-every"`
 }
 
 // openQueue makes the job queue for s: River on PostgreSQL, the
@@ -41,7 +45,11 @@ func openQueue(c *Config, s store.Store, reg *jobs.Registry, log *slog.Logger, w
 		workers = 0
 	}
 	if pg, ok := s.(*postgres.Store); ok {
-		return riverjobs.New(riverjobs.Config{Pool: pg.Pool, Registry: reg, Log: log, Workers: workers, RescueAfter: c.Jobs.RescueAfter})
+		// The replica's name says where it listens, so that an operator
+		// (and the replica test) can tell which one ran a job.
+		host, _ := os.Hostname()
+		id := fmt.Sprintf("%s/%s/%d", host, c.Addr, os.Getpid())
+		return riverjobs.New(riverjobs.Config{Pool: pg.Pool, Registry: reg, Log: log, Workers: workers, RescueAfter: c.Jobs.RescueAfter, ID: id})
 	}
 	return &jobs.Local{Table: s, Registry: reg, Log: log, Workers: workers}, nil
 }

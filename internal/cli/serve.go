@@ -57,7 +57,11 @@ SIGINT or SIGTERM shuts it down gracefully.`,
 			}
 			// Scheduled work is fetch.Jobs, each run as a periodic job of
 			// the queue (addScheduled): once per period across replicas.
-			jobs = append(jobs, fetch.Job{Name: "finding sweep", Every: time.Hour, Run: func(ctx context.Context) error {
+			sweepEvery := c.Jobs.SweepEvery
+			if sweepEvery <= 0 {
+				sweepEvery = time.Hour
+			}
+			jobs = append(jobs, fetch.Job{Name: "finding sweep", Every: sweepEvery, Run: func(ctx context.Context) error {
 				sw, err := task.RunSweep(ctx, s, time.Now().UTC())
 				if sw.Expired+sw.Breached > 0 {
 					log.Info("finding sweep", "acceptances expired", sw.Expired, "SLA breaches", sw.Breached)

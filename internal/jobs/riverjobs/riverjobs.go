@@ -51,6 +51,9 @@ type Config struct {
 	// longer than any job runs: River cannot tell a dead replica from a
 	// slow one. 0 means River's default, an hour.
 	RescueAfter time.Duration
+	// ID names this replica in jobs' attempted_by (Job.Worker); empty
+	// means River's (host name and start time).
+	ID string
 	// Poll is how often idle replicas look for jobs that no LISTEN/NOTIFY
 	// announced; 0 means River's default, 1s.
 	Poll time.Duration
@@ -109,6 +112,7 @@ func New(c Config) (*Queue, error) {
 		river.AddWorkerArgs(workers, args{kind: k.Name}, river.Worker[args](&worker{kind: k}))
 	}
 	cfg := &river.Config{
+		ID:                   c.ID,
 		Logger:               c.Log,
 		Workers:              workers,
 		JobTimeout:           -1,
