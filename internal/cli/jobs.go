@@ -149,6 +149,9 @@ func newJobsList() *cobra.Command {
 					return err
 				}
 				if asJSON {
+					if js == nil {
+						js = []jobs.Job{}
+					}
 					return writeJSON(cmd.OutOrStdout(), js)
 				}
 				tw := tabwriter.NewWriter(cmd.OutOrStdout(), 0, 4, 2, ' ', 0)

@@ -46,10 +46,10 @@ type Config struct {
 	// queue that enqueues, lists and cancels but works nothing (the
 	// CLI's).
 	Workers int
-	// RescueAfter is how long a job may run before the leader takes it
-	// for lost (its replica died) and retries it elsewhere. It must be
-	// longer than any job runs: River cannot tell a dead replica from a
-	// slow one. 0 means River's default, an hour.
+	// RescueAfter is how long a job may run: then it is cancelled where
+	// it runs, or, when its replica died, the leader takes it for lost
+	// and retries it elsewhere. River cannot tell a dead replica from a
+	// slow one, so it must be longer than any job runs. 0 means an hour.
 	RescueAfter time.Duration
 	// ID names this replica in jobs' attempted_by (Job.Worker); empty
 	// means River's (host name and start time).
@@ -81,12 +81,15 @@ func (a *args) UnmarshalJSON(b []byte) error { a.raw = append(json.RawMessage(ni
 
 type worker struct {
 	river.WorkerDefaults[args]
-	kind jobs.Kind
+	kind    jobs.Kind
+	timeout time.Duration
 }
 
-// Timeout turns River's default one-minute limit off: an import of a
-// large archive takes longer, and cancellation has its own way in.
-func (w *worker) Timeout(*river.Job[args]) time.Duration { return -1 }
+// Timeout is RescueAfter: River rescues only jobs with a timeout (it
+// never rescues a job without one), and a job still running on a live
+// replica after RescueAfter must stop there before it is retried
+// elsewhere, or it would run twice at once.
+func (w *worker) Timeout(*river.Job[args]) time.Duration { return w.timeout }
 
 func (w *worker) Work(ctx context.Context, j *river.Job[args]) error {
 	out, err := jobs.CallHandler(ctx, w.kind.Handler, toJob(j.JobRow))
@@ -104,18 +107,21 @@ func New(c Config) (*Queue, error) {
 	if c.Log == nil {
 		c.Log = slog.New(slog.DiscardHandler)
 	}
+	if c.RescueAfter <= 0 {
+		c.RescueAfter = time.Hour
+	}
 	workers := river.NewWorkers()
 	// AddWorkerArgs takes the kind from a value, not from the type's zero
 	// value as AddWorker does: every vmc kind shares the type args. It
 	// panics only on a kind added twice, which Registry.Handle refuses.
 	for _, k := range c.Registry.Kinds() {
-		river.AddWorkerArgs(workers, args{kind: k.Name}, river.Worker[args](&worker{kind: k}))
+		river.AddWorkerArgs(workers, args{kind: k.Name}, river.Worker[args](&worker{kind: k, timeout: c.RescueAfter}))
 	}
 	cfg := &river.Config{
 		ID:                   c.ID,
 		Logger:               c.Log,
 		Workers:              workers,
-		JobTimeout:           -1,
+		JobTimeout:           c.RescueAfter,
 		MaxAttempts:          jobs.DefaultMaxAttempts,
 		RescueStuckJobsAfter: c.RescueAfter,
 		FetchPollInterval:    c.Poll,
