@@ -60,7 +60,7 @@ var rules = []struct {
 		forbidden: []string{"net/http", mod + "api", mod + "cli", mod + "ingest", mod + "web"},
 	},
 	{
-		pkgs:      []string{"ingest", "api", "web", "task", "notify"},
+		pkgs:      []string{"ingest", "api", "web", "task", "notify", "jobs"},
 		forbidden: []string{mod + "cli", "github.com/spf13/cobra"},
 	},
 }
