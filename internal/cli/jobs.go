@@ -185,45 +185,39 @@ func jobID(arg string) (int64, error) {
 	return id, nil
 }
 
-func newJobsShow() *cobra.Command {
+// jobCommand is a command on one job, named by its id.
+func jobCommand(use, short string, fn func(cmd *cobra.Command, q jobs.Queue, id int64) error) *cobra.Command {
 	return &cobra.Command{
-		Use:   "show ID",
-		Short: "Show a job as JSON: state, attempts, errors, output",
+		Use:   use + " ID",
+		Short: short,
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			id, err := jobID(args[0])
 			if err != nil {
 				return err
 			}
-			return withQueue(cmd, func(q jobs.Queue) error {
-				j, err := q.Job(cmd.Context(), id)
-				if err != nil {
-					return err
-				}
-				return writeJSON(cmd.OutOrStdout(), j)
-			})
+			return withQueue(cmd, func(q jobs.Queue) error { return fn(cmd, q, id) })
 		},
 	}
 }
 
+func newJobsShow() *cobra.Command {
+	return jobCommand("show", "Show a job as JSON: state, attempts, errors, output", func(cmd *cobra.Command, q jobs.Queue, id int64) error {
+		j, err := q.Job(cmd.Context(), id)
+		if err != nil {
+			return err
+		}
+		return writeJSON(cmd.OutOrStdout(), j)
+	})
+}
+
 func newJobsCancel() *cobra.Command {
-	return &cobra.Command{
-		Use:   "cancel ID",
-		Short: "Cancel a job: a waiting one never runs, a running one is stopped",
-		Args:  cobra.ExactArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			id, err := jobID(args[0])
-			if err != nil {
-				return err
-			}
-			return withQueue(cmd, func(q jobs.Queue) error {
-				j, err := q.Cancel(cmd.Context(), id)
-				if err != nil {
-					return err
-				}
-				_, err = fmt.Fprintf(cmd.OutOrStdout(), "job %d (%s): %s\n", j.ID, j.Kind, j.State)
-				return err
-			})
-		},
-	}
+	return jobCommand("cancel", "Cancel a job: a waiting one never runs, a running one is stopped", func(cmd *cobra.Command, q jobs.Queue, id int64) error {
+		j, err := q.Cancel(cmd.Context(), id)
+		if err != nil {
+			return err
+		}
+		_, err = fmt.Fprintf(cmd.OutOrStdout(), "job %d (%s): %s\n", j.ID, j.Kind, j.State)
+		return err
+	})
 }
