@@ -29,6 +29,7 @@ import (
 	"github.com/vmc-dev/vmc/internal/incident/metrics"
 	"github.com/vmc-dev/vmc/internal/incident/process"
 	"github.com/vmc-dev/vmc/internal/ingest"
+	"github.com/vmc-dev/vmc/internal/jobs"
 	"github.com/vmc-dev/vmc/internal/maintenance"
 	"github.com/vmc-dev/vmc/internal/notify"
 	"github.com/vmc-dev/vmc/internal/samm"
@@ -44,8 +45,9 @@ type Server struct {
 	// Ready reports whether the server has finished starting (demo data
 	// loaded, migrations run); /readyz answers 503 until it does.
 	Ready func() bool
-	// CSRFKey keys the CSRF tokens of browser sessions; a random key per
-	// process is fine (sessions then need a new token after a restart).
+	// CSRFKey keys the CSRF tokens of browser sessions. vmc serve takes
+	// it from the database (store.Jobs.ServerSecret), so that tokens pass
+	// on every replica and after a restart; nil makes a random one.
 	CSRFKey []byte
 	// SecureCookies marks the session cookie Secure: on, unless vmc is
 	// served over plain HTTP on a loopback address.
@@ -69,6 +71,9 @@ type Server struct {
 	TAXII TAXII
 	// Federation configures what peers are told (federation.go).
 	Federation Federation
+	// Jobs is the job queue background work runs in; nil answers the
+	// job routes with 503.
+	Jobs jobs.Queue
 
 	routes []Route
 	// announcing counts the announcements still being sent (announce).

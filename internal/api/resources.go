@@ -39,6 +39,7 @@ func (s *Server) register(api huma.API) {
 	s.registerFindings(api)
 	s.registerAdmin(api)
 	s.registerImports(api)
+	s.registerJobs(api)
 	s.registerCharts(api)
 	s.registerViews(api)
 	s.registerScanImports(api)
@@ -652,6 +653,44 @@ type importOutput struct{ Body ingest.Report }
 // further bounded by the importer's zip-bomb limits.
 const maxImport = 256 << 20
 
+// errAudit marks an import whose audit entry could not be written.
+var errAudit = errors.New("audit")
+
+// importUpload imports an uploaded file (or archive) of advisories as
+// actor, and records the import in the audit log whatever became of it:
+// what was written stays written, batch by batch. Errors name the file as
+// uploaded, not the server's temporary copy.
+func (s *Server) importUpload(ctx context.Context, actor, file string, data []byte) (ingest.Report, error) {
+	dir, err := os.MkdirTemp("", "vmc-import-")
+	if err != nil {
+		return ingest.Report{}, err
+	}
+	defer os.RemoveAll(dir)
+	path := filepath.Join(dir, filepath.Base(file))
+	if err := os.WriteFile(path, data, 0o600); err != nil {
+		return ingest.Report{}, err
+	}
+	im := &ingest.Importer{Store: s.Store, Sources: ingest.Sources(), Matcher: s.Matcher}
+	rep, err := im.Import(ctx, path)
+	rep.Errors = slices.Clone(rep.Errors)
+	for i, e := range rep.Errors {
+		rep.Errors[i] = strings.ReplaceAll(e, path, file)
+	}
+	if err != nil {
+		err = errors.New(strings.ReplaceAll(err.Error(), path, file))
+	}
+	entry := importEntry{File: file, Bytes: len(data), Report: &rep}
+	if err != nil {
+		entry.Error = err.Error()
+	}
+	after, _ := json.Marshal(entry)
+	// The audit entry is written even when ctx was cancelled mid-import.
+	if rerr := s.Store.Record(context.WithoutCancel(ctx), audit.Entry{Actor: actor, Action: "import", Object: importsObject, After: after, Reason: file}); rerr != nil {
+		return rep, fmt.Errorf("%w: %w", errAudit, rerr)
+	}
+	return rep, err
+}
+
 func (s *Server) registerImports(api huma.API) {
 	op(s, api, huma.Operation{OperationID: "import-advisories", Method: http.MethodPost, Path: "/api/v1/imports", Tags: []string{"imports"},
 		Summary:      "Import advisories (CVE JSON 5, OSV, NVD, CSAF, CNVD, CNNVD, JVN, EUVD, KEV, EPSS; a file, .zip or .gz) and re-match what they change",
@@ -662,35 +701,9 @@ func (s *Server) registerImports(api huma.API) {
 			if p := who(ctx); !p.can(auth.ImportWrite, "") {
 				return nil, forbid(p, auth.ImportWrite, "advisories")
 			}
-			dir, err := os.MkdirTemp("", "vmc-import-")
-			if err != nil {
+			rep, err := s.importUpload(ctx, who(ctx).User.Name, in.File, in.RawBody)
+			if errors.Is(err, errAudit) {
 				return nil, err
-			}
-			defer os.RemoveAll(dir)
-			path := filepath.Join(dir, filepath.Base(in.File))
-			if err := os.WriteFile(path, in.RawBody, 0o600); err != nil {
-				return nil, err
-			}
-			im := &ingest.Importer{Store: s.Store, Sources: ingest.Sources(), Matcher: s.Matcher}
-			rep, err := im.Import(ctx, path)
-			// Errors name the file as uploaded, not the server's temporary
-			// copy.
-			rep.Errors = slices.Clone(rep.Errors)
-			for i, e := range rep.Errors {
-				rep.Errors[i] = strings.ReplaceAll(e, path, in.File)
-			}
-			if err != nil {
-				err = errors.New(strings.ReplaceAll(err.Error(), path, in.File))
-			}
-			// The import is in the audit log whatever became of it: what
-			// was written stays written, batch by batch.
-			entry := importEntry{File: in.File, Bytes: len(in.RawBody), Report: &rep}
-			if err != nil {
-				entry.Error = err.Error()
-			}
-			after, _ := json.Marshal(entry)
-			if rerr := s.Store.Record(ctx, audit.Entry{Actor: who(ctx).User.Name, Action: "import", Object: importsObject, After: after, Reason: in.File}); rerr != nil {
-				return nil, rerr
 			}
 			if err != nil && rep.Read == 0 && rep.Documents == 0 {
 				return nil, huma.Error422UnprocessableEntity(err.Error())

@@ -66,7 +66,7 @@ var rules = []struct {
 		forbidden: []string{"net/http", mod + "api", mod + "cli", mod + "ingest", mod + "web"},
 	},
 	{
-		pkgs:      []string{"ingest", "api", "web", "task", "notify", "federation"},
+		pkgs:      []string{"ingest", "api", "web", "task", "notify", "federation", "jobs"},
 		forbidden: []string{mod + "cli", "github.com/spf13/cobra"},
 	},
 }

@@ -52,6 +52,8 @@ type Config struct {
 	// Identifiers is the numbering authority own identifiers are
 	// reserved under: a GCVE GNA id, or a local prefix.
 	Identifiers ident.Authority `koanf:"identifiers"`
+	// Jobs configures the job queue background work runs in.
+	Jobs jobsConfig `koanf:"jobs"`
 	// OSVAPI configures the OSV-compatible API (/v1/query, ...).
 	OSVAPI struct {
 		// RequireToken closes it to callers without a token or session

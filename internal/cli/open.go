@@ -9,6 +9,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/vmc-dev/vmc/internal/advisory"
+	"github.com/vmc-dev/vmc/internal/jobs/riverjobs"
 	"github.com/vmc-dev/vmc/internal/store"
 	"github.com/vmc-dev/vmc/internal/store/postgres"
 	"github.com/vmc-dev/vmc/internal/store/sqlite"
@@ -27,7 +28,15 @@ func openStore(ctx context.Context, c *Config, migrate bool) (store.Store, error
 	if engine == "sqlite" {
 		s, err = sqlite.Open(ctx, where, sqlite.Options{Migrate: migrate, Options: opts})
 	} else {
-		s, err = postgres.Open(ctx, where, postgres.Options{Migrate: migrate, Options: opts})
+		var pg *postgres.Store
+		pg, err = postgres.Open(ctx, where, postgres.Options{Migrate: migrate, Options: opts})
+		if err == nil && migrate {
+			// River's tables come with River's own migrations, run beside vmc's.
+			if err = riverjobs.Migrate(ctx, pg.Pool); err != nil {
+				pg.Close()
+			}
+		}
+		s = pg
 	}
 	if err != nil {
 		return nil, err

@@ -18,6 +18,7 @@ import (
 	"github.com/vmc-dev/vmc/internal/demo"
 	"github.com/vmc-dev/vmc/internal/fetch"
 	"github.com/vmc-dev/vmc/internal/ingest"
+	"github.com/vmc-dev/vmc/internal/jobs"
 	"github.com/vmc-dev/vmc/internal/notify"
 	"github.com/vmc-dev/vmc/internal/store"
 	"github.com/vmc-dev/vmc/internal/store/postgres"
@@ -54,7 +55,13 @@ SIGINT or SIGTERM shuts it down gracefully.`,
 			if err != nil {
 				return usageError{err}
 			}
-			jobs = append(jobs, fetch.Job{Name: "finding sweep", Every: time.Hour, Run: func(ctx context.Context) error {
+			// Scheduled work is fetch.Jobs, each run as a periodic job of
+			// the queue (addScheduled): once per period across replicas.
+			sweepEvery := c.Jobs.SweepEvery
+			if sweepEvery <= 0 {
+				sweepEvery = time.Hour
+			}
+			jobs = append(jobs, fetch.Job{Name: "finding sweep", Every: sweepEvery, Run: func(ctx context.Context) error {
 				sw, err := task.RunSweep(ctx, s, time.Now().UTC())
 				if sw.Expired+sw.Breached > 0 {
 					log.Info("finding sweep", "acceptances expired", sw.Expired, "SLA breaches", sw.Breached)
@@ -70,6 +77,9 @@ SIGINT or SIGTERM shuts it down gracefully.`,
 			if err != nil {
 				return usageError{fmt.Errorf("config: %w", err)}
 			}
+			// Notifications have their own job: an escalation must not
+			// wait for a feed sync to finish.
+			jobs = append(jobs, notifySweep(n, log))
 			return serve(cmd.Context(), c, s, log, jobs, n, metrics)
 		},
 	}
@@ -81,7 +91,7 @@ SIGINT or SIGTERM shuts it down gracefully.`,
 // shutdownGrace is how long in-flight requests get after a signal.
 const shutdownGrace = 10 * time.Second
 
-func serve(ctx context.Context, c *Config, s store.Store, log *slog.Logger, jobs []fetch.Job, n *notify.Service, metrics *telemetry.Metrics) error {
+func serve(ctx context.Context, c *Config, s store.Store, log *slog.Logger, scheduled []fetch.Job, n *notify.Service, metrics *telemetry.Metrics) error {
 	var ready atomic.Bool
 	ln, err := net.Listen("tcp", c.Addr)
 	if err != nil {
@@ -105,12 +115,41 @@ func serve(ctx context.Context, c *Config, s store.Store, log *slog.Logger, jobs
 	matcher := newMatcher(c, s)
 	matcher.Observer = metrics
 	observePools(metrics, s)
+	// The CSRF key is the database's, not the process's: a token made by
+	// one replica passes on the others, and after a restart.
+	csrf, err := s.ServerSecret(ctx, "csrf", auth.NewCSRFKey)
+	if err != nil {
+		return err
+	}
 	apiServer := &api.Server{Store: s, Matcher: matcher, Log: log, Ready: ready.Load, SecureCookies: !loopback, Intake: intake, Notify: n, Authority: c.Identifiers,
-		OSV: api.OSV{RequireToken: c.OSVAPI.RequireToken}}
+		OSV: api.OSV{RequireToken: c.OSVAPI.RequireToken}, CSRFKey: csrf}
 	if apiServer.Federation.Origin, err = c.federationName(); err != nil {
 		return usageError{err}
 	}
 	defer apiServer.Wait()
+	// Background work runs as jobs: scheduled ones (feed syncs, sweeps)
+	// and those the API starts (imports).
+	reg := &jobs.Registry{}
+	apiServer.RegisterJobs(reg)
+	for i := range scheduled {
+		scheduled[i] = metrics.Job(scheduled[i])
+	}
+	if err := addScheduled(reg, scheduled); err != nil {
+		return err
+	}
+	queue, err := openQueue(c, s, reg, log, true)
+	if err != nil {
+		return err
+	}
+	apiServer.Jobs = queue
+	metrics.Queue(func(ctx context.Context) (map[string]int, error) {
+		d, err := queue.Depth(ctx)
+		out := map[string]int{}
+		for st, n := range d {
+			out[string(st)] = n
+		}
+		return out, err
+	})
 	apiHandler := apiServer.Handler()
 	mux := http.NewServeMux()
 	mux.Handle("/api/", apiHandler)
@@ -144,26 +183,19 @@ func serve(ctx context.Context, c *Config, s store.Store, log *slog.Logger, jobs
 	}
 	ready.Store(true)
 
-	// Scheduled feed syncs (feeds.SOURCE.every) run beside the server; the
-	// store must outlive them, so shutdown waits for the scheduler.
-	syncCtx, stopSyncs := context.WithCancel(ctx)
-	synced := make(chan struct{})
-	go func() {
-		defer close(synced)
-		for i := range jobs {
-			jobs[i] = metrics.Job(jobs[i])
+	// The queue works jobs beside the server; the store must outlive
+	// them, so shutdown stops the queue first (deferred calls run last
+	// first), giving running jobs the shutdown grace.
+	if err := queue.Start(ctx); err != nil {
+		return fmt.Errorf("job queue: %w", err)
+	}
+	defer func() {
+		sctx, cancel := context.WithTimeout(context.Background(), shutdownGrace)
+		defer cancel()
+		if err := queue.Stop(sctx); err != nil {
+			log.Error("job queue stop", "err", err)
 		}
-		fetch.Schedule(syncCtx, log, jobs...)
 	}()
-	defer func() { stopSyncs(); <-synced }()
-	// Notifications have their own schedule: an escalation must not wait
-	// for a feed sync to finish.
-	swept := make(chan struct{})
-	go func() {
-		defer close(swept)
-		fetch.Schedule(syncCtx, log, metrics.Job(notifySweep(n, log)))
-	}()
-	defer func() { stopSyncs(); <-swept }()
 
 	select {
 	case err := <-errc:

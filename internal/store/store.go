@@ -56,6 +56,7 @@ type Store interface {
 	CSAFProvider
 	Federation
 	Stamps
+	Jobs
 	// Ping reports whether the database answers.
 	Ping(ctx context.Context) error
 	// Check verifies the database's physical and logical integrity.

@@ -211,3 +211,33 @@ func bearer(h string) (string, bool) {
 	}
 	return "", false
 }
+
+// depthCollector reports the job queue's depth by state, asking the queue
+// (one GROUP BY) at each scrape: every replica reports the shared queue.
+type depthCollector struct {
+	desc  *prometheus.Desc
+	depth func(ctx context.Context) (map[string]int, error)
+}
+
+func (c depthCollector) Describe(ch chan<- *prometheus.Desc) { ch <- c.desc }
+
+func (c depthCollector) Collect(ch chan<- prometheus.Metric) {
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	d, err := c.depth(ctx)
+	if err != nil {
+		ch <- prometheus.NewInvalidMetric(c.desc, err)
+		return
+	}
+	for state, n := range d {
+		ch <- prometheus.MustNewConstMetric(c.desc, prometheus.GaugeValue, float64(n), state)
+	}
+}
+
+// Queue reports the job queue's depth as vmc_job_queue_depth{state}.
+func (m *Metrics) Queue(depth func(ctx context.Context) (map[string]int, error)) {
+	m.reg.MustRegister(depthCollector{
+		desc:  prometheus.NewDesc("vmc_job_queue_depth", "Jobs in the queue by state (queued, running, retrying, completed, failed, cancelled).", []string{"state"}, nil),
+		depth: depth,
+	})
+}
