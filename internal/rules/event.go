@@ -145,16 +145,33 @@ type Incident struct {
 
 // Report is a third-party vulnerability report as received.
 type Report struct {
-	ID       int64  `json:"id" expr:"id"`
-	Title    string `json:"title" expr:"title"`
-	Severity string `json:"severity,omitempty" expr:"severity"`
-	Product  string `json:"product,omitempty" expr:"product"`
+	ID      int64  `json:"id" expr:"id"`
+	Code    string `json:"code" expr:"code"`
+	Title   string `json:"title" expr:"title"`
+	Product string `json:"product,omitempty" expr:"product"`
 }
 
 // Drift is a baseline snapshot's difference from its baseline.
 type Drift struct {
-	Asset   string `json:"asset" expr:"asset"`
-	Added   int    `json:"added" expr:"added"`
-	Removed int    `json:"removed" expr:"removed"`
-	Changed int    `json:"changed" expr:"changed"`
+	Asset    string `json:"asset" expr:"asset"`
+	Baseline string `json:"baseline" expr:"baseline"`
+	// Drifted counts the baseline's rules whose result changed for the
+	// worse since the asset's previous snapshot; Failed those failing.
+	Drifted    int     `json:"drifted" expr:"drifted"`
+	Failed     int     `json:"failed" expr:"failed"`
+	Compliance float64 `json:"compliance" expr:"compliance"`
+}
+
+// ActorPrefix starts the actor of everything a rule does ("rule:3/v2"):
+// the audit log says which version acted, and the collector leaves those
+// entries out, so that rules do not trigger each other.
+const ActorPrefix = "rule:"
+
+// Actor names a rule version as an actor.
+func Actor(id int64, version int) string { return fmt.Sprintf("%s%d/v%d", ActorPrefix, id, version) }
+
+// SLAKey is the key of an SLA or acceptance event about a finding: one
+// event per finding, kind and deadline, however often it is noticed.
+func SLAKey(k Kind, findingID int64, deadline time.Time) string {
+	return fmt.Sprintf("%s:finding:%d:%s", k, findingID, deadline.UTC().Format("2006-01-02"))
 }

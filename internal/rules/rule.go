@@ -31,6 +31,9 @@ type Rule struct {
 	By      string    `json:"by"`
 	At      time.Time `json:"at"`
 	Reason  string    `json:"reason,omitempty"`
+	// After is the last event recorded when the version was saved: the
+	// version acts on later events only, and meets the past in dry-runs.
+	After int64 `json:"after_event"`
 }
 
 // Limits on what a rule may be, so that a saved rule cannot make every
