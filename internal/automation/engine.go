@@ -259,8 +259,13 @@ func (e *Engine) do(ctx context.Context, r rules.Rule, ev rules.Event, a rules.A
 		return fmt.Sprintf("%s: posted", a), e.Hooks.Post(ctx, notify.Call{URL: a.Args[0], Secret: e.Secret, Body: body, Delivery: ev.ID, Kind: "ticket"})
 	case rules.OpenIncident:
 		sev := incident.Severity(cmp.Or(a.Args[1], "medium"))
-		in := incident.Incident{Title: a.Args[0], Category: incident.Category("vulnerability"), Severity: sev,
-			Detected: now, Marking: incident.Marking{TLP: "AMBER"}}
+		// A rule opens an incident about a vulnerability: exploitation
+		// when it is known exploited, to be classified by a person else.
+		cat := incident.Other
+		if ev.Env.Advisory.KEV || ev.Env.Finding.KEV {
+			cat = incident.Exploitation
+		}
+		in := incident.Incident{Title: a.Args[0], Category: cat, Severity: sev, Detected: now, Marking: incident.Marking{TLP: incident.Amber}}
 		if v := cmp.Or(ev.Env.Advisory.ID, ev.Env.Finding.Vuln); v != "" {
 			in.Vulns = []string{v}
 		}

@@ -58,6 +58,11 @@ type Config struct {
 		// allowed vuln.read; it is open by default, as osv.dev is.
 		RequireToken bool `koanf:"require-token"`
 	} `koanf:"osv-api"`
+	// Automation configures rules and watchlists: Secret signs the
+	// webhooks their notices and tickets post (VMC_AUTOMATION__SECRET).
+	Automation struct {
+		Secret secret `koanf:"secret"`
+	} `koanf:"automation"`
 }
 
 // globalFlags are accepted by every command.

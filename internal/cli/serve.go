@@ -65,6 +65,11 @@ SIGINT or SIGTERM shuts it down gracefully.`,
 			if err != nil {
 				return usageError{fmt.Errorf("config: %w", err)}
 			}
+			eng, err := c.engine(s, log)
+			if err != nil {
+				return usageError{err}
+			}
+			jobs = append(jobs, automationJobs(eng, log)...)
 			return serve(cmd.Context(), c, s, log, jobs, n, metrics)
 		},
 	}

@@ -24,7 +24,7 @@ const (
 	// Notify e-mails an address or posts a signed webhook.
 	Notify Verb = "notify"
 	// OpenIncident opens an incident about the event's vulnerability.
-	OpenIncident Verb = "incident"
+	OpenIncident Verb = "open_incident"
 	// Ticket posts a ticket to a ticketing system's webhook.
 	Ticket Verb = "ticket"
 	// Tag tags the event's object.
@@ -33,7 +33,7 @@ const (
 
 // Action is one thing a rule does. Args depend on the verb:
 // priority(level), ssvc(point, value), assign(to), notify(to, subject),
-// incident(title, severity), ticket(url, summary), tag(name).
+// open_incident(title, severity), ticket(url, summary), tag(name).
 type Action struct {
 	Verb Verb     `json:"verb"`
 	Args []string `json:"args"`
@@ -74,7 +74,16 @@ var verbs = map[Verb]struct {
 	}},
 	Assign:       {1, nonEmpty("assign needs a team or person")},
 	Notify:       {2, func(a []string) error { return checkRecipient(a[0]) }},
-	OpenIncident: {2, nonEmpty("incident needs a title")},
+	OpenIncident: {2, func(a []string) error {
+		if strings.TrimSpace(a[0]) == "" {
+			return errors.New("open_incident needs a title")
+		}
+		// Incident severities are the priority words.
+		if !risk.Priority(a[1]).IsValid() {
+			return fmt.Errorf("incident severity %q (low, medium, high, critical)", a[1])
+		}
+		return nil
+	}},
 	Ticket: {2, func(a []string) error {
 		return checkWebhook(a[0])
 	}},

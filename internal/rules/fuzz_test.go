@@ -13,7 +13,7 @@ func FuzzCompile(f *testing.F) {
 		{"advisory.kev_added && advisory.cvss >= 9", `[priority("critical"), notify("sec@example.org", "KEV " + advisory.id)]`},
 		{"advisory.epss_delta >= 0.2", `tag("epss")`},
 		{`finding.team == "ops"`, `finding.days_left < 3 ? ticket("https://t.example.org", finding.vuln) : nil`},
-		{"any(advisory.text, # contains \"远程代码执行\")", `incident("RCE " + advisory.id, "high")`},
+		{"any(advisory.text, # contains \"远程代码执行\")", `open_incident("RCE " + advisory.id, "high")`},
 		{"kind ==", `tag(`},
 		{"1..100000000", `map(1..10, tag(string(#)))`},
 	} {

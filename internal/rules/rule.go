@@ -93,7 +93,7 @@ var functions = []expr.Option{
 	builder("ssvc", SetSSVC, new(func(string, string) Action)),
 	builder("assign", Assign, new(func(string) Action)),
 	builder("notify", Notify, new(func(string, string) Action)),
-	builder("incident", OpenIncident, new(func(string, string) Action)),
+	builder("open_incident", OpenIncident, new(func(string, string) Action)),
 	builder("ticket", Ticket, new(func(string, string) Action)),
 	builder("tag", Tag, new(func(string) Action)),
 }

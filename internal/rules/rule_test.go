@@ -81,6 +81,8 @@ func TestEvaluate(t *testing.T) {
 			Outcome{Matched: true, Actions: []Action{{Assign, []string{"ops-oncall"}}}}},
 		{"bad argument at run time", Rule{Then: `priority(finding.asset)`}, finding,
 			Outcome{Matched: true, Error: `then: invalid action: priority "web" (low, medium, high, critical)`}},
+		{"incident", Rule{When: "advisory.kev", Then: `open_incident("Known exploited: " + advisory.id, "high")`}, kev,
+			Outcome{Matched: true, Actions: []Action{{OpenIncident, []string{"Known exploited: CVE-2021-44228", "high"}}}}},
 		{"ticket", Rule{Then: `ticket("https://tickets.example.org/hook", "fix " + finding.vuln + " on " + finding.asset)`}, finding,
 			Outcome{Matched: true, Actions: []Action{{Ticket, []string{"https://tickets.example.org/hook", "fix CVE-2021-44228 on web"}}}}},
 	} {

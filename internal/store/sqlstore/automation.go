@@ -278,6 +278,18 @@ func (s *Store) advisoryEvents(ctx context.Context, from, bound int64, limit int
 	}
 	pos := bound
 	if len(rows) == limit {
+		// A full page may end inside a record's claims (written
+		// together, so their ids are contiguous): leave that record for
+		// the next page, so that one import of it is one event, unless
+		// it is the whole page.
+		last := rows[len(rows)-1].record
+		cut := len(rows)
+		for cut > 0 && rows[cut-1].record == last {
+			cut--
+		}
+		if cut > 0 {
+			rows = rows[:cut]
+		}
 		pos = rows[len(rows)-1].id
 	}
 	changes := map[int64]*vulnChange{}
