@@ -13,8 +13,8 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/vmc-dev/vmc/internal/automation"
-	"github.com/vmc-dev/vmc/internal/finding"
 	"github.com/vmc-dev/vmc/internal/fetch"
+	"github.com/vmc-dev/vmc/internal/finding"
 	"github.com/vmc-dev/vmc/internal/risk"
 	"github.com/vmc-dev/vmc/internal/rules"
 	"github.com/vmc-dev/vmc/internal/store"

@@ -72,8 +72,8 @@ var verbs = map[Verb]struct {
 		}
 		return nil
 	}},
-	Assign:       {1, nonEmpty("assign needs a team or person")},
-	Notify:       {2, func(a []string) error { return checkRecipient(a[0]) }},
+	Assign: {1, nonEmpty("assign needs a team or person")},
+	Notify: {2, func(a []string) error { return checkRecipient(a[0]) }},
 	OpenIncident: {2, func(a []string) error {
 		if strings.TrimSpace(a[0]) == "" {
 			return errors.New("open_incident needs a title")

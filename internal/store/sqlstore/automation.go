@@ -79,7 +79,6 @@ func (s *Store) PutAutomation(ctx context.Context, r rules.Rule, actor string) (
 	return r, err
 }
 
-
 // Automation implements store.Automation.
 func (s *Store) Automation(ctx context.Context, id int64, version int) (rules.Rule, error) {
 	q := `SELECT ` + automationColumns + ` FROM automation_rules WHERE id = ? ORDER BY version DESC LIMIT 1`
