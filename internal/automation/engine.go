@@ -223,31 +223,35 @@ func (e *Engine) do(ctx context.Context, r rules.Rule, ev rules.Event, a rules.A
 		if err != nil {
 			return "", err
 		}
+		changed := 0
 		for _, id := range ids {
 			_, err := e.Store.ChangeFinding(ctx, id, actor, func(f *finding.Finding) ([]finding.Decision, error) {
 				switch a.Verb {
 				case rules.SetPriority:
-					if f.Priority == risk.Priority(a.Args[0]) && f.PriorityOverride != nil {
+					if f.Priority == risk.Priority(a.Args[0]) {
 						return nil, nil
 					}
+					changed++
 					d, err := f.OverridePriority(risk.Priority(a.Args[0]), actor, reason, now)
 					return []finding.Decision{d}, err
 				case rules.Assign:
 					if f.Assignee == a.Args[0] {
 						return nil, nil
 					}
+					changed++
 					return []finding.Decision{f.Assign(a.Args[0], reason, now)}, nil
 				}
 				if e.SSVC == nil {
 					return nil, errors.New("SSVC re-assessment is not available here")
 				}
+				changed++
 				return e.SSVC(ctx, f, a.Args[0], a.Args[1], actor, reason, now)
 			})
 			if err != nil {
 				return "", fmt.Errorf("finding %d: %w", id, err)
 			}
 		}
-		return fmt.Sprintf("%s: %d findings", a, len(ids)), nil
+		return fmt.Sprintf("%s: %d of %d findings changed", a, changed, len(ids)), nil
 	case rules.Notify:
 		body := fmt.Sprintf("%s\n\n%s", reason, eventText(ev))
 		return fmt.Sprintf("%s: sent", a), e.send(ctx, a.Args[0], a.Args[1], body, "rule", ev)

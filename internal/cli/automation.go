@@ -177,7 +177,7 @@ func newRuleAdd() *cobra.Command {
 			if err := f.apply(cmd, &r); err != nil {
 				return err
 			}
-			return withStore(cmd, false, func(_ *Config, s store.Store) error { return saveRule(cmd, s, r, &f) })
+			return withStore(cmd, true, func(_ *Config, s store.Store) error { return saveRule(cmd, s, r, &f) })
 		},
 	}
 	f.register(cmd)
@@ -410,7 +410,7 @@ func newRuleRun() *cobra.Command {
 		Short: "Record new events and run the enabled rules and watches on them (vmc serve does this every minute)",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			return withStore(cmd, false, func(c *Config, s store.Store) error {
+			return withStore(cmd, true, func(c *Config, s store.Store) error {
 				log, err := c.logger(cmd.ErrOrStderr())
 				if err != nil {
 					return usageError{err}
@@ -446,7 +446,7 @@ func newRuleCheck() *cobra.Command {
 				}
 				now = t
 			}
-			return withStore(cmd, false, func(_ *Config, s store.Store) error {
+			return withStore(cmd, true, func(_ *Config, s store.Store) error {
 				e := &automation.Engine{Store: s, Now: func() time.Time { return now }}
 				n, err := e.Check(cmd.Context())
 				if err != nil {
@@ -602,7 +602,7 @@ func newWatch() *cobra.Command {
 			if err := w.Validate(); err != nil {
 				return usageError{err}
 			}
-			return withStore(cmd, false, func(_ *Config, s store.Store) error {
+			return withStore(cmd, true, func(_ *Config, s store.Store) error {
 				out, err := s.PutWatch(cmd.Context(), w)
 				if err != nil {
 					return err

@@ -1,6 +1,7 @@
 package rules
 
 import (
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -42,6 +43,9 @@ func (k *WatchKind) UnmarshalText(b []byte) error {
 	return nil
 }
 
+// ErrWatch marks a watch that cannot be kept.
+var ErrWatch = errors.New("invalid watch")
+
 // Watch is a person's subscription to advisories about something, whether
 // or not any asset carries it yet.
 type Watch struct {
@@ -64,22 +68,22 @@ func (w Watch) Validate() error {
 	v := strings.TrimSpace(w.Value)
 	switch {
 	case !w.Kind.IsValid():
-		return fmt.Errorf("%w: watch: unknown kind %q", ErrRule, w.Kind)
+		return fmt.Errorf("%w: unknown kind %q", ErrWatch, w.Kind)
 	case v == "":
-		return fmt.Errorf("%w: watch: nothing to watch", ErrRule)
+		return fmt.Errorf("%w: nothing to watch", ErrWatch)
 	case len(v) > MaxWatchValue:
-		return fmt.Errorf("%w: watch: value is %d bytes (at most %d)", ErrRule, len(v), MaxWatchValue)
+		return fmt.Errorf("%w: value is %d bytes (at most %d)", ErrWatch, len(v), MaxWatchValue)
 	case w.Kind == WatchKeyword && utf8.RuneCountInString(v) < 2:
-		return fmt.Errorf("%w: watch: a keyword needs at least two characters", ErrRule)
+		return fmt.Errorf("%w: a keyword needs at least two characters", ErrWatch)
 	case w.Kind == WatchPURL:
 		if _, err := packageurl.FromString(v); err != nil {
-			return fmt.Errorf("%w: watch: purl %q: %v", ErrRule, v, err)
+			return fmt.Errorf("%w: purl %q: %v", ErrWatch, v, err)
 		}
 	case w.Kind == WatchCPE && !strings.HasPrefix(strings.ToLower(v), "cpe:"):
-		return fmt.Errorf("%w: watch: %q is not a CPE (cpe:2.3:...)", ErrRule, v)
+		return fmt.Errorf("%w: %q is not a CPE (cpe:2.3:...)", ErrWatch, v)
 	}
 	if err := checkRecipient(w.To); err != nil {
-		return fmt.Errorf("%w: watch: %v", ErrRule, err)
+		return fmt.Errorf("%w: %v", ErrWatch, err)
 	}
 	return nil
 }

@@ -48,7 +48,7 @@ func TestWatchValidate(t *testing.T) {
 		{Watch{Kind: WatchVendor, Value: "apache", To: "https://hooks.example.org/x"}, true},
 	} {
 		err := tc.w.Validate()
-		if (err == nil) != tc.ok || (err != nil && !errors.Is(err, ErrRule)) {
+		if (err == nil) != tc.ok || (err != nil && !errors.Is(err, ErrWatch)) {
 			t.Errorf("%s %q → %q: %v, want ok=%v", tc.w.Kind, tc.w.Value, tc.w.To, err, tc.ok)
 		}
 	}

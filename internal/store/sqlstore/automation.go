@@ -308,9 +308,11 @@ func (s *Store) advisoryEvents(ctx context.Context, from, bound int64, limit int
 		}
 		switch advisory.Field(x.field) {
 		case advisory.FieldKEV:
+			// Added to KEV: no record of the vulnerability said so
+			// before (a CVE record's CISA ADP container may have).
 			var earlier int
-			if err := s.r.QueryRowContext(ctx, s.d.Rebind(`SELECT COUNT(*) FROM claims WHERE record_id = ? AND field = ? AND id < ?`),
-				x.record, x.field, x.id).Scan(&earlier); err != nil {
+			if err := s.r.QueryRowContext(ctx, s.d.Rebind(`SELECT COUNT(*) FROM claims c JOIN source_records r ON r.id = c.record_id
+				WHERE r.vuln_id = ? AND c.field = ? AND c.id < ?`), x.vuln, x.field, x.id).Scan(&earlier); err != nil {
 				return nil, from, fmt.Errorf("claim %d: earlier KEV entries: %w", x.id, err)
 			}
 			c.kev = c.kev || earlier == 0
