@@ -58,6 +58,7 @@ func (s *Server) register(api huma.API) {
 	s.registerMaintenance(api)
 	s.registerIdentifiers(api)
 	s.registerOSV(api)
+	s.registerAutomation(api)
 }
 
 type vulnListInput struct {
