@@ -3,9 +3,9 @@ package api
 import (
 	"context"
 	"encoding/json"
-	"reflect"
 	"errors"
 	"net/http"
+	"reflect"
 
 	"github.com/danielgtaylor/huma/v2"
 
@@ -23,12 +23,12 @@ import (
 type automationListOutput struct{ Body json.RawMessage }
 
 type automationBody struct {
-	Name    string       `json:"name" maxLength:"200"`
+	Name    string   `json:"name" maxLength:"200"`
 	On      []string `json:"on,omitempty" maxItems:"16"`
-	When    string       `json:"when,omitempty" maxLength:"16384"`
-	Then    string       `json:"then" maxLength:"16384"`
-	Enabled bool         `json:"enabled"`
-	Reason  string       `json:"reason,omitempty" maxLength:"2000"`
+	When    string   `json:"when,omitempty" maxLength:"16384"`
+	Then    string   `json:"then" maxLength:"16384"`
+	Enabled bool     `json:"enabled"`
+	Reason  string   `json:"reason,omitempty" maxLength:"2000"`
 }
 
 func (b automationBody) rule() rules.Rule {
@@ -86,8 +86,8 @@ type watchesOutput struct{ Body json.RawMessage }
 type watchAddInput struct {
 	Body struct {
 		Kind  string `json:"kind" enum:"vendor,product,purl,cpe,keyword"`
-		Value string          `json:"value" maxLength:"512"`
-		To    string          `json:"to" maxLength:"512" doc:"an e-mail address or a webhook URL"`
+		Value string `json:"value" maxLength:"512"`
+		To    string `json:"to" maxLength:"512" doc:"an e-mail address or a webhook URL"`
 	}
 }
 

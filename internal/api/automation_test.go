@@ -31,9 +31,9 @@ func TestAutomationAPI(t *testing.T) {
 	admin, auditor := f.tokens[auth.Admin], f.tokens[auth.Auditor]
 	for _, tc := range []struct {
 		name, method, path, token, body string
-		header                           []string
-		code                             int
-		want                             string
+		header                          []string
+		code                            int
+		want                            string
 	}{
 		{"save refused with the position", http.MethodPost, "/api/v1/rules", admin,
 			`{"name":"x","when":"advisory.kev &&\n advisory.cvs > 1","then":"tag(\"x\")","enabled":true}`, nil,
