@@ -60,6 +60,7 @@ func (s *Server) register(api huma.API) {
 	s.registerIdentifiers(api)
 	s.registerOSV(api)
 	s.registerFederation(api)
+	s.registerAutomation(api)
 }
 
 type vulnListInput struct {

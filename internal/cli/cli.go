@@ -123,6 +123,8 @@ from discovery to verified fix.`,
 		newExport(),
 		newSTIX(),
 		newTAXII(),
+		newRule(),
+		newWatch(),
 	)
 	return root
 }

@@ -67,6 +67,11 @@ type Config struct {
 	Mirror mirrorConfig `koanf:"mirror"`
 	// Federation configures vmc among other vmcs (peer.go).
 	Federation federationConfig `koanf:"federation"`
+	// Automation configures rules and watchlists: Secret signs the
+	// webhooks their notices and tickets post (VMC_AUTOMATION__SECRET).
+	Automation struct {
+		Secret secret `koanf:"secret"`
+	} `koanf:"automation"`
 }
 
 // globalFlags are accepted by every command.

@@ -80,6 +80,11 @@ SIGINT or SIGTERM shuts it down gracefully.`,
 			// Notifications have their own job: an escalation must not
 			// wait for a feed sync to finish.
 			jobs = append(jobs, notifySweep(n, log))
+			eng, err := c.engine(s, log)
+			if err != nil {
+				return usageError{err}
+			}
+			jobs = append(jobs, automationJobs(eng, log)...)
 			return serve(cmd.Context(), c, s, log, jobs, n, metrics)
 		},
 	}

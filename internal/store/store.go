@@ -57,6 +57,7 @@ type Store interface {
 	Federation
 	Stamps
 	Jobs
+	Automation
 	// Ping reports whether the database answers.
 	Ping(ctx context.Context) error
 	// Check verifies the database's physical and logical integrity.

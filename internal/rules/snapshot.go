@@ -1,0 +1,81 @@
+package rules
+
+import (
+	"math"
+	"slices"
+	"time"
+
+	"github.com/vmc-dev/vmc/internal/advisory"
+	"github.com/vmc-dev/vmc/internal/finding"
+)
+
+// AdvisoryOf takes the snapshot of a merged vulnerability a rule and a
+// watch see. The event's own facts (Sources, Fields, KEVAdded, EPSSBefore)
+// are the caller's: they come from what changed, not from the record.
+func AdvisoryOf(v *advisory.Vulnerability) (Advisory, error) {
+	r, err := v.Record()
+	if err != nil {
+		return Advisory{}, err
+	}
+	s := v.Summary()
+	a := Advisory{ID: v.ID, Aliases: v.Aliases, CVSS: s.Score, KEV: r.KEV != nil}
+	if r.EPSS != nil {
+		a.EPSS = r.EPSS.Score
+	}
+	for _, t := range append(slices.Clone(r.Titles), r.Descriptions...) {
+		a.Text = appendNew(a.Text, t.Value)
+	}
+	for _, c := range r.CWEs {
+		a.CWEs = appendNew(a.CWEs, c.ID)
+	}
+	if r.KEV != nil {
+		a.Vendors = appendNew(a.Vendors, r.KEV.VendorProject)
+		a.Products = appendNew(a.Products, r.KEV.Product)
+	}
+	for _, af := range r.Affected {
+		a.Vendors = appendNew(a.Vendors, af.Vendor)
+		a.Products = appendNew(a.Products, af.Product)
+		if af.Package != "" {
+			a.Packages = appendNew(a.Packages, af.Ecosystem+"/"+af.Package)
+		}
+		a.PURLs = appendNew(a.PURLs, af.PURL)
+		for _, c := range af.CPEs {
+			a.CPEs = appendNew(a.CPEs, c)
+		}
+		// CNVD names products only in free text ("Apache Log4j2 <2.15.0").
+		a.Text = appendNew(a.Text, af.Text)
+	}
+	return a, nil
+}
+
+// appendNew appends s unless it is empty or there already; lists in an
+// event are short, and a rule reads them in the sources' order.
+func appendNew(xs []string, s string) []string {
+	if s == "" || slices.Contains(xs, s) {
+		return xs
+	}
+	return append(xs, s)
+}
+
+// FindingOf takes the snapshot of a finding a rule sees; team is its
+// asset's, now the event's time (for DaysLeft).
+func FindingOf(f finding.Finding, team string, now time.Time) Finding {
+	out := Finding{ID: f.ID, Asset: f.Asset, Team: team, Vuln: f.Vuln, Ecosystem: f.Ecosystem, Package: f.Package, PURL: f.PURL,
+		State: string(f.State), Priority: string(f.Priority), Assignee: f.Assignee, Due: f.Due}
+	if !f.Due.IsZero() {
+		out.DaysLeft = int(math.Floor(f.Due.Sub(now).Hours() / 24))
+	}
+	if a := f.Assessment; a != nil {
+		out.KEV = a.KEV != nil
+		if a.EPSS != nil {
+			out.EPSS = a.EPSS.Score
+		}
+		if a.CVSS != nil {
+			out.CVSS = a.CVSS.Score
+		}
+	}
+	if f.Acceptance != nil {
+		out.Expires = f.Acceptance.Expires
+	}
+	return out
+}
