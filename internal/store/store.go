@@ -53,6 +53,7 @@ type Store interface {
 	Maintenance
 	Identifiers
 	TAXII
+	Suggestions
 	// Ping reports whether the database answers.
 	Ping(ctx context.Context) error
 	// Check verifies the database's physical and logical integrity.
