@@ -62,6 +62,7 @@ func Run(t *testing.T, open Opener) {
 		{"IncidentMetrics", testIncidentMetrics},
 		{"Baselines", testBaselines},
 		{"Trust", testTrust},
+		{"Suggestions", testSuggestions},
 		{"Maintenance", testMaintenance},
 		{"Identifiers", testIdentifiers},
 		{"IdentifiersConcurrent", testIdentifiersConcurrent},
