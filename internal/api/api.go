@@ -69,6 +69,8 @@ type Server struct {
 	TAXII TAXII
 
 	routes []Route
+	// models caches the decoded suggestion model.
+	models modelCache
 	// announcing counts the announcements still being sent (announce).
 	announcing sync.WaitGroup
 }
