@@ -92,6 +92,9 @@ func contains(ss []string, s string) bool {
 // from CNVD and CNNVD entries merged with a CVE, so their labels are the
 // CVE's.
 func Examples(v *advisory.Vulnerability) []Example {
+	if Rejected(v) {
+		return nil
+	}
 	cwe, metrics := Labels(v)
 	if cwe == "" && metrics == nil {
 		return nil
@@ -124,4 +127,18 @@ func Text(v *advisory.Vulnerability) (advisory.Text, bool) {
 		}
 	}
 	return advisory.Text{}, false
+}
+
+// Rejected reports whether v no longer names a vulnerability: a CVE
+// record in state REJECTED, a withdrawn record, or NVD's "** REJECT **"
+// text. Its description says nothing to learn from or to suggest for.
+func Rejected(v *advisory.Vulnerability) bool {
+	if fv, ok := v.Field(advisory.FieldState, ""); ok && string(fv.Chosen().Value) == `"`+string(advisory.StateRejected)+`"` {
+		return true
+	}
+	if _, ok := v.Field(advisory.FieldWithdrawn, ""); ok {
+		return true
+	}
+	t, ok := v.Text(advisory.FieldDescription, English)
+	return ok && strings.HasPrefix(t.Value, "** REJECT **")
 }

@@ -84,10 +84,11 @@ type Suggestion struct {
 
 // Make returns the suggestions m makes for v: a CWE if no source gives
 // one, a CVSS v3.1 vector if no source gives a v3 one. It returns none
-// when v lacks nothing or has no description the model reads.
+// when v lacks nothing, is rejected, or has no description the model
+// reads.
 func Make(m *Model, v *advisory.Vulnerability) []Suggestion {
 	cwe, metrics := Labels(v)
-	if cwe != "" && metrics != nil {
+	if (cwe != "" && metrics != nil) || Rejected(v) {
 		return nil
 	}
 	text, ok := Text(v)
