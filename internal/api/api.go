@@ -76,6 +76,8 @@ type Server struct {
 	Jobs jobs.Queue
 
 	routes []Route
+	// models caches the decoded suggestion model.
+	models modelCache
 	// announcing counts the announcements still being sent (announce).
 	announcing sync.WaitGroup
 }

@@ -509,6 +509,12 @@ var rules = map[string]string{
 	"POST /api/v1/identifiers/{id}/aliases":  string(auth.AdvisoryPublish),
 	"GET /api/v1/vulns/{id}/export/{format}": string(auth.VulnRead),
 	"GET /api/v1/stats/coverage":             string(auth.VulnRead),
+
+	"GET /api/v1/stats/enrichment":          string(auth.VulnRead),
+	"GET /api/v1/vulns/{id}/suggestions":    string(auth.VulnRead),
+	"POST /api/v1/vulns/{id}/suggestions":   string(auth.AdvisoryPublish),
+	"POST /api/v1/suggestions/{sid}/accept": string(auth.AdvisoryPublish),
+	"POST /api/v1/suggestions/{sid}/reject": string(auth.AdvisoryPublish),
 }
 
 // TestOwnerSeesOwnTeams: an asset owner sees and changes only the assets

@@ -56,6 +56,7 @@ func (s *Server) register(api huma.API) {
 	s.registerIncidentMetrics(api)
 	s.registerBaselines(api)
 	s.registerTrust(api)
+	s.registerSuggestions(api)
 	s.registerMaintenance(api)
 	s.registerIdentifiers(api)
 	s.registerOSV(api)
@@ -88,6 +89,10 @@ type vulnGetOutput struct {
 	Body struct {
 		advisory.Vulnerability
 		Summary advisory.Summary `json:"summary"`
+		// Enrichment says, per source record, which of CWE, CVSS,
+		// affected products and fixed version it states and which
+		// another source fills, naming the donor.
+		Enrichment []advisory.RecordFills `json:"enrichment"`
 	}
 }
 
@@ -138,7 +143,10 @@ func (s *Server) registerVulns(api huma.API) {
 				return nil, err
 			}
 			out := &vulnGetOutput{}
-			out.Body.Vulnerability, out.Body.Summary = v, v.Summary()
+			out.Body.Vulnerability, out.Body.Summary, out.Body.Enrichment = v, v.Summary(), v.Enrichment()
+			if out.Body.Enrichment == nil {
+				out.Body.Enrichment = []advisory.RecordFills{}
+			}
 			return out, nil
 		})
 }

@@ -195,7 +195,7 @@ func oneLine(s string, max int) string {
 }
 
 func newStats() *cobra.Command {
-	var asJSON, coverage bool
+	var asJSON, coverage, enrichment bool
 	cmd := &cobra.Command{
 		Use:   "stats",
 		Short: "Count vulnerabilities, records by source and identifiers by kind",
@@ -212,11 +212,18 @@ func newStats() *cobra.Command {
 						return err
 					}
 				}
+				var enr *advisory.EnrichmentTally
+				if enrichment {
+					if enr, err = store.Enrichment(cmd.Context(), s); err != nil {
+						return err
+					}
+				}
 				if asJSON {
 					return writeJSON(cmd.OutOrStdout(), struct {
 						store.Stats
-						Coverage map[string]store.Coverage `json:"coverage,omitempty"`
-					}{st, cov})
+						Coverage   map[string]store.Coverage `json:"coverage,omitempty"`
+						Enrichment *advisory.EnrichmentTally `json:"enrichment,omitempty"`
+					}{st, cov, enr})
 				}
 				tw := tabwriter.NewWriter(cmd.OutOrStdout(), 0, 4, 2, ' ', 0)
 				fmt.Fprintf(tw, "vulnerabilities\t%d\n", st.Vulnerabilities)
@@ -230,11 +237,16 @@ func newStats() *cobra.Command {
 						fmt.Fprintf(tw, "  %s\t%d\t%d\n", src, cov[src].Vulnerabilities, cov[src].Only)
 					}
 				}
-				return tw.Flush()
+				if err := tw.Flush(); err != nil || enr == nil {
+					return err
+				}
+				printEnrichment(cmd.OutOrStdout(), enr)
+				return nil
 			})
 		},
 	}
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print as JSON")
+	cmd.Flags().BoolVar(&enrichment, "enrichment", false, "per source, the records that gain a CWE, CVSS, affected products or a fixed version from another source, by donor")
 	cmd.Flags().BoolVar(&coverage, "coverage", false, "per source, the vulnerabilities it carries and those only it carries")
 	return cmd
 }

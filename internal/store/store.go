@@ -58,6 +58,7 @@ type Store interface {
 	Stamps
 	Jobs
 	Automation
+	Suggestions
 	// Ping reports whether the database answers.
 	Ping(ctx context.Context) error
 	// Check verifies the database's physical and logical integrity.

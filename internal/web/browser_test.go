@@ -23,7 +23,9 @@ import (
 	"github.com/vmc-dev/vmc/internal/ingest"
 	"github.com/vmc-dev/vmc/internal/notify"
 	"github.com/vmc-dev/vmc/internal/notify/smtptest"
+	"github.com/vmc-dev/vmc/internal/store"
 	"github.com/vmc-dev/vmc/internal/store/sqlite"
+	"github.com/vmc-dev/vmc/internal/suggest"
 	"github.com/vmc-dev/vmc/internal/web"
 )
 
@@ -63,6 +65,7 @@ func newServer(t testing.TB, rcv *receiver) *httptest.Server {
 	if len(rep.Errors) > 0 {
 		t.Logf("demo data: %d records rejected, first: %v", len(rep.Errors), rep.Errors[0])
 	}
+	trainDemoModel(t, s)
 	hash, err := auth.HashPassword(adminPassword)
 	if err != nil {
 		t.Fatal(err)
@@ -236,6 +239,29 @@ func TestBrowser(t *testing.T) {
 	case errors.As(err, &exit):
 		t.Fatalf("e2e/run.mjs failed (exit %d)", exit.ExitCode())
 	case err != nil:
+		t.Fatal(err)
+	}
+}
+
+// trainDemoModel stores a suggestion model trained on the demo data, so
+// that the vulnerability page can suggest: the demo's two dozen records
+// are too few for the corpus thresholds, so every feature and class is
+// kept and nothing held out.
+func trainDemoModel(t testing.TB, s store.Store) {
+	t.Helper()
+	ctx := context.Background()
+	ex, err := store.TrainingExamples(ctx, s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg := suggest.DefaultConfig
+	cfg.HoldOut, cfg.MinDF, cfg.MinClass = 0, 1, 1
+	m := suggest.Train(ex, cfg)
+	data, err := m.Bytes()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.PutModel(ctx, store.Model{Version: m.Version, Data: data, Report: suggest.Evaluate(m, ex)}); err != nil {
 		t.Fatal(err)
 	}
 }

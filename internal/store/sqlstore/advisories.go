@@ -28,9 +28,25 @@ func (s *Store) PutRecords(ctx context.Context, recs []advisory.Record) (store.B
 	if err := s.prepareShapes(ctx); err != nil {
 		return store.BatchResult{}, err
 	}
-	// What records say depends on nothing stored: work it out once, not
-	// on every attempt, and beside the transaction rather than before it.
-	// Identifiers are needed at once, claims after the first queries.
+	prep, said := prepare(recs)
+	defer said.wait()
+	var res store.BatchResult
+	err := s.inTx(ctx, func(ctx context.Context, tx *txn) (err error) {
+		res, err = s.writeRecords(ctx, tx, recs, prep, said)
+		return err
+	})
+	if err != nil {
+		return store.BatchResult{}, err
+	}
+	s.analyzeAsGrown(ctx, res.New+res.Changed)
+	return res, nil
+}
+
+// prepare works out what records say, which depends on nothing stored:
+// once, not on every attempt, and beside the transaction rather than
+// before it. Identifiers are needed at once, claims after the first
+// queries; the caller waits for said before returning.
+func prepare(recs []advisory.Record) ([]prepared, *work) {
 	prep := make([]prepared, len(recs))
 	for i := range recs {
 		prep[i].ids = recs[i].IDs()
@@ -43,36 +59,34 @@ func (s *Store) PutRecords(ctx context.Context, recs []advisory.Record) (store.B
 		prep[i].claims = recs[i].Claims()
 		prep[i].hash = advisory.HashClaims(prep[i].claims)
 	})
-	defer said.wait()
+	return prep, said
+}
+
+// writeRecords is one attempt at writing prepared records in tx, for
+// PutRecords and for writes that store records beside other rows (an
+// accepted suggestion's analyst record).
+func (s *Store) writeRecords(ctx context.Context, tx *txn, recs []advisory.Record, prep []prepared, said *work) (store.BatchResult, error) {
 	var res store.BatchResult
-	err := s.inTx(ctx, func(ctx context.Context, tx *txn) error {
-		res = store.BatchResult{}
-		w := newWriter(tx, s.clock(), s.prec, recs, prep, said)
-		// The attempt's helpers end before it does: a retry must not find
-		// them still writing.
-		defer func() { w.solved.wait() }()
-		if err := w.prefetch(ctx, 0, len(recs)); err != nil {
-			return err
-		}
-		w.presolve()
-		for i := range recs {
-			if err := w.put(ctx, i, &res); err != nil {
-				return fmt.Errorf("record %d (%s %s): %w", i, recs[i].Source, recs[i].ID, err)
-			}
-		}
-		if err := w.flush(ctx); err != nil {
-			return err
-		}
-		if err := w.verifyAliases(ctx); err != nil {
-			return err
-		}
-		return s.refreshSummaries(ctx, tx, w.touched, w.fresh)
-	})
-	if err != nil {
-		return store.BatchResult{}, err
+	w := newWriter(tx, s.clock(), s.prec, recs, prep, said)
+	// The attempt's helpers end before it does: a retry must not find
+	// them still writing.
+	defer func() { w.solved.wait() }()
+	if err := w.prefetch(ctx, 0, len(recs)); err != nil {
+		return res, err
 	}
-	s.analyzeAsGrown(ctx, res.New+res.Changed)
-	return res, nil
+	w.presolve()
+	for i := range recs {
+		if err := w.put(ctx, i, &res); err != nil {
+			return res, fmt.Errorf("record %d (%s %s): %w", i, recs[i].Source, recs[i].ID, err)
+		}
+	}
+	if err := w.flush(ctx); err != nil {
+		return res, err
+	}
+	if err := w.verifyAliases(ctx); err != nil {
+		return res, err
+	}
+	return res, s.refreshSummaries(ctx, tx, w.touched, w.fresh)
 }
 
 // prepared is what a record says, worked out before writing it.

@@ -64,6 +64,7 @@ func Run(t *testing.T, open Opener) {
 		{"Baselines", testBaselines},
 		{"SnapshotImport", testSnapshotImport},
 		{"Trust", testTrust},
+		{"Suggestions", testSuggestions},
 		{"Maintenance", testMaintenance},
 		{"Identifiers", testIdentifiers},
 		{"IdentifiersConcurrent", testIdentifiersConcurrent},

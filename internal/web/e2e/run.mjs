@@ -1479,6 +1479,48 @@ await step('hardening: a maintenance group and its plan made in the UI, a patch 
   await rendered(() => page.locator('#lang').selectOption('en'));
 });
 
+await step('suggestions: enrichment by source, then a CWE and CVSS vector suggested from the description, one accepted and one rejected, in English and Chinese', async () => {
+  // Start signed out, whatever the steps before left.
+  await page.context().clearCookies();
+  await page.goto(base + '/signin?next=%2Fvulns%2FCVE-2023-38408');
+  await page.locator('#signin-name').fill('admin');
+  await page.locator('#signin-password').fill(password);
+  await rendered(() => page.locator('#signin-password').press('Enter'));
+  await page.waitForURL(base + '/vulns/CVE-2023-38408');
+  if (await page.locator('html').getAttribute('lang') !== 'en') await rendered(() => page.locator('#lang').selectOption('en'));
+  await page.locator('main h1', { hasText: 'CVE-2023-38408' }).waitFor();
+  // The CVE record states affected products itself and no CWE or CVSS.
+  const enr = page.locator('#enrichment table.enrichment tbody tr');
+  assert.equal(await enr.count(), 1);
+  assert.match(await enr.first().textContent(), /cve5.*CVE-2023-38408.*none.*none.*own/);
+  await page.locator('#suggestions', { hasText: 'No suggestions.' }).waitFor();
+  await page.locator('#suggest-make').click();
+  const rows = page.locator('#suggestions table.suggestions tbody tr');
+  await rows.nth(1).waitFor();
+  assert.equal(await rows.count(), 2);
+  assert.match(await rows.nth(0).textContent(), /CVSS v3\.1.*CVSS:3\.1\/AV:.*%.*Open/);
+  assert.match(await rows.nth(1).textContent(), /CWE.*CWE-\d+.*%.*nb-[0-9a-f]{12}.*Open/);
+  const ids = await page.locator('#suggestions [data-accept]').evaluateAll((bs) => bs.map((b) => b.dataset.accept));
+  await page.locator(`#suggestions [data-accept="${ids[1]}"]`).click();
+  await page.locator('#suggestions tbody tr', { hasText: 'Accepted · admin' }).waitFor();
+  await page.locator(`#suggestions [data-reject="${ids[0]}"]`).click();
+  await page.locator('#suggestions tbody tr', { hasText: 'Rejected · admin' }).waitFor();
+  assert.equal(await page.locator('#suggestions [data-accept]').count(), 0);
+  // The accepted CWE is now the analyst's claim, naming the model and who accepted it.
+  const v = await api('GET', '/api/v1/vulns/CVE-2023-38408');
+  const cwes = v.fields.find((f) => f.field === 'cwes');
+  assert.equal(cwes.claims[0].source, 'analyst');
+  assert.match(JSON.stringify(cwes.claims[0].value), /suggested by model nb-[0-9a-f]{12}, accepted by admin/);
+  assert.equal(v.fields.filter((f) => f.field === 'severity').length, 0);
+  await shot('suggestions-en.png');
+  await rendered(() => page.locator('#lang').selectOption('zh-CN'));
+  assert.equal(await text('#suggestions h2'), '建议');
+  assert.equal(await text('#enrichment h2'), '数据补全');
+  assert.match(await text('#suggestions'), /已接受 · admin.*|已拒绝 · admin/s);
+  assert.doesNotMatch(await text('main'), /\b(null|undefined|NaN)\b|\[object /);
+  await rendered(() => page.locator('#lang').selectOption('en'));
+});
+
 await step('peers: the federation page lists peer vmcs, in English and Chinese', async () => {
   // The steps before may leave the admin signed in or signed out.
   await page.goto(base + '/inventory');

@@ -7,6 +7,7 @@ import { api } from '../api.js';
 import { navigate, pathWith } from '../router.js';
 import {
   setTitle, table, dl, section, kevBadge, field, select, input, pager, pickText, langText, json, mono, checkGroup, listParam, flag,
+  actionButton, formStatus,
 } from '../ui.js';
 
 // sources are the feeds vmc reads, in its default precedence order; they
@@ -252,9 +253,10 @@ function fieldView(fv) {
         same(c) ? h('p', { class: 'muted' }, t('vuln.sameValue')) : value(fv.field, c.value), provenance(c)))) : null);
 }
 
-export async function vulnPage({ params }) {
+export async function vulnPage({ params, can }) {
   const id = params[0];
   const v = await api('GET', '/api/v1/vulns/' + encodeURIComponent(id));
+  const sugg = await api('GET', '/api/v1/vulns/' + encodeURIComponent(id) + '/suggestions');
   const s = v.summary || {};
   setTitle(v.id);
   const title = pickText(s.titles);
@@ -283,6 +285,8 @@ export async function vulnPage({ params }) {
     h('section', { class: 'card', id: 'texts' }, h('h2', null, t('vuln.texts')),
       texts.length ? texts.map(fieldView) : h('p', { class: 'muted' }, t('common.none'))),
     h('section', { class: 'card', id: 'fields' }, h('h2', null, t('vuln.fields')), rest.map(fieldView)),
+    enrichmentSection(v.enrichment || []),
+    suggestionsSection(v.id, sugg.items || [], can && can('advisory.publish')),
     h('section', { class: 'card', id: 'sources' }, h('h2', null, t('vuln.sourceRecords')),
       table([
         { label: t('vuln.source'), cell: (r) => h('span', { class: 'badge source', dataset: { source: r.source } }, r.source) },
@@ -292,4 +296,66 @@ export async function vulnPage({ params }) {
         { label: t('vuln.lastChanged'), cell: (r) => fmtDateTime(r.seen) },
         { label: t('vuln.retired'), cell: (r) => fmtDateTime(r.retired) },
       ], v.sources || [], { class: 'sources' })));
+}
+
+// FACETS are what other sources can complete in a record.
+const FACETS = ['cwe', 'cvss', 'affected', 'fixed'];
+
+// enrichmentSection shows, per source record, whether it states each
+// facet itself, which source fills it, or that nobody does.
+function enrichmentSection(rows) {
+  const cell = (r, facet) => {
+    const f = (r.fills || []).find((x) => x.facet === facet) || {};
+    if (f.own) return h('span', { class: 'muted' }, t('enrich.own'));
+    if (f.from) {
+      return h('span', { class: 'badge source', dataset: { source: f.from.source }, title: f.from.record },
+        t('enrich.from', { source: f.from.source }));
+    }
+    return h('span', { class: 'muted' }, t('enrich.missing'));
+  };
+  return h('section', { class: 'card', id: 'enrichment' }, h('h2', null, t('enrich.title')),
+    h('p', { class: 'muted small' }, t('enrich.intro')),
+    table([
+      { label: t('vuln.source'), cell: (r) => h('span', { class: 'badge source', dataset: { source: r.source } }, r.source) },
+      { label: t('vuln.record'), cell: (r) => mono(r.record) },
+      ...FACETS.map((facet) => ({ label: t('enrich.' + facet), cell: (r) => cell(r, facet) })),
+    ], rows, { class: 'enrichment' }));
+}
+
+// suggestionsSection lists the model's suggestions with their confidence;
+// whoever may publish asks for new ones and accepts or rejects each.
+function suggestionsSection(id, items, write) {
+  const status = formStatus('suggest-status');
+  const body = h('div', null);
+  const base = '/api/v1/vulns/' + encodeURIComponent(id) + '/suggestions';
+  const render = (list) => {
+    body.replaceChildren(list.length
+      ? table([
+        { label: t('suggest.kind'), cell: (x) => label('suggest.kind', x.kind) },
+        { label: t('suggest.value'), cell: (x) => mono(x.value) },
+        { label: t('suggest.confidence'), cell: (x) => fmtPercent(x.confidence, 0) },
+        { label: t('suggest.alternatives'), cell: (x) => (x.alternatives || []).map((a) => a.class + ' ' + fmtPercent(a.p, 0)).join(', ') },
+        { label: t('suggest.model'), cell: (x) => mono(x.model) },
+        { label: t('suggest.status'), cell: (x) => label('suggest.status', x.status) + (x.decided_by ? ' · ' + x.decided_by : '') },
+        {
+          label: '',
+          cell: (x) => (write && x.status === 'open' ? h('span', { class: 'actions' },
+            actionButton(t('suggest.accept'), status, () => decide(x.id, 'accept'), { class: 'primary', dataset: { accept: x.id } }),
+            actionButton(t('suggest.reject'), status, () => decide(x.id, 'reject'), { dataset: { reject: x.id } })) : ''),
+        },
+      ], list, { class: 'suggestions' })
+      : h('p', { class: 'muted' }, t('suggest.none')));
+  };
+  const reload = async () => render((await api('GET', base)).items || []);
+  const decide = async (sid, verb) => {
+    await api('POST', '/api/v1/suggestions/' + sid + '/' + verb, {});
+    await reload();
+  };
+  render(items);
+  return h('section', { class: 'card', id: 'suggestions' }, h('h2', null, t('suggest.title')),
+    h('p', { class: 'muted small' }, t('suggest.intro')),
+    body, status,
+    write ? h('div', { class: 'actions' }, actionButton(t('suggest.make'), status, async () => {
+      render((await api('POST', base)).items || []);
+    }, { id: 'suggest-make' })) : null);
 }
