@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"regexp"
 	"slices"
 	"strings"
@@ -194,87 +195,90 @@ func cpeKey(vendor, product string) string {
 	return strings.ToLower(vendor) + ":" + strings.ToLower(product)
 }
 
-// AffectedFor implements store.Assets.
-func (s *Store) AffectedFor(ctx context.Context, pkgs []store.Package) ([]store.AffectedEntry, error) {
-	keys := map[[2]string]bool{}
-	for _, p := range pkgs {
-		eco, name := packageKey(p.Ecosystem, p.Name)
-		if p.Ecosystem == store.CPE {
-			eco, name = store.CPE, strings.ToLower(p.Name)
-		}
-		keys[[2]string{eco, name}] = true
-	}
-	// One lookup per package, each answered from the package index, with
-	// the statement prepared once per call: preparing it anew for every
-	// package was a fifth of matching. (A VALUES list joined in one
-	// statement made modernc's SQLite scan the index instead.)
-	var out []store.AffectedEntry
-	type row struct {
-		eco, pkg string
-		entry    store.AffectedEntry
-		value    []byte
-		configs  []byte
-	}
-	st, err := s.r.PrepareContext(ctx, s.d.Rebind(`SELECT i.ecosystem, i.package, v.primary_id, r.source, r.record_id, r.document, c.value, g.value
+// selectAffected reads the index rows of one ecosystem's packages, with
+// each record's vulnerability, affected claim and configurations.
+var selectAffected = inStmt{`SELECT i.ecosystem, i.package, r.id, v.primary_id, r.source, r.record_id, r.document, c.value, g.value
 		FROM affected_index i
 		JOIN source_records r ON r.id = i.record_id
 		JOIN vulns v ON v.id = r.vuln_id
 		JOIN claims c ON c.record_id = r.id AND c.field = 'affected' AND c.replaced_at IS NULL
 		LEFT JOIN claims g ON g.record_id = r.id AND g.field = 'configurations' AND g.replaced_at IS NULL
-		WHERE i.ecosystem = ? AND i.package = ?
-		AND NOT EXISTS (SELECT 1 FROM claims w WHERE w.record_id = r.id AND w.field = 'withdrawn' AND w.replaced_at IS NULL)`))
-	if err != nil {
-		return nil, fmt.Errorf("affected entries: %w", err)
-	}
-	defer st.Close()
-	for k := range keys {
-		rows, err := collect(ctx, stmtQuerier{st}, "", []any{k[0], k[1]},
-			func(r *sql.Rows) (row, error) {
-				var x row
-				return x, r.Scan(&x.eco, &x.pkg, &x.entry.Vuln, &x.entry.Source, &x.entry.Record, &x.entry.Document, &x.value, &x.configs)
-			})
-		if err != nil {
-			return nil, fmt.Errorf("affected entries for %s/%s: %w", k[0], k[1], err)
+		WHERE i.ecosystem = ? AND i.package IN `, 1,
+	` AND NOT EXISTS (SELECT 1 FROM claims w WHERE w.record_id = r.id AND w.field = 'withdrawn' AND w.replaced_at IS NULL)`}
+
+// AffectedFor implements store.Assets.
+func (s *Store) AffectedFor(ctx context.Context, pkgs []store.Package) ([]store.AffectedEntry, error) {
+	byEco := map[string][]string{}
+	seen := map[[2]string]bool{}
+	for _, p := range pkgs {
+		eco, name := packageKey(p.Ecosystem, p.Name)
+		if p.Ecosystem == store.CPE {
+			eco, name = store.CPE, strings.ToLower(p.Name)
 		}
-		for _, x := range rows {
-			var all []advisory.Affected
-			if err := json.Unmarshal(x.value, &all); err != nil {
-				return nil, fmt.Errorf("affected of %s %s: %w", x.entry.Source, x.entry.Record, err)
-			}
-			// A record may name the package more than once (two sets of
-			// ranges); each is an entry.
-			for _, a := range all {
-				eco, name := packageKey(a.Ecosystem, a.Package)
-				if x.eco == store.CPE {
-					eco, name = store.CPE, cpeKey(a.Vendor, a.Product)
+		if k := [2]string{eco, name}; !seen[k] {
+			seen[k] = true
+			byEco[eco] = append(byEco[eco], name)
+		}
+	}
+	// The packages of one ecosystem go in IN lists of at most maxInList,
+	// each answered from the package index: one query per package was
+	// nearly all of a 1,000-query OSV querybatch (a round trip each, worse
+	// on PostgreSQL). A VALUES list joined in one statement made modernc's
+	// SQLite scan the index instead; IN on the index's second column does
+	// not. A record naming several of the packages is decoded once.
+	var out []store.AffectedEntry
+	decoded := map[int64][]advisory.Affected{}
+	err := s.readTx(ctx, func(ctx context.Context, tx *txn) error {
+		for _, eco := range slices.Sorted(maps.Keys(byEco)) {
+			names := byEco[eco]
+			slices.Sort(names)
+			err := tx.queryIn(ctx, selectAffected, []any{eco}, stringsToAny(names), func(r *sql.Rows) error {
+				var (
+					e              store.AffectedEntry
+					ieco, pkg      string
+					id             int64
+					value, configs []byte
+				)
+				if err := r.Scan(&ieco, &pkg, &id, &e.Vuln, &e.Source, &e.Record, &e.Document, &value, &configs); err != nil {
+					return err
 				}
-				if eco == x.eco && name == x.pkg {
-					e := x.entry
-					e.Affected = a
-					if len(x.configs) > 0 {
-						e.Configurations = json.RawMessage(x.configs)
+				all, ok := decoded[id]
+				if !ok {
+					if err := json.Unmarshal(value, &all); err != nil {
+						return fmt.Errorf("affected of %s %s: %w", e.Source, e.Record, err)
 					}
-					out = append(out, e)
+					decoded[id] = all
 				}
+				if len(configs) > 0 {
+					e.Configurations = json.RawMessage(configs)
+				}
+				// A record may name the package more than once (two sets
+				// of ranges); each is an entry.
+				for _, a := range all {
+					eco, name := packageKey(a.Ecosystem, a.Package)
+					if ieco == store.CPE {
+						eco, name = store.CPE, cpeKey(a.Vendor, a.Product)
+					}
+					if eco == ieco && name == pkg {
+						e.Affected = a
+						out = append(out, e)
+					}
+				}
+				return nil
+			})
+			if err != nil {
+				return fmt.Errorf("affected entries for %s: %w", eco, err)
 			}
 		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
-	slices.SortFunc(out, func(a, b store.AffectedEntry) int {
+	slices.SortStableFunc(out, func(a, b store.AffectedEntry) int {
 		return strings.Compare(a.Vuln+a.Source+a.Record, b.Vuln+b.Source+b.Record)
 	})
 	return out, nil
-}
-
-// stmtQuerier runs a prepared statement where collect wants a querier;
-// the query text is the statement's.
-type stmtQuerier struct{ st *sql.Stmt }
-
-func (q stmtQuerier) QueryContext(ctx context.Context, _ string, args ...any) (*sql.Rows, error) {
-	return q.st.QueryContext(ctx, args...)
-}
-
-func (q stmtQuerier) QueryRowContext(ctx context.Context, _ string, args ...any) *sql.Row {
-	return q.st.QueryRowContext(ctx, args...)
 }
 
 // ListComponents implements store.Assets: a page of distinct components by

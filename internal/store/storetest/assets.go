@@ -1,10 +1,16 @@
 package storetest
 
 import (
+	"archive/zip"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -12,6 +18,8 @@ import (
 
 	"github.com/vmc-dev/vmc/internal/advisory"
 	"github.com/vmc-dev/vmc/internal/asset"
+	"github.com/vmc-dev/vmc/internal/feed/feedtest"
+	"github.com/vmc-dev/vmc/internal/feed/osv"
 	"github.com/vmc-dev/vmc/internal/store"
 )
 
@@ -187,4 +195,106 @@ func testAffectedFor(t *testing.T, open Opener) {
 	if len(got) != 0 {
 		t.Errorf("after the record changed: %+v", got)
 	}
+}
+
+// testAffectedForBatch looks up, in one call, every package the shared
+// crates.io and PyPA OSV records name (more than one IN list's worth per
+// ecosystem), with case and separator variants and packages no record
+// names, and checks the answer is exactly the union of the one-package
+// lookups: batching must neither lose nor repeat an entry.
+func testAffectedForBatch(t *testing.T, open Opener) {
+	var recs []advisory.Record
+	zr, err := zip.OpenReader(feedtest.SharedData(t, "osv/crates.io/all.zip"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer zr.Close()
+	for _, f := range zr.File {
+		recs = append(recs, parseOSV(t, f.Name, f.Open)...)
+	}
+	yamls, err := filepath.Glob(filepath.Join(feedtest.SharedData(t, "osv/PyPI-yaml/vulns"), "*", "*.yaml"))
+	if err != nil || len(yamls) == 0 {
+		t.Fatalf("PyPA records: %d, %v", len(yamls), err)
+	}
+	for _, p := range yamls {
+		recs = append(recs, parseOSV(t, p, func() (io.ReadCloser, error) { return os.Open(p) })...)
+	}
+	s, _ := openWithClock(t, open)
+	ctx := context.Background()
+	for part := range slices.Chunk(recs, 500) {
+		put(t, s, part...)
+	}
+
+	seen := map[store.Package]bool{}
+	var pkgs []store.Package
+	for _, r := range recs {
+		for _, a := range r.Affected {
+			if p := (store.Package{Ecosystem: a.Ecosystem, Name: a.Package}); p.Name != "" && !seen[p] {
+				seen[p] = true
+				pkgs = append(pkgs, p)
+			}
+		}
+	}
+	if len(pkgs) < 200 {
+		t.Fatalf("only %d packages in the shared records", len(pkgs))
+	}
+	canon := func(es []store.AffectedEntry) []string {
+		out := make([]string, len(es))
+		for i, e := range es {
+			b, err := json.Marshal(e)
+			if err != nil {
+				t.Fatal(err)
+			}
+			out[i] = string(b)
+		}
+		slices.Sort(out)
+		return out
+	}
+	// Distinct packages may fold to one key ("Foo-Bar", "foo_bar"): the
+	// one-package answers are a set.
+	var want []string
+	for _, p := range pkgs {
+		one, err := s.AffectedFor(ctx, []store.Package{p})
+		if err != nil {
+			t.Fatalf("AffectedFor(%v): %v", p, err)
+		}
+		want = append(want, canon(one)...)
+	}
+	slices.Sort(want)
+	want = slices.Compact(want)
+	if len(want) < len(pkgs) {
+		t.Fatalf("%d entries for %d packages: the index misses", len(want), len(pkgs))
+	}
+
+	batch := slices.Clone(pkgs)
+	for _, p := range pkgs[:50] {
+		batch = append(batch, store.Package{Ecosystem: p.Ecosystem, Name: strings.ToUpper(p.Name)},
+			store.Package{Ecosystem: p.Ecosystem, Name: p.Name + "-not-a-package"})
+	}
+	batch = append(batch, store.Package{Ecosystem: "npm", Name: "left-pad"}, store.Package{Ecosystem: store.CPE, Name: "apache:log4j"})
+	got, err := s.AffectedFor(ctx, batch)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(want, canon(got)); diff != "" {
+		t.Errorf("AffectedFor of %d packages differs from one at a time (-want +got):\n%s", len(batch), diff)
+	}
+}
+
+// parseOSV reads the OSV records of one shared file.
+func parseOSV(t *testing.T, name string, open func() (io.ReadCloser, error)) []advisory.Record {
+	t.Helper()
+	rc, err := open()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rc.Close()
+	var out []advisory.Record
+	for r, err := range osv.Parse(name, rc) {
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		out = append(out, r)
+	}
+	return out
 }

@@ -43,6 +43,7 @@ func Run(t *testing.T, open Opener) {
 		{"Documents", testDocumentFingerprints},
 		{"Assets", testAssets},
 		{"AffectedFor", testAffectedFor},
+		{"AffectedForBatch", testAffectedForBatch},
 		{"Stamps", testStamps},
 		{"Findings", testFindings},
 		{"FindingsFollowMerges", testFindingsFollowMerges},
