@@ -19,6 +19,7 @@ import (
 	"github.com/vmc-dev/vmc/internal/api"
 	"github.com/vmc-dev/vmc/internal/asset"
 	"github.com/vmc-dev/vmc/internal/auth"
+	"github.com/vmc-dev/vmc/internal/automation"
 	"github.com/vmc-dev/vmc/internal/demo"
 	"github.com/vmc-dev/vmc/internal/ingest"
 	"github.com/vmc-dev/vmc/internal/notify"
@@ -90,6 +91,11 @@ func newServer(t testing.TB, rcv *receiver) *httptest.Server {
 	}
 	if len(chs) < 3 {
 		t.Fatalf("the fixture asset has %d findings; want the demo data to match at least 3", len(chs))
+	}
+	// Record the events the demo data makes (advisories, findings), as
+	// vmc serve's "rules" job does, for the rules page's dry-run.
+	if rep, err := (&automation.Engine{Store: s}).Run(ctx); err != nil || rep.Events == 0 {
+		t.Fatalf("collecting events: %+v, %v; want the demo data to make events", rep, err)
 	}
 	n := &notify.Service{Store: s, Mail: notify.SMTP{Host: rcv.smtp.Host, Port: rcv.smtp.Port, From: "vmc <vmc@example.com>", TLS: notify.NoTLS},
 		Hooks: notify.Webhooks{UserAgent: "vmc/test"}, Domain: "example.com", Backoff: time.Millisecond}

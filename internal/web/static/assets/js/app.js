@@ -22,6 +22,7 @@ import { processPage } from './pages/process.js';
 import { incidentMetricsPage } from './pages/incident-metrics.js';
 import { baselinesPage, hostCompliancePage } from './pages/baselines.js';
 import { peersPage } from './pages/peers.js';
+import { rulesPage } from './pages/rules.js';
 import { trustPage } from './pages/trust.js';
 import { maintenancePage, environmentPage, verificationPage, sammPage } from './pages/hardening.js';
 
@@ -78,6 +79,7 @@ const routes = [
   { re: /^\/hardening\/environment$/, page: environmentPage, nav: 'hardening', perms: ['process.read'], title: 'hardening.title' },
   { re: /^\/hardening\/verification$/, page: verificationPage, nav: 'hardening', perms: ['process.read'], title: 'hardening.title' },
   { re: /^\/hardening\/samm$/, page: sammPage, nav: 'hardening', perms: ['process.read'], title: 'hardening.title' },
+  { re: /^\/rules$/, page: rulesPage, nav: 'rules', perms: ['finding.read'], title: 'rules.title' },
   { re: /^\/peers$/, page: peersPage, nav: 'peers', perms: ['import.write'], title: 'peers.title' },
   { re: /^\/audit$/, page: auditPage, nav: 'audit', perms: ['audit.read'], title: 'audit.title' },
 ];
@@ -97,6 +99,7 @@ const navItems = [
   ['sla', '/sla', 'nav.sla', ['finding.read']],
   ['baselines', '/baselines', 'nav.baselines', ['asset.read']],
   ['hardening', '/hardening', 'nav.hardening', ['process.read']],
+  ['rules', '/rules', 'nav.rules', ['finding.read']],
   ['import', '/import', 'nav.import', ['import.write']],
   ['peers', '/peers', 'nav.peers', ['import.write']],
   ['users', '/users', 'nav.users', ['user.admin', 'asset.read']],
