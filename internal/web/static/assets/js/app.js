@@ -22,6 +22,7 @@ import { processPage } from './pages/process.js';
 import { incidentMetricsPage } from './pages/incident-metrics.js';
 import { baselinesPage, hostCompliancePage } from './pages/baselines.js';
 import { peersPage } from './pages/peers.js';
+import { jobsPage, jobPage } from './pages/jobs.js';
 import { trustPage } from './pages/trust.js';
 import { maintenancePage, environmentPage, verificationPage, sammPage } from './pages/hardening.js';
 
@@ -79,6 +80,8 @@ const routes = [
   { re: /^\/hardening\/verification$/, page: verificationPage, nav: 'hardening', perms: ['process.read'], title: 'hardening.title' },
   { re: /^\/hardening\/samm$/, page: sammPage, nav: 'hardening', perms: ['process.read'], title: 'hardening.title' },
   { re: /^\/peers$/, page: peersPage, nav: 'peers', perms: ['import.write'], title: 'peers.title' },
+  { re: /^\/jobs$/, page: jobsPage, nav: 'jobs', perms: ['import.write'], title: 'jobs.title' },
+  { re: /^\/jobs\/(\d+)$/, page: jobPage, nav: 'jobs', perms: ['import.write'], title: 'jobs.title' },
   { re: /^\/audit$/, page: auditPage, nav: 'audit', perms: ['audit.read'], title: 'audit.title' },
 ];
 
@@ -99,6 +102,7 @@ const navItems = [
   ['hardening', '/hardening', 'nav.hardening', ['process.read']],
   ['import', '/import', 'nav.import', ['import.write']],
   ['peers', '/peers', 'nav.peers', ['import.write']],
+  ['jobs', '/jobs', 'nav.jobs', ['import.write']],
   ['users', '/users', 'nav.users', ['user.admin', 'asset.read']],
   ['audit', '/audit', 'nav.audit', ['audit.read']],
 ];
