@@ -22,6 +22,7 @@ import (
 	"github.com/vmc-dev/vmc/internal/automation"
 	"github.com/vmc-dev/vmc/internal/demo"
 	"github.com/vmc-dev/vmc/internal/ingest"
+	"github.com/vmc-dev/vmc/internal/jobs"
 	"github.com/vmc-dev/vmc/internal/notify"
 	"github.com/vmc-dev/vmc/internal/notify/smtptest"
 	"github.com/vmc-dev/vmc/internal/store"
@@ -99,7 +100,18 @@ func newServer(t testing.TB, rcv *receiver) *httptest.Server {
 	}
 	n := &notify.Service{Store: s, Mail: notify.SMTP{Host: rcv.smtp.Host, Port: rcv.smtp.Port, From: "vmc <vmc@example.com>", TLS: notify.NoTLS},
 		Hooks: notify.Webhooks{UserAgent: "vmc/test"}, Domain: "example.com", Backoff: time.Millisecond}
-	apiHandler := (&api.Server{Store: s, Matcher: m, Log: slog.New(slog.NewTextHandler(io.Discard, nil)), Notify: n}).Handler()
+	apiServer := &api.Server{Store: s, Matcher: m, Log: slog.New(slog.NewTextHandler(io.Discard, nil)), Notify: n}
+	// Imports run as jobs on the in-process queue over the SQLite table,
+	// as `vmc serve` runs them on SQLite.
+	reg := &jobs.Registry{}
+	apiServer.RegisterJobs(reg)
+	q := &jobs.Local{Table: s, Registry: reg, Poll: 100 * time.Millisecond}
+	if err := q.Start(ctx); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { q.Stop(context.Background()) })
+	apiServer.Jobs = q
+	apiHandler := apiServer.Handler()
 	mux := http.NewServeMux()
 	mux.Handle("/api/", apiHandler)
 	mux.Handle("/.well-known/security.txt", apiHandler)

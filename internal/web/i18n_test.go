@@ -17,6 +17,7 @@ import (
 	"github.com/vmc-dev/vmc/internal/finding"
 	"github.com/vmc-dev/vmc/internal/incident"
 	"github.com/vmc-dev/vmc/internal/incident/process"
+	"github.com/vmc-dev/vmc/internal/jobs"
 	"github.com/vmc-dev/vmc/internal/maintenance"
 	"github.com/vmc-dev/vmc/internal/risk"
 )
@@ -168,6 +169,7 @@ func TestCatalogues(t *testing.T) {
 	add("comms.channel", string(incident.ChannelEmail), string(incident.ChannelWebhook))
 	addAll(add, "lang", incident.Langs)
 	addAll(add, "disclosure.state", disclosure.States)
+	addAll(add, "job.state", jobs.States)
 	addAll(add, "disclosure.deadline", disclosure.DeadlineKinds)
 	addAll(add, "disclosure.event", disclosure.EventKinds)
 	addAll(add, "process.phase", process.Phases)

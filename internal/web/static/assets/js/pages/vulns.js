@@ -348,7 +348,7 @@ function suggestionsSection(id, items, write) {
   };
   const reload = async () => render((await api('GET', base)).items || []);
   const decide = async (sid, verb) => {
-    await api('POST', '/api/v1/suggestions/' + sid + '/' + verb, {});
+    await api('POST', '/api/v1/suggestions/' + sid + '/' + verb, { body: {} });
     await reload();
   };
   render(items);
