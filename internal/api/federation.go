@@ -53,12 +53,30 @@ func (s *Server) registerFederation(api huma.API) {
 			if err != nil {
 				return nil, err
 			}
-			entries := make([]peer.IndexEntry, len(page.Items))
+			// The index names only what the OSV API would serve: the
+			// store leaves out what a source marks above TLP:CLEAR, and
+			// the stamps leave out what the organisation's own advisories
+			// still embargo. (An id left out is not listed again when its
+			// embargo ends unless it changes; a peer's full re-pull, from
+			// an empty cursor, finds it.)
+			ids := make([]string, len(page.Items))
 			for i, c := range page.Items {
-				entries[i] = peer.IndexEntry{Modified: c.Updated, ID: c.ID, Origin: c.Origin}
-				if c.Origin == "" {
-					entries[i].Origin = s.Federation.Origin
+				ids[i] = c.ID
+			}
+			released, err := s.osvStamps(ctx, [][]string{ids})
+			if err != nil {
+				return nil, err
+			}
+			entries := make([]peer.IndexEntry, 0, len(page.Items))
+			for _, c := range page.Items {
+				if _, ok := released[c.ID]; !ok {
+					continue
 				}
+				e := peer.IndexEntry{Modified: c.Updated, ID: c.ID, Origin: c.Origin}
+				if e.Origin == "" {
+					e.Origin = s.Federation.Origin
+				}
+				entries = append(entries, e)
 			}
 			var b bytes.Buffer
 			if err := peer.WriteIndex(&b, entries); err != nil {
