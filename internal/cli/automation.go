@@ -438,13 +438,9 @@ func newRuleCheck() *cobra.Command {
 		Short: "Record SLA near/breached and expiring acceptance events (vmc serve does this every hour)",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			now := time.Now().UTC()
-			if at != "" {
-				t, err := time.Parse(time.DateOnly, at)
-				if err != nil {
-					return usageError{fmt.Errorf("--at %q: want YYYY-MM-DD", at)}
-				}
-				now = t
+			now, err := asOf(at)
+			if err != nil {
+				return err
 			}
 			return withStore(cmd, true, func(_ *Config, s store.Store) error {
 				e := &automation.Engine{Store: s, Now: func() time.Time { return now }}

@@ -28,13 +28,9 @@ past their due date, each notifying the owner. vmc serve runs this every hour.
 --at runs it as of another time (YYYY-MM-DD), to see what a date will bring.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			now := time.Now().UTC()
-			if at != "" {
-				t, err := time.Parse(time.DateOnly, at)
-				if err != nil {
-					return usageError{fmt.Errorf("--at %q: want YYYY-MM-DD", at)}
-				}
-				now = t
+			now, err := asOf(at)
+			if err != nil {
+				return err
 			}
 			return withStore(cmd, false, func(_ *Config, s store.Store) error {
 				sw, err := task.RunSweep(cmd.Context(), s, now)
@@ -228,4 +224,18 @@ func newNotify() *cobra.Command {
 	cmd.Flags().Int64Var(&after, "after", 0, "only notifications after this id")
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print as JSON")
 	return cmd
+}
+
+// asOf is the time an --at flag names (YYYY-MM-DD, midnight UTC), or now
+// without one: sweeps and checks run as of another day to see what it
+// will bring.
+func asOf(at string) (time.Time, error) {
+	if at == "" {
+		return time.Now().UTC(), nil
+	}
+	t, err := time.Parse(time.DateOnly, at)
+	if err != nil {
+		return time.Time{}, usageError{fmt.Errorf("--at %q: want YYYY-MM-DD", at)}
+	}
+	return t, nil
 }
