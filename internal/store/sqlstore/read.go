@@ -82,7 +82,7 @@ func (s *Store) ListVulns(ctx context.Context, q store.VulnQuery) (store.VulnPag
 		where = append(where, `v.kev = ?`)
 		args = append(args, true)
 	}
-	where, args = severityFilter(where, args, q.Severity, q.MinEPSS)
+	where, args = severityFilter("v", where, args, q.Severity, q.MinEPSS)
 	for _, b := range []struct {
 		cond string
 		at   time.Time
@@ -135,18 +135,20 @@ func (s *Store) ListVulns(ctx context.Context, q store.VulnQuery) (store.VulnPag
 }
 
 // severityFilter adds the conditions on a vulnerability's rating and EPSS
-// that vulnerability and finding lists share; v is the vulns table.
-func severityFilter(where []string, args []any, severity []string, minEPSS float64) ([]string, []any) {
+// that vulnerability and finding lists share; t is the table holding the
+// rating and epss columns: v (vulns) or f (findings, which carry their
+// vulnerability's since migration 00033).
+func severityFilter(t string, where []string, args []any, severity []string, minEPSS float64) ([]string, []any) {
 	if len(severity) > 0 {
 		marks := make([]string, len(severity))
 		for i, sev := range severity {
 			marks[i] = "?"
 			args = append(args, strings.ToUpper(sev))
 		}
-		where = append(where, `v.rating IN (`+strings.Join(marks, ", ")+`)`)
+		where = append(where, t+`.rating IN (`+strings.Join(marks, ", ")+`)`)
 	}
 	if minEPSS > 0 {
-		where, args = append(where, `v.epss >= ?`), append(args, minEPSS)
+		where, args = append(where, t+`.epss >= ?`), append(args, minEPSS)
 	}
 	return where, args
 }

@@ -381,3 +381,75 @@ func testFindingSSVC(t *testing.T, open Opener) {
 	}
 	verifyAudit(t, s)
 }
+
+// testFindingKeysFollowVulns: the finding list filters and sorts on its
+// vulnerability's rating, KEV, EPSS and score, which the store keeps on
+// the finding (migration 00033); they must follow the vulnerability when
+// a later record changes them, for findings opened before and after.
+func testFindingKeysFollowVulns(t *testing.T, open Opener) {
+	s, c := openWithClock(t, open)
+	ctx := context.Background()
+	other := goRecord()
+	other.ID, other.Aliases = "GO-2021-0052", []string{"CVE-2020-28483"}
+	put(t, s, goRecord(), other)
+	a, err := s.PutAsset(ctx, asset.Asset{Name: "shop-api", Kind: asset.KindApplication})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c.tick()
+	reconcile(t, s, a, finding.Scan{At: c.now(), Source: "inventory go.mod"}, ginMatch("1.5.0", "GO-2020-0001"), ginMatch("1.5.0", "GO-2021-0052"))
+	logInjection, other28483 := "shop-api CVE-2020-36567 new", "shop-api CVE-2020-28483 new"
+	check := func(when string, cases []struct {
+		q    store.FindingQuery
+		want []string
+	}) {
+		t.Helper()
+		for _, tc := range cases {
+			if diff := cmp.Diff(tc.want, states(t, s, tc.q)); diff != "" {
+				t.Errorf("%s: ListFindings(%+v) -want +got:\n%s", when, tc.q, diff)
+			}
+		}
+	}
+	type cases = []struct {
+		q    store.FindingQuery
+		want []string
+	}
+	check("before any rating, KEV or EPSS", cases{
+		{store.FindingQuery{}, []string{logInjection, other28483}},
+		{store.FindingQuery{KEV: true}, nil},
+		{store.FindingQuery{Severity: []string{"high"}}, nil},
+		{store.FindingQuery{MinEPSS: 0.01}, nil},
+	})
+
+	c.tick()
+	put(t, s, cveRecord(),
+		advisory.Record{Source: "kev", ID: "CVE-2020-28483", KEV: &advisory.KEV{DateAdded: "2021-12-10"}},
+		advisory.Record{Source: "epss", ID: "CVE-2020-36567", EPSS: &advisory.EPSS{Score: 0.1, Date: "2024-01-01"}},
+		advisory.Record{Source: "epss", ID: "CVE-2020-28483", EPSS: &advisory.EPSS{Score: 0.5, Date: "2024-01-01"}})
+	check("after CVE, KEV and EPSS records", cases{
+		{store.FindingQuery{KEV: true}, []string{other28483}},
+		{store.FindingQuery{Severity: []string{"high"}}, []string{logInjection}},
+		{store.FindingQuery{MinEPSS: 0.3}, []string{other28483}},
+		{store.FindingQuery{Sort: "-epss"}, []string{other28483, logInjection}},
+		{store.FindingQuery{Sort: "-score"}, []string{logInjection, other28483}},
+	})
+
+	// A finding opened now takes the keys its vulnerability has.
+	b, err := s.PutAsset(ctx, asset.Asset{Name: "shop-web", Kind: asset.KindApplication})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c.tick()
+	reconcile(t, s, b, finding.Scan{At: c.now(), Source: "inventory go.mod"}, ginMatch("1.5.0", "GO-2021-0052"))
+	check("a finding opened after", cases{
+		{store.FindingQuery{KEV: true}, []string{other28483, "shop-web CVE-2020-28483 new"}},
+	})
+
+	// EPSS moves on the next day's scores.
+	c.tick()
+	put(t, s, advisory.Record{Source: "epss", ID: "CVE-2020-36567", EPSS: &advisory.EPSS{Score: 0.9, Date: "2024-01-02"}})
+	check("after the EPSS update", cases{
+		{store.FindingQuery{Sort: "-epss", Asset: "shop-api"}, []string{logInjection, other28483}},
+		{store.FindingQuery{MinEPSS: 0.8}, []string{logInjection}},
+	})
+}
