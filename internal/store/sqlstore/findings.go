@@ -106,9 +106,10 @@ func (s *Store) applyChange(ctx context.Context, tx *txn, ch *finding.Change, vu
 		if !ok {
 			return fmt.Errorf("finding %s on %s: vulnerability not resolved", f.Vuln, f.Package)
 		}
-		err := tx.queryRow(ctx, `INSERT INTO findings (asset_id, package_key, vuln_id, state, detail, first_seen, last_seen, updated_at, priority, due_at, closed_at, ssvc)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
-			f.AssetID, f.Key().Package, vid, f.State, string(detail), f.FirstSeen, f.LastSeen, f.Updated, f.Priority, nullTime(f.Due), nullTime(f.Closed), ssvcOf(f)).Scan(&f.ID)
+		// The vulnerability's list keys come with it (migration 00033).
+		err := tx.queryRow(ctx, `INSERT INTO findings (asset_id, package_key, vuln_id, state, detail, first_seen, last_seen, updated_at, priority, due_at, closed_at, ssvc, rating, kev, epss, score)
+			SELECT ?, ?, v.id, ?, ?, ?, ?, ?, ?, ?, ?, ?, v.rating, v.kev, v.epss, v.score FROM vulns v WHERE v.id = ? RETURNING id`,
+			f.AssetID, f.Key().Package, f.State, string(detail), f.FirstSeen, f.LastSeen, f.Updated, f.Priority, nullTime(f.Due), nullTime(f.Closed), ssvcOf(f), vid).Scan(&f.ID)
 		if err != nil {
 			return fmt.Errorf("open finding %s on %s: %w", f.Vuln, f.Package, err)
 		}
@@ -320,8 +321,8 @@ var findingSorts = map[string]string{
 	"due":        "CASE WHEN f.due_at IS NULL THEN 1 ELSE 0 END, f.due_at",
 	"first_seen": "f.first_seen",
 	"last_seen":  "f.last_seen",
-	"epss":       "v.epss",
-	"score":      "v.score",
+	"epss":       "f.epss",
+	"score":      "f.score",
 }
 
 func (s *Store) findingsSorted(ctx context.Context, q querier, where string, args []any, order string, limit, offset int) ([]finding.Finding, error) {
@@ -415,8 +416,10 @@ func (s *Store) ListFindings(ctx context.Context, q store.FindingQuery) (store.F
 	if order == "f.id" {
 		where, args = []string{"f.id > ?"}, []any{q.After}
 	}
+	// Assets by subquery rather than a join: the asset's id is found once
+	// (a team's ids once) and the findings from findings_list alone.
 	if q.Asset != "" {
-		where, args = append(where, "a.name = ?"), append(args, q.Asset)
+		where, args = append(where, "f.asset_id = (SELECT id FROM assets WHERE name = ?)"), append(args, q.Asset)
 	}
 	if q.Vuln != "" {
 		where, args = append(where, "f.vuln_id = (SELECT vuln_id FROM aliases WHERE alias_key = ?)"), append(args, strings.ToUpper(q.Vuln))
@@ -428,7 +431,7 @@ func (s *Store) ListFindings(ctx context.Context, q store.FindingQuery) (store.F
 		where, args = append(where, "f.priority = ?"), append(args, q.Priority)
 	}
 	if q.Team != "" {
-		where, args = append(where, "a.team = ?"), append(args, q.Team)
+		where, args = append(where, "f.asset_id IN (SELECT id FROM assets WHERE team = ?)"), append(args, q.Team)
 	}
 	if !q.OverdueAt.IsZero() {
 		where, args = append(where, "f.due_at < ? AND f.state NOT IN ('risk_accepted')"), append(args, q.OverdueAt)
@@ -443,10 +446,13 @@ func (s *Store) ListFindings(ctx context.Context, q store.FindingQuery) (store.F
 		}
 		where = append(where, "f.state IN ("+strings.Join(open, ", ")+")")
 	}
+	// The vulnerability's keys are the finding's own copies (migration
+	// 00033), so that findings_list answers these filters and sorts
+	// without a lookup into vulns per open finding.
 	if q.KEV {
-		where, args = append(where, "v.kev = ?"), append(args, true)
+		where, args = append(where, "f.kev = ?"), append(args, true)
 	}
-	where, args = severityFilter(where, args, q.Severity, q.MinEPSS)
+	where, args = severityFilter("f", where, args, q.Severity, q.MinEPSS)
 	if q.Text != "" {
 		where = append(where, `v.search LIKE ? ESCAPE '\'`)
 		args = append(args, "%"+likeEscape(strings.ToUpper(q.Text))+"%")
@@ -631,7 +637,10 @@ func moveFindings(ctx context.Context, tx *txn, now time.Time, from, into int64,
 			return err
 		}
 	}
-	if _, err := tx.exec(ctx, `UPDATE findings SET vuln_id = ? WHERE vuln_id = ?`, into, from); err != nil {
+	// The moved findings take the surviving vulnerability's list keys
+	// (migration 00033).
+	if _, err := tx.exec(ctx, `UPDATE findings SET vuln_id = v.id, rating = v.rating, kev = v.kev, epss = v.epss, score = v.score
+		FROM vulns v WHERE v.id = ? AND findings.vuln_id = ?`, into, from); err != nil {
 		return fmt.Errorf("move findings of %s: %w", fromPrimary, err)
 	}
 	return nil

@@ -62,13 +62,21 @@ func (s *Store) ListVulns(ctx context.Context, q store.VulnQuery) (store.VulnPag
 	if q.Text != "" {
 		text := strings.ToUpper(q.Text)
 		if s.d.Name() == "sqlite" && utf8.RuneCountInString(text) >= 3 {
-			n, err := s.trigramHits(ctx, text)
+			ids, err := s.trigramHits(ctx, text)
 			if err != nil {
 				return store.VulnPage{}, fmt.Errorf("list vulnerabilities: search: %w", err)
 			}
-			if n <= trigramRows {
-				where = append(where, `v.id IN (SELECT rowid FROM vulns_fts WHERE vulns_fts MATCH ?)`)
-				args = append(args, ftsPhrase(text))
+			if len(ids) == 0 {
+				// Text without all its trigrams somewhere is nowhere.
+				return store.VulnPage{}, nil
+			}
+			if len(ids) <= trigramRows {
+				// The ids themselves, not the MATCH again: matching a
+				// phrase of trigrams is most of a search's cost.
+				where = append(where, `v.id IN (`+placeholders(len(ids))+`)`)
+				for _, id := range ids {
+					args = append(args, id)
+				}
 			}
 		}
 		where = append(where, `v.search LIKE ? ESCAPE '\'`)
@@ -82,7 +90,7 @@ func (s *Store) ListVulns(ctx context.Context, q store.VulnQuery) (store.VulnPag
 		where = append(where, `v.kev = ?`)
 		args = append(args, true)
 	}
-	where, args = severityFilter(where, args, q.Severity, q.MinEPSS)
+	where, args = severityFilter("v", where, args, q.Severity, q.MinEPSS)
 	for _, b := range []struct {
 		cond string
 		at   time.Time
@@ -135,18 +143,20 @@ func (s *Store) ListVulns(ctx context.Context, q store.VulnQuery) (store.VulnPag
 }
 
 // severityFilter adds the conditions on a vulnerability's rating and EPSS
-// that vulnerability and finding lists share; v is the vulns table.
-func severityFilter(where []string, args []any, severity []string, minEPSS float64) ([]string, []any) {
+// that vulnerability and finding lists share; t is the table holding the
+// rating and epss columns: v (vulns) or f (findings, which carry their
+// vulnerability's since migration 00033).
+func severityFilter(t string, where []string, args []any, severity []string, minEPSS float64) ([]string, []any) {
 	if len(severity) > 0 {
 		marks := make([]string, len(severity))
 		for i, sev := range severity {
 			marks[i] = "?"
 			args = append(args, strings.ToUpper(sev))
 		}
-		where = append(where, `v.rating IN (`+strings.Join(marks, ", ")+`)`)
+		where = append(where, t+`.rating IN (`+strings.Join(marks, ", ")+`)`)
 	}
 	if minEPSS > 0 {
-		where, args = append(where, `v.epss >= ?`), append(args, minEPSS)
+		where, args = append(where, t+`.epss >= ?`), append(args, minEPSS)
 	}
 	return where, args
 }
@@ -160,13 +170,14 @@ func severityFilter(where []string, args []any, severity []string, minEPSS float
 // makes the same choice itself with its trigram index and statistics.
 const trigramRows = 2000
 
-// trigramHits counts, up to trigramRows+1, the vulnerabilities whose
-// search text holds every trigram of text.
-func (s *Store) trigramHits(ctx context.Context, text string) (int, error) {
-	var n int
-	err := s.r.QueryRowContext(ctx, `SELECT count(*) FROM (SELECT 1 FROM vulns_fts WHERE vulns_fts MATCH ? LIMIT ?)`,
-		ftsPhrase(text), trigramRows+1).Scan(&n)
-	return n, err
+// trigramHits returns, up to trigramRows+1 of them, the row ids of the
+// vulnerabilities whose search text holds every trigram of text.
+func (s *Store) trigramHits(ctx context.Context, text string) ([]int64, error) {
+	return collect(ctx, s.r, `SELECT rowid FROM vulns_fts WHERE vulns_fts MATCH ? LIMIT ?`, []any{ftsPhrase(text), trigramRows + 1},
+		func(r *sql.Rows) (int64, error) {
+			var id int64
+			return id, r.Scan(&id)
+		})
 }
 
 // ftsPhrase quotes text as one FTS5 phrase: with the trigram tokenizer

@@ -225,7 +225,8 @@ func testFindingsFollowMerges(t *testing.T, open Opener) {
 			Affected: []advisory.Affected{{Ecosystem: "Go", Package: "github.com/gin-gonic/gin",
 				Ranges: []advisory.Range{{Type: advisory.RangeSemver, Events: []advisory.Event{{Introduced: "0"}, {Fixed: "1.7.7"}}}}}}}
 	}
-	put(t, s, gin("cve5", "CVE-2020-28483"), gin("ghsa", "GHSA-h395-qcrw-5vmq"))
+	put(t, s, gin("cve5", "CVE-2020-28483"), gin("ghsa", "GHSA-h395-qcrw-5vmq"),
+		advisory.Record{Source: "kev", ID: "CVE-2020-28483", KEV: &advisory.KEV{DateAdded: "2021-12-10"}})
 	a, err := s.PutAsset(ctx, asset.Asset{Name: "shop-api", Kind: asset.KindApplication})
 	if err != nil {
 		t.Fatal(err)
@@ -233,7 +234,14 @@ func testFindingsFollowMerges(t *testing.T, open Opener) {
 	c.tick()
 	reconcile(t, s, a, finding.Scan{At: c.now(), Source: "inventory go.mod"},
 		ginMatch("1.6.3", "CVE-2020-28483"), ginMatch("1.6.3", "GHSA-h395-qcrw-5vmq"))
-	if got := states(t, s, store.FindingQuery{}); len(got) != 2 {
+	// Another asset has the GHSA's finding only, which the merge moves
+	// rather than folds.
+	web, err := s.PutAsset(ctx, asset.Asset{Name: "shop-web", Kind: asset.KindApplication})
+	if err != nil {
+		t.Fatal(err)
+	}
+	reconcile(t, s, web, finding.Scan{At: c.now(), Source: "inventory go.mod"}, ginMatch("1.6.3", "GHSA-h395-qcrw-5vmq"))
+	if got := states(t, s, store.FindingQuery{}); len(got) != 3 {
 		t.Fatalf("before the merge: %v", got)
 	}
 	rule, err := s.PutRule(ctx, finding.Rule{Scope: finding.ScopeVuln, Vuln: "GHSA-h395-qcrw-5vmq", Priority: risk.PriorityLow,
@@ -247,8 +255,13 @@ func testFindingsFollowMerges(t *testing.T, open Opener) {
 	if rs, err := s.Rules(ctx); err != nil || len(rs) != 1 || rs[0].Vuln != "CVE-2020-28483" || rs[0].ID != rule.ID || rs[0].Reason != "dev-only dependency" {
 		t.Errorf("Rules after the merge: %+v, %v", rs, err)
 	}
-	if diff := cmp.Diff([]string{"shop-api CVE-2020-28483 new"}, states(t, s, store.FindingQuery{Vuln: "GO-2021-0052"})); diff != "" {
+	if diff := cmp.Diff([]string{"shop-api CVE-2020-28483 new", "shop-web CVE-2020-28483 new"}, states(t, s, store.FindingQuery{Vuln: "GO-2021-0052"})); diff != "" {
 		t.Errorf("after the merge -want +got:\n%s", diff)
+	}
+	// Every finding of the merged vulnerability carries its KEV flag (the
+	// CVE's before the merge), the moved one too.
+	if diff := cmp.Diff([]string{"shop-api CVE-2020-28483 new", "shop-web CVE-2020-28483 new"}, states(t, s, store.FindingQuery{KEV: true})); diff != "" {
+		t.Errorf("KEV findings after the merge -want +got:\n%s", diff)
 	}
 	var actions []string
 	for e, err := range s.AuditLog(ctx, 0) {
@@ -257,7 +270,7 @@ func testFindingsFollowMerges(t *testing.T, open Opener) {
 		}
 		actions = append(actions, e.Action)
 	}
-	if diff := cmp.Diff([]string{"finding.open", "finding.open", "rule.create", "finding.merge"}, actions); diff != "" {
+	if diff := cmp.Diff([]string{"finding.open", "finding.open", "finding.open", "rule.create", "finding.merge"}, actions); diff != "" {
 		t.Errorf("audit actions -want +got:\n%s", diff)
 	}
 	verifyAudit(t, s)
@@ -380,4 +393,76 @@ func testFindingSSVC(t *testing.T, open Opener) {
 		t.Errorf("recorded entry: %+v, %v", es, err)
 	}
 	verifyAudit(t, s)
+}
+
+// testFindingKeysFollowVulns: the finding list filters and sorts on its
+// vulnerability's rating, KEV, EPSS and score, which the store keeps on
+// the finding (migration 00033); they must follow the vulnerability when
+// a later record changes them, for findings opened before and after.
+func testFindingKeysFollowVulns(t *testing.T, open Opener) {
+	s, c := openWithClock(t, open)
+	ctx := context.Background()
+	other := goRecord()
+	other.ID, other.Aliases = "GO-2021-0052", []string{"CVE-2020-28483"}
+	put(t, s, goRecord(), other)
+	a, err := s.PutAsset(ctx, asset.Asset{Name: "shop-api", Kind: asset.KindApplication})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c.tick()
+	reconcile(t, s, a, finding.Scan{At: c.now(), Source: "inventory go.mod"}, ginMatch("1.5.0", "GO-2020-0001"), ginMatch("1.5.0", "GO-2021-0052"))
+	logInjection, other28483 := "shop-api CVE-2020-36567 new", "shop-api CVE-2020-28483 new"
+	check := func(when string, cases []struct {
+		q    store.FindingQuery
+		want []string
+	}) {
+		t.Helper()
+		for _, tc := range cases {
+			if diff := cmp.Diff(tc.want, states(t, s, tc.q)); diff != "" {
+				t.Errorf("%s: ListFindings(%+v) -want +got:\n%s", when, tc.q, diff)
+			}
+		}
+	}
+	type cases = []struct {
+		q    store.FindingQuery
+		want []string
+	}
+	check("before any rating, KEV or EPSS", cases{
+		{store.FindingQuery{}, []string{logInjection, other28483}},
+		{store.FindingQuery{KEV: true}, nil},
+		{store.FindingQuery{Severity: []string{"high"}}, nil},
+		{store.FindingQuery{MinEPSS: 0.01}, nil},
+	})
+
+	c.tick()
+	put(t, s, cveRecord(),
+		advisory.Record{Source: "kev", ID: "CVE-2020-28483", KEV: &advisory.KEV{DateAdded: "2021-12-10"}},
+		advisory.Record{Source: "epss", ID: "CVE-2020-36567", EPSS: &advisory.EPSS{Score: 0.1, Date: "2024-01-01"}},
+		advisory.Record{Source: "epss", ID: "CVE-2020-28483", EPSS: &advisory.EPSS{Score: 0.5, Date: "2024-01-01"}})
+	check("after CVE, KEV and EPSS records", cases{
+		{store.FindingQuery{KEV: true}, []string{other28483}},
+		{store.FindingQuery{Severity: []string{"high"}}, []string{logInjection}},
+		{store.FindingQuery{MinEPSS: 0.3}, []string{other28483}},
+		{store.FindingQuery{Sort: "-epss"}, []string{other28483, logInjection}},
+		{store.FindingQuery{Sort: "-score"}, []string{logInjection, other28483}},
+	})
+
+	// A finding opened now takes the keys its vulnerability has.
+	b, err := s.PutAsset(ctx, asset.Asset{Name: "shop-web", Kind: asset.KindApplication})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c.tick()
+	reconcile(t, s, b, finding.Scan{At: c.now(), Source: "inventory go.mod"}, ginMatch("1.5.0", "GO-2021-0052"))
+	check("a finding opened after", cases{
+		{store.FindingQuery{KEV: true}, []string{other28483, "shop-web CVE-2020-28483 new"}},
+	})
+
+	// EPSS moves on the next day's scores.
+	c.tick()
+	put(t, s, advisory.Record{Source: "epss", ID: "CVE-2020-36567", EPSS: &advisory.EPSS{Score: 0.9, Date: "2024-01-02"}})
+	check("after the EPSS update", cases{
+		{store.FindingQuery{Sort: "-epss", Asset: "shop-api"}, []string{logInjection, other28483}},
+		{store.FindingQuery{MinEPSS: 0.8}, []string{logInjection}},
+	})
 }

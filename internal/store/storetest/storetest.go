@@ -47,6 +47,7 @@ func Run(t *testing.T, open Opener) {
 		{"Stamps", testStamps},
 		{"Findings", testFindings},
 		{"FindingsFollowMerges", testFindingsFollowMerges},
+		{"FindingKeysFollowVulns", testFindingKeysFollowVulns},
 		{"FindingDecisions", testFindingDecisions},
 		{"Users", testUsers},
 		{"Exercises", testExercises},

@@ -16,7 +16,9 @@
 -- +goose Up
 CREATE EXTENSION IF NOT EXISTS pg_trgm;
 CREATE INDEX vulns_search_trgm ON vulns USING gin (search gin_trgm_ops);
-CREATE INDEX findings_list ON findings (state, priority, asset_id, vuln_id, due_at, first_seen, last_seen, ssvc);
+-- IF NOT EXISTS: on a new database 00033 (merged later, numbered lower)
+-- made findings_list already, with more columns.
+CREATE INDEX IF NOT EXISTS findings_list ON findings (state, priority, asset_id, vuln_id, due_at, first_seen, last_seen, ssvc);
 DROP INDEX findings_state;
 
 -- +goose Down
