@@ -82,13 +82,13 @@ scheduled feed sync that failed).
 A rule has a condition (--when) and actions (--then), both written in
 expr-lang (https://expr-lang.org), over the event: kind, object, actor,
 advisory.{id, kev, kev_added, epss, epss_before, epss_delta, cvss, cwes,
-text, vendors, products, packages, purls, cpes, sources, fields},
-finding.{id, asset, team, vuln, package, state, priority, assignee, kev,
-epss, cvss, due, days_left, change, expires}, incident.{...}, report.{...},
-drift.{asset, baseline, drifted, failed, compliance}, review.{next, last,
-every_months, days_left, overdue}, audit.{plan, name, environment, owner,
-due, days_left, overdue, runs}, sync.{source, error, started}. Actions are built by
-priority(level), ssvc(point, value), assign(to), notify(to, subject),
+text, vendors, products, product_text, packages, purls, cpes, sources,
+fields}, finding.{id, asset, team, vuln, package, state, priority,
+assignee, kev, epss, cvss, due, days_left, change, expires}, incident.{...},
+report.{...}, drift.{asset, baseline, drifted, failed, compliance},
+review.{next, last, every_months, days_left, overdue}, audit.{plan, name,
+environment, owner, due, days_left, overdue, runs}, sync.{source, error,
+started}. Actions are built by priority(level), ssvc(point, value), assign(to), notify(to, subject),
 open_incident(title, severity), ticket(url, summary) and tag(name); --then gives
 one or a list. Every change is a new version, in the audit log.`,
 	}

@@ -120,6 +120,10 @@ type Advisory struct {
 	Packages   []string `json:"packages,omitempty" expr:"packages"`
 	PURLs      []string `json:"purls,omitempty" expr:"purls"`
 	CPEs       []string `json:"cpes,omitempty" expr:"cpes"`
+	// ProductText is the affected products as free text, vendor and
+	// product in one string ("北京奇虎科技有限公司 360杀毒 5.0.0.8061"):
+	// all CNVD says. It is in Text too.
+	ProductText []string `json:"product_text,omitempty" expr:"product_text"`
 }
 
 // Finding is a finding as the event saw it.

@@ -3,6 +3,7 @@ package rules
 import (
 	"math"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/vmc-dev/vmc/internal/advisory"
@@ -46,6 +47,7 @@ func AdvisoryOf(v *advisory.Vulnerability) (Advisory, error) {
 		}
 		// CNVD names products only in free text ("Apache Log4j2 <2.15.0").
 		a.Text = appendNew(a.Text, af.Text)
+		a.ProductText = appendNew(a.ProductText, strings.TrimSpace(af.Text))
 	}
 	return a, nil
 }
