@@ -277,28 +277,7 @@ func testAutomationRuns(t *testing.T, open Opener) {
 	if err != nil || len(evs) != 2 {
 		t.Fatalf("events %v, %v", evs, err)
 	}
-	var (
-		wg      sync.WaitGroup
-		mu      sync.Mutex
-		claimed int
-	)
-	for range 8 {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			ok, err := s.ClaimRun(ctx, 1, 1, evs[0].ID)
-			if err != nil && !errors.Is(err, store.ErrConflict) {
-				t.Errorf("ClaimRun: %v", err)
-			}
-			if ok {
-				mu.Lock()
-				claimed++
-				mu.Unlock()
-			}
-		}()
-	}
-	wg.Wait()
-	if claimed != 1 {
+	if claimed := race(t, func() (bool, error) { return s.ClaimRun(ctx, 1, 1, evs[0].ID) }); claimed != 1 {
 		t.Errorf("8 racing claims of one run: %d succeeded, want 1", claimed)
 	}
 	for _, c := range []struct {
@@ -378,28 +357,7 @@ func testWatches(t *testing.T, open Opener) {
 	if err := s.DeleteWatch(ctx, w2.ID, "alice"); !errors.Is(err, store.ErrNotFound) {
 		t.Errorf("alice deleting 王芳's watch: %v, want ErrNotFound", err)
 	}
-	var (
-		wg      sync.WaitGroup
-		mu      sync.Mutex
-		claimed int
-	)
-	for range 8 {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			ok, err := s.ClaimWatchSend(ctx, w2.ID, 42, "sent")
-			if err != nil && !errors.Is(err, store.ErrConflict) {
-				t.Errorf("ClaimWatchSend: %v", err)
-			}
-			if ok {
-				mu.Lock()
-				claimed++
-				mu.Unlock()
-			}
-		}()
-	}
-	wg.Wait()
-	if claimed != 1 {
+	if claimed := race(t, func() (bool, error) { return s.ClaimWatchSend(ctx, w2.ID, 42, "sent") }); claimed != 1 {
 		t.Errorf("8 racing claims of one notice: %d succeeded, want 1", claimed)
 	}
 	if ok, err := s.ClaimWatchSend(ctx, w1.ID, 42, "sent"); err != nil || !ok {
@@ -414,4 +372,32 @@ func testWatches(t *testing.T, open Opener) {
 	if got, err := s.ListWatches(ctx, "王芳"); err != nil || len(got) != 0 {
 		t.Errorf("ListWatches(王芳) after delete = %+v, %v", got, err)
 	}
+}
+
+// race runs claim from eight goroutines at once and counts the claims
+// that succeeded. A claim that lost may be told to retry (ErrConflict),
+// which is not a success; any other error fails the test.
+func race(t *testing.T, claim func() (bool, error)) int {
+	var (
+		wg      sync.WaitGroup
+		mu      sync.Mutex
+		claimed int
+	)
+	for range 8 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			ok, err := claim()
+			if err != nil && !errors.Is(err, store.ErrConflict) {
+				t.Errorf("racing claim: %v", err)
+			}
+			if ok {
+				mu.Lock()
+				claimed++
+				mu.Unlock()
+			}
+		}()
+	}
+	wg.Wait()
+	return claimed
 }
