@@ -74,16 +74,21 @@ func newRule() *cobra.Command {
 		Short: "Automation rules: conditions over events and the actions they take",
 		Long: `Rules act on events: advisory.created, advisory.changed (KEV additions, EPSS
 changes), finding.created, finding.changed, sla.near, sla.breached,
-acceptance.expiring, incident.opened, report.received, baseline.drift.
+acceptance.expiring, incident.opened, report.received, baseline.drift,
+review.due, review.overdue (the incident-response process review),
+audit.due, audit.overdue (configuration audit plans) and sync.failed (a
+scheduled feed sync that failed).
 
 A rule has a condition (--when) and actions (--then), both written in
 expr-lang (https://expr-lang.org), over the event: kind, object, actor,
 advisory.{id, kev, kev_added, epss, epss_before, epss_delta, cvss, cwes,
-text, vendors, products, packages, purls, cpes, sources, fields},
-finding.{id, asset, team, vuln, package, state, priority, assignee, kev,
-epss, cvss, due, days_left, change, expires}, incident.{...}, report.{...},
-drift.{asset, baseline, drifted, failed, compliance}. Actions are built by
-priority(level), ssvc(point, value), assign(to), notify(to, subject),
+text, vendors, products, product_text, packages, purls, cpes, sources,
+fields}, finding.{id, asset, team, vuln, package, state, priority,
+assignee, kev, epss, cvss, due, days_left, change, expires}, incident.{...},
+report.{...}, drift.{asset, baseline, drifted, failed, compliance},
+review.{next, last, every_months, days_left, overdue}, audit.{plan, name,
+environment, owner, due, days_left, overdue, runs}, sync.{source, error,
+started}. Actions are built by priority(level), ssvc(point, value), assign(to), notify(to, subject),
 open_incident(title, severity), ticket(url, summary) and tag(name); --then gives
 one or a list. Every change is a new version, in the audit log.`,
 	}
@@ -435,7 +440,7 @@ func newRuleCheck() *cobra.Command {
 	var at string
 	cmd := &cobra.Command{
 		Use:   "check [--at YYYY-MM-DD]",
-		Short: "Record SLA near/breached and expiring acceptance events (vmc serve does this every hour)",
+		Short: "Record SLA, acceptance, process review and audit deadline events (vmc serve does this every hour)",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			now, err := asOf(at)
@@ -516,6 +521,15 @@ func eventDetail(e rules.Event) string {
 		return env.Report.Title
 	case env.Drift.Asset != "":
 		return fmt.Sprintf("%s: %d rules drifted", env.Drift.Baseline, env.Drift.Drifted)
+	case e.Kind == rules.ReviewDue || e.Kind == rules.ReviewOverdue:
+		if env.Review.Next.IsZero() {
+			return "none held: due now"
+		}
+		return "due by " + env.Review.Next.Format(time.DateOnly)
+	case env.Audit.Plan != 0:
+		return fmt.Sprintf("%s (%s) due %s", env.Audit.Name, env.Audit.Environment, env.Audit.Due.Format(time.DateOnly))
+	case env.Sync.Source != "":
+		return fmt.Sprintf("%s: %s", env.Sync.Source, env.Sync.Error)
 	}
 	return ""
 }

@@ -18,6 +18,7 @@ import (
 
 	"github.com/vmc-dev/vmc/internal/fetch"
 	"github.com/vmc-dev/vmc/internal/ingest"
+	"github.com/vmc-dev/vmc/internal/rules"
 	"github.com/vmc-dev/vmc/internal/store"
 )
 
@@ -411,6 +412,7 @@ func feedJobs(c *Config, s store.Store, log *slog.Logger, obs ingest.Observer) (
 			return nil, fmt.Errorf("feeds.%s: %w", name, err)
 		}
 		jobs = append(jobs, fetch.Job{Name: name, Every: every, Run: func(ctx context.Context) error {
+			started := time.Now()
 			total := ingest.Report{BySource: map[string]int{}}
 			res, err := src.Sync(ctx, func(ctx context.Context, path string) error {
 				return importFeedFile(ctx, m, path, &total)
@@ -428,6 +430,13 @@ func feedJobs(c *Config, s store.Store, log *slog.Logger, obs ingest.Observer) (
 			}
 			log.Info("feed imported", "feed", name, "files", len(res.Files), "unchanged", len(res.Unchanged), "bytes", res.Bytes,
 				"new", total.New, "changed", total.Changed, "rejected", total.Rejected, "retired", total.Retired)
+			// A failed sync is an event rules can act on (sync.failed); a
+			// sync stopped by shutdown is not a failure.
+			if err != nil && ctx.Err() == nil {
+				if _, aerr := s.AddEvents(ctx, []rules.Event{rules.SyncFailure(name, started, err)}); aerr != nil {
+					log.Warn("recording the failed sync", "feed", name, "err", aerr)
+				}
+			}
 			return err
 		}})
 	}

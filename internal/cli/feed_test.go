@@ -17,6 +17,7 @@ import (
 	"reflect"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"text/template"
 	"time"
@@ -24,8 +25,11 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"github.com/spf13/cobra"
 
+	"github.com/vmc-dev/vmc/internal/automation"
 	"github.com/vmc-dev/vmc/internal/feed/feedtest"
 	"github.com/vmc-dev/vmc/internal/fetch"
+	"github.com/vmc-dev/vmc/internal/rules"
+	"github.com/vmc-dev/vmc/internal/store"
 )
 
 // runFeed runs "vmc feed ARGS..." under a root with the global flags,
@@ -270,7 +274,15 @@ func TestFeedSyncUsage(t *testing.T) {
 // TestFeedJobs builds the jobs serve schedules from the configuration and
 // runs one, as fetch.Schedule would.
 func TestFeedJobs(t *testing.T) {
-	srv := httptest.NewServer(serveFile(feedtest.SharedData(t, "kev/known_exploited_vulnerabilities.json")))
+	var down atomic.Bool
+	kev := serveFile(feedtest.SharedData(t, "kev/known_exploited_vulnerabilities.json"))
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if down.Load() {
+			http.Error(w, "maintenance", http.StatusServiceUnavailable)
+			return
+		}
+		kev.ServeHTTP(w, r)
+	}))
 	defer srv.Close()
 	t.Setenv("VMC_FEEDS__KEV__EVERY", "6h")
 	t.Setenv("VMC_FEEDS__KEV__URL", srv.URL+"/kev.json")
@@ -316,6 +328,29 @@ func TestFeedJobs(t *testing.T) {
 		`msg="feed imported" feed=kev files=1 unchanged=0 bytes=1257565 new=1404`,
 		`msg="feed imported" feed=kev files=0 unchanged=1 bytes=0 new=0`,
 	)
+
+	// A sync that fails is a sync.failed event, one per run, which a rule
+	// can act on: a dry-run over the past finds it.
+	down.Store(true)
+	if err := jobs[0].Run(ctx); err == nil {
+		t.Fatal("sync against a failing server succeeded")
+	}
+	evs, err := s.Events(ctx, store.EventQuery{Kinds: []rules.Kind{rules.SyncFailed}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(evs) != 1 || evs[0].Object != "feed:kev" || evs[0].Env.Sync.Source != "kev" || !strings.Contains(evs[0].Env.Sync.Error, "503") {
+		t.Fatalf("sync.failed events %+v, want one for kev naming the 503", evs)
+	}
+	e := &automation.Engine{Store: s}
+	dry, err := e.DryRun(ctx, rules.Rule{Name: "feed down", On: []rules.Kind{rules.SyncFailed}, When: `sync.source == "kev"`,
+		Then: `notify("ops@example.com", "Sync of " + sync.source + " failed")`}, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if dry.Evaluated != 1 || len(dry.Results) != 1 || dry.Results[0].Actions[0].Args[1] != "Sync of kev failed" {
+		t.Errorf("dry-run %+v, want the failed sync matched", dry)
+	}
 }
 
 // TestFeedConfig reads the feeds section from a file and the environment,

@@ -2,6 +2,7 @@ package rules
 
 import (
 	"fmt"
+	"strings"
 	"time"
 )
 
@@ -19,11 +20,21 @@ const (
 	IncidentOpened     Kind = "incident.opened"
 	ReportReceived     Kind = "report.received"
 	BaselineDrift      Kind = "baseline.drift"
+	// The scheduled check's deadlines of the process: the periodic
+	// review of incident response (SAMM VM3) and each configuration
+	// audit plan, due soon or past due.
+	ReviewDue     Kind = "review.due"
+	ReviewOverdue Kind = "review.overdue"
+	AuditDue      Kind = "audit.due"
+	AuditOverdue  Kind = "audit.overdue"
+	// SyncFailed is a scheduled feed sync that failed.
+	SyncFailed Kind = "sync.failed"
 )
 
 // Kinds lists every kind, in the order the documentation gives them.
 var Kinds = []Kind{AdvisoryCreated, AdvisoryChanged, FindingCreated, FindingChanged, SLANear, SLABreached,
-	AcceptanceExpiring, IncidentOpened, ReportReceived, BaselineDrift}
+	AcceptanceExpiring, IncidentOpened, ReportReceived, BaselineDrift, ReviewDue, ReviewOverdue, AuditDue, AuditOverdue,
+	SyncFailed}
 
 func (k Kind) String() string { return string(k) }
 
@@ -78,6 +89,9 @@ type Env struct {
 	Incident Incident  `json:"incident,omitzero" expr:"incident"`
 	Report   Report    `json:"report,omitzero" expr:"report"`
 	Drift    Drift     `json:"drift,omitzero" expr:"drift"`
+	Review   Review    `json:"review,omitzero" expr:"review"`
+	Audit    Audit     `json:"audit,omitzero" expr:"audit"`
+	Sync     Sync      `json:"sync,omitzero" expr:"sync"`
 }
 
 // Advisory is a merged vulnerability as the event saw it.
@@ -106,6 +120,10 @@ type Advisory struct {
 	Packages   []string `json:"packages,omitempty" expr:"packages"`
 	PURLs      []string `json:"purls,omitempty" expr:"purls"`
 	CPEs       []string `json:"cpes,omitempty" expr:"cpes"`
+	// ProductText is the affected products as free text, vendor and
+	// product in one string ("北京奇虎科技有限公司 360杀毒 5.0.0.8061"):
+	// all CNVD says. It is in Text too.
+	ProductText []string `json:"product_text,omitempty" expr:"product_text"`
 }
 
 // Finding is a finding as the event saw it.
@@ -162,6 +180,44 @@ type Drift struct {
 	Compliance float64 `json:"compliance" expr:"compliance"`
 }
 
+// Review is the incident-response process's periodic review as the
+// scheduled check saw it (process.ReviewDue).
+type Review struct {
+	// Next is the day by which the next review is due; zero when none
+	// was ever held and the schedule has no start, so one is due now.
+	Next time.Time `json:"next,omitzero" expr:"next"`
+	// Last is the day the latest review was held, zero if none was.
+	Last        time.Time `json:"last,omitzero" expr:"last"`
+	EveryMonths int       `json:"every_months" expr:"every_months"`
+	// DaysLeft is whole days from the event to Next (negative once past).
+	DaysLeft int  `json:"days_left,omitempty" expr:"days_left"`
+	Overdue  bool `json:"overdue,omitempty" expr:"overdue"`
+}
+
+// Audit is a configuration audit plan as the scheduled check saw it.
+type Audit struct {
+	Plan        int64  `json:"plan" expr:"plan"`
+	Name        string `json:"name" expr:"name"`
+	Environment string `json:"environment" expr:"environment"`
+	Owner       string `json:"owner" expr:"owner"`
+	// Due is when the next audit is due: the plan's start before any
+	// audit, else its interval after the last one.
+	Due      time.Time `json:"due" expr:"due"`
+	DaysLeft int       `json:"days_left,omitempty" expr:"days_left"`
+	Overdue  bool      `json:"overdue,omitempty" expr:"overdue"`
+	// Runs counts the audits done under the plan.
+	Runs int `json:"runs,omitempty" expr:"runs"`
+}
+
+// Sync is a scheduled feed sync that failed.
+type Sync struct {
+	// Source is the feed ("nvd", "cve", "kev", ...).
+	Source string `json:"source" expr:"source"`
+	Error  string `json:"error" expr:"error"`
+	// Started is when the failed run began.
+	Started time.Time `json:"started" expr:"started"`
+}
+
 // ActorPrefix starts the actor of everything a rule does ("rule:3/v2"):
 // the audit log says which version acted, and the collector leaves those
 // entries out, so that rules do not trigger each other.
@@ -173,5 +229,29 @@ func Actor(id int64, version int) string { return fmt.Sprintf("%s%d/v%d", ActorP
 // SLAKey is the key of an SLA or acceptance event about a finding: one
 // event per finding, kind and deadline, however often it is noticed.
 func SLAKey(k Kind, findingID int64, deadline time.Time) string {
-	return fmt.Sprintf("%s:finding:%d:%s", k, findingID, deadline.UTC().Format("2006-01-02"))
+	return DeadlineKey(k, fmt.Sprintf("finding:%d", findingID), deadline)
+}
+
+// DeadlineKey is the key of a scheduled check's event about an object's
+// deadline ("review.overdue:review:process:2026-05-31"): one event per
+// object, kind and deadline day, however often the check runs; a new
+// deadline (a review held, an audit done) is a new event.
+func DeadlineKey(k Kind, object string, deadline time.Time) string {
+	return fmt.Sprintf("%s:%s:%s", k, object, deadline.UTC().Format("2006-01-02"))
+}
+
+// maxSyncError bounds the error text a sync.failed event keeps: a
+// server's error page can be long, and the first lines say what failed.
+const maxSyncError = 2048
+
+// SyncFailure is the event of a scheduled sync of source, begun at
+// started, that failed with err: one per source and run.
+func SyncFailure(source string, started time.Time, err error) Event {
+	msg := err.Error()
+	if len(msg) > maxSyncError {
+		msg = strings.ToValidUTF8(msg[:maxSyncError], "") + "…"
+	}
+	started = started.UTC()
+	return Event{Kind: SyncFailed, Key: fmt.Sprintf("%s:%s:%s", SyncFailed, source, started.Format(time.RFC3339Nano)),
+		Object: "feed:" + source, Env: Env{Sync: Sync{Source: source, Error: msg, Started: started}}}
 }

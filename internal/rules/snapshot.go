@@ -3,10 +3,13 @@ package rules
 import (
 	"math"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/vmc-dev/vmc/internal/advisory"
 	"github.com/vmc-dev/vmc/internal/finding"
+	"github.com/vmc-dev/vmc/internal/incident/process"
+	"github.com/vmc-dev/vmc/internal/maintenance"
 )
 
 // AdvisoryOf takes the snapshot of a merged vulnerability a rule and a
@@ -44,6 +47,7 @@ func AdvisoryOf(v *advisory.Vulnerability) (Advisory, error) {
 		}
 		// CNVD names products only in free text ("Apache Log4j2 <2.15.0").
 		a.Text = appendNew(a.Text, af.Text)
+		a.ProductText = appendNew(a.ProductText, strings.TrimSpace(af.Text))
 	}
 	return a, nil
 }
@@ -63,7 +67,7 @@ func FindingOf(f finding.Finding, team string, now time.Time) Finding {
 	out := Finding{ID: f.ID, Asset: f.Asset, Team: team, Vuln: f.Vuln, Ecosystem: f.Ecosystem, Package: f.Package, PURL: f.PURL,
 		State: string(f.State), Priority: string(f.Priority), Assignee: f.Assignee, Due: f.Due}
 	if !f.Due.IsZero() {
-		out.DaysLeft = int(math.Floor(f.Due.Sub(now).Hours() / 24))
+		out.DaysLeft = daysLeft(f.Due, now)
 	}
 	if a := f.Assessment; a != nil {
 		out.KEV = a.KEV != nil
@@ -78,4 +82,26 @@ func FindingOf(f finding.Finding, team string, now time.Time) Finding {
 		out.Expires = f.Acceptance.Expires
 	}
 	return out
+}
+
+// daysLeft is whole days from now to due, negative once past.
+func daysLeft(due, now time.Time) int { return int(math.Floor(due.Sub(now).Hours() / 24)) }
+
+// ReviewOf takes the snapshot of the process's review schedule at now.
+func ReviewOf(d process.ReviewDue, now time.Time) Review {
+	r := Review{Next: d.Next, EveryMonths: d.Schedule.EveryMonths, Overdue: d.Overdue}
+	if d.Last != nil {
+		r.Last = d.Last.On
+	}
+	if !d.Next.IsZero() {
+		r.DaysLeft = daysLeft(d.Next, now)
+	}
+	return r
+}
+
+// AuditOf takes the snapshot of an audit plan at now.
+func AuditOf(p maintenance.AuditPlan, now time.Time) Audit {
+	due := p.Due()
+	return Audit{Plan: p.ID, Name: p.Name, Environment: string(p.Environment), Owner: p.Owner, Due: due,
+		DaysLeft: daysLeft(due, now), Overdue: p.Overdue(now), Runs: len(p.Runs)}
 }

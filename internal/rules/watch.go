@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 	"time"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/package-url/packageurl-go"
@@ -102,6 +103,10 @@ func (w Watch) Matches(a Advisory) (string, bool) {
 				return "CPE " + c, true
 			}
 		}
+		// CNVD names vendor and product only in free text, in Chinese.
+		if s, ok := containsWord(v, a.ProductText); ok {
+			return "vendor " + s, true
+		}
 	case WatchProduct:
 		if s, ok := equalFold(v, a.Products); ok {
 			return "product " + s, true
@@ -113,6 +118,9 @@ func (w Watch) Matches(a Advisory) (string, bool) {
 			if p := cpeParts(c); len(p) > 2 && strings.EqualFold(p[2], v) {
 				return "CPE " + c, true
 			}
+		}
+		if s, ok := containsWord(v, a.ProductText); ok {
+			return "product " + s, true
 		}
 	case WatchPURL:
 		want, err := packageurl.FromString(v)
@@ -154,6 +162,41 @@ func equalFold(v string, xs []string) (string, bool) {
 		}
 	}
 	return "", false
+}
+
+// containsWord reports which of xs contains v, ignoring case, where v
+// is not part of a longer Latin word or number: "apache" is in "Apache
+// Log4j2 <2.15.0" but not in "apachex", "74cms" in "太原迅易科技有限公司
+// 74cms <=V4.1.24". Chinese is written without spaces, so next to a
+// Chinese character a match stands ("奇虎" is in "北京奇虎科技有限公司"):
+// short names are how people write vendors.
+func containsWord(v string, xs []string) (string, bool) {
+	k := strings.ToLower(v)
+	if k == "" {
+		return "", false
+	}
+	for _, x := range xs {
+		lx := strings.ToLower(x)
+		for from := 0; ; {
+			i := strings.Index(lx[from:], k)
+			if i < 0 {
+				break
+			}
+			i += from
+			before, _ := utf8.DecodeLastRuneInString(lx[:i])
+			after, _ := utf8.DecodeRuneInString(lx[i+len(k):])
+			if !latinWord(before) && !latinWord(after) {
+				return x, true
+			}
+			from = i + 1
+		}
+	}
+	return "", false
+}
+
+// latinWord reports whether r continues a Latin word or a number.
+func latinWord(r rune) bool {
+	return r < utf8.RuneSelf && (unicode.IsLetter(r) || unicode.IsDigit(r))
 }
 
 // cpeParts splits a CPE 2.3 formatted string after "cpe:2.3:" into part,

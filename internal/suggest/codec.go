@@ -23,6 +23,7 @@ const (
 	maxModelBytes   = 64 << 20
 	maxModelJSON    = 512 << 20
 	maxFeatureBytes = 256
+	maxBias         = 1e6
 )
 
 // ErrModel marks a model file that cannot be used.
@@ -47,6 +48,8 @@ type classifierFile struct {
 	Classes []string `json:"classes"`
 	Docs    []int    `json:"docs"`
 	Counts  []int    `json:"counts"`
+	// Bias is Classifier.Bias; a model trained before it has none.
+	Bias []float64 `json:"bias,omitempty"`
 }
 
 // Encode writes the model as gzip-compressed JSON and sets its Version
@@ -56,7 +59,7 @@ func (m *Model) Encode(w io.Writer) error {
 	for lang, lm := range m.Langs {
 		lf := langFile{Examples: lm.Examples, Vocab: lm.Vocab, Targets: map[string]classifierFile{}}
 		for t, c := range lm.Targets {
-			cf := classifierFile{Classes: c.Classes, Docs: c.Docs, Counts: []int{}}
+			cf := classifierFile{Classes: c.Classes, Docs: c.Docs, Counts: []int{}, Bias: c.Bias}
 			feats := make([]int, 0, len(c.Counts))
 			for fi := range c.Counts {
 				feats = append(feats, fi)
@@ -172,7 +175,17 @@ func (cf classifierFile) classifier(vocab int) (*Classifier, error) {
 			return nil, fmt.Errorf("docs[%d]: negative", i)
 		}
 	}
-	c := &Classifier{Classes: cf.Classes, Docs: cf.Docs, Counts: map[int][]ClassCount{}}
+	if cf.Bias != nil && len(cf.Bias) != k {
+		return nil, fmt.Errorf("bias: %d biases for %d classes", len(cf.Bias), k)
+	}
+	for i, b := range cf.Bias {
+		// A bias beyond this would swamp every feature: no tuning
+		// produces one, and an infinite one would make NaN probabilities.
+		if math.IsNaN(b) || math.Abs(b) > maxBias {
+			return nil, fmt.Errorf("bias[%d]: %v is not a number within ±%g", i, b, float64(maxBias))
+		}
+	}
+	c := &Classifier{Classes: cf.Classes, Docs: cf.Docs, Counts: map[int][]ClassCount{}, Bias: cf.Bias}
 	prevF, prevC := -1, -1
 	for i := 0; i < len(cf.Counts); i += 3 {
 		f, cl, n := cf.Counts[i], cf.Counts[i+1], cf.Counts[i+2]

@@ -134,7 +134,9 @@ func TestTrainOnRealData(t *testing.T) {
 	rep := suggest.Evaluate(m, ex)
 	for _, lang := range suggest.Langs {
 		lr := rep.Langs[lang]
-		for _, target := range []string{suggest.TargetCWE, "AV", "PR", "C"} {
+		// AC is here since its class biases are tuned: untuned, naive
+		// Bayes over-predicted "High" and lost to the majority class.
+		for _, target := range []string{suggest.TargetCWE, "AV", "AC", "PR", "C"} {
 			a := lr.Targets[target]
 			t.Logf("%s %s: n=%d top1=%.3f (baseline %.3f) top3=%.3f (baseline %.3f)", lang, target, a.N, a.Top1, a.Baseline1, a.Top3, a.Baseline3)
 			if a.N == 0 || a.Top1 <= a.Baseline1 {

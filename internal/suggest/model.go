@@ -59,10 +59,14 @@ type Config struct {
 	MinClass int
 	// Alpha is the additive (Laplace/Lidstone) smoothing.
 	Alpha float64
+	// Calibrate is one in how many training examples (by a second id
+	// hash, never the held-out split) tunes each CVSS metric's class
+	// biases; 0 tunes none. See tuneBias.
+	Calibrate int
 }
 
 // DefaultConfig is what vmc classify train uses.
-var DefaultConfig = Config{Seed: 1, HoldOut: 5, MinDF: 3, MaxVocab: 40000, MinClass: 5, Alpha: 0.1}
+var DefaultConfig = Config{Seed: 1, HoldOut: 5, MinDF: 3, MaxVocab: 40000, MinClass: 5, Alpha: 0.1, Calibrate: 5}
 
 // HeldOut reports whether an example with id is in the held-out split:
 // FNV-1a of the seed and the upper-cased id, so the split is the same on
@@ -71,6 +75,15 @@ func (c Config) HeldOut(id string) bool {
 	h := fnv.New64a()
 	fmt.Fprintf(h, "%d:%s", c.Seed, strings.ToUpper(id))
 	return c.HoldOut > 0 && h.Sum64()%uint64(c.HoldOut) == 0
+}
+
+// validation reports whether a training example with id tunes the class
+// biases: a hash salted differently from HeldOut's, so the validation
+// examples are a fair sample of the training split.
+func (c Config) validation(id string) bool {
+	h := fnv.New64a()
+	fmt.Fprintf(h, "%d:calibrate:%s", c.Seed, strings.ToUpper(id))
+	return c.Calibrate > 0 && h.Sum64()%uint64(c.Calibrate) == 0
 }
 
 // Model is a trained set of classifiers, one per language and target.
@@ -102,6 +115,13 @@ type Classifier struct {
 	// their documents have it: sparse, since most features occur in few
 	// classes.
 	Counts map[int][]ClassCount
+
+	// Bias is added to each class's log score (nil: none). Naive Bayes
+	// over many binary features is over-confident, and its errors are not
+	// symmetric: on Attack Complexity it answers the rare "High" far more
+	// often than it is right, and does worse than always answering "Low".
+	// Train tunes the bias on a validation part of the training split.
+	Bias []float64
 
 	// Derived by prepare: log prior, per-class log probability of an
 	// unseen feature, and per class the feature total.
@@ -137,6 +157,9 @@ func Train(examples []Example, cfg Config) *Model {
 		lm.buildIndex()
 		for _, t := range Targets {
 			if c := trainOne(lm, train, docs, t, cfg); c != nil {
+				if t != TargetCWE {
+					c.Bias = calibrate(lm, train, docs, t, cfg, c.Classes)
+				}
 				lm.Targets[t] = c
 			}
 		}
@@ -268,22 +291,15 @@ type Scored struct {
 // rank scores every class for a document's feature indexes and returns
 // them most probable first, probabilities normalised to sum to one.
 func (c *Classifier) rank(fis []int) []Scored {
-	k := len(c.Classes)
-	score := make([]float64, k)
-	for i := range k {
-		score[i] = c.logPrior[i] + float64(len(fis))*c.logUnseen[i]
-	}
-	la := math.Log(c.alpha)
-	for _, f := range fis {
-		for _, cc := range c.Counts[f] {
-			score[cc.Class] += math.Log(float64(cc.N)+c.alpha) - la
-		}
+	score := c.scores(fis)
+	for i, b := range c.Bias {
+		score[i] += b
 	}
 	best := math.Inf(-1)
 	for _, s := range score {
 		best = max(best, s)
 	}
-	out := make([]Scored, k)
+	out := make([]Scored, len(score))
 	sum := 0.0
 	for i, s := range score {
 		p := math.Exp(s - best)
@@ -300,6 +316,23 @@ func (c *Classifier) rank(fis []int) []Scored {
 		return strings.Compare(a.Class, b.Class)
 	})
 	return out
+}
+
+// scores returns each class's log score for a document's feature
+// indexes, without the bias.
+func (c *Classifier) scores(fis []int) []float64 {
+	k := len(c.Classes)
+	score := make([]float64, k)
+	for i := range k {
+		score[i] = c.logPrior[i] + float64(len(fis))*c.logUnseen[i]
+	}
+	la := math.Log(c.alpha)
+	for _, f := range fis {
+		for _, cc := range c.Counts[f] {
+			score[cc.Class] += math.Log(float64(cc.N)+c.alpha) - la
+		}
+	}
+	return score
 }
 
 // Prediction is the model's ranking of every target's classes for one

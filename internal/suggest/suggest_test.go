@@ -146,6 +146,8 @@ func TestDecodeBad(t *testing.T) {
 		{"count above docs", gz(head + `{"classes":["N"],"docs":[3],"counts":[0,0,4]}}}}}`), "counts[2]: count 4 outside 1..3"},
 		{"counts out of order", gz(head + `{"classes":["N"],"docs":[3],"counts":[1,0,1,0,0,1]}}}}}`), "counts[3]: feature 0 class 0 out of order"},
 		{"counts not triples", gz(head + `{"classes":["N"],"docs":[3],"counts":[0,0]}}}}}`), "not a multiple of 3"},
+		{"bias mismatch", gz(head + `{"classes":["N"],"docs":[3],"bias":[0,1]}}}}}`), "targets.AV.bias: 2 biases for 1 classes"},
+		{"bias too large", gz(head + `{"classes":["L","N"],"docs":[3,3],"bias":[0,1e300]}}}}}`), "targets.AV.bias[1]"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			_, err := Decode(bytes.NewReader(tc.in))

@@ -16,6 +16,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/vmc-dev/vmc/internal/finding"
+	"github.com/vmc-dev/vmc/internal/rules"
 	"github.com/vmc-dev/vmc/internal/web"
 )
 
@@ -229,4 +230,25 @@ func jsFiles(t *testing.T) []string {
 		t.Fatalf("only %d JavaScript files under static/", len(ps))
 	}
 	return ps
+}
+
+// TestRuleKinds: the Rules page offers every event kind a rule may listen
+// to (rules.Kinds), in the same order, so that no kind is usable from
+// the CLI and the API only.
+func TestRuleKinds(t *testing.T) {
+	b, err := os.ReadFile("static/assets/js/pages/rules.js")
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := regexp.MustCompile(`(?s)const KINDS = \[(.*?)\];`).FindSubmatch(b)
+	if m == nil {
+		t.Fatal("rules.js: no KINDS list")
+	}
+	var got []rules.Kind
+	for _, q := range regexp.MustCompile(`'([^']+)'`).FindAllSubmatch(m[1], -1) {
+		got = append(got, rules.Kind(q[1]))
+	}
+	if diff := cmp.Diff(rules.Kinds, got); diff != "" {
+		t.Errorf("rules.js KINDS differ from rules.Kinds (-want +got):\n%s", diff)
+	}
 }

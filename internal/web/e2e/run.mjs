@@ -1659,6 +1659,29 @@ await step('jobs: an import started through the API runs as a job, which the Job
   await rendered(() => page.locator('#lang').selectOption('en'));
 });
 
+await step('rules: the scheduled kinds (process review, audit plans, failed syncs) are offered, a bad field of review is refused at its column, and a rule over review.overdue dry-runs on past events', async () => {
+  await adminOnInventory();
+  await rendered(() => page.locator('nav.main-nav a[href="/rules"]').click());
+  assert.equal(await text('main h1'), 'Rules and watchlists');
+  for (const k of ['review_due', 'review_overdue', 'audit_due', 'audit_overdue', 'sync_failed']) {
+    assert.equal(await page.locator(`#rule-on-${k}`).count(), 1, `no checkbox for ${k}`);
+  }
+  await page.locator('#rule-name').fill('Review overdue');
+  await page.locator('#rule-on-review_overdue').check();
+  await page.locator('#rule-when').fill('review.days_late <= -7');
+  await page.locator('#rule-then').fill('notify("ciso@example.com", "Process review overdue by " + string(-review.days_left) + " days")');
+  await page.locator('#rule-dry-run').click();
+  const whenErr = page.locator('#rule-when-error');
+  await whenErr.locator('.badge').waitFor();
+  assert.match(await whenErr.textContent(), /^Line 1, column 8 .*has no field days_late/);
+  await page.locator('#rule-when').fill('review.days_left <= -7');
+  await page.locator('#rule-dry-run').click();
+  await page.locator('#dry-run-result').waitFor();
+  assert.match(await text('#dry-run-result .dry-run-summary'), /Evaluated on \d+ past events; \d+ matched/);
+  assert.equal((await api('GET', '/api/v1/rules')).filter((r) => r.name === 'Review overdue').length, 0, 'a dry-run saves nothing');
+  assert.doesNotMatch(await text('main'), /\b(null|undefined|NaN)\b|\[object /);
+});
+
 await step('no script errors or CSP violations', async () => {
   assert.deepEqual(problems, []);
 });

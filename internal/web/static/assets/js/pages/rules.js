@@ -13,7 +13,8 @@ import { navigate } from '../router.js';
 
 // KINDS are the event kinds a rule may listen to (rules.Kinds).
 const KINDS = ['advisory.created', 'advisory.changed', 'finding.created', 'finding.changed', 'sla.near', 'sla.breached',
-  'acceptance.expiring', 'incident.opened', 'report.received', 'baseline.drift'];
+  'acceptance.expiring', 'incident.opened', 'report.received', 'baseline.drift', 'review.due', 'review.overdue',
+  'audit.due', 'audit.overdue', 'sync.failed'];
 
 const WATCH_KINDS = ['vendor', 'product', 'purl', 'cpe', 'keyword'];
 
