@@ -5,6 +5,12 @@
 -- network (1), a user name at any (2). Kept per process, N replicas gave
 -- an attacker N times the guesses. A zero time is "never".
 
+--
+-- csaf_provider_state and csaf_publications.listed: the CSAF provider is
+-- built by one scheduled job for all replicas, which each render the
+-- same tree from what the job kept: which documents are listed now, the
+-- signing key's public half, and a generation they poll.
+
 -- +goose Up
 CREATE TABLE login_limits (
     kind          SMALLINT NOT NULL,
@@ -20,5 +26,16 @@ CREATE TABLE login_limits (
 );
 CREATE INDEX login_limits_user ON login_limits (user_name);
 
+ALTER TABLE csaf_publications ADD COLUMN listed BOOLEAN NOT NULL DEFAULT TRUE;
+CREATE TABLE csaf_provider_state (
+    id           INTEGER PRIMARY KEY CHECK (id = 1),
+    generation   BIGINT NOT NULL,
+    built_at     TIMESTAMPTZ NOT NULL,
+    fingerprint  TEXT NOT NULL,
+    public_key   TEXT NOT NULL
+);
+
 -- +goose Down
+DROP TABLE csaf_provider_state;
+ALTER TABLE csaf_publications DROP COLUMN listed;
 DROP TABLE login_limits;
