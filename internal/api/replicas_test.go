@@ -6,15 +6,12 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
-	"os"
 	"strings"
 	"testing"
 
 	"github.com/vmc-dev/vmc/internal/api"
 	"github.com/vmc-dev/vmc/internal/auth"
 	"github.com/vmc-dev/vmc/internal/store"
-	"github.com/vmc-dev/vmc/internal/store/postgres"
-	"github.com/vmc-dev/vmc/internal/store/postgres/pgtest"
 )
 
 // TestSignInLimitAcrossReplicas runs two API servers on one store, as
@@ -71,27 +68,7 @@ func TestSignInLimitAcrossReplicas(t *testing.T) {
 		}
 	}
 	t.Run("sqlite", func(t *testing.T) { run(t, newFixture(t).store) })
-	t.Run("postgres", func(t *testing.T) {
-		ctx := context.Background()
-		srv, err := pgtest.Start(ctx)
-		if err != nil {
-			if os.Getenv("CI") != "" {
-				t.Fatalf("PostgreSQL is required under CI: %v", err)
-			}
-			t.Skipf("no PostgreSQL: %v", err)
-		}
-		t.Cleanup(srv.Stop)
-		dsn, err := srv.NewDatabase(ctx)
-		if err != nil {
-			t.Fatal(err)
-		}
-		s, err := postgres.Open(ctx, dsn, postgres.Options{Migrate: true})
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { s.Close() })
-		run(t, s)
-	})
+	t.Run("postgres", func(t *testing.T) { run(t, openPostgres(t)) })
 }
 
 func mustHash(t *testing.T) string {
