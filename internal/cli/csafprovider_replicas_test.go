@@ -180,6 +180,14 @@ func TestCSAFProviderReplicas(t *testing.T) {
 	// Once a period in all: each replica on its own schedule would build
 	// about twice as often.
 	periods := int(time.Since(began)/(2*time.Second)) + 1
+	// A build with another key is refused: it would sign with a key
+	// provider-metadata.json does not name.
+	var out, errb bytes.Buffer
+	if code := Run(ctx, []string{"csaf", "provider", "build", t.TempDir() + "/site", "--url", "https://psirt.acme.example",
+		"--key", filepath.Join(t.TempDir(), "other.key"), "--db", dsn, "--data-dir", t.TempDir()}, &out, &errb); code == 0 ||
+		!strings.Contains(errb.String(), "every replica needs the same csaf-provider.key") {
+		t.Errorf("a build with another key: exit %d\n%s%s", code, out.String(), errb.String())
+	}
 	n := published(rs, `"msg":"csaf provider published"`)
 	t.Logf("%d builds in %d periods over both replicas", n, periods)
 	if n < 3 || n > periods+1 {
