@@ -148,7 +148,11 @@ func Publish(ctx context.Context, s Store, cfg Config) (Report, store.CSAFState,
 	if err != nil {
 		return rep, prev, err
 	}
-	st, err := s.PublishCSAF(ctx, changed, listed, store.CSAFKey{Fingerprint: cfg.Key.Fingerprint(), Armored: armored}, cfg.Now)
+	pubJSON, err := json.Marshal(pub)
+	if err != nil {
+		return rep, prev, err
+	}
+	st, err := s.PublishCSAF(ctx, changed, listed, store.CSAFState{Key: store.CSAFKey{Fingerprint: cfg.Key.Fingerprint(), Armored: armored}, Publisher: pubJSON}, cfg.Now)
 	if err != nil {
 		return rep, prev, err
 	}
@@ -157,8 +161,8 @@ func Publish(ctx context.Context, s Store, cfg Config) (Report, store.CSAFState,
 }
 
 // Render lays out the provider's tree from what Publish kept: the listed
-// documents byte for byte, the key Publish signed with, and the time of
-// the last build that changed something. It decides nothing and reads
+// documents byte for byte, the key Publish signed with, its publisher,
+// and the time of the last build that changed something. It decides nothing and reads
 // no clock (cfg.Now serves security.txt only), so every replica renders
 // the same bytes from one store.
 func Render(ctx context.Context, s Store, cfg Config) (*Tree, error) {
@@ -169,13 +173,9 @@ func Render(ctx context.Context, s Store, cfg Config) (*Tree, error) {
 	if st.Generation == 0 {
 		return nil, errors.New("csaf provider: nothing published yet")
 	}
-	set, err := s.AdvisorySettings(ctx)
-	if err != nil {
-		return nil, err
-	}
-	pub := set.Publisher
-	if pub.Name == "" {
-		pub = export.DefaultPublisher
+	var pub publish.Publisher
+	if err := json.Unmarshal(st.Publisher, &pub); err != nil {
+		return nil, fmt.Errorf("csaf provider: the published publisher: %w", err)
 	}
 	kept, err := s.CSAFPublications(ctx)
 	if err != nil {

@@ -18,10 +18,11 @@ type CSAFProvider interface {
 	PutCSAFPublications(ctx context.Context, ps []CSAFPublication) error
 	// PublishCSAF is one build's outcome, in one transaction: the
 	// documents it wrote or revised, the ids the provider lists now
-	// (every other kept document is unlisted) and the signing key's. When
+	// (every other kept document is unlisted), the signing key's and the
+	// publisher in st (whose Generation and Built it ignores). When
 	// anything differs from what was kept, the provider's generation
 	// moves on and its time becomes at; the state is returned.
-	PublishCSAF(ctx context.Context, changed []CSAFPublication, listed []string, key CSAFKey, at time.Time) (CSAFState, error)
+	PublishCSAF(ctx context.Context, changed []CSAFPublication, listed []string, st CSAFState, at time.Time) (CSAFState, error)
 	// CSAFState returns the provider's generation: every replica polls it
 	// and renders the tree again from the store when it moves.
 	CSAFState(ctx context.Context) (CSAFState, error)
@@ -43,6 +44,10 @@ type CSAFState struct {
 	// nothing.
 	Built time.Time
 	Key   CSAFKey
+	// Publisher is the publisher provider-metadata.json names, as JSON:
+	// kept with the build, so that a settings change reaches every
+	// replica with the next build, not with each one's next render.
+	Publisher []byte
 }
 
 // CSAFPublication is one published CSAF document.

@@ -59,10 +59,10 @@ func putCSAF(ctx context.Context, tx *txn, ps []store.CSAFPublication) error {
 // first (written before it is read), so that two builds never interleave
 // on PostgreSQL; the scheduled job makes them rare, `vmc csaf provider
 // build` beside `vmc serve` possible.
-func (s *Store) PublishCSAF(ctx context.Context, changed []store.CSAFPublication, listed []string, key store.CSAFKey, at time.Time) (store.CSAFState, error) {
+func (s *Store) PublishCSAF(ctx context.Context, changed []store.CSAFPublication, listed []string, next store.CSAFState, at time.Time) (store.CSAFState, error) {
 	var st store.CSAFState
 	err := s.inTx(ctx, func(ctx context.Context, tx *txn) error {
-		if _, err := tx.exec(ctx, `INSERT INTO csaf_provider_state (id, generation, built_at, fingerprint, public_key) VALUES (1, 0, ?, '', '')
+		if _, err := tx.exec(ctx, `INSERT INTO csaf_provider_state (id, generation, built_at, fingerprint, public_key, publisher) VALUES (1, 0, ?, '', '', '')
 			ON CONFLICT (id) DO UPDATE SET generation = csaf_provider_state.generation`, at.UTC()); err != nil {
 			return fmt.Errorf("csaf provider state: %w", err)
 		}
@@ -103,12 +103,13 @@ func (s *Store) PublishCSAF(ctx context.Context, changed []store.CSAFPublication
 				return fmt.Errorf("csaf publication %s: %w", id, err)
 			}
 		}
-		if len(changed) == 0 && len(flip) == 0 && st.Generation > 0 && st.Key.Fingerprint == key.Fingerprint && bytes.Equal(st.Key.Armored, key.Armored) {
+		if len(changed) == 0 && len(flip) == 0 && st.Generation > 0 && st.Key.Fingerprint == next.Key.Fingerprint &&
+			bytes.Equal(st.Key.Armored, next.Key.Armored) && bytes.Equal(st.Publisher, next.Publisher) {
 			return nil
 		}
-		st = store.CSAFState{Generation: st.Generation + 1, Built: at.UTC().Truncate(time.Microsecond), Key: key}
-		if _, err := tx.exec(ctx, `UPDATE csaf_provider_state SET generation = ?, built_at = ?, fingerprint = ?, public_key = ? WHERE id = 1`,
-			st.Generation, st.Built, key.Fingerprint, string(key.Armored)); err != nil {
+		st = store.CSAFState{Generation: st.Generation + 1, Built: at.UTC().Truncate(time.Microsecond), Key: next.Key, Publisher: next.Publisher}
+		if _, err := tx.exec(ctx, `UPDATE csaf_provider_state SET generation = ?, built_at = ?, fingerprint = ?, public_key = ?, publisher = ? WHERE id = 1`,
+			st.Generation, st.Built, st.Key.Fingerprint, string(st.Key.Armored), string(st.Publisher)); err != nil {
 			return fmt.Errorf("csaf provider state: %w", err)
 		}
 		return nil
@@ -123,17 +124,17 @@ func (s *Store) CSAFState(ctx context.Context) (store.CSAFState, error) {
 
 func csafState(ctx context.Context, q querier) (store.CSAFState, error) {
 	var (
-		st  store.CSAFState
-		key string
+		st       store.CSAFState
+		key, pub string
 	)
-	err := q.QueryRowContext(ctx, `SELECT generation, built_at, fingerprint, public_key FROM csaf_provider_state WHERE id = 1`).
-		Scan(&st.Generation, &st.Built, &st.Key.Fingerprint, &key)
+	err := q.QueryRowContext(ctx, `SELECT generation, built_at, fingerprint, public_key, publisher FROM csaf_provider_state WHERE id = 1`).
+		Scan(&st.Generation, &st.Built, &st.Key.Fingerprint, &key, &pub)
 	if errors.Is(err, sql.ErrNoRows) {
 		return store.CSAFState{}, nil
 	}
 	if err != nil {
 		return st, fmt.Errorf("csaf provider state: %w", err)
 	}
-	st.Built, st.Key.Armored = st.Built.UTC(), []byte(key)
+	st.Built, st.Key.Armored, st.Publisher = st.Built.UTC(), []byte(key), []byte(pub)
 	return st, nil
 }

@@ -9,7 +9,7 @@
 -- csaf_provider_state and csaf_publications.listed: the CSAF provider is
 -- built by one scheduled job for all replicas, which each render the
 -- same tree from what the job kept: which documents are listed now, the
--- signing key's public half, and a generation they poll.
+-- signing key's public half, the publisher, and a generation they poll.
 
 -- +goose Up
 CREATE TABLE login_limits (
@@ -32,7 +32,9 @@ CREATE TABLE csaf_provider_state (
     generation   BIGINT NOT NULL,
     built_at     TIMESTAMP NOT NULL,
     fingerprint  TEXT NOT NULL,
-    public_key   TEXT NOT NULL
+    public_key   TEXT NOT NULL,
+    -- provider-metadata.json's publisher, as JSON.
+    publisher    TEXT NOT NULL
 );
 
 -- +goose Down
