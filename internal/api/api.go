@@ -52,7 +52,8 @@ type Server struct {
 	// SecureCookies marks the session cookie Secure: on, unless vmc is
 	// served over plain HTTP on a loopback address.
 	SecureCookies bool
-	// Limiter bounds login attempts.
+	// Limiter bounds login attempts; nil counts them in Store, shared by
+	// every replica on it.
 	Limiter *auth.Limiter
 	// Now is the clock; nil means time.Now.
 	Now func() time.Time
@@ -115,7 +116,11 @@ func (s *Server) Handler() http.Handler {
 	if s.CSRFKey == nil {
 		s.CSRFKey = auth.NewCSRFKey()
 	}
-	if s.Limiter == nil {
+	if s.Limiter == nil && s.Store != nil {
+		// Counted in the database: every replica on it sees the same
+		// failures.
+		s.Limiter = auth.NewSharedLimiter(auth.Limits{}, s.Store)
+	} else if s.Limiter == nil {
 		s.Limiter = auth.NewLimiter(auth.Limits{})
 	}
 	mux := http.NewServeMux()

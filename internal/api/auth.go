@@ -275,7 +275,9 @@ func (s *Server) registerAuth(api huma.API) {
 		func(ctx context.Context, in *signInInput) (*signInOutput, error) {
 			key := auth.LoginKey{User: strings.ToLower(in.Body.Name), IP: clientIP(remoteAddr(ctx))}
 			now := s.now()
-			if ok, wait := s.Limiter.Allow(key, now); !ok {
+			if ok, wait, err := s.Limiter.AllowContext(ctx, key, now); err != nil {
+				return nil, err
+			} else if !ok {
 				return nil, huma.Error429TooManyRequests(fmt.Sprintf("too many failed sign-ins; try again in %s", wait.Round(time.Second)))
 			}
 			u, hash, err := s.Store.User(ctx, key.User)
@@ -289,10 +291,16 @@ func (s *Server) registerAuth(api huma.API) {
 				ok, _ = auth.CheckPassword(hash, in.Body.Password)
 			}
 			if !ok {
-				s.Limiter.Fail(key, now)
+				// Unrecorded, a failure would be a free guess: the
+				// attempt fails with the error instead.
+				if err := s.Limiter.FailContext(ctx, key, now); err != nil {
+					return nil, err
+				}
 				return nil, huma.Error401Unauthorized("wrong user name or password")
 			}
-			s.Limiter.Succeed(key, now)
+			if err := s.Limiter.SucceedContext(ctx, key, now); err != nil {
+				return nil, err
+			}
 			plain, id, shash := auth.NewSessionID()
 			if err := s.Store.PutSession(ctx, store.Session{ID: id, User: u.Name, Hash: shash, Created: now, Expires: now.Add(sessionLife)}); err != nil {
 				return nil, err

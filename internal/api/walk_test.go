@@ -18,6 +18,7 @@ import (
 	"github.com/vmc-dev/vmc/internal/incident"
 	"github.com/vmc-dev/vmc/internal/incident/metrics"
 	"github.com/vmc-dev/vmc/internal/publish/publishtest"
+	"github.com/vmc-dev/vmc/internal/store"
 	"github.com/vmc-dev/vmc/internal/store/postgres"
 	"github.com/vmc-dev/vmc/internal/store/postgres/pgtest"
 )
@@ -31,27 +32,33 @@ import (
 // decision, and the SAMM metrics that count it.
 func TestIncidentWalk(t *testing.T) {
 	t.Run("sqlite", func(t *testing.T) { walk(t, newFixture(t)) })
-	t.Run("postgres", func(t *testing.T) {
-		ctx := context.Background()
-		srv, err := pgtest.Start(ctx)
-		if err != nil {
-			if os.Getenv("CI") != "" {
-				t.Fatalf("PostgreSQL is required under CI: %v", err)
-			}
-			t.Skipf("no PostgreSQL: %v", err)
+	t.Run("postgres", func(t *testing.T) { walk(t, newFixtureOn(t, openPostgres(t))) })
+}
+
+// openPostgres returns a migrated store on a throwaway PostgreSQL server
+// of the test's own, stopped after it; it skips the test when there is
+// none (and fails it under CI).
+func openPostgres(t *testing.T) store.Store {
+	t.Helper()
+	ctx := context.Background()
+	srv, err := pgtest.Start(ctx)
+	if err != nil {
+		if os.Getenv("CI") != "" {
+			t.Fatalf("PostgreSQL is required under CI: %v", err)
 		}
-		t.Cleanup(srv.Stop)
-		dsn, err := srv.NewDatabase(ctx)
-		if err != nil {
-			t.Fatal(err)
-		}
-		s, err := postgres.Open(ctx, dsn, postgres.Options{Migrate: true})
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { s.Close() })
-		walk(t, newFixtureOn(t, s))
-	})
+		t.Skipf("no PostgreSQL: %v", err)
+	}
+	t.Cleanup(srv.Stop)
+	dsn, err := srv.NewDatabase(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := postgres.Open(ctx, dsn, postgres.Options{Migrate: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	return s
 }
 
 // walkLog is a web server's access log as an analyst would collect it:

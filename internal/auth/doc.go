@@ -20,7 +20,8 @@
 //     hold some permissions for their teams' objects only; Allowed adds
 //     an API token's scopes, which narrow and never widen.
 //   - Limiter slows password guessing per user and address, per address,
-//     and per user.
+//     and per user, in memory or, shared by every replica, in a
+//     LimitTable (the database).
 //   - CSRFToken and CheckCSRF protect state-changing browser requests.
 //
 // Nothing here reads the clock: functions that need the time take it.

@@ -2,10 +2,13 @@ package auth
 
 import (
 	"cmp"
+	"context"
+	"fmt"
 	"net/netip"
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -85,21 +88,105 @@ func (l Limits) withDefaults() Limits {
 // Retry-After without checking), then reports the outcome with Fail or
 // Succeed. Time is passed in, never read, so tests run in no time.
 //
-// It is safe for concurrent use. It keeps its state in memory: a restart
-// forgets every lock, which is acceptable for a brake on guessing that
-// must let the service's own administrator back in.
+// It is safe for concurrent use. NewLimiter keeps its state in memory,
+// per process: a restart forgets every lock. NewSharedLimiter keeps it in
+// a LimitTable (the database), so that every replica of `vmc serve`
+// behind a load balancer counts the same failures: in memory, N replicas
+// would give an attacker N times the guesses.
 type Limiter struct {
 	limits Limits
 
 	mu sync.Mutex
 	m  map[bucket]*entry
+
+	// table, when set, holds the state instead of m.
+	table LimitTable
+	// pruned is when this process last pruned table (Unix seconds).
+	pruned atomic.Int64
 }
 
 // NewLimiter returns a Limiter with limits l (zero fields take the
-// defaults documented on Limits).
+// defaults documented on Limits), its state in memory.
 func NewLimiter(l Limits) *Limiter {
 	return &Limiter{limits: l.withDefaults(), m: map[bucket]*entry{}}
 }
+
+// NewSharedLimiter returns a Limiter with limits l whose state is kept
+// in t, shared by every process using t. MaxEntries does not apply: the
+// table is pruned of what it no longer needs instead (see LimitTable).
+func NewSharedLimiter(l Limits, t LimitTable) *Limiter {
+	return &Limiter{limits: l.withDefaults(), table: t}
+}
+
+// LimitTable keeps a shared Limiter's state. Keys and states are opaque
+// to it but for pruning.
+type LimitTable interface {
+	// LoginLimits returns the states kept under keys; a key with none is
+	// absent from the map.
+	LoginLimits(ctx context.Context, keys []LimitKey) (map[LimitKey]LimitState, error)
+	// UpdateLoginLimits reads the states of keys and, when user is not
+	// empty, of every key whose User is user, and passes them to fn
+	// (absent: none kept), holding every other update of them off until
+	// it has stored what fn leaves in the map. A key fn deletes, or
+	// leaves zero, is deleted.
+	UpdateLoginLimits(ctx context.Context, keys []LimitKey, user string, fn func(map[LimitKey]*LimitState)) error
+	// PruneLoginLimits deletes the states that are not locked at now,
+	// whose trust began before trustedBefore and whose last failure was
+	// before failedBefore, and returns how many it deleted.
+	PruneLoginLimits(ctx context.Context, now, trustedBefore, failedBefore time.Time) (int64, error)
+}
+
+// LimitKey is a bucket as a LimitTable keeps it.
+type LimitKey struct {
+	// Kind is 0 for a user name at an address, 1 for an address, 2 for a
+	// user name at every address.
+	Kind uint8
+	// User is the user name, lower-cased and cut to the longest valid
+	// name; empty for an address.
+	User string
+	// Net is the client's network (see clientNet) as text; empty for a
+	// user name at every address.
+	Net string
+}
+
+// LimitState is what a Limiter remembers of one bucket.
+type LimitState struct {
+	Failures    int
+	WindowStart time.Time
+	LastFail    time.Time
+	// Lockouts counts the locks since the key was last forgotten.
+	Lockouts    int
+	LockedUntil time.Time
+	// Trusted is the last success; user-and-address keys only.
+	Trusted time.Time
+}
+
+func (b bucket) key() LimitKey {
+	k := LimitKey{Kind: uint8(b.kind), User: b.user}
+	if b.ip.IsValid() {
+		k.Net = b.ip.String()
+	}
+	return k
+}
+
+// bucketOf is the bucket a table's key names; false for one no Limiter
+// wrote.
+func bucketOf(k LimitKey) (bucket, bool) {
+	b := bucket{kind: kind(k.Kind), user: k.User}
+	if k.Net != "" {
+		ip, err := netip.ParseAddr(k.Net)
+		if err != nil {
+			return b, false
+		}
+		b.ip = ip
+	}
+	return b, b.kind <= kindUser
+}
+
+// pruneEvery is how often a process prunes a shared table, as failures
+// come in: often enough that a flood of addresses leaves no more rows
+// than it made in a day or so.
+const pruneEvery = 10 * time.Minute
 
 type kind uint8
 
@@ -141,74 +228,165 @@ func clientNet(a netip.Addr) netip.Addr {
 	return a
 }
 
-type entry struct {
-	failures    int
-	windowStart time.Time
-	lastFail    time.Time
-	lockouts    int // locks since the key was last forgotten
-	lockedUntil time.Time
-	trusted     time.Time // last success; user-and-address keys only
-}
+// entry is what one bucket remembers.
+type entry = LimitState
 
 // Allow reports whether a login attempt for k may go ahead at now, and if
-// not, how long until it may.
+// not, how long until it may. A shared Limiter whose table fails refuses
+// for a minute: AllowContext reports the error.
 func (l *Limiter) Allow(k LoginKey, now time.Time) (ok bool, retryAfter time.Duration) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
+	ok, retryAfter, err := l.AllowContext(context.Background(), k, now)
+	if err != nil {
+		return false, time.Minute
+	}
+	return ok, retryAfter
+}
+
+// AllowContext is Allow, which on a shared Limiter reads the table.
+func (l *Limiter) AllowContext(ctx context.Context, k LoginKey, now time.Time) (ok bool, retryAfter time.Duration, err error) {
 	b := buckets(k)
-	trusted := l.trusted(b[0], now)
+	if l.table == nil {
+		l.mu.Lock()
+		defer l.mu.Unlock()
+		ok, retryAfter = l.allow(l.m, b, now)
+		return ok, retryAfter, nil
+	}
+	keys := make([]LimitKey, len(b))
+	for i, bk := range b {
+		keys[i] = bk.key()
+	}
+	st, err := l.table.LoginLimits(ctx, keys)
+	if err != nil {
+		return false, 0, fmt.Errorf("sign-in limits: %w", err)
+	}
+	m := make(map[bucket]*entry, len(st))
+	for i, bk := range b {
+		if e, ok := st[keys[i]]; ok {
+			m[bk] = &e
+		}
+	}
+	ok, retryAfter = l.allow(m, b, now)
+	return ok, retryAfter, nil
+}
+
+func (l *Limiter) allow(m map[bucket]*entry, b [3]bucket, now time.Time) (ok bool, retryAfter time.Duration) {
+	trusted := l.trusted(m[b[0]], now)
 	for i, bk := range b {
 		if i > 0 && trusted {
 			break
 		}
-		if e := l.m[bk]; e != nil && now.Before(e.lockedUntil) {
-			retryAfter = max(retryAfter, e.lockedUntil.Sub(now))
+		if e := m[bk]; e != nil && now.Before(e.LockedUntil) {
+			retryAfter = max(retryAfter, e.LockedUntil.Sub(now))
 		}
 	}
 	return retryAfter == 0, retryAfter
 }
 
-func (l *Limiter) trusted(pair bucket, now time.Time) bool {
-	e := l.m[pair]
-	return e != nil && !e.trusted.IsZero() && now.Sub(e.trusted) < l.limits.Trust
+func (l *Limiter) trusted(pair *entry, now time.Time) bool {
+	return pair != nil && !pair.Trusted.IsZero() && now.Sub(pair.Trusted) < l.limits.Trust
+}
+
+// update runs fn on the state of b (and, with user set, of every key of
+// that user name): in memory under the mutex, or in the table under its
+// lock. get adds a missing bucket.
+func (l *Limiter) update(ctx context.Context, b []bucket, user string, now time.Time, fn func(m map[bucket]*entry, get func(bucket) *entry)) error {
+	if l.table == nil {
+		l.mu.Lock()
+		defer l.mu.Unlock()
+		fn(l.m, func(bk bucket) *entry { return l.get(bk, now) })
+		return nil
+	}
+	keys := make([]LimitKey, len(b))
+	for i, bk := range b {
+		keys[i] = bk.key()
+	}
+	err := l.table.UpdateLoginLimits(ctx, keys, user, func(st map[LimitKey]*LimitState) {
+		m := make(map[bucket]*entry, len(st))
+		for k, e := range st {
+			if bk, ok := bucketOf(k); ok {
+				m[bk] = e
+			}
+		}
+		fn(m, func(bk bucket) *entry {
+			if e := m[bk]; e != nil {
+				return e
+			}
+			e := &entry{}
+			m[bk] = e
+			return e
+		})
+		clear(st)
+		for bk, e := range m {
+			st[bk.key()] = e
+		}
+	})
+	if err != nil {
+		return fmt.Errorf("sign-in limits: %w", err)
+	}
+	return nil
+}
+
+// prune drops what the shared table no longer needs, at most once per
+// pruneEvery per process. Locked keys and current trust stay; a count
+// goes once Forget has passed since its last failure.
+func (l *Limiter) prune(ctx context.Context, now time.Time) error {
+	last := l.pruned.Load()
+	if l.table == nil || now.Unix()-last < int64(pruneEvery/time.Second) || !l.pruned.CompareAndSwap(last, now.Unix()) {
+		return nil
+	}
+	if _, err := l.table.PruneLoginLimits(ctx, now, now.Add(-l.limits.Trust), now.Add(-l.limits.Forget)); err != nil {
+		return fmt.Errorf("sign-in limits: prune: %w", err)
+	}
+	return nil
 }
 
 // Fail records a failed login for k at now.
-func (l *Limiter) Fail(k LoginKey, now time.Time) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
+func (l *Limiter) Fail(k LoginKey, now time.Time) { _ = l.FailContext(context.Background(), k, now) }
+
+// FailContext is Fail, which on a shared Limiter writes the table.
+func (l *Limiter) FailContext(ctx context.Context, k LoginKey, now time.Time) error {
+	b := buckets(k)
+	err := l.update(ctx, b[:], "", now, func(_ map[bucket]*entry, get func(bucket) *entry) {
+		for _, bk := range b {
+			l.fail(bk, get(bk), now)
+		}
+	})
+	if err != nil {
+		return err
+	}
+	return l.prune(ctx, now)
+}
+
+func (l *Limiter) fail(bk bucket, e *entry, now time.Time) {
 	lim := l.limits
-	for _, bk := range buckets(k) {
-		e := l.get(bk, now)
-		if !e.lastFail.IsZero() && now.Sub(e.lastFail) >= lim.Forget {
-			e.failures, e.lockouts = 0, 0
-		}
-		limit, window := lim.PerUserIP, lim.Window
-		switch bk.kind {
-		case kindIP:
-			limit = lim.PerIP
-		case kindUser:
-			limit, window = lim.PerUser, 0 // consecutive: no window
-		}
-		if window > 0 && now.Sub(e.windowStart) >= window {
-			e.failures = 0
-		}
-		if e.failures == 0 {
-			e.windowStart = now
-		}
-		e.failures++
-		e.lastFail = now
-		if e.failures < limit {
-			continue
-		}
-		e.lockouts++
-		e.lockedUntil = now.Add(l.backoff(e.lockouts))
-		if window > 0 {
-			// The next lock takes a full limit's worth of failures again.
-			// Consecutive counts stay at the limit instead, so each further
-			// failure locks again.
-			e.failures = 0
-		}
+	if !e.LastFail.IsZero() && now.Sub(e.LastFail) >= lim.Forget {
+		e.Failures, e.Lockouts = 0, 0
+	}
+	limit, window := lim.PerUserIP, lim.Window
+	switch bk.kind {
+	case kindIP:
+		limit = lim.PerIP
+	case kindUser:
+		limit, window = lim.PerUser, 0 // consecutive: no window
+	}
+	if window > 0 && now.Sub(e.WindowStart) >= window {
+		e.Failures = 0
+	}
+	if e.Failures == 0 {
+		e.WindowStart = now
+	}
+	e.Failures++
+	e.LastFail = now
+	if e.Failures < limit {
+		return
+	}
+	e.Lockouts++
+	e.LockedUntil = now.Add(l.backoff(e.Lockouts))
+	if window > 0 {
+		// The next lock takes a full limit's worth of failures again.
+		// Consecutive counts stay at the limit instead, so each further
+		// failure locks again.
+		e.Failures = 0
 	}
 }
 
@@ -228,28 +406,35 @@ func (l *Limiter) backoff(n int) time.Duration {
 // account must not let its holder reset the count of their guesses at
 // others'.
 func (l *Limiter) Succeed(k LoginKey, now time.Time) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
+	_ = l.SucceedContext(context.Background(), k, now)
+}
+
+// SucceedContext is Succeed, which on a shared Limiter writes the table.
+func (l *Limiter) SucceedContext(ctx context.Context, k LoginKey, now time.Time) error {
 	b := buckets(k)
-	delete(l.m, b[2])
-	e := l.get(b[0], now)
-	*e = entry{trusted: now}
+	return l.update(ctx, []bucket{b[0], b[2]}, "", now, func(m map[bucket]*entry, get func(bucket) *entry) {
+		delete(m, b[2])
+		*get(b[0]) = entry{Trusted: now}
+	})
 }
 
 // Unlock forgets every failure and lock of the user name user, at every
 // address: for an administrator letting a locked-out user back in.
-func (l *Limiter) Unlock(user string) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
+func (l *Limiter) Unlock(user string) { _ = l.UnlockContext(context.Background(), user) }
+
+// UnlockContext is Unlock, which on a shared Limiter writes the table.
+func (l *Limiter) UnlockContext(ctx context.Context, user string) error {
 	name := buckets(LoginKey{User: user})[2].user
-	for bk, e := range l.m {
-		switch {
-		case bk.kind == kindUser && bk.user == name:
-			delete(l.m, bk)
-		case bk.kind == kindUserIP && bk.user == name:
-			*e = entry{trusted: e.trusted}
+	return l.update(ctx, nil, name, time.Time{}, func(m map[bucket]*entry, _ func(bucket) *entry) {
+		for bk, e := range m {
+			switch {
+			case bk.kind == kindUser && bk.user == name:
+				delete(m, bk)
+			case bk.kind == kindUserIP && bk.user == name:
+				*e = entry{Trusted: e.Trusted}
+			}
 		}
-	}
+	})
 }
 
 // get returns the entry for bk, adding it (and making room first) if
@@ -291,7 +476,7 @@ func (l *Limiter) evict(now time.Time) {
 		all = append(all, kv{bk, e})
 	}
 	locked := func(e *entry) int {
-		if now.Before(e.lockedUntil) {
+		if now.Before(e.LockedUntil) {
 			return 1
 		}
 		return 0
@@ -308,10 +493,10 @@ func (l *Limiter) evict(now time.Time) {
 }
 
 func lastActive(e *entry) time.Time {
-	if e.trusted.After(e.lastFail) {
-		return e.trusted
+	if e.Trusted.After(e.LastFail) {
+		return e.Trusted
 	}
-	return e.lastFail
+	return e.LastFail
 }
 
 // forgettable reports whether dropping e loses nothing: it is not locked,
@@ -320,11 +505,11 @@ func lastActive(e *entry) time.Time {
 // has.
 func (l *Limiter) forgettable(bk bucket, e *entry, now time.Time) bool {
 	lim := l.limits
-	if now.Before(e.lockedUntil) || (!e.trusted.IsZero() && now.Sub(e.trusted) < lim.Trust) {
+	if now.Before(e.LockedUntil) || (!e.Trusted.IsZero() && now.Sub(e.Trusted) < lim.Trust) {
 		return false
 	}
-	if e.lastFail.IsZero() || now.Sub(e.lastFail) >= lim.Forget {
+	if e.LastFail.IsZero() || now.Sub(e.LastFail) >= lim.Forget {
 		return true
 	}
-	return bk.kind != kindUser && e.lockouts == 0 && now.Sub(e.windowStart) >= lim.Window
+	return bk.kind != kindUser && e.Lockouts == 0 && now.Sub(e.WindowStart) >= lim.Window
 }

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"net/http"
 	"net/url"
 	"path/filepath"
 	"strings"
@@ -26,7 +25,7 @@ import (
 //	csaf-provider:
 //	  enabled: true          # off by default
 //	  key: /etc/vmc/csaf.key # default <data-dir>/csaf-provider.key, generated when missing
-//	  every: 10m             # how often `vmc serve` rebuilds it
+//	  every: 10m             # how often `vmc serve` publishes it (a scheduled job)
 //
 // It is off by default: publishing is a decision. Turned on, it needs
 // public-url (https: CSAF 2.0 7.1.3), and signs with the key file,
@@ -65,12 +64,32 @@ func (c *Config) csafProviderURL() []string {
 	return []string{strings.TrimSuffix(c.PublicURL, "/") + "/" + csafprovider.MetadataPath}
 }
 
-// serveCSAFProvider registers the provider on mux and rebuilds it at
-// once and then every csaf-provider.every (default 10 minutes), beside
-// the feed syncs, which may run for hours. It returns what stops it.
-func (c *Config) serveCSAFProvider(ctx context.Context, s store.Store, log *slog.Logger, mux *http.ServeMux) (func(), error) {
+// csafProviderServer is the provider in `vmc serve`. Publishing — what
+// gets a new revision, and its signature — is a scheduled job, run once
+// per period by one replica (River's leader on PostgreSQL), which keeps
+// its outcome in the store. Every replica serves the tree it renders
+// from the store (csafprovider.Render), again whenever the store's
+// generation moves: so all serve the same bytes, and a replica that
+// did not run the job catches up within a poll.
+type csafProviderServer struct {
+	s       store.Store
+	log     *slog.Logger
+	cfg     csafprovider.Config
+	every   time.Duration
+	handler *api.CSAFProvider
+	kick    chan struct{}
+	gen     int64 // the generation served; the run loop's alone
+}
+
+// csafPollMax bounds how long a replica serves an old tree after another
+// published.
+const csafPollMax = 15 * time.Second
+
+// csafProvider returns the provider's part of `vmc serve`, or nil when
+// it is off.
+func (c *Config) csafProvider(s store.Store, log *slog.Logger) (*csafProviderServer, error) {
 	if !c.CSAFProvider.Enabled {
-		return func() {}, nil
+		return nil, nil
 	}
 	if !strings.HasPrefix(c.PublicURL, "https://") {
 		return nil, usageError{errors.New("csaf-provider.enabled: public-url must be the https address vmc is reached at (CSAF 2.0 7.1.3)")}
@@ -83,21 +102,60 @@ func (c *Config) serveCSAFProvider(ctx context.Context, s store.Store, log *slog
 	if every <= 0 {
 		every = 10 * time.Minute
 	}
-	prov := &api.CSAFProvider{}
-	mux.Handle("/.well-known/csaf/", prov)
-	job := fetch.Job{Name: "csaf provider", Every: every, Run: func(ctx context.Context) error {
-		t, rep, err := csafprovider.Build(ctx, s, csafprovider.Config{BaseURL: c.PublicURL, Key: key, Generator: Version, Now: time.Now()})
+	return &csafProviderServer{s: s, log: log, every: every, handler: &api.CSAFProvider{}, kick: make(chan struct{}, 1),
+		cfg: csafprovider.Config{BaseURL: c.PublicURL, Key: key, Generator: Version}}, nil
+}
+
+// job publishes: the scheduled job "csaf provider".
+func (p *csafProviderServer) job() fetch.Job {
+	return fetch.Job{Name: "csaf provider", Every: p.every, Run: func(ctx context.Context) error {
+		cfg := p.cfg
+		cfg.Now = time.Now()
+		rep, st, err := csafprovider.Publish(ctx, p.s, cfg)
 		if err != nil {
 			return err
 		}
-		prov.Set(t)
-		log.Info("csaf provider built", "published", rep.Published, "new", rep.New, "revised", rep.Revised, "withheld", len(rep.Skipped))
+		p.log.Info("csaf provider published", "generation", st.Generation, "published", rep.Published, "new", rep.New, "revised", rep.Revised, "withheld", len(rep.Skipped))
+		select {
+		case p.kick <- struct{}{}:
+		default:
+		}
 		return nil
 	}}
-	runCtx, stop := context.WithCancel(ctx)
-	done := make(chan struct{})
-	go func() { defer close(done); fetch.Schedule(runCtx, log, job) }()
-	return func() { stop(); <-done }, nil
+}
+
+// refresh renders the tree again when the store's generation moved.
+func (p *csafProviderServer) refresh(ctx context.Context) error {
+	st, err := p.s.CSAFState(ctx)
+	if err != nil || st.Generation == p.gen {
+		return err
+	}
+	t, err := csafprovider.Render(ctx, p.s, p.cfg)
+	if err != nil {
+		return err
+	}
+	p.handler.Set(t)
+	p.gen = st.Generation
+	return nil
+}
+
+// run refreshes at once, after this replica published, and every poll
+// (a tenth of the period, at most csafPollMax) until ctx ends.
+func (p *csafProviderServer) run(ctx context.Context) {
+	poll := min(p.every/10, csafPollMax)
+	t := time.NewTicker(max(poll, 100*time.Millisecond))
+	defer t.Stop()
+	for {
+		if err := p.refresh(ctx); err != nil && ctx.Err() == nil {
+			p.log.Error("csaf provider render", "err", err)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		case <-p.kick:
+		}
+	}
 }
 
 func newCSAFProvider() *cobra.Command {

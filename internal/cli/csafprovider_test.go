@@ -56,6 +56,13 @@ func vmcRun(t *testing.T, args ...string) string {
 // and a reserved one.
 func seedPublications(t *testing.T, data string) {
 	t.Helper()
+	seedPublicationsOn(t, []string{"--data-dir", data})
+}
+
+// seedPublicationsOn is seedPublications with the database named by
+// flags d (--data-dir, or --db).
+func seedPublicationsOn(t *testing.T, d []string) {
+	t.Helper()
 	dir := t.TempDir()
 	files := map[string]string{
 		"gcve.yaml": "identifiers:\n  gna: 424\n",
@@ -92,7 +99,6 @@ remediation: Upgrade to 7.3.
 			t.Fatal(err)
 		}
 	}
-	d := []string{"--data-dir", data}
 	vmcRun(t, append([]string{"import", filepath.Join(feedtest.SharedData(t, ""), "osv", "schema", "linter-testdata", "GO-2020-0001.json")}, d...)...)
 	vmcRun(t, append([]string{"id", "reserve", "--config", filepath.Join(dir, "gcve.yaml"), "--year", "2026", "--title", "Unsanitised log output in gin", "--as", "alice"}, d...)...)
 	vmcRun(t, append([]string{"id", "reserve", "--config", filepath.Join(dir, "gcve.yaml"), "--year", "2026", "--title", "not published yet", "--as", "alice"}, d...)...)
@@ -108,6 +114,28 @@ remediation: Upgrade to 7.3.
 		}
 		vmcRun(t, append([]string{"advisory", "publish", id, "--as", "carol"}, d...)...)
 	}
+}
+
+// changedGo20200001 writes GO-2020-0001 as it changes upstream: its
+// details grow, and its modified time moves on; it returns the file.
+func changedGo20200001(t *testing.T) string {
+	t.Helper()
+	orig, err := os.ReadFile(filepath.Join(feedtest.SharedData(t, ""), "osv", "schema", "linter-testdata", "GO-2020-0001.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var rec map[string]any
+	if err := json.Unmarshal(orig, &rec); err != nil {
+		t.Fatal(err)
+	}
+	rec["details"] = fmt.Sprint(rec["details"], " The fix escapes every control character.")
+	rec["modified"] = "2026-11-01T00:00:00Z"
+	changed, _ := json.Marshal(rec)
+	upd := filepath.Join(t.TempDir(), "GO-2020-0001.json")
+	if err := os.WriteFile(upd, changed, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return upd
 }
 
 // checkerReport is the part of csaf_checker's JSON report the tests read.
@@ -338,23 +366,7 @@ func TestCSAFProviderBuild(t *testing.T) {
 		}
 		before[p] = b
 	}
-	// GO-2020-0001 changes upstream: its details grow, and its modified
-	// time moves on.
-	orig, err := os.ReadFile(filepath.Join(feedtest.SharedData(t, ""), "osv", "schema", "linter-testdata", "GO-2020-0001.json"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	var rec map[string]any
-	if err := json.Unmarshal(orig, &rec); err != nil {
-		t.Fatal(err)
-	}
-	rec["details"] = fmt.Sprint(rec["details"], " The fix escapes every control character.")
-	rec["modified"] = "2026-11-01T00:00:00Z"
-	changed, _ := json.Marshal(rec)
-	upd := filepath.Join(t.TempDir(), "GO-2020-0001.json")
-	if err := os.WriteFile(upd, changed, 0o644); err != nil {
-		t.Fatal(err)
-	}
+	upd := changedGo20200001(t)
 	vmcRun(t, "import", upd, "--data-dir", data)
 
 	out = vmcRun(t, "csaf", "provider", "build", site, "--url", srv.URL, "--contact", "mailto:psirt@acme.example", "--data-dir", data)

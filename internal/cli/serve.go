@@ -136,6 +136,13 @@ func serve(ctx context.Context, c *Config, s store.Store, log *slog.Logger, sche
 	// and those the API starts (imports).
 	reg := &jobs.Registry{}
 	apiServer.RegisterJobs(reg)
+	csafProv, err := c.csafProvider(s, log)
+	if err != nil {
+		return err
+	}
+	if csafProv != nil {
+		scheduled = append(scheduled, csafProv.job())
+	}
 	for i := range scheduled {
 		scheduled[i] = metrics.Job(scheduled[i])
 	}
@@ -164,11 +171,13 @@ func serve(ctx context.Context, c *Config, s store.Store, log *slog.Logger, sche
 	mux.Handle("/readyz", apiHandler)
 	mux.Handle("/v1/", apiHandler) // the OSV-compatible API
 	mux.Handle("/taxii2/", apiHandler)
-	stopCSAF, err := c.serveCSAFProvider(ctx, s, log, mux)
-	if err != nil {
-		return err
+	if csafProv != nil {
+		mux.Handle("/.well-known/csaf/", csafProv.handler)
+		csafCtx, stopCSAF := context.WithCancel(ctx)
+		csafDone := make(chan struct{})
+		go func() { defer close(csafDone); csafProv.run(csafCtx) }()
+		defer func() { stopCSAF(); <-csafDone }()
 	}
-	defer stopCSAF()
 	mux.Handle("/", web.Handler())
 	mux.Handle("GET /metrics", metrics.Handler(c.Metrics.Token))
 	srv := &http.Server{

@@ -31,7 +31,10 @@
 // that may no longer be published (re-marked, embargoed) leaves the tree
 // but stays kept, so that it comes back with its history.
 //
-// Build returns the provider as a Tree of files, which `vmc serve`
-// serves from memory and `vmc csaf provider build` writes to a directory
-// for any web server.
+// Publish makes every decision (revisions, signatures) and keeps the
+// outcome in the store; Render lays the provider out as a Tree of files
+// from the store alone, so that every replica of `vmc serve`, which runs
+// Publish as one scheduled job for all of them, renders the same bytes.
+// Build is both, for `vmc csaf provider build`, which writes the tree to
+// a directory for any web server.
 package csafprovider

@@ -68,17 +68,44 @@ type candidate struct {
 	own bool
 }
 
-// Build writes every document the public may read now, revises what
-// changed since the last build, keeps what it published and returns the
-// provider's tree.
+// Build publishes (Publish) and renders the tree from what the store
+// then keeps (Render): `vmc csaf provider build`.
 func Build(ctx context.Context, s Store, cfg Config) (*Tree, Report, error) {
+	rep, _, err := Publish(ctx, s, cfg)
+	if err != nil {
+		return nil, rep, err
+	}
+	t, err := Render(ctx, s, cfg)
+	return t, rep, err
+}
+
+// Publish writes every document the public may read now, revises what
+// changed since the last build, and keeps in the store what it
+// published, which documents are listed now and the signing key's public
+// half. It makes every publication decision — revision numbers, dates,
+// signatures — so `vmc serve` runs it as one scheduled job for all its
+// replicas, which then Render the same tree.
+//
+// It refuses to sign with another key than the one the provider
+// published last: replicas with different key files would otherwise
+// sign one document with one key and list another in
+// provider-metadata.json.
+func Publish(ctx context.Context, s Store, cfg Config) (Report, store.CSAFState, error) {
 	var rep Report
 	if cfg.Key == nil {
-		return nil, rep, errors.New("csaf provider: no signing key")
+		return rep, store.CSAFState{}, errors.New("csaf provider: no signing key")
+	}
+	prev, err := s.CSAFState(ctx)
+	if err != nil {
+		return rep, prev, err
+	}
+	if prev.Key.Fingerprint != "" && prev.Key.Fingerprint != cfg.Key.Fingerprint() {
+		return rep, prev, fmt.Errorf("csaf provider: the signing key %s is not %s, which the provider publishes: every replica needs the same csaf-provider.key",
+			cfg.Key.Fingerprint(), prev.Key.Fingerprint)
 	}
 	set, err := s.AdvisorySettings(ctx)
 	if err != nil {
-		return nil, rep, err
+		return rep, prev, err
 	}
 	pub := set.Publisher
 	if pub.Name == "" {
@@ -86,26 +113,28 @@ func Build(ctx context.Context, s Store, cfg Config) (*Tree, Report, error) {
 	}
 	cands, skipped, err := candidates(ctx, s, pub, cfg.Now)
 	if err != nil {
-		return nil, rep, err
+		return rep, prev, err
 	}
 	rep.Skipped = skipped
 	kept, err := s.CSAFPublications(ctx)
 	if err != nil {
-		return nil, rep, err
+		return rep, prev, err
 	}
 	byID := map[string]store.CSAFPublication{}
 	for _, p := range kept {
 		byID[p.ID] = p
 	}
-	var entries []Entry
-	var changed []store.CSAFPublication
+	var (
+		listed  []string
+		changed []store.CSAFPublication
+	)
 	for _, c := range cands {
-		e, p, status, err := publishOne(c, byID, cfg)
+		_, p, status, err := publishOne(c, byID, cfg)
 		if err != nil {
 			rep.Skipped = append(rep.Skipped, fmt.Sprintf("%s: %v", c.doc.ID, err))
 			continue
 		}
-		entries = append(entries, e)
+		listed = append(listed, p.ID)
 		switch status {
 		case statusNew:
 			rep.New++
@@ -115,22 +144,57 @@ func Build(ctx context.Context, s Store, cfg Config) (*Tree, Report, error) {
 			changed = append(changed, p)
 		}
 	}
-	site := Site{BaseURL: cfg.BaseURL, Publisher: pub, Fingerprint: cfg.Key.Fingerprint(), Now: cfg.Now,
-		SecurityTxt: cfg.SecurityTxt}
-	if site.PublicKey, err = cfg.Key.ArmoredPublic(); err != nil {
-		return nil, rep, err
-	}
-	t, err := makeTree(site, entries)
+	armored, err := cfg.Key.ArmoredPublic()
 	if err != nil {
-		return nil, rep, err
+		return rep, prev, err
 	}
-	// Kept only once the tree is made: a build that fails publishes
-	// nothing and numbers nothing.
-	if err := s.PutCSAFPublications(ctx, changed); err != nil {
-		return nil, rep, err
+	pubJSON, err := json.Marshal(pub)
+	if err != nil {
+		return rep, prev, err
 	}
-	rep.Published = len(entries)
-	return t, rep, nil
+	st, err := s.PublishCSAF(ctx, changed, listed, store.CSAFState{Key: store.CSAFKey{Fingerprint: cfg.Key.Fingerprint(), Armored: armored}, Publisher: pubJSON}, cfg.Now)
+	if err != nil {
+		return rep, prev, err
+	}
+	rep.Published = len(listed)
+	return rep, st, nil
+}
+
+// Render lays out the provider's tree from what Publish kept: the listed
+// documents byte for byte, the key Publish signed with, its publisher,
+// and the time of the last build that changed something. It decides nothing and reads
+// no clock (cfg.Now serves security.txt only), so every replica renders
+// the same bytes from one store.
+func Render(ctx context.Context, s Store, cfg Config) (*Tree, error) {
+	st, err := s.CSAFState(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if st.Generation == 0 {
+		return nil, errors.New("csaf provider: nothing published yet")
+	}
+	var pub publish.Publisher
+	if err := json.Unmarshal(st.Publisher, &pub); err != nil {
+		return nil, fmt.Errorf("csaf provider: the published publisher: %w", err)
+	}
+	kept, err := s.CSAFPublications(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var entries []Entry
+	for _, p := range kept {
+		if !p.Listed {
+			continue
+		}
+		e, err := entryOf(p.ID, p.Document, p.Signature)
+		if err != nil {
+			return nil, err
+		}
+		entries = append(entries, e)
+	}
+	site := Site{BaseURL: cfg.BaseURL, Publisher: pub, Fingerprint: st.Key.Fingerprint, PublicKey: st.Key.Armored, Now: st.Built,
+		SecurityTxt: cfg.SecurityTxt, SecurityTxtNow: cfg.Now}
+	return makeTree(site, entries)
 }
 
 // candidates are the documents the public may read now: published

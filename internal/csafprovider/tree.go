@@ -2,6 +2,7 @@ package csafprovider
 
 import (
 	"bytes"
+	"cmp"
 	"crypto/sha256"
 	"crypto/sha512"
 	"encoding/csv"
@@ -82,7 +83,11 @@ type Site struct {
 	// SecurityTxt, when it has a contact, is written with a CSAF field
 	// naming provider-metadata.json.
 	SecurityTxt disclosure.SecurityTxt
-	Now         time.Time
+	// Now is the tree's time when it lists no document: the last build
+	// that changed something.
+	Now time.Time
+	// SecurityTxtNow dates security.txt's expiry; zero is Now.
+	SecurityTxtNow time.Time
 }
 
 func (s Site) url(p string) string { return strings.TrimSuffix(s.BaseURL, "/") + "/" + p }
@@ -211,10 +216,11 @@ func makeTree(site Site, entries []Entry) (*Tree, error) {
 	if len(site.SecurityTxt.Contact) > 0 {
 		st := site.SecurityTxt
 		st.CSAF = append(slices.Clone(st.CSAF), site.url(MetadataPath))
+		now := cmp.Or(site.SecurityTxtNow, site.Now)
 		if st.Expires.IsZero() {
-			st.Expires = disclosure.ExpiresAt(site.Now, 180)
+			st.Expires = disclosure.ExpiresAt(now, 180)
 		}
-		if err := st.Validate(site.Now); err != nil {
+		if err := st.Validate(now); err != nil {
 			return nil, fmt.Errorf("security.txt: %w", err)
 		}
 		b, _ := st.MarshalText()

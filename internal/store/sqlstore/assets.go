@@ -107,6 +107,9 @@ func (s *Store) SetComponents(ctx context.Context, assetID int64, source string,
 			return asset.Change{}, fmt.Errorf("component %d (%s): %w", i, c.Name, err)
 		}
 	}
+	if err := s.prepareShapes(ctx); err != nil {
+		return asset.Change{}, err
+	}
 	var ch asset.Change
 	err := s.inTx(ctx, func(ctx context.Context, tx *txn) error {
 		var err error
@@ -124,28 +127,15 @@ func (s *Store) setComponents(ctx context.Context, tx *txn, assetID int64, sourc
 		return ch, err
 	}
 	ch = asset.Diff(old, cs)
-	for _, c := range ch.Removed {
-		if _, err := tx.exec(ctx, `DELETE FROM components WHERE asset_id = ? AND ckey = ?`, assetID, c.Key()); err != nil {
-			return ch, fmt.Errorf("remove component %s: %w", c.Name, err)
-		}
+	removed := make([]any, len(ch.Removed))
+	for i, c := range ch.Removed {
+		removed[i] = c.Key()
 	}
-	for _, c := range ch.Added {
-		detail, err := json.Marshal(c)
-		if err != nil {
-			return ch, err
-		}
-		eco, name := looseKey(c.Ecosystem, c.Name)
-		var id int64
-		if err := tx.queryRow(ctx, `INSERT INTO components (asset_id, ckey, ecosystem, name, version, purl, detail, pkg_eco, pkg_name)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
-			assetID, c.Key(), c.Ecosystem, c.Name, c.Version, c.PURL, string(detail), eco, name).Scan(&id); err != nil {
-			return ch, fmt.Errorf("add component %s: %w", c.Name, err)
-		}
-		for _, k := range match.CPEKeys(c.CPEs) {
-			if _, err := tx.exec(ctx, `INSERT INTO component_cpes (component_id, cpe_key) VALUES (?, ?)`, id, k); err != nil {
-				return ch, fmt.Errorf("add component %s: CPE %s: %w", c.Name, k, err)
-			}
-		}
+	if err := tx.execIn(ctx, deleteComponents, []any{assetID}, removed); err != nil {
+		return ch, fmt.Errorf("remove components: %w", err)
+	}
+	if err := s.addComponents(ctx, tx, assetID, ch.Added); err != nil {
+		return ch, err
 	}
 	summary, err := json.Marshal(ch)
 	if err != nil {
@@ -157,6 +147,73 @@ func (s *Store) setComponents(ctx context.Context, tx *txn, assetID int64, sourc
 		return ch, fmt.Errorf("record component change: %w", err)
 	}
 	return ch, nil
+}
+
+// Components are written in multi-row statements (see batch.go), not a
+// round trip each: on PostgreSQL, where every statement is a round trip
+// to another process, an INSERT per component (and one per CPE key) was
+// most of the time an SBOM took to store.
+var (
+	insertComponents = rowsStmt{`INSERT INTO components (asset_id, ckey, ecosystem, name, version, purl, detail, pkg_eco, pkg_name) VALUES `, 9,
+		` RETURNING id, ckey`}
+	insertComponentCPEs = rowsStmt{`INSERT INTO component_cpes (component_id, cpe_key) VALUES `, 2, ``}
+	deleteComponents    = inStmt{`DELETE FROM components WHERE asset_id = ? AND ckey IN `, 1, ``}
+)
+
+// addComponents inserts cs, new to the asset, and their CPE keys.
+// RETURNING promises no order, so ids are matched to components by key,
+// which is unique within an asset.
+func (s *Store) addComponents(ctx context.Context, tx *txn, assetID int64, cs []asset.Component) error {
+	if len(cs) == 0 {
+		return nil
+	}
+	details := make([]string, len(cs))
+	for i, c := range cs {
+		b, err := json.Marshal(c)
+		if err != nil {
+			return fmt.Errorf("add component %s: %w", c.Name, err)
+		}
+		details[i] = string(b)
+	}
+	ids := make(map[string]int64, len(cs))
+	err := tx.queryRows(ctx, insertComponents, len(cs), func(args []any, i int) []any {
+		c := cs[i]
+		eco, name := looseKey(c.Ecosystem, c.Name)
+		return append(args, assetID, c.Key(), c.Ecosystem, c.Name, c.Version, c.PURL, details[i], eco, name)
+	}, func(r *sql.Rows) error {
+		var (
+			id  int64
+			key string
+		)
+		if err := r.Scan(&id, &key); err != nil {
+			return err
+		}
+		ids[key] = id
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("add components: %w", err)
+	}
+	type cpeRow struct {
+		component int64
+		key       string
+	}
+	var cpes []cpeRow
+	for _, c := range cs {
+		id, ok := ids[c.Key()]
+		if !ok {
+			return fmt.Errorf("add component %s: no id returned", c.Name)
+		}
+		for _, k := range match.CPEKeys(c.CPEs) {
+			cpes = append(cpes, cpeRow{id, k})
+		}
+	}
+	if _, err := tx.execRows(ctx, insertComponentCPEs, len(cpes), func(args []any, i int) []any {
+		return append(args, cpes[i].component, cpes[i].key)
+	}); err != nil {
+		return fmt.Errorf("add component CPEs: %w", err)
+	}
+	return nil
 }
 
 // Components implements store.Assets.

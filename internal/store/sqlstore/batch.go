@@ -561,8 +561,8 @@ var (
 	loadClaims = inStmt{`SELECT r.vuln_id, c.field, c.claim_key, c.value, c.seen_at, c.replaced_at, r.source, r.record_id, r.document
 		FROM claims c JOIN source_records r ON r.id = c.record_id WHERE c.replaced_at IS NULL AND r.vuln_id IN `, 0, ` ORDER BY c.id`}
 
-	rowsStmts = []rowsStmt{insertVulns, insertRecords, insertClaims, insertAliases, insertIndex, insertDocuments}
-	inStmts   = []inStmt{selectRecords, selectAliases, selectClaims, replaceClaims, unindexRecords, loadAliases, loadRecords, loadClaims}
+	rowsStmts = []rowsStmt{insertVulns, insertRecords, insertClaims, insertAliases, insertIndex, insertDocuments, insertComponents, insertComponentCPEs}
+	inStmts   = []inStmt{selectRecords, selectAliases, selectClaims, replaceClaims, unindexRecords, loadAliases, loadRecords, loadClaims, deleteComponents}
 )
 
 // Both databases bound the parameters of one statement (SQLite 32766,

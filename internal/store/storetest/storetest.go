@@ -77,6 +77,7 @@ func Run(t *testing.T, open Opener) {
 		{"TAXII", testTAXII},
 		{"CSAFProvider", testCSAFProvider},
 		{"Federation", testFederation},
+		{"SignInLimits", testSignInLimits},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) { tc.fn(t, open) })

@@ -1,0 +1,81 @@
+package api_test
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+
+	"github.com/vmc-dev/vmc/internal/api"
+	"github.com/vmc-dev/vmc/internal/auth"
+	"github.com/vmc-dev/vmc/internal/store"
+)
+
+// TestSignInLimitAcrossReplicas runs two API servers on one store, as
+// two replicas of vmc serve behind a load balancer, and spreads wrong
+// passwords over them: the fifth locks the name at that address on both.
+// With a limiter per process (the case "per process") the same five
+// leave both open: what an attacker gained from each added replica.
+func TestSignInLimitAcrossReplicas(t *testing.T) {
+	run := func(t *testing.T, s store.Store) {
+		for _, tc := range []struct {
+			name    string
+			limiter func() *auth.Limiter
+			locked  bool
+		}{
+			{"shared", func() *auth.Limiter { return nil }, true},
+			{"per process", func() *auth.Limiter { return auth.NewLimiter(auth.Limits{}) }, false},
+		} {
+			t.Run(tc.name, func(t *testing.T) {
+				var replicas []*httptest.Server
+				for range 2 {
+					srv := httptest.NewServer((&api.Server{Store: s, Limiter: tc.limiter(), Log: slog.New(slog.NewTextHandler(io.Discard, nil))}).Handler())
+					t.Cleanup(srv.Close)
+					replicas = append(replicas, srv)
+				}
+				user := strings.ReplaceAll(tc.name, " ", "-") + "-target"
+				signIn := func(r int, password string) int {
+					t.Helper()
+					resp, err := http.Post(replicas[r].URL+"/api/v1/session", "application/json",
+						strings.NewReader(`{"name":"`+user+`","password":"`+password+`"}`))
+					if err != nil {
+						t.Fatal(err)
+					}
+					resp.Body.Close()
+					return resp.StatusCode
+				}
+				if _, err := s.PutUser(context.Background(), auth.User{Name: user, Role: auth.Auditor}, mustHash(t), "test"); err != nil {
+					t.Fatal(err)
+				}
+				for i := range 5 {
+					if code := signIn(i%2, "wrong"); code != http.StatusUnauthorized {
+						t.Fatalf("wrong password %d on replica %d: %d, want 401", i+1, i%2, code)
+					}
+				}
+				want := http.StatusOK
+				if tc.locked {
+					want = http.StatusTooManyRequests
+				}
+				for r := range replicas {
+					if code := signIn(r, "correct horse battery staple"); code != want {
+						t.Errorf("replica %d after five failures spread over two: %d, want %d", r, code, want)
+					}
+				}
+			})
+		}
+	}
+	t.Run("sqlite", func(t *testing.T) { run(t, newFixture(t).store) })
+	t.Run("postgres", func(t *testing.T) { run(t, openPostgres(t)) })
+}
+
+func mustHash(t *testing.T) string {
+	t.Helper()
+	h, err := auth.HashPassword("correct horse battery staple")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return h
+}
