@@ -1,6 +1,7 @@
 package attackpath
 
 import (
+	"errors"
 	"math"
 	"sort"
 	"strconv"
@@ -336,4 +337,39 @@ func parseProb(s string) (float64, bool) {
 		return 0, false
 	}
 	return v, true
+}
+
+// Report is everything one analysis tells: the goals reached, the graph,
+// the ranked paths and the smallest fix set.
+type Report struct {
+	Goals []string `json:"goals"`
+	Graph Graph    `json:"graph"`
+	Paths []Path   `json:"paths"`
+	Fixes *FixPlan `json:"fixes,omitempty"`
+	// FixError says why no fix set exists (e.g. the attacker starts on a
+	// goal host).
+	FixError string `json:"fix_error,omitempty"`
+}
+
+// Report ranks up to k paths per goal and, when fixes is set, searches for
+// the smallest fix set.
+func (r *Result) Report(k int, fixes bool) (Report, error) {
+	rep := Report{Goals: r.Goals(), Graph: r.Graph()}
+	ps, err := r.Paths(k)
+	if err != nil {
+		return rep, err
+	}
+	rep.Paths = ps
+	if fixes {
+		plan, err := r.MinimalFixes()
+		switch {
+		case errors.Is(err, ErrUnfixable):
+			rep.FixError = err.Error()
+		case err != nil:
+			return rep, err
+		default:
+			rep.Fixes = &plan
+		}
+	}
+	return rep, nil
 }
