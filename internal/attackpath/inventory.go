@@ -2,7 +2,6 @@ package attackpath
 
 import (
 	"fmt"
-	"sort"
 	"strings"
 
 	"github.com/vmc-dev/vmc/internal/asset"
@@ -205,7 +204,6 @@ func FromInventory(assets []asset.Asset, vulns []InventoryVuln, extra *JSONModel
 			jm.Setuid = append(jm.Setuid, JSONSetuid{Host: v.Asset, Program: v.Package, Owner: priv})
 		}
 	}
-	sort.Strings(notes)
 	m, err := jm.Model("inventory")
 	return m, notes, err
 }
