@@ -211,7 +211,7 @@ func FromInventory(assets []asset.Asset, vulns []InventoryVuln, extra *JSONModel
 // FindingsOnPaths maps each vulnerability id on a host ("host vuln") used by
 // any of the paths to the goals of those paths, so a finding's priority can
 // name the path it lies on.
-func FindingsOnPaths(paths []Path) map[[2]string][]string {
+func FindingsOnPaths(paths []AttackPath) map[[2]string][]string {
 	out := map[[2]string][]string{}
 	for _, p := range paths {
 		for _, e := range p.Exploits {

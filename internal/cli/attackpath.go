@@ -249,13 +249,13 @@ show" prints it again.`,
 	return cmd
 }
 
-func analyseModel(m *attackpath.Model, what string, goals []attackpath.Term, k int, fixes bool) (attackpath.Report, error) {
+func analyseModel(m *attackpath.Model, what string, goals []attackpath.Term, k int, fixes bool) (attackpath.AttackReport, error) {
 	if len(goals) == 0 && len(m.Goals()) == 0 {
-		return attackpath.Report{}, usageError{fmt.Errorf("%s states no goal (attackGoal, or a critical or crown-jewel asset); give one with --goal", what)}
+		return attackpath.AttackReport{}, usageError{fmt.Errorf("%s states no goal (attackGoal, or a critical or crown-jewel asset); give one with --goal", what)}
 	}
 	res, err := attackpath.Analyse(m, attackpath.Options{Goals: goals})
 	if err != nil {
-		return attackpath.Report{}, err
+		return attackpath.AttackReport{}, err
 	}
 	return res.Report(k, fixes)
 }
@@ -291,7 +291,7 @@ func analyseStored(ctx context.Context, s store.Store, name string, inventory bo
 	return a, err
 }
 
-func printAttackReport(w io.Writer, rep attackpath.Report) error {
+func printAttackReport(w io.Writer, rep attackpath.AttackReport) error {
 	var b strings.Builder
 	fmt.Fprintf(&b, "goals reached: %d\n", len(rep.Goals))
 	for _, g := range rep.Goals {

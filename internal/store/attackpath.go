@@ -24,11 +24,11 @@ type AttackAnalysis struct {
 	// Model names the stored model analysed ("" for the inventory alone).
 	Model string `json:"model"`
 	// Inventory says the stored assets and findings were part of the model.
-	Inventory bool              `json:"inventory"`
-	At        time.Time         `json:"at"`
-	By        string            `json:"by"`
-	Notes     []string          `json:"notes,omitempty"` // findings left out, and why
-	Report    attackpath.Report `json:"report"`
+	Inventory bool                    `json:"inventory"`
+	At        time.Time               `json:"at"`
+	By        string                  `json:"by"`
+	Notes     []string                `json:"notes,omitempty"` // findings left out, and why
+	Report    attackpath.AttackReport `json:"report"`
 }
 
 // AttackPaths keeps network models and attack-path analyses. Writes are in

@@ -49,8 +49,8 @@ func testAttackPaths(t *testing.T, open Opener) {
 	for i, goals := range [][]string{{"execCode(a,root)"}, {"execCode(a,root)", "execCode(b,user)"}} {
 		c.tick()
 		a := store.AttackAnalysis{Model: "dmz", Inventory: i == 1, Notes: []string{"finding 3: left out"},
-			Report: attackpath.Report{Goals: goals, Graph: attackpath.Graph{Nodes: []attackpath.Node{{ID: 0, Kind: attackpath.NodeOR, Label: goals[0], Goal: true}}},
-				Fixes: &attackpath.FixPlan{Exact: true, Fixes: []attackpath.Fix{{Kind: "patch", Fact: attackpath.StatedFact{Pred: "vulExists", Args: []string{"a", "v", "p", "remoteExploit", "privEscalation"}}}}}}}
+			Report: attackpath.AttackReport{Goals: goals, Graph: attackpath.AttackGraph{Nodes: []attackpath.AttackNode{{ID: 0, Kind: attackpath.NodeOR, Label: goals[0], Goal: true}}},
+				Fixes: &attackpath.AttackFixPlan{Exact: true, Fixes: []attackpath.AttackFix{{Kind: "patch", Fact: attackpath.StatedFact{Pred: "vulExists", Args: []string{"a", "v", "p", "remoteExploit", "privEscalation"}}}}}}}
 		x, err := s.AddAttackAnalysis(ctx, a, "alice")
 		if err != nil || x.ID == 0 || !x.At.Equal(c.now()) {
 			t.Fatalf("analysis %d: %+v, %v", i, x, err)
