@@ -19,7 +19,7 @@ var rules = []struct {
 	{
 		// The domain: standard library and format libraries only.
 		pkgs: []string{"advisory", "version", "ecosystem", "cpe", "asset", "match", "risk", "finding", "incident", "disclosure", "audit", "auth", "maintenance", "samm",
-			"chart", "font", "baseline", "trust", "signing", "peer", "rules", "suggest"},
+			"chart", "font", "baseline", "trust", "signing", "peer", "rules", "suggest", "attackpath"},
 		forbidden: []string{"net/http", "database/sql", "github.com/spf13/cobra", "github.com/jackc/pgx", "modernc.org/sqlite",
 			mod + "store", mod + "api", mod + "cli", mod + "ingest", mod + "web", mod + "feed"},
 	},

@@ -127,6 +127,7 @@ from discovery to verified fix.`,
 		newTAXII(),
 		newRule(),
 		newWatch(),
+		newAttackPath(),
 	)
 	return root
 }
