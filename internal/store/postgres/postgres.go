@@ -10,6 +10,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"time"
 
 	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgxpool"
@@ -94,6 +95,9 @@ type dialect struct{}
 
 func (dialect) Name() string           { return "postgres" }
 func (dialect) Rebind(q string) string { return sqlstore.Rebind(q) }
+
+// Stamp is t: pgx sends a time.Time in binary, with no formatting.
+func (dialect) Stamp(t time.Time) any { return t }
 
 // Retryable: serialisation failures and deadlocks, and the unique and
 // foreign-key violations that two writers creating or merging the same

@@ -13,6 +13,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"github.com/pressly/goose/v3"
 	"modernc.org/sqlite"
@@ -127,6 +128,13 @@ type dialect struct{}
 
 func (dialect) Name() string           { return "sqlite" }
 func (dialect) Rebind(q string) string { return q }
+
+// Stamp is t as the text the driver would store for it (time.Time's
+// String, without a _time_format in the DSN): the driver formats a
+// time.Time on every bind, and a batch binds its time into every claim,
+// a million times in an import of CNVD (2% of its CPU).
+// TestStampStoredAsTime holds the two to the same text.
+func (dialect) Stamp(t time.Time) any { return t.String() }
 
 // Retryable: with _txlock=immediate and a busy timeout, SQLite serialises
 // writers itself; only a busy timeout that ran out is worth another try.

@@ -134,3 +134,21 @@ func TestIdentifiersAcrossProcesses(t *testing.T) {
 		return sqlite.Open(context.Background(), path, sqlite.Options{})
 	})
 }
+
+// The trigram index merges sixteen segments at a time (migration 00037),
+// which an import of every batch in its own transaction needs to spend
+// less of its time rewriting the index.
+func TestTrigramIndexMergesSixteen(t *testing.T) {
+	s, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "vmc.db"), sqlite.Options{Migrate: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	var n int
+	if err := s.DB().QueryRow(`SELECT v FROM vulns_fts_config WHERE k = 'automerge'`).Scan(&n); err != nil {
+		t.Fatal(err)
+	}
+	if n != 16 {
+		t.Errorf("automerge = %d, want 16", n)
+	}
+}

@@ -140,8 +140,10 @@ func (k *work) wait() {
 // writer carries one attempt at a batch through its records. It is made
 // afresh for every attempt, so nothing read by a failed one is reused.
 type writer struct {
-	tx      *txn
-	now     time.Time
+	tx  *txn
+	now time.Time
+	// stamp is now as the rows of the batch bind it (Dialect.Stamp).
+	stamp   any
 	prec    advisory.Precedence
 	recs    []advisory.Record
 	prep    []prepared
@@ -179,7 +181,7 @@ type writer struct {
 }
 
 func newWriter(tx *txn, now time.Time, prec advisory.Precedence, recs []advisory.Record, prep []prepared, said *work) *writer {
-	return &writer{tx: tx, now: now, prec: prec, recs: recs, prep: prep, said: said,
+	return &writer{tx: tx, now: now, stamp: tx.d.Stamp(now), prec: prec, recs: recs, prep: prep, said: said,
 		touched: map[int64]bool{}, fresh: map[int64]*freshVuln{}, solo: make([]*soloVuln, len(recs)),
 		aliases: map[string]int64{}, records: map[recordKey]storedRecord{}, claims: map[int64]map[claimKey]storedClaim{},
 		written: map[recordKey]bool{}, checked: map[string]bool{}, ours: map[string]bool{}, settled: map[int64]int64{}}

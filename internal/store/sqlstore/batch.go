@@ -253,7 +253,7 @@ func (w *writer) flush(ctx context.Context) error {
 		ids := make(map[int64]int64, len(p.vulns))
 		err := w.tx.queryRows(ctx, insertVulns, len(p.vulns), func(args []any, i int) []any {
 			v := &p.vulns[i].solo.row
-			return append(args, v.primary, v.summary, v.search, v.published, v.score, v.rating, v.kev, v.epss, w.now, w.now)
+			return append(args, v.primary, v.summary, v.search, v.published, v.score, v.rating, v.kev, v.epss, w.stamp, w.stamp)
 		}, func(rows *sql.Rows) error {
 			var (
 				id      int64
@@ -283,7 +283,7 @@ func (w *writer) flush(ctx context.Context) error {
 		ids := make(map[int64]int64, len(p.records))
 		err := w.tx.queryRows(ctx, insertRecords, len(p.records), func(args []any, i int) []any {
 			r := &p.records[i]
-			return append(args, r.key.source, r.key.id, r.key.document, r.vuln, r.hash, r.modified, w.now, w.now)
+			return append(args, r.key.source, r.key.id, r.key.document, r.vuln, r.hash, r.modified, w.stamp, w.stamp)
 		}, func(rows *sql.Rows) error {
 			var (
 				id int64
@@ -331,10 +331,9 @@ func (w *writer) flush(ctx context.Context) error {
 		p.replace = p.replace[:0]
 	}
 	if len(p.claims) > 0 {
-		now := any(w.now) // boxed once, not once a row
 		_, err := w.tx.execRows(ctx, insertClaims, len(p.claims), func(args []any, i int) []any {
 			c := &p.claims[i]
-			return append(args, c.record, c.claim.Field, c.claim.Key, textOf(c.claim.Value), now)
+			return append(args, c.record, c.claim.Field, c.claim.Key, textOf(c.claim.Value), w.stamp)
 		})
 		if err != nil {
 			return fmt.Errorf("insert claims: %w", err)

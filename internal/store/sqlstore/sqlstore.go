@@ -34,6 +34,10 @@ type Dialect interface {
 	Retryable(err error) bool
 	// CheckPhysical runs the engine's own consistency check.
 	CheckPhysical(ctx context.Context, db *sql.DB) error
+	// Stamp is t as a statement argument that many rows repeat (the
+	// time a batch writes): a value the driver binds with the least
+	// work, stored exactly as t itself would be.
+	Stamp(t time.Time) any
 }
 
 // Store implements store.Store over database/sql.
