@@ -11,7 +11,8 @@
 //   3. Edges spanning several layers get a dummy node per layer crossed.
 //   4. Within a layer, nodes are ordered by the barycentre (mean position)
 //      of their neighbours in the layer before, sweeping down and up; the
-//      order with the fewest crossings seen is kept.
+//      order with the fewest crossings seen is kept, then neighbours are
+//      swapped while that removes crossings.
 //   5. x: each node is pulled to the mean of its neighbours' centres while
 //      keeping its order and a minimum gap; y: one row per layer.
 //
@@ -102,6 +103,31 @@ function reorder(layer, fixed, nbrs) {
   return [...layer].sort((a, b) => bc.get(a) - bc.get(b));
 }
 
+// transpose swaps neighbours within a layer while that removes crossings
+// with the layers above and below (Gansner et al., "A technique for
+// drawing directed graphs", 1993): it fixes what barycentres tie on.
+function transpose(layers, down) {
+  const around = (i) => (i > 0 ? crossings(layers[i - 1], layers[i], down) : 0) +
+    (i + 1 < layers.length ? crossings(layers[i], layers[i + 1], down) : 0);
+  for (let pass = 0, improved = true; improved && pass < 8; pass++) {
+    improved = false;
+    for (let i = 0; i < layers.length; i++) {
+      const l = layers[i];
+      let n = around(i);
+      for (let j = 0; j + 1 < l.length; j++) {
+        [l[j], l[j + 1]] = [l[j + 1], l[j]];
+        const m = around(i);
+        if (m < n) {
+          n = m;
+          improved = true;
+        } else {
+          [l[j], l[j + 1]] = [l[j + 1], l[j]];
+        }
+      }
+    }
+  }
+}
+
 // layout places nodes ({id, w, h}) and edges ({from, to}) in layers.
 // It returns node positions (centres), each edge's polyline (from the
 // premise's bottom to the conclusion's top), and the drawing's size.
@@ -186,6 +212,9 @@ export function layout(nodes, edges) {
       bestN = n;
     }
   }
+
+  transpose(best, down);
+  bestN = totalCrossings(best, down);
 
   // x: pack each row, then pull nodes to their neighbours a few times.
   const x = new Map();

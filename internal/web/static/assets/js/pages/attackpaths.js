@@ -69,14 +69,22 @@ function attackGraph(graph) {
       svg('title', null, tip), shape(cls, p.w),
       svg('text', { 'text-anchor': 'middle', 'dominant-baseline': 'central' }, shortLabel(n.label)));
   });
-  const el = svg('svg', { id: 'ap-svg', class: 'attack-graph', viewBox: `0 0 ${W} ${H}`, width: W, height: H, role: 'img', 'aria-label': t('attack.graphAlt', { nodes: graph.nodes.length, edges: graph.edges.length }) },
+  const el = svg('svg', { id: 'ap-svg', class: 'attack-graph', viewBox: `0 0 ${W} ${H}`, role: 'img', 'aria-label': t('attack.graphAlt', { nodes: graph.nodes.length, edges: graph.edges.length }) },
     svg('defs', null, arrow('ap-arrow')), svg('g', { class: 'edges' }, edgeEls), svg('g', { class: 'nodes' }, nodeEls));
-  let scale = 1;
+  // At first the drawing fits the page's width (the viewBox scales it);
+  // zooming sets its size in pixels from there, inside a scrolling box.
+  const fit = () => {
+    el.setAttribute('width', '100%');
+    el.removeAttribute('height');
+  };
   const zoom = (f) => {
-    scale = f === 0 ? 1 : Math.min(4, Math.max(0.2, scale * f));
+    if (f === 0) return fit();
+    const now = el.getBoundingClientRect().width / W || 1;
+    const scale = Math.min(4, Math.max(0.1, now * f));
     el.setAttribute('width', Math.round(W * scale));
     el.setAttribute('height', Math.round(H * scale));
   };
+  fit();
   const highlight = (ids) => {
     el.classList.toggle('highlighting', !!ids);
     for (const g of nodeEls) g.classList.toggle('on', !!ids && ids.has(Number(g.dataset.id)));
@@ -194,7 +202,7 @@ export function reportView(rep) {
       h('h2', null, t('attack.graph')),
       h('p', { class: 'muted small' }, t('attack.graphSummary', { nodes: fmtNumber(graph.nodes.length), edges: fmtNumber(graph.edges.length) })),
       legend(),
-      h('div', { class: 'actions' }, zoomBtn(t('attack.zoomIn'), 1.25, 'ap-zoom-in'), zoomBtn(t('attack.zoomOut'), 0.8, 'ap-zoom-out'), zoomBtn(t('attack.zoomReset'), 0, 'ap-zoom-reset')),
+      h('div', { class: 'actions' }, zoomBtn(t('attack.zoomIn'), 1.25, 'ap-zoom-in'), zoomBtn(t('attack.zoomOut'), 0.8, 'ap-zoom-out'), zoomBtn(t('attack.zoomFit'), 0, 'ap-zoom-fit')),
       h('div', { class: 'graph-wrap' }, g.el)),
     section(t('attack.paths'), h('p', { class: 'muted small' }, t('attack.pathsIntro')),
       paths.length ? list : h('p', { class: 'muted' }, t('attack.noPaths'))),
