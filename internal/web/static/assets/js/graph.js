@@ -2,9 +2,10 @@
 // the attack-path page, with no library: Sugiyama's method (Sugiyama,
 // Tagawa, Toda 1981) in its plainest form.
 //
-//   1. Cycles are broken by reversing the edges a depth-first search finds
-//      going back up its stack (a derivation may loop: code on A reaches
-//      B, code on B reaches A).
+//   1. Cycles are broken by reversing the edges that go against a given
+//      level, or else those a depth-first search finds going back up its
+//      stack (a derivation may loop: code on A reaches B, code on B
+//      reaches A).
 //   2. Longest-path layering, counted from the sinks: a node sits one
 //      layer above the highest of its successors, so a premise sits right
 //      above what it helps conclude and the goals end up at the bottom.
@@ -65,6 +66,20 @@ function breakCycles(ids, out) {
         stack.push([v, 0]);
       }
     }
+  }
+  return reversed;
+}
+
+// againstLevel returns the edges that go against level (ties broken by
+// the nodes' order, a total order, so what is left has no cycle).
+function againstLevel(ids, edges, level) {
+  const idx = new Map(ids.map((id, i) => [id, i]));
+  const key = (v) => [level.get(v) ?? Infinity, idx.get(v)];
+  const reversed = new Set();
+  for (const e of edges) {
+    if (!idx.has(e.from) || !idx.has(e.to)) continue;
+    const [a, b] = [key(e.from), key(e.to)];
+    if (a[0] > b[0] || (a[0] === b[0] && a[1] > b[1])) reversed.add(e.from + '>' + e.to);
   }
   return reversed;
 }
@@ -131,12 +146,17 @@ function transpose(layers, down) {
 // layout places nodes ({id, w, h}) and edges ({from, to}) in layers.
 // It returns node positions (centres), each edge's polyline (from the
 // premise's bottom to the conclusion's top), and the drawing's size.
-export function layout(nodes, edges) {
+//
+// level, when given, maps each node to a number that grows along the
+// graph's natural direction (e.g. the depth at which a fact is first
+// derived): an edge against it is the one reversed, rather than whichever
+// the depth-first search happens to meet last.
+export function layout(nodes, edges, level) {
   const ids = nodes.map((n) => n.id);
   const size = new Map(nodes.map((n) => [n.id, n]));
   const out = new Map(ids.map((id) => [id, []]));
   for (const e of edges) if (out.has(e.from) && out.has(e.to)) out.get(e.from).push(e.to);
-  const reversed = breakCycles(ids, out);
+  const reversed = level ? againstLevel(ids, edges, level) : breakCycles(ids, out);
 
   // The DAG, with reversed edges turned round; duplicates collapse.
   const dag = new Map(ids.map((id) => [id, new Set()]));

@@ -43,11 +43,38 @@ function shape(cls, w) {
   }
 }
 
+// derivationDepth is the round in which each node first holds: stated
+// facts 0, a rule firing one more than its latest premise, a derived fact
+// one more than its earliest firing. Edges against it close loops of the
+// derivation (root on db lets the attacker sniff a password that gave
+// root on db), so they are the ones the layout turns round.
+function derivationDepth(graph) {
+  const into = new Map(graph.nodes.map((n) => [n.id, []]));
+  for (const e of graph.edges) if (into.has(e.to)) into.get(e.to).push(e.from);
+  const depth = new Map();
+  for (const n of graph.nodes) if (n.kind === 'LEAF') depth.set(n.id, 0);
+  for (let changed = true; changed;) {
+    changed = false;
+    for (const n of graph.nodes) {
+      if (n.kind === 'LEAF') continue;
+      const ds = into.get(n.id).map((p) => depth.get(p)).filter((d) => d !== undefined);
+      let d;
+      if (n.kind === 'AND') d = ds.length === into.get(n.id).length ? 1 + Math.max(0, ...ds) : undefined;
+      else d = ds.length ? 1 + Math.min(...ds) : undefined;
+      if (d !== undefined && (depth.get(n.id) === undefined || d < depth.get(n.id))) {
+        depth.set(n.id, d);
+        changed = true;
+      }
+    }
+  }
+  return depth;
+}
+
 // attackGraph draws the report's graph. highlight(nodeIds) marks a path's
 // nodes and the edges between them; null clears it.
 function attackGraph(graph) {
   const sized = graph.nodes.map((n) => ({ id: n.id, w: Math.max(60, shortLabel(n.label).length * CHAR_W + 24), h: NODE_H }));
-  const lay = layout(sized, graph.edges);
+  const lay = layout(sized, graph.edges, derivationDepth(graph));
   const pad = 12;
   const W = Math.ceil(lay.width + 2 * pad);
   const H = Math.ceil(lay.height + 2 * pad);
