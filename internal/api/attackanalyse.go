@@ -2,7 +2,6 @@ package api
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
@@ -38,12 +37,10 @@ type attackAnalyseInput struct {
 	}
 }
 
-// attackAnalyseOutput is attackpath.Report as JSON: goals, graph (nodes with
-// kind OR/AND/LEAF, label, goal flag; edges from premise to conclusion),
-// paths (most likely first, with steps) and fixes (exact or greedy). Sent
-// raw because huma would name its schemas Report, Graph, Node, Path..., which
-// clash with types of those names elsewhere in the API.
-type attackAnalyseOutput struct{ Body json.RawMessage }
+// attackAnalyseOutput is the report: goals, graph (nodes with kind
+// OR/AND/LEAF, label, goal flag; edges from premise to conclusion), paths
+// (most likely first, with steps) and fixes (exact or greedy).
+type attackAnalyseOutput struct{ Body attackpath.AttackReport }
 
 // attackModelFile names the posted model for error positions.
 func attackModelFile(name, src string) string {
@@ -102,27 +99,27 @@ func withAttackers(m *attackpath.Model, hosts []attackpath.Term) {
 // attackAnalyse parses and analyses one posted model. The client's errors
 // wrap attackpath.ErrSyntax, ErrInvalid or ErrTooLarge and name
 // file:line:col or the JSON entry.
-func attackAnalyse(in *attackAnalyseInput) (attackpath.Report, error) {
+func attackAnalyse(in *attackAnalyseInput) (attackpath.AttackReport, error) {
 	b := in.Body
 	goals, err := attackTerms("goals", b.Goals, true)
 	if err != nil {
-		return attackpath.Report{}, err
+		return attackpath.AttackReport{}, err
 	}
 	attackers, err := attackTerms("attackers", b.Attackers, false)
 	if err != nil {
-		return attackpath.Report{}, err
+		return attackpath.AttackReport{}, err
 	}
 	m, err := attackpath.ParseModel(attackModelFile(b.File, b.Model), []byte(b.Model))
 	if err != nil {
-		return attackpath.Report{}, err
+		return attackpath.AttackReport{}, err
 	}
 	if len(goals) == 0 && len(m.Goals()) == 0 {
-		return attackpath.Report{}, fmt.Errorf("%s: %w: the model states no attackGoal; give one in goals", m.Source, attackpath.ErrInvalid)
+		return attackpath.AttackReport{}, fmt.Errorf("%s: %w: the model states no attackGoal; give one in goals", m.Source, attackpath.ErrInvalid)
 	}
 	withAttackers(m, attackers)
 	res, err := attackpath.Analyse(m, attackpath.Options{Goals: goals, MaxFacts: maxAttackAnalyseFacts})
 	if err != nil {
-		return attackpath.Report{}, err
+		return attackpath.AttackReport{}, err
 	}
 	k := b.Paths
 	if k == 0 {
@@ -146,6 +143,6 @@ func (s *Server) registerAttackAnalyse(api huma.API) {
 			case err != nil:
 				return nil, err
 			}
-			return raw[attackAnalyseOutput](rep, nil)
+			return &attackAnalyseOutput{Body: rep}, nil
 		})
 }

@@ -25,7 +25,7 @@ func TestAttackAnalyseThreeHost(t *testing.T) {
 	}
 	f := newFixture(t)
 	body, _ := json.Marshal(map[string]any{"model": string(src), "file": "input.P", "paths": 5})
-	var rep attackpath.Report
+	var rep attackpath.AttackReport
 	f.json(t, http.MethodPost, "/api/v1/attack-paths/analyse", f.tokens[auth.Auditor], string(body), http.StatusOK, &rep)
 
 	if want := []string{"execCode(workStation,root)"}; !slices.Equal(rep.Goals, want) {
@@ -33,7 +33,7 @@ func TestAttackAnalyseThreeHost(t *testing.T) {
 	}
 	// The graph is well formed: edges join known nodes, the goal node is
 	// marked, and every kind is one the page draws.
-	ids := map[int]attackpath.Node{}
+	ids := map[int]attackpath.AttackNode{}
 	for _, n := range rep.Graph.Nodes {
 		ids[n.ID] = n
 		if n.Kind != attackpath.NodeOR && n.Kind != attackpath.NodeAND && n.Kind != attackpath.NodeLeaf {

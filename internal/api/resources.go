@@ -56,6 +56,7 @@ func (s *Server) register(api huma.API) {
 	s.registerIncidentMetrics(api)
 	s.registerBaselines(api)
 	s.registerTrust(api)
+	s.registerAttackPaths(api)
 	s.registerSuggestions(api)
 	s.registerMaintenance(api)
 	s.registerIdentifiers(api)

@@ -8,17 +8,17 @@ import (
 
 // Fix is one change that removes a stated fact: patching a vulnerability on
 // a host (a vulExists fact) or blocking one flow (a hacl fact).
-type Fix struct {
+type AttackFix struct {
 	Kind string     `json:"kind"` // "patch" or "block"
 	Fact StatedFact `json:"fact"`
 }
 
-func (f Fix) String() string { return f.Kind + " " + f.Fact.String() }
+func (f AttackFix) String() string { return f.Kind + " " + f.Fact.String() }
 
 // FixPlan is a set of fixes that together make every targeted goal
 // underivable.
-type FixPlan struct {
-	Fixes []Fix `json:"fixes"`
+type AttackFixPlan struct {
+	Fixes []AttackFix `json:"fixes"`
 	// Exact is true when the search proved no smaller set exists; false when
 	// the greedy bound was used (the plan still works, verified by
 	// re-running the analysis, but a smaller one may exist).
@@ -87,21 +87,21 @@ func (r *Result) fixCosts() []int {
 // set found. Each node re-runs the fixpoint. The greedy plan (below) seeds
 // the bound; if the exact search passes MaxExactEvaluations analyses, the
 // greedy plan is returned with Exact false.
-func (r *Result) MinimalFixes() (FixPlan, error) {
+func (r *Result) MinimalFixes() (AttackFixPlan, error) {
 	if len(r.goals) == 0 {
-		return FixPlan{Exact: true}, nil
+		return AttackFixPlan{Exact: true}, nil
 	}
 	goals := make([]Term, len(r.goals))
 	for i, g := range r.goals {
 		t, err := ParseTerm(r.Label(g))
 		if err != nil {
-			return FixPlan{}, err
+			return AttackFixPlan{}, err
 		}
 		goals[i] = t
 	}
 	greedy, evals, err := r.greedyFixes(goals)
 	if err != nil {
-		return FixPlan{}, err
+		return AttackFixPlan{}, err
 	}
 	best := greedy
 	visited := map[string]bool{}
@@ -150,11 +150,11 @@ func (r *Result) MinimalFixes() (FixPlan, error) {
 		return nil
 	}
 	if err := search(nil); err != nil {
-		return FixPlan{}, err
+		return AttackFixPlan{}, err
 	}
-	plan := FixPlan{Exact: !aborted, Evaluations: evals}
+	plan := AttackFixPlan{Exact: !aborted, Evaluations: evals}
 	for _, f := range best {
-		plan.Fixes = append(plan.Fixes, Fix{Kind: fixKind(f.Pred, len(f.Args)), Fact: f})
+		plan.Fixes = append(plan.Fixes, AttackFix{Kind: fixKind(f.Pred, len(f.Args)), Fact: f})
 	}
 	sort.Slice(plan.Fixes, func(i, j int) bool { return plan.Fixes[i].String() < plan.Fixes[j].String() })
 	return plan, nil

@@ -64,7 +64,7 @@ func noSmallerCut(t *testing.T, m *Model, r *Result, n int) {
 	pick(0, nil)
 }
 
-func applyPlan(t *testing.T, m *Model, r *Result, p FixPlan) {
+func applyPlan(t *testing.T, m *Model, r *Result, p AttackFixPlan) {
 	t.Helper()
 	var fs []StatedFact
 	for _, f := range p.Fixes {
@@ -187,13 +187,13 @@ func TestH2v1s5Fixes(t *testing.T) {
 	if len(greedy) < len(p.Fixes) {
 		t.Errorf("greedy found %d fixes, fewer than the exact %d", len(greedy), len(p.Fixes))
 	}
-	applyPlan(t, m, r, FixPlan{Fixes: toFixes(greedy)})
+	applyPlan(t, m, r, AttackFixPlan{Fixes: toFixes(greedy)})
 }
 
-func toFixes(fs []StatedFact) []Fix {
-	var out []Fix
+func toFixes(fs []StatedFact) []AttackFix {
+	var out []AttackFix
 	for _, f := range fs {
-		out = append(out, Fix{Kind: fixKind(f.Pred, len(f.Args)), Fact: f})
+		out = append(out, AttackFix{Kind: fixKind(f.Pred, len(f.Args)), Fact: f})
 	}
 	return out
 }

@@ -10,34 +10,34 @@ import (
 // NodeKind is the closed set of attack-graph node kinds, as MulVAL draws
 // them: a derived fact holds if any of its rule firings does (OR); a rule
 // firing holds if all its premises do (AND); stated facts are leaves.
-type NodeKind string
+type AttackNodeKind string
 
 const (
-	NodeOR   NodeKind = "OR"
-	NodeAND  NodeKind = "AND"
-	NodeLeaf NodeKind = "LEAF"
+	NodeOR   AttackNodeKind = "OR"
+	NodeAND  AttackNodeKind = "AND"
+	NodeLeaf AttackNodeKind = "LEAF"
 )
 
 // Node is one vertex of the attack graph.
-type Node struct {
-	ID    int      `json:"id"`
-	Kind  NodeKind `json:"kind"`
-	Label string   `json:"label"`          // the fact, or the rule's id for AND
-	Desc  string   `json:"desc,omitempty"` // what the rule means (AND)
-	Prob  float64  `json:"prob,omitempty"` // likelihood of the step (AND)
-	Goal  bool     `json:"goal,omitempty"`
+type AttackNode struct {
+	ID    int            `json:"id"`
+	Kind  AttackNodeKind `json:"kind"`
+	Label string         `json:"label"`          // the fact, or the rule's id for AND
+	Desc  string         `json:"desc,omitempty"` // what the rule means (AND)
+	Prob  float64        `json:"prob,omitempty"` // likelihood of the step (AND)
+	Goal  bool           `json:"goal,omitempty"`
 }
 
 // Edge points from a premise to what it helps conclude.
-type Edge struct {
+type AttackEdge struct {
 	From int `json:"from"`
 	To   int `json:"to"`
 }
 
 // Graph is the part of the derivation that leads to the goals.
-type Graph struct {
-	Nodes []Node `json:"nodes"`
-	Edges []Edge `json:"edges"`
+type AttackGraph struct {
+	Nodes []AttackNode `json:"nodes"`
+	Edges []AttackEdge `json:"edges"`
 }
 
 // complexityLikelihood maps MulVAL's cvss(Vul, AC) access complexity to how
@@ -85,8 +85,8 @@ func (r *Result) vulLikelihood(vul sym) float64 {
 }
 
 // Graph returns the AND/OR graph of everything that leads to a goal.
-func (r *Result) Graph() Graph {
-	var g Graph
+func (r *Result) Graph() AttackGraph {
+	var g AttackGraph
 	factNode := map[FactID]int{}
 	goal := map[FactID]bool{}
 	for _, id := range r.goals {
@@ -103,15 +103,15 @@ func (r *Result) Graph() Graph {
 		if int(f) < r.nConfig {
 			kind = NodeLeaf
 		}
-		g.Nodes = append(g.Nodes, Node{ID: n, Kind: kind, Label: r.Label(f), Goal: goal[f]})
+		g.Nodes = append(g.Nodes, AttackNode{ID: n, Kind: kind, Label: r.Label(f), Goal: goal[f]})
 		for _, i := range r.byHead[f] {
 			in := r.dv.instances[i]
 			m := r.p.meta[in.rule]
 			a := len(g.Nodes)
-			g.Nodes = append(g.Nodes, Node{ID: a, Kind: NodeAND, Label: m.id, Desc: m.desc, Prob: r.stepProb(i)})
-			g.Edges = append(g.Edges, Edge{From: a, To: n})
+			g.Nodes = append(g.Nodes, AttackNode{ID: a, Kind: NodeAND, Label: m.id, Desc: m.desc, Prob: r.stepProb(i)})
+			g.Edges = append(g.Edges, AttackEdge{From: a, To: n})
 			for _, b := range in.body {
-				g.Edges = append(g.Edges, Edge{From: visit(b), To: a})
+				g.Edges = append(g.Edges, AttackEdge{From: visit(b), To: a})
 			}
 		}
 		return n
@@ -164,7 +164,7 @@ func (r *Result) costsBy(weight func(instance int) float64) ([]float64, []int) {
 }
 
 // Step is one rule firing on a path.
-type Step struct {
+type AttackStep struct {
 	Rule  string   `json:"rule"`
 	Desc  string   `json:"desc"`
 	Fact  string   `json:"fact"`           // what the step concludes
@@ -175,20 +175,20 @@ type Step struct {
 
 // Path is one proof of a goal: the steps in the order an attacker takes
 // them (premises first).
-type Path struct {
-	Goal       string   `json:"goal"`
-	Likelihood float64  `json:"likelihood"` // product of the distinct steps' likelihoods
-	Steps      []Step   `json:"steps"`
-	Exploits   []string `json:"exploits"` // vulExists facts the path uses
+type AttackPath struct {
+	Goal       string       `json:"goal"`
+	Likelihood float64      `json:"likelihood"` // product of the distinct steps' likelihoods
+	Steps      []AttackStep `json:"steps"`
+	Exploits   []string     `json:"exploits"` // vulExists facts the path uses
 	leaves     []FactID
 }
 
 // bestPath extracts the cheapest proof of goal, or false if underivable.
-func (r *Result) bestPath(goal FactID, best []int) (Path, bool) {
+func (r *Result) bestPath(goal FactID, best []int) (AttackPath, bool) {
 	if best[goal] < 0 {
-		return Path{}, false
+		return AttackPath{}, false
 	}
-	p := Path{Goal: r.Label(goal), Likelihood: 1}
+	p := AttackPath{Goal: r.Label(goal), Likelihood: 1}
 	done := map[FactID]bool{}
 	leafSeen := map[FactID]bool{}
 	var walk func(f FactID)
@@ -206,7 +206,7 @@ func (r *Result) bestPath(goal FactID, best []int) (Path, bool) {
 		}
 		i := best[f]
 		in := r.dv.instances[i]
-		s := Step{Rule: r.p.meta[in.rule].id, Desc: r.p.meta[in.rule].desc, Fact: r.Label(f), Prob: r.stepProb(i), index: i}
+		s := AttackStep{Rule: r.p.meta[in.rule].id, Desc: r.p.meta[in.rule].desc, Fact: r.Label(f), Prob: r.stepProb(i), index: i}
 		for _, b := range in.body {
 			walk(b)
 			if int(b) < r.nConfig && !isDomain(r.dv.db.facts[b].pred) {
@@ -230,8 +230,8 @@ func isDomain(pred string) bool { return len(pred) > 4 && pred[:4] == "dom_" }
 // finds k-best solutions: take the best path, then for each fixable fact it
 // uses (a vulnerability or a network flow), the best path without that
 // fact (cumulatively along the search), keeping distinct step sets.
-func (r *Result) Paths(k int) ([]Path, error) {
-	var out []Path
+func (r *Result) Paths(k int) ([]AttackPath, error) {
+	var out []AttackPath
 	for _, g := range r.goals {
 		ps, err := r.pathsTo(g, k)
 		if err != nil {
@@ -243,7 +243,7 @@ func (r *Result) Paths(k int) ([]Path, error) {
 	return out, nil
 }
 
-func sortPaths(ps []Path) {
+func sortPaths(ps []AttackPath) {
 	sort.SliceStable(ps, func(i, j int) bool {
 		if ps[i].Likelihood != ps[j].Likelihood {
 			return ps[i].Likelihood > ps[j].Likelihood
@@ -255,14 +255,14 @@ func sortPaths(ps []Path) {
 // maxPathSearches bounds the re-evaluations one goal's ranking may cost.
 const maxPathSearches = 64
 
-func (r *Result) pathsTo(goal FactID, k int) ([]Path, error) {
+func (r *Result) pathsTo(goal FactID, k int) ([]AttackPath, error) {
 	label := r.Label(goal)
 	goalTerm, err := ParseTerm(label)
 	if err != nil {
 		return nil, err
 	}
 	type entry struct {
-		path Path
+		path AttackPath
 		bans []StatedFact
 	}
 	_, best := r.costs()
@@ -272,7 +272,7 @@ func (r *Result) pathsTo(goal FactID, k int) ([]Path, error) {
 	}
 	queue := []entry{{path: first}}
 	seen := map[string]bool{pathKey(first): true}
-	var out []Path
+	var out []AttackPath
 	searches := 0
 	for len(queue) > 0 && len(out) < k {
 		sort.SliceStable(queue, func(i, j int) bool {
@@ -307,7 +307,7 @@ func (r *Result) pathsTo(goal FactID, k int) ([]Path, error) {
 	return out, nil
 }
 
-func pathKey(p Path) string {
+func pathKey(p AttackPath) string {
 	var ks []string
 	for _, s := range p.Steps {
 		ks = append(ks, s.Rule+" "+s.Fact)
@@ -341,11 +341,11 @@ func parseProb(s string) (float64, bool) {
 
 // Report is everything one analysis tells: the goals reached, the graph,
 // the ranked paths and the smallest fix set.
-type Report struct {
-	Goals []string `json:"goals"`
-	Graph Graph    `json:"graph"`
-	Paths []Path   `json:"paths"`
-	Fixes *FixPlan `json:"fixes,omitempty"`
+type AttackReport struct {
+	Goals []string       `json:"goals"`
+	Graph AttackGraph    `json:"graph"`
+	Paths []AttackPath   `json:"paths"`
+	Fixes *AttackFixPlan `json:"fixes,omitempty"`
 	// FixError says why no fix set exists (e.g. the attacker starts on a
 	// goal host).
 	FixError string `json:"fix_error,omitempty"`
@@ -353,8 +353,8 @@ type Report struct {
 
 // Report ranks up to k paths per goal and, when fixes is set, searches for
 // the smallest fix set.
-func (r *Result) Report(k int, fixes bool) (Report, error) {
-	rep := Report{Goals: r.Goals(), Graph: r.Graph()}
+func (r *Result) Report(k int, fixes bool) (AttackReport, error) {
+	rep := AttackReport{Goals: r.Goals(), Graph: r.Graph()}
 	ps, err := r.Paths(k)
 	if err != nil {
 		return rep, err

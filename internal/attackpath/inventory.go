@@ -2,7 +2,6 @@ package attackpath
 
 import (
 	"fmt"
-	"sort"
 	"strings"
 
 	"github.com/vmc-dev/vmc/internal/asset"
@@ -205,7 +204,6 @@ func FromInventory(assets []asset.Asset, vulns []InventoryVuln, extra *JSONModel
 			jm.Setuid = append(jm.Setuid, JSONSetuid{Host: v.Asset, Program: v.Package, Owner: priv})
 		}
 	}
-	sort.Strings(notes)
 	m, err := jm.Model("inventory")
 	return m, notes, err
 }
@@ -213,7 +211,7 @@ func FromInventory(assets []asset.Asset, vulns []InventoryVuln, extra *JSONModel
 // FindingsOnPaths maps each vulnerability id on a host ("host vuln") used by
 // any of the paths to the goals of those paths, so a finding's priority can
 // name the path it lies on.
-func FindingsOnPaths(paths []Path) map[[2]string][]string {
+func FindingsOnPaths(paths []AttackPath) map[[2]string][]string {
 	out := map[[2]string][]string{}
 	for _, p := range paths {
 		for _, e := range p.Exploits {

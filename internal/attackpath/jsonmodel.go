@@ -238,9 +238,15 @@ func (jm *JSONModel) Model(file string) (*Model, error) {
 	return m, m.check()
 }
 
-// ParseModel picks the format by content: JSON starts with '{'.
+// IsJSONModel tells the formats apart: JSON starts with '{'.
+func IsJSONModel(src []byte) bool {
+	t := bytes.TrimLeft(src, " \t\r\n\ufeff")
+	return len(t) > 0 && t[0] == '{'
+}
+
+// ParseModel reads either format.
 func ParseModel(file string, src []byte) (*Model, error) {
-	if t := bytes.TrimLeft(src, " \t\r\n\ufeff"); len(t) > 0 && t[0] == '{' {
+	if IsJSONModel(src) {
 		return ParseJSONModel(file, src)
 	}
 	return ParseMulVAL(file, src)

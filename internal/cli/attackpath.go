@@ -1,15 +1,21 @@
 package cli
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"io"
 	"path/filepath"
+	"strconv"
 	"strings"
+	"time"
 
 	"github.com/spf13/cobra"
 
+	"github.com/vmc-dev/vmc/internal/asset"
 	"github.com/vmc-dev/vmc/internal/attackpath"
+	"github.com/vmc-dev/vmc/internal/finding"
+	"github.com/vmc-dev/vmc/internal/store"
 )
 
 // newAttackPath is "vmc attackpath": attack graphs from network models.
@@ -18,19 +24,153 @@ func newAttackPath() *cobra.Command {
 		Use:   "attackpath",
 		Short: "Attack paths: how an attacker could chain vulnerabilities to a target",
 	}
-	cmd.AddCommand(newAttackPathAnalyse())
+	cmd.AddCommand(newAttackPathAnalyse(), newAttackPathImport(), newAttackPathShow())
 	return cmd
+}
+
+func newAttackPathImport() *cobra.Command {
+	var actor string
+	cmd := &cobra.Command{
+		Use:   "import NAME FILE",
+		Short: "Store a network model (MulVAL facts or vmc's JSON) under NAME, replacing one of that name",
+		Long: `Store a network model for "vmc attackpath analyse --model NAME": reachability,
+services, accounts and zones the inventory does not know. The file is checked
+as analyse would read it; errors name the line and column, or the JSON entry.`,
+		Args: cobra.ExactArgs(2),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			src, err := readLimited(args[1], attackpath.MaxInputBytes)
+			if err != nil {
+				return err
+			}
+			m, err := attackpath.ParseModel(filepath.Base(args[1]), src)
+			if err != nil {
+				return err
+			}
+			format := "mulval"
+			if attackpath.IsJSONModel(src) {
+				format = "json"
+			}
+			return withStore(cmd, false, func(_ *Config, s store.Store) error {
+				stored, err := s.PutAttackModel(cmd.Context(), store.AttackModel{Name: args[0], Format: format, Source: string(src)}, actor)
+				if err != nil {
+					return err
+				}
+				_, err = fmt.Fprintf(cmd.OutOrStdout(), "model %s: %s, %d clauses, %d goals\n", stored.Name, format, len(m.Clauses), len(m.Goals()))
+				return err
+			})
+		},
+	}
+	cmd.Flags().StringVar(&actor, "as", defaultActor(), "who imports it, for the audit log")
+	return cmd
+}
+
+func newAttackPathShow() *cobra.Command {
+	var asJSON bool
+	cmd := &cobra.Command{
+		Use:   "show [ID]",
+		Short: "Show a stored analysis (default: the latest)",
+		Args:  cobra.MaximumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return withStore(cmd, false, func(_ *Config, s store.Store) error {
+				var (
+					a   store.AttackAnalysis
+					err error
+				)
+				if len(args) == 1 {
+					id, perr := strconv.ParseInt(args[0], 10, 64)
+					if perr != nil {
+						return usageError{fmt.Errorf("analysis id %q: not a number", args[0])}
+					}
+					a, err = s.AttackAnalysis(cmd.Context(), id)
+				} else {
+					a, err = s.LatestAttackAnalysis(cmd.Context())
+				}
+				if err != nil {
+					return err
+				}
+				return printStoredAnalysis(cmd.OutOrStdout(), a, asJSON)
+			})
+		},
+	}
+	cmd.Flags().BoolVar(&asJSON, "json", false, "print the analysis as JSON")
+	return cmd
+}
+
+func printStoredAnalysis(w io.Writer, a store.AttackAnalysis, asJSON bool) error {
+	if asJSON {
+		enc := json.NewEncoder(w)
+		enc.SetIndent("", "  ")
+		return enc.Encode(a)
+	}
+	what := "model " + a.Model
+	switch {
+	case a.Model == "":
+		what = "inventory"
+	case a.Inventory:
+		what += " and inventory"
+	}
+	if _, err := fmt.Fprintf(w, "analysis %d of %s, %s by %s\n", a.ID, what, a.At.Format(time.RFC3339), a.By); err != nil {
+		return err
+	}
+	for _, n := range a.Notes {
+		if _, err := fmt.Fprintf(w, "left out: %s\n", n); err != nil {
+			return err
+		}
+	}
+	return printAttackReport(w, a.Report)
+}
+
+// loadInventory reads every asset and its open findings as the attack-path
+// model needs them: the vector and EPSS the finding's assessment used.
+func loadInventory(ctx context.Context, s store.Store) ([]asset.Asset, []attackpath.InventoryVuln, error) {
+	assets, err := s.ListAssets(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	var vulns []attackpath.InventoryVuln
+	err = forEachFinding(ctx, s, store.FindingQuery{Open: true, Limit: 1000}, func(f finding.Finding) {
+		v := attackpath.InventoryVuln{FindingID: f.ID, Asset: f.Asset, Vuln: f.Vuln, Package: f.Package}
+		if a := f.Assessment; a != nil {
+			if a.CVSS != nil {
+				v.Vector = a.CVSS.Vector
+			}
+			if a.EPSS != nil {
+				v.EPSS = a.EPSS.Score
+			}
+		}
+		vulns = append(vulns, v)
+	})
+	return assets, vulns, err
+}
+
+func forEachFinding(ctx context.Context, s store.Store, q store.FindingQuery, fn func(finding.Finding)) error {
+	for {
+		page, err := s.ListFindings(ctx, q)
+		if err != nil {
+			return err
+		}
+		for _, f := range page.Items {
+			fn(f)
+		}
+		if page.Next == 0 {
+			return nil
+		}
+		q.After = page.Next
+	}
 }
 
 func newAttackPathAnalyse() *cobra.Command {
 	var (
-		goals   []string
-		asJSON  bool
-		k       int
-		noFixes bool
+		goals     []string
+		asJSON    bool
+		k         int
+		noFixes   bool
+		model     string
+		inventory bool
+		actor     string
 	)
 	cmd := &cobra.Command{
-		Use:     "analyse FILE",
+		Use:     "analyse [FILE]",
 		Aliases: []string{"analyze"},
 		Short:   "Analyse a network model (MulVAL facts or vmc's JSON) without a store",
 		Long: `Read a network model, derive what an attacker can reach with MulVAL's
@@ -42,11 +182,20 @@ FILE is MulVAL input facts (input.P) or vmc's JSON model (it starts with "{");
 docs/attack-paths.md describes both. The goals are the model's attackGoal
 facts unless --goal gives others, e.g. --goal 'execCode(db1,_)'.
 
---json prints the whole report: goals, graph (nodes and edges), paths, fixes.`,
+--json prints the whole report: goals, graph (nodes and edges), paths, fixes.
+
+With --model NAME (a model "vmc attackpath import" stored) and/or --inventory
+(the stored assets and their open findings: docs/attack-paths.md says how
+they become facts) instead of FILE, the analysis is stored and "vmc attackpath
+show" prints it again.`,
 		Example: `  vmc attackpath analyse input.P
   vmc attackpath analyse --goal 'execCode(fileServer,root)' --json input.P`,
-		Args: cobra.ExactArgs(1),
+		Args: cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
+			stored := model != "" || inventory
+			if stored == (len(args) == 1) {
+				return usageError{fmt.Errorf("give FILE, or --model and/or --inventory")}
+			}
 			if k < 1 {
 				return usageError{fmt.Errorf("--paths must be at least 1")}
 			}
@@ -58,6 +207,18 @@ facts unless --goal gives others, e.g. --goal 'execCode(db1,_)'.
 				}
 				gs = append(gs, t)
 			}
+			if stored {
+				return withStore(cmd, false, func(_ *Config, s store.Store) error {
+					a, err := analyseStored(cmd.Context(), s, model, inventory, gs, k, !noFixes)
+					if err != nil {
+						return err
+					}
+					if a, err = s.AddAttackAnalysis(cmd.Context(), a, actor); err != nil {
+						return err
+					}
+					return printStoredAnalysis(cmd.OutOrStdout(), a, asJSON)
+				})
+			}
 			src, err := readLimited(args[0], attackpath.MaxInputBytes)
 			if err != nil {
 				return err
@@ -66,14 +227,7 @@ facts unless --goal gives others, e.g. --goal 'execCode(db1,_)'.
 			if err != nil {
 				return err
 			}
-			if len(gs) == 0 && len(m.Goals()) == 0 {
-				return usageError{fmt.Errorf("%s states no attackGoal; give one with --goal", args[0])}
-			}
-			res, err := attackpath.Analyse(m, attackpath.Options{Goals: gs})
-			if err != nil {
-				return err
-			}
-			rep, err := res.Report(k, !noFixes)
+			rep, err := analyseModel(m, args[0], gs, k, !noFixes)
 			if err != nil {
 				return err
 			}
@@ -89,10 +243,55 @@ facts unless --goal gives others, e.g. --goal 'execCode(db1,_)'.
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print the report as JSON")
 	cmd.Flags().IntVar(&k, "paths", 3, "paths to rank per goal")
 	cmd.Flags().BoolVar(&noFixes, "no-fixes", false, "skip the fix search")
+	cmd.Flags().StringVar(&model, "model", "", "analyse the stored model NAME (and store the analysis)")
+	cmd.Flags().BoolVar(&inventory, "inventory", false, "add the stored assets and open findings (and store the analysis)")
+	cmd.Flags().StringVar(&actor, "as", defaultActor(), "who runs a stored analysis, for the audit log")
 	return cmd
 }
 
-func printAttackReport(w io.Writer, rep attackpath.Report) error {
+func analyseModel(m *attackpath.Model, what string, goals []attackpath.Term, k int, fixes bool) (attackpath.AttackReport, error) {
+	if len(goals) == 0 && len(m.Goals()) == 0 {
+		return attackpath.AttackReport{}, usageError{fmt.Errorf("%s states no goal (attackGoal, or a critical or crown-jewel asset); give one with --goal", what)}
+	}
+	res, err := attackpath.Analyse(m, attackpath.Options{Goals: goals})
+	if err != nil {
+		return attackpath.AttackReport{}, err
+	}
+	return res.Report(k, fixes)
+}
+
+// analyseStored builds the model from a stored model, the inventory or
+// both (their facts and goals together) and analyses it.
+func analyseStored(ctx context.Context, s store.Store, name string, inventory bool, goals []attackpath.Term, k int, fixes bool) (store.AttackAnalysis, error) {
+	a := store.AttackAnalysis{Model: name, Inventory: inventory}
+	m := &attackpath.Model{Source: "inventory"}
+	if inventory {
+		assets, vulns, err := loadInventory(ctx, s)
+		if err != nil {
+			return a, err
+		}
+		if m, a.Notes, err = attackpath.FromInventory(assets, vulns, nil); err != nil {
+			return a, err
+		}
+	}
+	if name != "" {
+		sm, err := s.AttackModel(ctx, name)
+		if err != nil {
+			return a, err
+		}
+		pm, err := attackpath.ParseModel(name, []byte(sm.Source))
+		if err != nil {
+			return a, err
+		}
+		m.Clauses = append(m.Clauses, pm.Clauses...)
+		m.Source = name
+	}
+	rep, err := analyseModel(m, m.Source, goals, k, fixes)
+	a.Report = rep
+	return a, err
+}
+
+func printAttackReport(w io.Writer, rep attackpath.AttackReport) error {
 	var b strings.Builder
 	fmt.Fprintf(&b, "goals reached: %d\n", len(rep.Goals))
 	for _, g := range rep.Goals {

@@ -67,7 +67,7 @@ func TestScriptsPostgres(t *testing.T) {
 		mu    sync.Mutex
 		dsns  []string
 	)
-	for _, name := range []string{"lifecycle", "triage_rules", "reassess", "findings_import", "exercise", "incident", "custody", "process", "disclosure", "rca", "communication", "advisory", "incident_metrics", "baseline", "trust", "maintenance", "peer", "rules", "suggest"} {
+	for _, name := range []string{"lifecycle", "triage_rules", "reassess", "findings_import", "exercise", "incident", "custody", "process", "disclosure", "rca", "communication", "advisory", "incident_metrics", "baseline", "trust", "maintenance", "peer", "rules", "suggest", "attackpath_store"} {
 		files = append(files, filepath.Join("testdata", "script", name+".txtar"))
 	}
 	testscript.Run(t, testscript.Params{

@@ -50,6 +50,7 @@ type Store interface {
 	PatchReleases
 	Baselines
 	Trust
+	AttackPaths
 	Maintenance
 	Identifiers
 	TAXII

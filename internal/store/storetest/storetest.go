@@ -65,6 +65,7 @@ func Run(t *testing.T, open Opener) {
 		{"Baselines", testBaselines},
 		{"SnapshotImport", testSnapshotImport},
 		{"Trust", testTrust},
+		{"AttackPaths", testAttackPaths},
 		{"Suggestions", testSuggestions},
 		{"Maintenance", testMaintenance},
 		{"Identifiers", testIdentifiers},

@@ -1,0 +1,49 @@
+package store
+
+import (
+	"context"
+	"time"
+
+	"github.com/vmc-dev/vmc/internal/attackpath"
+)
+
+// AttackModel is a stored network model: the facts a person imported
+// (MulVAL input or vmc's JSON format, docs/attack-paths.md), which add
+// reachability, services and accounts to what the inventory says.
+type AttackModel struct {
+	Name    string    `json:"name"`
+	Format  string    `json:"format"` // "mulval" or "json"
+	Source  string    `json:"source,omitempty"`
+	By      string    `json:"by"`
+	Updated time.Time `json:"updated"`
+}
+
+// AttackAnalysis is one computed attack graph, kept as it came out.
+type AttackAnalysis struct {
+	ID int64 `json:"id"`
+	// Model names the stored model analysed ("" for the inventory alone).
+	Model string `json:"model"`
+	// Inventory says the stored assets and findings were part of the model.
+	Inventory bool                    `json:"inventory"`
+	At        time.Time               `json:"at"`
+	By        string                  `json:"by"`
+	Notes     []string                `json:"notes,omitempty"` // findings left out, and why
+	Report    attackpath.AttackReport `json:"report"`
+}
+
+// AttackPaths keeps network models and attack-path analyses. Writes are in
+// the audit log as actor's in the same transaction: "attackpath.model"
+// under "attackmodel:<name>", "attackpath.analyse" under
+// "attackanalysis:<id>".
+type AttackPaths interface {
+	// PutAttackModel creates or replaces the model called m.Name.
+	PutAttackModel(ctx context.Context, m AttackModel, actor string) (AttackModel, error)
+	AttackModel(ctx context.Context, name string) (AttackModel, error)
+	// ListAttackModels returns the models by name, without their source.
+	ListAttackModels(ctx context.Context) ([]AttackModel, error)
+	// AddAttackAnalysis stores an analysis and returns it with its id.
+	AddAttackAnalysis(ctx context.Context, a AttackAnalysis, actor string) (AttackAnalysis, error)
+	AttackAnalysis(ctx context.Context, id int64) (AttackAnalysis, error)
+	// LatestAttackAnalysis returns the newest analysis (of any model).
+	LatestAttackAnalysis(ctx context.Context) (AttackAnalysis, error)
+}
