@@ -1689,6 +1689,18 @@ await step('attack paths: a pasted model analysed, its attack graph drawn as SVG
   await adminOnInventory();
   await rendered(() => page.locator('nav.main-nav a[href="/attack-paths"]').click());
   assert.equal(await text('main h1'), 'Attack paths');
+  // The stored analysis the test server holds (the "shop" JSON model):
+  // listed, and shown with the same drawing when selected.
+  const storedRow = page.locator('table.attack-analyses tbody tr', { hasText: 'shop' });
+  await storedRow.waitFor();
+  assert.match(await storedRow.textContent(), /shop.*admin\s*1\s*1\s*View/s);
+  assert.match(await text('table.attack-models'), /shop\s*json\s*admin/);
+  await rendered(() => storedRow.locator('a', { hasText: 'View' }).click());
+  assert.match(page.url(), /\/attack-paths\?analysis=\d+$/);
+  await page.locator('#ap-stored-view #ap-svg').waitFor();
+  assert.match(await text('#ap-stored-view h2'), /^Stored analysis #\d+$/);
+  assert.equal(await page.locator('#ap-svg g.node').count(), 15);
+  assert.equal(await page.locator('#ap-svg g.node.goal').getAttribute('data-label'), 'execCode(db1,postgres)');
   // A syntax error is refused with its position.
   await page.locator('#ap-model').fill('attackerLocated(internet).\nhacl(internet web, tcp, 80).');
   await page.locator('#ap-analyse').click();

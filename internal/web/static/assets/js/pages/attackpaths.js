@@ -1,13 +1,15 @@
-// Attack paths (docs/attack-paths.md): paste or upload a network model
+// Attack paths (docs/attack-paths.md): the stored analyses (GET
+// /api/v1/attack-paths/latest and /{id}) and models, and a form to paste or
+// upload a network model
 // (MulVAL input facts or vmc's JSON), analyse it without storing it
 // (POST /api/v1/attack-paths/analyse), and see the attack graph as SVG,
 // the ranked paths (a click highlights one in the graph) and the smallest
 // set of fixes that cuts every path to the goals.
 
 import { h } from '../dom.js';
-import { t, fmtNumber, fmtPercent } from '../i18n.js';
-import { api } from '../api.js';
-import { setTitle, field, input, textarea, submitter, section, mono, formStatus, splitList } from '../ui.js';
+import { t, fmtNumber, fmtPercent, fmtDateTime } from '../i18n.js';
+import { api, ApiError } from '../api.js';
+import { setTitle, field, input, textarea, submitter, section, card, table, dl, link, mono, formStatus, splitList } from '../ui.js';
 import { svg, layout } from '../graph.js';
 
 const MAX_LABEL = 34; // characters shown in a node; the full fact is its tooltip
@@ -276,13 +278,81 @@ function modelForm(show) {
   h('div', { class: 'actions' }, go));
 }
 
-export async function attackPathsPage() {
+// STORED_SHOWN is how many stored analyses the list shows. The API serves
+// the latest and each by id (no list), so the list walks back from the
+// latest id, skipping ids that are gone.
+const STORED_SHOWN = 10;
+
+async function storedAnalyses() {
+  let latest;
+  try {
+    latest = await api('GET', '/api/v1/attack-paths/latest');
+  } catch (err) {
+    if (err instanceof ApiError && err.status === 404) return [];
+    throw err;
+  }
+  const ids = [];
+  for (let id = latest.id - 1; id >= 1 && ids.length < STORED_SHOWN - 1; id--) ids.push(id);
+  const older = await Promise.all(ids.map((id) => api('GET', '/api/v1/attack-paths/' + id).catch((err) => {
+    if (err instanceof ApiError && err.status === 404) return null;
+    throw err;
+  })));
+  return [latest, ...older.filter(Boolean)];
+}
+
+// storedCard lists stored analyses (made by "vmc attackpath analyse
+// --model/--inventory") and the stored models; selecting one shows it.
+async function storedCard(selected) {
+  const [list, models] = await Promise.all([storedAnalyses(), api('GET', '/api/v1/attack-models')]);
+  return card('ap-stored', t('attack.stored'), t('attack.storedIntro'),
+    table([
+      { label: '#', cell: (a) => String(a.id), class: 'num' },
+      { label: t('attack.storedModel'), cell: (a) => [a.model ? mono(a.model) : null, a.inventory ? h('span', { class: 'badge muted' }, t('attack.inventory')) : null] },
+      { label: t('attack.at'), cell: (a) => fmtDateTime(a.at), class: 'nowrap' },
+      { label: t('attack.by'), cell: (a) => a.by },
+      { label: t('attack.goals'), cell: (a) => fmtNumber((a.report.goals || []).length), class: 'num' },
+      { label: t('attack.paths'), cell: (a) => fmtNumber((a.report.paths || []).length), class: 'num' },
+      { label: '', cell: (a) => (a.id === selected ? h('span', { class: 'badge ok' }, t('attack.shown')) : link('/attack-paths?analysis=' + a.id, t('attack.view'))) },
+    ], list, { class: 'attack-analyses', empty: t('attack.noStored'), row: (a) => ({ dataset: { analysis: a.id } }) }),
+    h('h3', null, t('attack.models')),
+    table([
+      { label: t('attack.storedModel'), cell: (m) => mono(m.name) },
+      { label: t('attack.format'), cell: (m) => m.format },
+      { label: t('attack.by'), cell: (m) => m.by },
+      { label: t('attack.updated'), cell: (m) => fmtDateTime(m.updated), class: 'nowrap' },
+    ], models.items, { class: 'attack-models', empty: t('attack.noModels') }));
+}
+
+function storedView(a) {
+  return h('div', { id: 'ap-stored-view' },
+    h('h2', null, t('attack.storedTitle', { id: a.id })),
+    dl([[t('attack.storedModel'), a.model ? mono(a.model) : ''], [t('attack.inventory'), a.inventory ? t('attack.yes') : ''],
+      [t('attack.at'), fmtDateTime(a.at)], [t('attack.by'), a.by]]),
+    (a.notes || []).length ? h('ul', { class: 'muted small', id: 'ap-notes' }, a.notes.map((n) => h('li', null, n))) : null,
+    reportView(a.report));
+}
+
+export async function attackPathsPage({ query, can }) {
   setTitle(t('attack.title'));
   const result = h('div', { id: 'ap-out' });
   const show = (rep) => result.replaceChildren(reportView(rep));
+  // Stored analyses span every team's assets: the API serves them to whoever
+  // reads all of them; anyone else sees the paste form alone.
+  const selected = Number(query.get('analysis')) || 0;
+  let stored = null;
+  if (can('asset.read')) {
+    try {
+      stored = await storedCard(selected);
+      if (selected) result.append(storedView(await api('GET', '/api/v1/attack-paths/' + selected)));
+    } catch (err) {
+      if (!(err instanceof ApiError) || err.status !== 403) throw err;
+      stored = null;
+    }
+  }
   return h('div', null,
     h('div', { class: 'page-head' }, h('h1', null, t('attack.title'))),
     h('p', { class: 'muted' }, t('attack.intro')),
+    stored,
     modelForm(show),
     result);
 }
