@@ -207,8 +207,11 @@ func (r *Result) bestPath(goal FactID, best []int) (AttackPath, bool) {
 		i := best[f]
 		in := r.dv.instances[i]
 		s := AttackStep{Rule: r.p.meta[in.rule].id, Desc: r.p.meta[in.rule].desc, Fact: r.Label(f), Prob: r.stepProb(i), index: i}
+		// Premises first, so steps and exploits are in the attacker's order.
 		for _, b := range in.body {
 			walk(b)
+		}
+		for _, b := range in.body {
 			if int(b) < r.nConfig && !isDomain(r.dv.db.facts[b].pred) {
 				s.Uses = append(s.Uses, r.Label(b))
 				if r.dv.db.facts[b].pred == "vulExists" {

@@ -236,3 +236,17 @@ func contains(xs []string, x string) bool {
 	}
 	return false
 }
+
+// Summary is a path in one line: the attacker's hops and the exploits used,
+// e.g. "internet → web1 (CVE-2024-1) → db1 (CVE-2024-2)".
+func (p AttackPath) Summary() string {
+	parts := []string{Attacker}
+	for _, e := range p.Exploits {
+		t, err := ParseTerm(e)
+		if err != nil || len(t.Args) < 2 {
+			continue
+		}
+		parts = append(parts, t.Args[0].Name+" ("+t.Args[1].Name+")")
+	}
+	return strings.Join(parts, " → ")
+}

@@ -89,6 +89,9 @@ func TestFromInventory(t *testing.T) {
 			t.Errorf("%v is on a path to %v; the office zone does not reach prod", k, g)
 		}
 	}
+	if got := ps[0].Summary(); got != "internet → web (CVE-2024-1) → db (CVE-2024-2)" {
+		t.Errorf("summary = %q", got)
+	}
 	// The EPSS (0.7) is the nginx exploit's likelihood.
 	if ps[0].Steps[1].Prob < 0.699 || ps[0].Steps[1].Prob > 0.701 {
 		t.Errorf("nginx step likelihood = %v, want 0.7", ps[0].Steps[1].Prob)

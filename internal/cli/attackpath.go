@@ -15,6 +15,7 @@ import (
 	"github.com/vmc-dev/vmc/internal/asset"
 	"github.com/vmc-dev/vmc/internal/attackpath"
 	"github.com/vmc-dev/vmc/internal/finding"
+	"github.com/vmc-dev/vmc/internal/risk"
 	"github.com/vmc-dev/vmc/internal/store"
 )
 
@@ -117,18 +118,27 @@ func printStoredAnalysis(w io.Writer, a store.AttackAnalysis, asJSON bool) error
 			return err
 		}
 	}
+	for _, f := range a.OnPaths {
+		if _, err := fmt.Fprintf(w, "priority: finding %d (%s on %s): %s → %s: %s\n", f.FindingID, f.Vuln, f.Asset, f.Priority, f.Raised, f.Why); err != nil {
+			return err
+		}
+	}
 	return printAttackReport(w, a.Report)
 }
 
 // loadInventory reads every asset and its open findings as the attack-path
 // model needs them: the vector and EPSS the finding's assessment used.
-func loadInventory(ctx context.Context, s store.Store) ([]asset.Asset, []attackpath.InventoryVuln, error) {
+func loadInventory(ctx context.Context, s store.Store) ([]asset.Asset, []attackpath.InventoryVuln, []finding.Finding, error) {
 	assets, err := s.ListAssets(ctx)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
-	var vulns []attackpath.InventoryVuln
+	var (
+		vulns []attackpath.InventoryVuln
+		fs    []finding.Finding
+	)
 	err = forEachFinding(ctx, s, store.FindingQuery{Open: true, Limit: 1000}, func(f finding.Finding) {
+		fs = append(fs, f)
 		v := attackpath.InventoryVuln{FindingID: f.ID, Asset: f.Asset, Vuln: f.Vuln, Package: f.Package}
 		if a := f.Assessment; a != nil {
 			if a.CVSS != nil {
@@ -140,7 +150,37 @@ func loadInventory(ctx context.Context, s store.Store) ([]asset.Asset, []attackp
 		}
 		vulns = append(vulns, v)
 	})
-	return assets, vulns, err
+	return assets, vulns, fs, err
+}
+
+// onPaths raises the priority of each finding the ranked paths exploit,
+// naming the most likely such path (risk.WithAttackPath).
+func onPaths(fs []finding.Finding, paths []attackpath.AttackPath) []store.FindingOnPath {
+	best := map[[2]string]attackpath.AttackPath{}
+	for _, p := range paths { // most likely first
+		for k := range attackpath.FindingsOnPaths([]attackpath.AttackPath{p}) {
+			if _, ok := best[k]; !ok {
+				best[k] = p
+			}
+		}
+	}
+	goals := attackpath.FindingsOnPaths(paths)
+	var out []store.FindingOnPath
+	for _, f := range fs {
+		k := [2]string{f.Asset, f.Vuln}
+		p, ok := best[k]
+		if !ok {
+			continue
+		}
+		a := risk.Assessment{Priority: f.Priority}
+		if f.Assessment != nil {
+			a = *f.Assessment
+			a.Priority = f.Priority
+		}
+		r := risk.WithAttackPath(a, risk.AttackPathInput{Goals: goals[k], Path: p.Summary(), Analysis: "attack-path analysis"})
+		out = append(out, store.FindingOnPath{FindingID: f.ID, Asset: f.Asset, Vuln: f.Vuln, Priority: f.Priority, Raised: r.Priority, Why: r.Why[len(r.Why)-1]})
+	}
+	return out
 }
 
 func forEachFinding(ctx context.Context, s store.Store, q store.FindingQuery, fn func(finding.Finding)) error {
@@ -265,11 +305,13 @@ func analyseModel(m *attackpath.Model, what string, goals []attackpath.Term, k i
 func analyseStored(ctx context.Context, s store.Store, name string, inventory bool, goals []attackpath.Term, k int, fixes bool) (store.AttackAnalysis, error) {
 	a := store.AttackAnalysis{Model: name, Inventory: inventory}
 	m := &attackpath.Model{Source: "inventory"}
+	var fs []finding.Finding
 	if inventory {
-		assets, vulns, err := loadInventory(ctx, s)
+		assets, vulns, all, err := loadInventory(ctx, s)
 		if err != nil {
 			return a, err
 		}
+		fs = all
 		if m, a.Notes, err = attackpath.FromInventory(assets, vulns, nil); err != nil {
 			return a, err
 		}
@@ -288,6 +330,7 @@ func analyseStored(ctx context.Context, s store.Store, name string, inventory bo
 	}
 	rep, err := analyseModel(m, m.Source, goals, k, fixes)
 	a.Report = rep
+	a.OnPaths = onPaths(fs, rep.Paths)
 	return a, err
 }
 

@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/vmc-dev/vmc/internal/attackpath"
+	"github.com/vmc-dev/vmc/internal/risk"
 )
 
 // AttackModel is a stored network model: the facts a person imported
@@ -29,6 +30,20 @@ type AttackAnalysis struct {
 	By        string                  `json:"by"`
 	Notes     []string                `json:"notes,omitempty"` // findings left out, and why
 	Report    attackpath.AttackReport `json:"report"`
+	// OnPaths are the open findings the ranked paths exploit, with their
+	// priority raised by risk.WithAttackPath.
+	OnPaths []FindingOnPath `json:"on_paths,omitempty"`
+}
+
+// FindingOnPath is a finding an attack path uses, and what that does to
+// its priority.
+type FindingOnPath struct {
+	FindingID int64         `json:"finding_id"`
+	Asset     string        `json:"asset"`
+	Vuln      string        `json:"vuln"`
+	Priority  risk.Priority `json:"priority"`
+	Raised    risk.Priority `json:"raised"`
+	Why       string        `json:"why"`
 }
 
 // AttackPaths keeps network models and attack-path analyses. Writes are in
