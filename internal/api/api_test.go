@@ -387,6 +387,7 @@ var rules = map[string]string{
 	"POST /api/v1/incidents/{id}/evidence/bundle":             string(auth.FindingRead),
 	"GET /api/v1/playbooks":                                   string(auth.ProcessRead),
 	"POST /api/v1/playbooks":                                  string(auth.ProcessWrite),
+	"POST /api/v1/attack-paths/analyse":                       string(auth.FindingRead),
 	"GET /api/v1/playbooks/{key}":                             string(auth.ProcessRead),
 	"GET /api/v1/playbooks/{key}/versions/{version}":          string(auth.ProcessRead),
 	"GET /api/v1/playbooks/{key}/versions/{version}/document": string(auth.ProcessRead),

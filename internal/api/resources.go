@@ -63,6 +63,7 @@ func (s *Server) register(api huma.API) {
 	s.registerOSV(api)
 	s.registerFederation(api)
 	s.registerAutomation(api)
+	s.registerAttackAnalyse(api)
 }
 
 type vulnListInput struct {

@@ -18,6 +18,7 @@ import (
 	"github.com/vmc-dev/vmc/internal/advisory"
 	"github.com/vmc-dev/vmc/internal/api"
 	"github.com/vmc-dev/vmc/internal/asset"
+	"github.com/vmc-dev/vmc/internal/attackpath"
 	"github.com/vmc-dev/vmc/internal/auth"
 	"github.com/vmc-dev/vmc/internal/automation"
 	"github.com/vmc-dev/vmc/internal/demo"
@@ -97,6 +98,11 @@ func newServer(t testing.TB, rcv *receiver) *httptest.Server {
 	// vmc serve's "rules" job does, for the rules page's dry-run.
 	if rep, err := (&automation.Engine{Store: s}).Run(ctx); err != nil || rep.Events == 0 {
 		t.Fatalf("collecting events: %+v, %v; want the demo data to make events", rep, err)
+	}
+	// A stored attack-path analysis of a stored model, as "vmc attackpath
+	// analyse --model" leaves one, for the attack paths page's list.
+	if err := storeAttackAnalysis(ctx, s); err != nil {
+		t.Fatal(err)
 	}
 	n := &notify.Service{Store: s, Mail: notify.SMTP{Host: rcv.smtp.Host, Port: rcv.smtp.Port, From: "vmc <vmc@example.com>", TLS: notify.NoTLS},
 		Hooks: notify.Webhooks{UserAgent: "vmc/test"}, Domain: "example.com", Backoff: time.Millisecond}
@@ -282,4 +288,44 @@ func trainDemoModel(t testing.TB, s store.Store) {
 	if err := s.PutModel(ctx, store.Model{Version: m.Version, Data: data, Report: suggest.Evaluate(m, ex)}); err != nil {
 		t.Fatal(err)
 	}
+}
+
+// shopModel is a small network in vmc's JSON model format: the internet
+// reaches a shop's web server, whose nginx has a remote exploit; the web
+// server reaches the database's PostgreSQL, which has one too.
+const shopModel = `{
+  "attackers": ["internet"],
+  "goals": ["execCode(db1,_)"],
+  "reachability": [
+    {"from": "internet", "to": "web1", "protocol": "tcp", "port": "443"},
+    {"from": "web1", "to": "db1", "protocol": "tcp", "port": "5432"}
+  ],
+  "services": [
+    {"host": "web1", "program": "nginx", "protocol": "tcp", "port": "443", "privilege": "www"},
+    {"host": "db1", "program": "postgres", "protocol": "tcp", "port": "5432", "privilege": "postgres"}
+  ],
+  "vulnerabilities": [
+    {"host": "web1", "id": "CVE-2099-2001", "program": "nginx", "range": "remoteExploit", "consequence": "privEscalation", "complexity": "l"},
+    {"host": "db1", "id": "CVE-2099-2002", "program": "postgres", "range": "remoteExploit", "consequence": "privEscalation", "complexity": "m"}
+  ]
+}`
+
+func storeAttackAnalysis(ctx context.Context, s store.Store) error {
+	m, err := attackpath.ParseModel("shop.json", []byte(shopModel))
+	if err != nil {
+		return err
+	}
+	res, err := attackpath.Analyse(m, attackpath.Options{})
+	if err != nil {
+		return err
+	}
+	rep, err := res.Report(3, true)
+	if err != nil {
+		return err
+	}
+	if _, err := s.PutAttackModel(ctx, store.AttackModel{Name: "shop", Format: "json", Source: shopModel}, "admin"); err != nil {
+		return err
+	}
+	_, err = s.AddAttackAnalysis(ctx, store.AttackAnalysis{Model: "shop", Report: rep}, "admin")
+	return err
 }

@@ -1682,6 +1682,121 @@ await step('rules: the scheduled kinds (process review, audit plans, failed sync
   assert.doesNotMatch(await text('main'), /\b(null|undefined|NaN)\b|\[object /);
 });
 
+await step('attack paths: a pasted model analysed, its attack graph drawn as SVG, the first path highlighted, the one fix that cuts every path named, a model error at its line and column, in English and Chinese', async () => {
+  // internet → web (nginx on 443 or tomcat on 8080, each remotely
+  // exploitable) → the deploy user's password sniffed there → ssh to db
+  // (port 22 or 2222) as deploy → sudo's local privilege escalation →
+  // root on db. Every hop but the last has two ways, so the one fix that
+  // cuts every path is patching sudo.
+  const model = [
+    'attackerLocated(internet).',
+    'attackGoal(execCode(db,root)).',
+    'hacl(internet, web, tcp, 443).',
+    'hacl(internet, web, tcp, 8080).',
+    'hacl(web, db, tcp, 22).',
+    'hacl(web, db, tcp, 2222).',
+    'networkServiceInfo(web, nginx, tcp, 443, www).',
+    'networkServiceInfo(web, tomcat, tcp, 8080, www).',
+    "vulExists(web, 'CVE-2099-1001', nginx).",
+    "vulProperty('CVE-2099-1001', remoteExploit, privEscalation).",
+    "vulExists(web, 'CVE-2099-1003', tomcat).",
+    "vulProperty('CVE-2099-1003', remoteExploit, privEscalation).",
+    'hasAccount(deploy, web, www).',
+    'hasAccount(deploy, db, deploy).',
+    'networkServiceInfo(db, sshd, tcp, 22, root).',
+    'networkServiceInfo(db, sshd, tcp, 2222, root).',
+    "vulExists(db, 'CVE-2099-1002', sudo).",
+    "vulProperty('CVE-2099-1002', localExploit, privEscalation).",
+    'setuidProgramInfo(db, sudo, root).',
+  ].join('\n');
+  await adminOnInventory();
+  await rendered(() => page.locator('nav.main-nav a[href="/attack-paths"]').click());
+  assert.equal(await text('main h1'), 'Attack paths');
+  // The stored analysis the test server holds (the "shop" JSON model):
+  // listed, and shown with the same drawing when selected.
+  const storedRow = page.locator('table.attack-analyses tbody tr', { hasText: 'shop' });
+  await storedRow.waitFor();
+  assert.match(await storedRow.textContent(), /shop.*admin\s*1\s*1\s*View/s);
+  assert.match(await text('table.attack-models'), /shop\s*json\s*admin/);
+  await rendered(() => storedRow.locator('a', { hasText: 'View' }).click());
+  assert.match(page.url(), /\/attack-paths\?analysis=\d+$/);
+  await page.locator('#ap-stored-view #ap-svg').waitFor();
+  assert.match(await text('#ap-stored-view h2'), /^Stored analysis #\d+$/);
+  assert.equal(await page.locator('#ap-svg g.node').count(), 15);
+  assert.equal(await page.locator('#ap-svg g.node.goal').getAttribute('data-label'), 'execCode(db1,postgres)');
+  // A syntax error is refused with its position.
+  await page.locator('#ap-model').fill('attackerLocated(internet).\nhacl(internet web, tcp, 80).');
+  await page.locator('#ap-analyse').click();
+  await page.locator('#ap-status [role=alert]').waitFor();
+  assert.match(await text('#ap-status'), /model\.P:2:\d+: /);
+  await page.locator('#ap-model').fill(model);
+  await page.locator('#ap-analyse').click();
+  await page.locator('#ap-svg').waitFor();
+  // The drawing has a node per graph node the API reports, and no more.
+  const rep = await api('POST', '/api/v1/attack-paths/analyse', { model });
+  assert.equal(rep.graph.nodes.length, 47);
+  assert.equal(await page.locator('#ap-svg g.node').count(), rep.graph.nodes.length);
+  assert.equal(await page.locator('#ap-svg .edge').count(), rep.graph.edges.length);
+  assert.match(await text('#ap-graph'), /47 nodes, 61 edges/);
+  // The goal is reached, and drawn as a goal.
+  assert.equal(await page.locator('#ap-goals .goal-reached').count(), 1);
+  assert.match(await text('#ap-goals'), /Reached\s*execCode\(db,root\)/);
+  assert.equal(await page.locator('#ap-svg g.node.goal').getAttribute('data-label'), 'execCode(db,root)');
+  assert.equal(await page.locator('#ap-svg g.node.attacker').getAttribute('data-label'), 'attackerLocated(internet)');
+  // Nodes lie in rows, premises above what they conclude, none overlapping.
+  const boxes = await page.locator('#ap-svg g.node').evaluateAll((gs) => gs.map((g) => {
+    const b = g.getBBox();
+    const m = g.transform.baseVal.consolidate().matrix;
+    return { x: m.e + b.x, y: m.f + b.y, w: b.width, h: b.height };
+  }));
+  for (let i = 0; i < boxes.length; i++) {
+    for (let j = i + 1; j < boxes.length; j++) {
+      const [a, b] = [boxes[i], boxes[j]];
+      assert.ok(a.x + a.w <= b.x || b.x + b.w <= a.x || a.y + a.h <= b.y || b.y + b.h <= a.y, `nodes ${i} and ${j} overlap`);
+    }
+  }
+  // Three paths, most likely first; the first goes in through nginx on
+  // 443 and ssh on 22. Selecting it lights its nodes and edges only.
+  assert.equal(await page.locator('#ap-paths > li.path').count(), 3);
+  await page.locator('#ap-paths > li.path').first().locator('button').click();
+  await page.locator('#ap-svg.highlighting').waitFor();
+  assert.equal(await page.locator('#ap-paths > li.path').first().locator('button').getAttribute('aria-pressed'), 'true');
+  const lit = await page.locator('#ap-svg g.node.on').evaluateAll((gs) => gs.map((g) => g.dataset.label));
+  for (const want of ['attackerLocated(internet)', 'hacl(internet,web,tcp,443)', "vulExists(web,'CVE-2099-1001',nginx,remoteExploit,privEscalation)",
+    'execCode(web,www)', 'principalCompromised(deploy)', 'netAccess(db,tcp,22)', 'execCode(db,deploy)', 'execCode(db,root)']) {
+    assert.ok(lit.includes(want), `${want} not highlighted: ${lit}`);
+  }
+  for (const not of ['hacl(internet,web,tcp,8080)', "vulExists(web,'CVE-2099-1003',tomcat,remoteExploit,privEscalation)", 'netAccess(db,tcp,2222)']) {
+    assert.ok(!lit.includes(not), `${not} highlighted though the first path does not use it`);
+  }
+  assert.ok(await page.locator('#ap-svg .edge.on').count() >= 8);
+  await page.locator('#ap-paths > li.path').first().locator('button').click();
+  assert.equal(await page.locator('#ap-svg.highlighting').count(), 0);
+  // One exact fix: patch sudo on db.
+  assert.equal(await page.locator('#ap-fix-note').getAttribute('data-exact'), 'true');
+  assert.equal(await page.locator('#ap-fix-list li').count(), 1);
+  assert.match(await text('#ap-fix-list'), /Patch\s*CVE-2099-1002 on db/);
+  // The drawing fits the width at first; zooming in makes it wider.
+  const fitted = (await page.locator('#ap-svg').boundingBox()).width;
+  await page.locator('#ap-zoom-in').click();
+  assert.ok((await page.locator('#ap-svg').boundingBox()).width > fitted * 1.2);
+  await page.locator('#ap-zoom-fit').click();
+  assert.equal(await page.locator('#ap-svg').getAttribute('width'), '100%');
+  await shot('attack-paths-en.png');
+  assert.doesNotMatch(await text('main'), /\b(null|undefined|NaN)\b|\[object /);
+  await rendered(() => page.locator('#lang').selectOption('zh-CN'));
+  assert.equal(await text('main h1'), '攻击路径');
+  assert.equal(await text('nav.main-nav a[href="/attack-paths"]'), '攻击路径');
+  await page.locator('#ap-model').fill(model);
+  await page.locator('#ap-analyse').click();
+  await page.locator('#ap-svg').waitFor();
+  assert.equal(await text('#ap-goals h2'), '已达成的目标');
+  assert.equal(await text('#ap-fixes h2'), '建议的修复');
+  assert.match(await text('#ap-fix-list'), /修补\s*db 上的 CVE-2099-1002/);
+  assert.doesNotMatch(await text('main'), /\b(null|undefined|NaN)\b|\[object /);
+  await rendered(() => page.locator('#lang').selectOption('en'));
+});
+
 await step('no script errors or CSP violations', async () => {
   assert.deepEqual(problems, []);
 });

@@ -23,6 +23,7 @@ import { incidentMetricsPage } from './pages/incident-metrics.js';
 import { baselinesPage, hostCompliancePage } from './pages/baselines.js';
 import { peersPage } from './pages/peers.js';
 import { rulesPage } from './pages/rules.js';
+import { attackPathsPage } from './pages/attackpaths.js';
 import { jobsPage, jobPage } from './pages/jobs.js';
 import { trustPage } from './pages/trust.js';
 import { maintenancePage, environmentPage, verificationPage, sammPage } from './pages/hardening.js';
@@ -81,6 +82,7 @@ const routes = [
   { re: /^\/hardening\/verification$/, page: verificationPage, nav: 'hardening', perms: ['process.read'], title: 'hardening.title' },
   { re: /^\/hardening\/samm$/, page: sammPage, nav: 'hardening', perms: ['process.read'], title: 'hardening.title' },
   { re: /^\/rules$/, page: rulesPage, nav: 'rules', perms: ['finding.read'], title: 'rules.title' },
+  { re: /^\/attack-paths$/, page: attackPathsPage, nav: 'attackpaths', perms: ['finding.read'], title: 'attack.title' },
   { re: /^\/peers$/, page: peersPage, nav: 'peers', perms: ['import.write'], title: 'peers.title' },
   { re: /^\/jobs$/, page: jobsPage, nav: 'jobs', perms: ['import.write'], title: 'jobs.title' },
   { re: /^\/jobs\/(\d+)$/, page: jobPage, nav: 'jobs', perms: ['import.write'], title: 'jobs.title' },
@@ -103,6 +105,7 @@ const navItems = [
   ['baselines', '/baselines', 'nav.baselines', ['asset.read']],
   ['hardening', '/hardening', 'nav.hardening', ['process.read']],
   ['rules', '/rules', 'nav.rules', ['finding.read']],
+  ['attackpaths', '/attack-paths', 'nav.attackpaths', ['finding.read']],
   ['import', '/import', 'nav.import', ['import.write']],
   ['peers', '/peers', 'nav.peers', ['import.write']],
   ['jobs', '/jobs', 'nav.jobs', ['import.write']],
