@@ -189,7 +189,7 @@ func (m *Matcher) Asset(ctx context.Context, a asset.Asset, scope []string, sour
 		return nil, out, err
 	}
 	chs, err := m.Store.ReconcileFindings(ctx, a, ms, finding.Scan{At: m.now(), Source: source, Scope: scope, Present: present,
-		Assess: m.assessor(ctx, a), Policy: &policy, Rules: rules})
+		Assess: m.assessor(ctx, a, true), Policy: &policy, Rules: rules})
 	if err != nil {
 		return nil, out, err
 	}
@@ -201,12 +201,15 @@ func (m *Matcher) Asset(ctx context.Context, a asset.Asset, scope []string, sour
 }
 
 // assessor assesses vulnerabilities on a, reading each once (for the
-// asset, or for the run of a Bulk matcher).
-func (m *Matcher) assessor(ctx context.Context, a asset.Asset) func(string, []risk.SSVCOverride) (risk.Assessment, error) {
+// asset, or for the run of a Bulk matcher). A finding the latest
+// inventory attack-path analysis put on a path to a crown jewel is raised
+// a priority (risk.WithAttackPath), unless paths is false.
+func (m *Matcher) assessor(ctx context.Context, a asset.Asset, paths bool) func(string, []risk.SSVCOverride) (risk.Assessment, error) {
 	vulns := m.vulns
 	if vulns == nil {
 		vulns = map[string]advisory.Vulnerability{}
 	}
+	var marks map[string]risk.AttackPathInput // read at the first assessment
 	return func(id string, overrides []risk.SSVCOverride) (risk.Assessment, error) {
 		v, ok := vulns[id]
 		if !ok {
@@ -217,13 +220,31 @@ func (m *Matcher) assessor(ctx context.Context, a asset.Asset) func(string, []ri
 			}
 			vulns[id] = v
 		}
-		return risk.Assess(v, a, overrides)
+		as, err := risk.Assess(v, a, overrides)
+		if err != nil || !paths {
+			return as, err
+		}
+		if marks == nil {
+			if marks, err = m.Store.AttackPathMarks(ctx, a.ID); err != nil {
+				return as, err
+			}
+		}
+		if in, ok := marks[v.ID]; ok {
+			as = risk.WithAttackPath(as, in)
+		}
+		return as, nil
 	}
 }
 
 // Assess assesses one vulnerability on an asset, as re-matching does.
 func (m *Matcher) Assess(ctx context.Context, a asset.Asset, vuln string, overrides []risk.SSVCOverride) (risk.Assessment, error) {
-	return m.assessor(ctx, a)(vuln, overrides)
+	return m.assessor(ctx, a, true)(vuln, overrides)
+}
+
+// AssessOffPath assesses as Assess does but without the attack-path mark:
+// the priority an attack-path analysis raises.
+func (m *Matcher) AssessOffPath(ctx context.Context, a asset.Asset, vuln string, overrides []risk.SSVCOverride) (risk.Assessment, error) {
+	return m.assessor(ctx, a, false)(vuln, overrides)
 }
 
 // Records re-matches what changed advisory records can affect: the
