@@ -3,11 +3,9 @@ package cli
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"path/filepath"
-	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -231,52 +229,16 @@ func onPaths(ctx context.Context, m *ingest.Matcher, assets []asset.Asset, fs []
 }
 
 // reassessMarked re-assesses the findings an inventory analysis marked or
-// unmarked, so their stored priority and explanation follow the path
-// (each change audited as actor's finding.priority), and prints the
-// priorities that moved.
+// unmarked (ingest.Matcher.ReassessMarked) and prints the priorities that
+// moved.
 func reassessMarked(cmd *cobra.Command, c *Config, s store.Store, a store.AttackAnalysis, actor string) error {
-	ids := slices.Clone(a.Unmarked)
-	for _, f := range a.OnPaths {
-		ids = append(ids, f.FindingID)
-	}
-	slices.Sort(ids)
-	ctx, m := cmd.Context(), newMatcher(c, s)
-	ps, err := s.SLAPolicies(ctx)
-	if err != nil {
-		return err
-	}
-	for _, id := range slices.Compact(ids) {
-		var moved *finding.Decision
-		f, err := s.ChangeFinding(ctx, id, actor, func(f *finding.Finding) ([]finding.Decision, error) {
-			at, err := s.Asset(ctx, f.Asset)
-			if err != nil {
-				return nil, err
-			}
-			as, err := m.Assess(ctx, at, f.Vuln, f.Overrides)
-			if err != nil {
-				return nil, err
-			}
-			d, ok := f.Reassess(as, time.Now().UTC())
-			if !ok {
-				return nil, nil
-			}
-			f.Schedule(finding.PolicyFor(ps, at.Environment))
-			moved = &d
-			return []finding.Decision{d}, nil
-		})
-		if errors.Is(err, store.ErrNotFound) {
-			continue // deleted since: nothing to re-assess
-		}
-		if err != nil {
-			return err
-		}
-		if moved != nil {
-			if _, err := fmt.Fprintf(cmd.OutOrStdout(), "reassessed: finding %d (%s on %s): %s\n", f.ID, f.Vuln, f.Asset, f.Priority); err != nil {
-				return err
-			}
+	moved, err := newMatcher(c, s).ReassessMarked(cmd.Context(), a, actor)
+	for _, f := range moved {
+		if _, werr := fmt.Fprintf(cmd.OutOrStdout(), "reassessed: finding %d (%s on %s): %s\n", f.ID, f.Vuln, f.Asset, f.Priority); werr != nil {
+			return werr
 		}
 	}
-	return nil
+	return err
 }
 
 func forEachFinding(ctx context.Context, s store.Store, q store.FindingQuery, fn func(finding.Finding)) error {

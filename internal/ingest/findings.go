@@ -2,6 +2,7 @@ package ingest
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"time"
@@ -344,4 +345,52 @@ func (m *Matcher) ApplyRule(ctx context.Context, r finding.Rule, actor string) (
 		}
 	}
 	return r, changed, nil
+}
+
+// ReassessMarked re-assesses the findings an inventory attack-path
+// analysis (stored by AddAttackAnalysis) marked or unmarked, so their
+// stored priority and explanation follow the path; each priority change
+// is audited as actor's finding.priority. It returns the findings whose
+// priority moved; one deleted since the analysis is passed over.
+func (m *Matcher) ReassessMarked(ctx context.Context, a store.AttackAnalysis, actor string) ([]finding.Finding, error) {
+	ids := slices.Clone(a.Unmarked)
+	for _, f := range a.OnPaths {
+		ids = append(ids, f.FindingID)
+	}
+	slices.Sort(ids)
+	ps, err := m.Store.SLAPolicies(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var out []finding.Finding
+	for _, id := range slices.Compact(ids) {
+		moved := false
+		f, err := m.Store.ChangeFinding(ctx, id, actor, func(f *finding.Finding) ([]finding.Decision, error) {
+			at, err := m.Store.Asset(ctx, f.Asset)
+			if err != nil {
+				return nil, err
+			}
+			as, err := m.Assess(ctx, at, f.Vuln, f.Overrides)
+			if err != nil {
+				return nil, err
+			}
+			d, ok := f.Reassess(as, m.now())
+			if !ok {
+				return nil, nil
+			}
+			f.Schedule(finding.PolicyFor(ps, at.Environment))
+			moved = true
+			return []finding.Decision{d}, nil
+		})
+		if errors.Is(err, store.ErrNotFound) {
+			continue
+		}
+		if err != nil {
+			return out, err
+		}
+		if moved {
+			out = append(out, f)
+		}
+	}
+	return out, nil
 }
