@@ -15,6 +15,7 @@ import (
 	"github.com/vmc-dev/vmc/internal/asset"
 	"github.com/vmc-dev/vmc/internal/attackpath"
 	"github.com/vmc-dev/vmc/internal/finding"
+	"github.com/vmc-dev/vmc/internal/ingest"
 	"github.com/vmc-dev/vmc/internal/risk"
 	"github.com/vmc-dev/vmc/internal/store"
 )
@@ -127,7 +128,8 @@ func printStoredAnalysis(w io.Writer, a store.AttackAnalysis, asJSON bool) error
 }
 
 // loadInventory reads every asset and its open findings as the attack-path
-// model needs them: the vector and EPSS the finding's assessment used.
+// model needs them: the vector and EPSS the finding's assessment used, and
+// the weaknesses (CWEs) the vulnerability's sources name.
 func loadInventory(ctx context.Context, s store.Store) ([]asset.Asset, []attackpath.InventoryVuln, []finding.Finding, error) {
 	assets, err := s.ListAssets(ctx)
 	if err != nil {
@@ -150,12 +152,45 @@ func loadInventory(ctx context.Context, s store.Store) ([]asset.Asset, []attackp
 		}
 		vulns = append(vulns, v)
 	})
-	return assets, vulns, fs, err
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	cwes := map[string][]string{} // by vulnerability, each read once
+	for i, v := range vulns {
+		ws, ok := cwes[v.Vuln]
+		if !ok {
+			if ws, err = vulnCWEs(ctx, s, v.Vuln); err != nil {
+				return nil, nil, nil, fmt.Errorf("finding %d: %w", v.FindingID, err)
+			}
+			cwes[v.Vuln] = ws
+		}
+		vulns[i].CWEs = ws
+	}
+	return assets, vulns, fs, nil
+}
+
+// vulnCWEs returns the CWEs every source of a vulnerability names.
+func vulnCWEs(ctx context.Context, s store.Store, id string) ([]string, error) {
+	v, err := s.Vuln(ctx, id, store.VulnOptions{})
+	if err != nil {
+		return nil, err
+	}
+	r, err := v.Record()
+	if err != nil {
+		return nil, err
+	}
+	var out []string
+	for _, c := range r.CWEs {
+		out = append(out, c.ID)
+	}
+	return out, nil
 }
 
 // onPaths raises the priority of each finding the ranked paths exploit,
-// naming the most likely such path (risk.WithAttackPath).
-func onPaths(fs []finding.Finding, paths []attackpath.AttackPath) []store.FindingOnPath {
+// naming the most likely such path (risk.WithAttackPath). It starts from
+// the finding's assessment without its current attack-path mark, so a
+// finding is raised once however many analyses mark it.
+func onPaths(ctx context.Context, m *ingest.Matcher, assets []asset.Asset, fs []finding.Finding, paths []attackpath.AttackPath) ([]store.FindingOnPath, error) {
 	best := map[[2]string]attackpath.AttackPath{}
 	for _, p := range paths { // most likely first
 		for k := range attackpath.FindingsOnPaths([]attackpath.AttackPath{p}) {
@@ -163,6 +198,10 @@ func onPaths(fs []finding.Finding, paths []attackpath.AttackPath) []store.Findin
 				best[k] = p
 			}
 		}
+	}
+	byName := map[string]asset.Asset{}
+	for _, a := range assets {
+		byName[a.Name] = a
 	}
 	goals := attackpath.FindingsOnPaths(paths)
 	var out []store.FindingOnPath
@@ -172,15 +211,34 @@ func onPaths(fs []finding.Finding, paths []attackpath.AttackPath) []store.Findin
 		if !ok {
 			continue
 		}
-		a := risk.Assessment{Priority: f.Priority}
-		if f.Assessment != nil {
-			a = *f.Assessment
-			a.Priority = f.Priority
+		a, err := m.AssessOffPath(ctx, byName[f.Asset], f.Vuln, f.Overrides)
+		if err != nil {
+			return nil, fmt.Errorf("finding %d: %w", f.ID, err)
 		}
-		r := risk.WithAttackPath(a, risk.AttackPathInput{Goals: goals[k], Path: p.Summary(), Analysis: "attack-path analysis"})
-		out = append(out, store.FindingOnPath{FindingID: f.ID, Asset: f.Asset, Vuln: f.Vuln, Priority: f.Priority, Raised: r.Priority, Why: r.Why[len(r.Why)-1]})
+		in := risk.AttackPathInput{Goals: goals[k], Path: p.Summary(), Analysis: "attack-path analysis"}
+		r := risk.WithAttackPath(a, in)
+		fp := store.FindingOnPath{FindingID: f.ID, Asset: f.Asset, Vuln: f.Vuln, Priority: a.Priority, Raised: r.Priority,
+			Why: r.Why[len(r.Why)-1], Goals: in.Goals, Path: in.Path}
+		if o := f.PriorityOverride; o != nil {
+			// An analyst's priority stands; the path is only explained.
+			fp.Priority, fp.Raised = o.Priority, o.Priority
+		}
+		out = append(out, fp)
 	}
-	return out
+	return out, nil
+}
+
+// reassessMarked re-assesses the findings an inventory analysis marked or
+// unmarked (ingest.Matcher.ReassessMarked) and prints the priorities that
+// moved.
+func reassessMarked(cmd *cobra.Command, c *Config, s store.Store, a store.AttackAnalysis, actor string) error {
+	moved, err := newMatcher(c, s).ReassessMarked(cmd.Context(), a, actor)
+	for _, f := range moved {
+		if _, werr := fmt.Fprintf(cmd.OutOrStdout(), "reassessed: finding %d (%s on %s): %s\n", f.ID, f.Vuln, f.Asset, f.Priority); werr != nil {
+			return werr
+		}
+	}
+	return err
 }
 
 func forEachFinding(ctx context.Context, s store.Store, q store.FindingQuery, fn func(finding.Finding)) error {
@@ -248,15 +306,18 @@ show" prints it again.`,
 				gs = append(gs, t)
 			}
 			if stored {
-				return withStore(cmd, false, func(_ *Config, s store.Store) error {
-					a, err := analyseStored(cmd.Context(), s, model, inventory, gs, k, !noFixes)
+				return withStore(cmd, false, func(c *Config, s store.Store) error {
+					a, err := analyseStored(cmd.Context(), newMatcher(c, s), s, model, inventory, gs, k, !noFixes)
 					if err != nil {
 						return err
 					}
 					if a, err = s.AddAttackAnalysis(cmd.Context(), a, actor); err != nil {
 						return err
 					}
-					return printStoredAnalysis(cmd.OutOrStdout(), a, asJSON)
+					if err := printStoredAnalysis(cmd.OutOrStdout(), a, asJSON); err != nil || !a.Inventory {
+						return err
+					}
+					return reassessMarked(cmd, c, s, a, actor)
 				})
 			}
 			src, err := readLimited(args[0], attackpath.MaxInputBytes)
@@ -302,16 +363,19 @@ func analyseModel(m *attackpath.Model, what string, goals []attackpath.Term, k i
 
 // analyseStored builds the model from a stored model, the inventory or
 // both (their facts and goals together) and analyses it.
-func analyseStored(ctx context.Context, s store.Store, name string, inventory bool, goals []attackpath.Term, k int, fixes bool) (store.AttackAnalysis, error) {
+func analyseStored(ctx context.Context, matcher *ingest.Matcher, s store.Store, name string, inventory bool, goals []attackpath.Term, k int, fixes bool) (store.AttackAnalysis, error) {
 	a := store.AttackAnalysis{Model: name, Inventory: inventory}
 	m := &attackpath.Model{Source: "inventory"}
-	var fs []finding.Finding
+	var (
+		fs     []finding.Finding
+		assets []asset.Asset
+	)
 	if inventory {
-		assets, vulns, all, err := loadInventory(ctx, s)
+		all, vulns, open, err := loadInventory(ctx, s)
 		if err != nil {
 			return a, err
 		}
-		fs = all
+		assets, fs = all, open
 		if m, a.Notes, err = attackpath.FromInventory(assets, vulns, nil); err != nil {
 			return a, err
 		}
@@ -330,7 +394,10 @@ func analyseStored(ctx context.Context, s store.Store, name string, inventory bo
 	}
 	rep, err := analyseModel(m, m.Source, goals, k, fixes)
 	a.Report = rep
-	a.OnPaths = onPaths(fs, rep.Paths)
+	if err != nil {
+		return a, err
+	}
+	a.OnPaths, err = onPaths(ctx, matcher, assets, fs, rep.Paths)
 	return a, err
 }
 

@@ -89,11 +89,23 @@ func (f *Finding) OverrideSSVC(o risk.SSVCOverride, as risk.Assessment, at time.
 	f.Overrides = append(kept, o)
 	f.Updated = at
 	ds := []Decision{{Action: "finding.ssvc", After: o, Reason: o.Reason}}
-	if r := f.reassess(as); r != nil {
-		ds = append(ds, Decision{Action: "finding.priority", Before: map[string]risk.Priority{"priority": r.From},
-			After: map[string]risk.Priority{"priority": r.To}, Reason: r.Why})
+	if d, ok := f.Reassess(as, at); ok {
+		ds = append(ds, d)
 	}
 	return ds
+}
+
+// Reassess sets a new assessment (an input changed outside a scan, such
+// as the finding's place on an attack path) and returns the priority
+// change, if any, as a decision.
+func (f *Finding) Reassess(as risk.Assessment, at time.Time) (Decision, bool) {
+	f.Updated = at
+	r := f.reassess(as)
+	if r == nil {
+		return Decision{}, false
+	}
+	return Decision{Action: "finding.priority", Before: map[string]risk.Priority{"priority": r.From},
+		After: map[string]risk.Priority{"priority": r.To}, Reason: r.Why}, true
 }
 
 // Accept records a risk acceptance and moves the finding to

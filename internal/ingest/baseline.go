@@ -65,7 +65,7 @@ func (m *Matcher) ImportSnapshot(ctx context.Context, assetName string, snap bas
 		return out, err
 	}
 	policy := finding.PolicyFor(policies, a.Environment)
-	assess := m.assessor(ctx, a)
+	assess := m.assessor(ctx, a, true)
 	scans := make([]store.SnapshotScan, len(bs))
 	decided := make([]bool, len(bs))
 	var records []advisory.Record

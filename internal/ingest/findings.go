@@ -2,6 +2,7 @@ package ingest
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"time"
@@ -189,7 +190,7 @@ func (m *Matcher) Asset(ctx context.Context, a asset.Asset, scope []string, sour
 		return nil, out, err
 	}
 	chs, err := m.Store.ReconcileFindings(ctx, a, ms, finding.Scan{At: m.now(), Source: source, Scope: scope, Present: present,
-		Assess: m.assessor(ctx, a), Policy: &policy, Rules: rules})
+		Assess: m.assessor(ctx, a, true), Policy: &policy, Rules: rules})
 	if err != nil {
 		return nil, out, err
 	}
@@ -201,12 +202,15 @@ func (m *Matcher) Asset(ctx context.Context, a asset.Asset, scope []string, sour
 }
 
 // assessor assesses vulnerabilities on a, reading each once (for the
-// asset, or for the run of a Bulk matcher).
-func (m *Matcher) assessor(ctx context.Context, a asset.Asset) func(string, []risk.SSVCOverride) (risk.Assessment, error) {
+// asset, or for the run of a Bulk matcher). A finding the latest
+// inventory attack-path analysis put on a path to a crown jewel is raised
+// a priority (risk.WithAttackPath), unless paths is false.
+func (m *Matcher) assessor(ctx context.Context, a asset.Asset, paths bool) func(string, []risk.SSVCOverride) (risk.Assessment, error) {
 	vulns := m.vulns
 	if vulns == nil {
 		vulns = map[string]advisory.Vulnerability{}
 	}
+	var marks map[string]risk.AttackPathInput // read at the first assessment
 	return func(id string, overrides []risk.SSVCOverride) (risk.Assessment, error) {
 		v, ok := vulns[id]
 		if !ok {
@@ -217,13 +221,31 @@ func (m *Matcher) assessor(ctx context.Context, a asset.Asset) func(string, []ri
 			}
 			vulns[id] = v
 		}
-		return risk.Assess(v, a, overrides)
+		as, err := risk.Assess(v, a, overrides)
+		if err != nil || !paths {
+			return as, err
+		}
+		if marks == nil {
+			if marks, err = m.Store.AttackPathMarks(ctx, a.ID); err != nil {
+				return as, err
+			}
+		}
+		if in, ok := marks[v.ID]; ok {
+			as = risk.WithAttackPath(as, in)
+		}
+		return as, nil
 	}
 }
 
 // Assess assesses one vulnerability on an asset, as re-matching does.
 func (m *Matcher) Assess(ctx context.Context, a asset.Asset, vuln string, overrides []risk.SSVCOverride) (risk.Assessment, error) {
-	return m.assessor(ctx, a)(vuln, overrides)
+	return m.assessor(ctx, a, true)(vuln, overrides)
+}
+
+// AssessOffPath assesses as Assess does but without the attack-path mark:
+// the priority an attack-path analysis raises.
+func (m *Matcher) AssessOffPath(ctx context.Context, a asset.Asset, vuln string, overrides []risk.SSVCOverride) (risk.Assessment, error) {
+	return m.assessor(ctx, a, false)(vuln, overrides)
 }
 
 // Records re-matches what changed advisory records can affect: the
@@ -323,4 +345,52 @@ func (m *Matcher) ApplyRule(ctx context.Context, r finding.Rule, actor string) (
 		}
 	}
 	return r, changed, nil
+}
+
+// ReassessMarked re-assesses the findings an inventory attack-path
+// analysis (stored by AddAttackAnalysis) marked or unmarked, so their
+// stored priority and explanation follow the path; each priority change
+// is audited as actor's finding.priority. It returns the findings whose
+// priority moved; one deleted since the analysis is passed over.
+func (m *Matcher) ReassessMarked(ctx context.Context, a store.AttackAnalysis, actor string) ([]finding.Finding, error) {
+	ids := slices.Clone(a.Unmarked)
+	for _, f := range a.OnPaths {
+		ids = append(ids, f.FindingID)
+	}
+	slices.Sort(ids)
+	ps, err := m.Store.SLAPolicies(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var out []finding.Finding
+	for _, id := range slices.Compact(ids) {
+		moved := false
+		f, err := m.Store.ChangeFinding(ctx, id, actor, func(f *finding.Finding) ([]finding.Decision, error) {
+			at, err := m.Store.Asset(ctx, f.Asset)
+			if err != nil {
+				return nil, err
+			}
+			as, err := m.Assess(ctx, at, f.Vuln, f.Overrides)
+			if err != nil {
+				return nil, err
+			}
+			d, ok := f.Reassess(as, m.now())
+			if !ok {
+				return nil, nil
+			}
+			f.Schedule(finding.PolicyFor(ps, at.Environment))
+			moved = true
+			return []finding.Decision{d}, nil
+		})
+		if errors.Is(err, store.ErrNotFound) {
+			continue
+		}
+		if err != nil {
+			return out, err
+		}
+		if moved {
+			out = append(out, f)
+		}
+	}
+	return out, nil
 }

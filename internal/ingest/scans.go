@@ -263,7 +263,7 @@ func (m *Matcher) ImportScan(ctx context.Context, rep *scan.Report, report, asse
 		}
 		policy := finding.PolicyFor(policies, a.Environment)
 		chs, err := m.Store.ReconcileFindings(ctx, a, b.ms, finding.Scan{At: m.now(), Source: rep.Tool + " " + report, Tool: rep.Tool,
-			Details: b.details, Assess: m.assessor(ctx, a), Policy: &policy, Rules: rules})
+			Details: b.details, Assess: m.assessor(ctx, a, true), Policy: &policy, Rules: rules})
 		if err != nil {
 			return out, err
 		}

@@ -33,6 +33,10 @@ type AttackAnalysis struct {
 	// OnPaths are the open findings the ranked paths exploit, with their
 	// priority raised by risk.WithAttackPath.
 	OnPaths []FindingOnPath `json:"on_paths,omitempty"`
+	// Unmarked, set by AddAttackAnalysis for an inventory analysis, are
+	// the findings the previous one marked and this one does not: their
+	// priority falls back when they are re-assessed.
+	Unmarked []int64 `json:"-"`
 }
 
 // FindingOnPath is a finding an attack path uses, and what that does to
@@ -44,6 +48,10 @@ type FindingOnPath struct {
 	Priority  risk.Priority `json:"priority"`
 	Raised    risk.Priority `json:"raised"`
 	Why       string        `json:"why"`
+	// Goals and Path are the crown-jewel goals reached through the
+	// finding and the most likely such path, as the mark keeps them.
+	Goals []string `json:"goals,omitempty"`
+	Path  string   `json:"path,omitempty"`
 }
 
 // AttackPaths keeps network models and attack-path analyses. Writes are in
@@ -57,8 +65,14 @@ type AttackPaths interface {
 	// ListAttackModels returns the models by name, without their source.
 	ListAttackModels(ctx context.Context) ([]AttackModel, error)
 	// AddAttackAnalysis stores an analysis and returns it with its id.
+	// An analysis of the inventory also replaces, in the same transaction,
+	// every finding's attack-path mark with its OnPaths (those with goals),
+	// and reports in Unmarked the findings that lost theirs.
 	AddAttackAnalysis(ctx context.Context, a AttackAnalysis, actor string) (AttackAnalysis, error)
 	AttackAnalysis(ctx context.Context, id int64) (AttackAnalysis, error)
 	// LatestAttackAnalysis returns the newest analysis (of any model).
 	LatestAttackAnalysis(ctx context.Context) (AttackAnalysis, error)
+	// AttackPathMarks returns the marks of the asset's findings, by
+	// vulnerability id, as risk.WithAttackPath takes them.
+	AttackPathMarks(ctx context.Context, assetID int64) (map[string]risk.AttackPathInput, error)
 }

@@ -10,6 +10,7 @@ import (
 
 	"github.com/vmc-dev/vmc/internal/attackpath"
 	"github.com/vmc-dev/vmc/internal/audit"
+	"github.com/vmc-dev/vmc/internal/risk"
 	"github.com/vmc-dev/vmc/internal/store"
 )
 
@@ -88,6 +89,11 @@ func (s *Store) AddAttackAnalysis(ctx context.Context, a store.AttackAnalysis, a
 			x.Model, x.Inventory, x.At, actor, len(x.Report.Goals), string(detail)).Scan(&x.ID); err != nil {
 			return fmt.Errorf("attack analysis: %w", err)
 		}
+		if x.Inventory {
+			if x.Unmarked, err = markFindings(ctx, tx, x); err != nil {
+				return err
+			}
+		}
 		fixes := -1
 		if x.Report.Fixes != nil {
 			fixes = len(x.Report.Fixes.Fixes)
@@ -136,4 +142,73 @@ func (s *Store) LatestAttackAnalysis(ctx context.Context) (store.AttackAnalysis,
 		return a, fmt.Errorf("attack analysis: %w", store.ErrNotFound)
 	}
 	return a, err
+}
+
+// markFindings replaces every finding's attack-path mark with those of
+// the inventory analysis a, and returns the findings that lost theirs.
+// A finding deleted since the analysis read it gets no mark.
+func markFindings(ctx context.Context, tx *txn, a store.AttackAnalysis) ([]int64, error) {
+	var old []int64
+	if err := tx.scanAll(ctx, `SELECT finding_id FROM finding_attack_paths ORDER BY finding_id`, nil, func(r *sql.Rows) error {
+		var id int64
+		if err := r.Scan(&id); err != nil {
+			return err
+		}
+		old = append(old, id)
+		return nil
+	}); err != nil {
+		return nil, fmt.Errorf("attack-path marks: %w", err)
+	}
+	if _, err := tx.exec(ctx, `DELETE FROM finding_attack_paths`); err != nil {
+		return nil, fmt.Errorf("attack-path marks: %w", err)
+	}
+	marked := map[int64]bool{}
+	for _, f := range a.OnPaths {
+		if len(f.Goals) == 0 || marked[f.FindingID] {
+			continue
+		}
+		marked[f.FindingID] = true
+		goals, err := json.Marshal(f.Goals)
+		if err != nil {
+			return nil, err
+		}
+		if _, err := tx.exec(ctx, `INSERT INTO finding_attack_paths (finding_id, analysis_id, goals, path) SELECT id, ?, ?, ? FROM findings WHERE id = ?`,
+			a.ID, string(goals), f.Path, f.FindingID); err != nil {
+			return nil, fmt.Errorf("attack-path mark of finding %d: %w", f.FindingID, err)
+		}
+	}
+	var unmarked []int64
+	for _, id := range old {
+		if !marked[id] {
+			unmarked = append(unmarked, id)
+		}
+	}
+	return unmarked, nil
+}
+
+// AttackPathMarks implements store.AttackPaths.
+func (s *Store) AttackPathMarks(ctx context.Context, assetID int64) (map[string]risk.AttackPathInput, error) {
+	rows, err := s.r.QueryContext(ctx, s.d.Rebind(`SELECT v.primary_id, m.analysis_id, m.goals, m.path FROM finding_attack_paths m
+		JOIN findings f ON f.id = m.finding_id JOIN vulns v ON v.id = f.vuln_id WHERE f.asset_id = ?`), assetID)
+	if err != nil {
+		return nil, fmt.Errorf("attack-path marks of asset %d: %w", assetID, err)
+	}
+	defer rows.Close()
+	out := map[string]risk.AttackPathInput{}
+	for rows.Next() {
+		var (
+			vuln, goals string
+			analysis    int64
+			in          risk.AttackPathInput
+		)
+		if err := rows.Scan(&vuln, &analysis, &goals, &in.Path); err != nil {
+			return nil, fmt.Errorf("attack-path marks of asset %d: %w", assetID, err)
+		}
+		if err := json.Unmarshal([]byte(goals), &in.Goals); err != nil {
+			return nil, fmt.Errorf("attack-path mark of %s on asset %d: %w", vuln, assetID, err)
+		}
+		in.Analysis = fmt.Sprintf("attack-path analysis %d", analysis)
+		out[vuln] = in
+	}
+	return out, rows.Err()
 }

@@ -67,6 +67,7 @@ func Run(t *testing.T, open Opener) {
 		{"SnapshotImport", testSnapshotImport},
 		{"Trust", testTrust},
 		{"AttackPaths", testAttackPaths},
+		{"AttackPathMarks", testAttackPathMarks},
 		{"Suggestions", testSuggestions},
 		{"Maintenance", testMaintenance},
 		{"AutomationRules", testAutomationRules},
