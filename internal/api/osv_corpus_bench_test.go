@@ -113,14 +113,7 @@ func BenchmarkOSVQueryBatchCorpus(b *testing.B) {
 	})
 	b.Run("postgres", func(b *testing.B) {
 		ctx := context.Background()
-		srv, err := pgtest.Start(ctx)
-		if err != nil {
-			if os.Getenv("CI") != "" {
-				b.Fatalf("PostgreSQL is required under CI: %v", err)
-			}
-			b.Skipf("no PostgreSQL: %v", err)
-		}
-		defer srv.Stop()
+		srv := pgtest.Own(b)
 		dsn, err := srv.NewDatabase(ctx)
 		if err != nil {
 			b.Fatal(err)

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
-	"os"
 	"slices"
 	"strings"
 	"testing"
@@ -41,14 +40,7 @@ func TestIncidentWalk(t *testing.T) {
 func openPostgres(t *testing.T) store.Store {
 	t.Helper()
 	ctx := context.Background()
-	srv, err := pgtest.Start(ctx)
-	if err != nil {
-		if os.Getenv("CI") != "" {
-			t.Fatalf("PostgreSQL is required under CI: %v", err)
-		}
-		t.Skipf("no PostgreSQL: %v", err)
-	}
-	t.Cleanup(srv.Stop)
+	srv := pgtest.Own(t)
 	dsn, err := srv.NewDatabase(ctx)
 	if err != nil {
 		t.Fatal(err)

@@ -54,14 +54,7 @@ func TestScripts(t *testing.T) {
 // fresh database each: the lifecycle must work identically on both.
 func TestScriptsPostgres(t *testing.T) {
 	shared := sharedData(t)
-	srv, err := pgtest.Start(context.Background())
-	if err != nil {
-		if os.Getenv("CI") != "" {
-			t.Fatalf("PostgreSQL is required under CI: %v", err)
-		}
-		t.Skipf("no PostgreSQL: %v", err)
-	}
-	t.Cleanup(srv.Stop)
+	srv := pgtest.Own(t)
 	var (
 		files []string
 		mu    sync.Mutex

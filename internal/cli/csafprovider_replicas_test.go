@@ -48,14 +48,7 @@ func TestCSAFProviderReplicas(t *testing.T) {
 		t.Skip("starts PostgreSQL and two servers")
 	}
 	ctx := context.Background()
-	srv, err := pgtest.Start(ctx)
-	if err != nil {
-		if os.Getenv("CI") != "" {
-			t.Fatalf("PostgreSQL is required under CI: %v", err)
-		}
-		t.Skipf("no PostgreSQL: %v", err)
-	}
-	t.Cleanup(srv.Stop)
+	srv := pgtest.Own(t)
 	dsn, err := srv.NewDatabase(ctx)
 	if err != nil {
 		t.Fatal(err)

@@ -64,14 +64,7 @@ func TestKillDuringEvidenceAdd(t *testing.T) {
 		})
 	})
 	t.Run("postgres", func(t *testing.T) {
-		srv, err := pgtest.Start(context.Background())
-		if err != nil {
-			if os.Getenv("CI") != "" {
-				t.Fatalf("PostgreSQL is required under CI: %v", err)
-			}
-			t.Skipf("no PostgreSQL: %v", err)
-		}
-		t.Cleanup(srv.Stop)
+		srv := pgtest.Own(t)
 		dsn, err := srv.NewDatabase(context.Background())
 		if err != nil {
 			t.Fatal(err)

@@ -102,14 +102,7 @@ func TestThreeReplicas(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv, err := pgtest.Start(context.Background())
-	if err != nil {
-		if os.Getenv("CI") != "" {
-			t.Fatalf("PostgreSQL is required under CI: %v", err)
-		}
-		t.Skipf("no PostgreSQL: %v", err)
-	}
-	defer srv.Stop()
+	srv := pgtest.Own(t)
 	dsn, err := srv.NewDatabase(context.Background())
 	if err != nil {
 		t.Fatal(err)

@@ -226,12 +226,34 @@ func Shared(t testing.TB) *Server {
 	t.Helper()
 	sharedOnce.Do(func() { shared, sharedErr = Start(context.Background()) })
 	if sharedErr != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("PostgreSQL is required under CI=true: %v", sharedErr)
-		}
-		t.Skipf("\n*** SKIPPING PostgreSQL tests: %v ***", sharedErr)
+		unavailable(t, sharedErr)
 	}
 	return shared
+}
+
+// Own starts a server for one test alone (one it may stop, kill or fill
+// with data no other test should see) and stops it when the test ends.
+// Like Shared, it skips the test, or fails it under CI, when no server
+// can be started.
+func Own(t testing.TB) *Server {
+	t.Helper()
+	srv, err := Start(context.Background())
+	if err != nil {
+		unavailable(t, err)
+	}
+	t.Cleanup(srv.Stop)
+	return srv
+}
+
+// unavailable ends a test that needs PostgreSQL when none can be started:
+// a skip on a developer's machine without it, a failure in CI, where a
+// skipped PostgreSQL test would hide that the store was never tested.
+func unavailable(t testing.TB, err error) {
+	t.Helper()
+	if os.Getenv("CI") != "" {
+		t.Fatalf("PostgreSQL is required under CI: %v", err)
+	}
+	t.Skipf("\n*** SKIPPING PostgreSQL tests: %v ***", err)
 }
 
 // Main runs a test binary's tests and stops the shared server after; call
