@@ -60,8 +60,12 @@ func TestAttackAnalyseThreeHost(t *testing.T) {
 	if len(rep.Paths) == 0 {
 		t.Fatal("no paths")
 	}
+	// Steps come in the attacker's order: reaching webServer's port 80
+	// from the internet, then code on webServer through httpd, whichever
+	// way the path goes on from there.
 	for i, p := range rep.Paths {
-		if len(p.Steps) == 0 || p.Steps[0].Fact != "execCode(webServer,apache)" || !slices.Contains(p.Exploits, "vulExists(webServer,'CAN-2002-0392',httpd,remoteExploit,privEscalation)") {
+		first := slices.IndexFunc(p.Steps, func(s attackpath.AttackStep) bool { return strings.HasPrefix(s.Fact, "execCode(") })
+		if first < 0 || p.Steps[first].Fact != "execCode(webServer,apache)" || !slices.Contains(p.Exploits, "vulExists(webServer,'CAN-2002-0392',httpd,remoteExploit,privEscalation)") {
 			t.Errorf("path %d does not start with the httpd exploit: %+v", i, p)
 		}
 		if p.Steps[len(p.Steps)-1].Fact != "execCode(workStation,root)" {
@@ -75,12 +79,33 @@ func TestAttackAnalyseThreeHost(t *testing.T) {
 		t.Errorf("fix = %s, want the httpd vulnerability or the internet flow to it", got)
 	}
 
-	// Overrides: with the attacker already on the workstation, the goal
-	// needs no removable fact, which the report says instead of a plan.
+	// Overrides: an attacker placed on the workstation is there on the
+	// network, not root on it (attackerLocated gives netAccess, never
+	// execCode). From there hacl(workStation,_,_,_) reaches fileServer's
+	// mountd directly, and webServer's httpd, whose NFS export leads back:
+	// cutting the internet flow no longer helps, so both vulnerabilities
+	// must be patched.
 	body, _ = json.Marshal(map[string]any{"model": string(src), "attackers": []string{"workStation"}})
 	f.json(t, http.MethodPost, "/api/v1/attack-paths/analyse", f.tokens[auth.Auditor], string(body), http.StatusOK, &rep)
-	if rep.Fixes != nil || !strings.Contains(rep.FixError, "reachable without any vulnerability") {
-		t.Errorf("attacker on the goal host: fixes %+v, fix_error %q", rep.Fixes, rep.FixError)
+	var fixed []string
+	if rep.Fixes != nil {
+		for _, x := range rep.Fixes.Fixes {
+			fixed = append(fixed, x.String())
+		}
+	}
+	slices.Sort(fixed)
+	if want := []string{"patch vulExists(fileServer,vulID,mountd,remoteExploit,privEscalation)",
+		"patch vulExists(webServer,'CAN-2002-0392',httpd,remoteExploit,privEscalation)"}; rep.Fixes == nil || !rep.Fixes.Exact || !slices.Equal(fixed, want) {
+		t.Errorf("attacker on the workstation: fixes %v (exact %v), want %v", fixed, rep.Fixes != nil && rep.Fixes.Exact, want)
+	}
+	// An attacker placed on webServer reaches its own services with no
+	// vulnerability or flow to remove: no fix set exists, and the report
+	// says why instead of giving one.
+	body, _ = json.Marshal(map[string]any{"model": string(src), "attackers": []string{"webServer"}, "goals": []string{"netAccess(webServer,_,_)"}})
+	var own attackpath.AttackReport // decoded afresh: an absent field must stay absent
+	f.json(t, http.MethodPost, "/api/v1/attack-paths/analyse", f.tokens[auth.Auditor], string(body), http.StatusOK, &own)
+	if len(own.Goals) == 0 || own.Fixes != nil || !strings.Contains(own.FixError, "reachable without any vulnerability") {
+		t.Errorf("attacker on the goal host: goals %v, fixes %+v, fix_error %q", own.Goals, own.Fixes, own.FixError)
 	}
 	// A goal nobody reaches: no goals, no paths.
 	body, _ = json.Marshal(map[string]any{"model": string(src), "goals": []string{"execCode(nowhere,_)"}, "no_fixes": true})
