@@ -78,24 +78,6 @@ func attackTerms(field string, in []string, predicate bool) ([]attackpath.Term, 
 	return out, nil
 }
 
-// withAttackers replaces m's attacker locations by the given hosts.
-func withAttackers(m *attackpath.Model, hosts []attackpath.Term) {
-	if len(hosts) == 0 {
-		return
-	}
-	kept := m.Clauses[:0:0]
-	for _, c := range m.Clauses {
-		if c.Body == nil && c.Head.Kind == attackpath.TermCompound && c.Head.Name == "attackerLocated" {
-			continue
-		}
-		kept = append(kept, c)
-	}
-	for _, h := range hosts {
-		kept = append(kept, attackpath.Clause{Head: attackpath.Term{Kind: attackpath.TermCompound, Name: "attackerLocated", Args: []attackpath.Term{h}}, Line: 1, Col: 1})
-	}
-	m.Clauses = kept
-}
-
 // attackAnalyse parses and analyses one posted model. The client's errors
 // wrap attackpath.ErrSyntax, ErrInvalid or ErrTooLarge and name
 // file:line:col or the JSON entry.
@@ -116,7 +98,7 @@ func attackAnalyse(in *attackAnalyseInput) (attackpath.AttackReport, error) {
 	if len(goals) == 0 && len(m.Goals()) == 0 {
 		return attackpath.AttackReport{}, fmt.Errorf("%s: %w: the model states no attackGoal; give one in goals", m.Source, attackpath.ErrInvalid)
 	}
-	withAttackers(m, attackers)
+	m.SetAttackers(attackers)
 	res, err := attackpath.Analyse(m, attackpath.Options{Goals: goals, MaxFacts: maxAttackAnalyseFacts})
 	if err != nil {
 		return attackpath.AttackReport{}, err

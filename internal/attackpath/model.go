@@ -37,6 +37,25 @@ func (m *Model) Goals() []Term {
 	return out
 }
 
+// SetAttackers replaces the model's attacker locations (its
+// attackerLocated facts) by the given hosts; none leaves them as stated.
+func (m *Model) SetAttackers(hosts []Term) {
+	if len(hosts) == 0 {
+		return
+	}
+	kept := m.Clauses[:0:0]
+	for _, c := range m.Clauses {
+		if c.Body == nil && c.Head.Kind == TermCompound && c.Head.Name == "attackerLocated" {
+			continue
+		}
+		kept = append(kept, c)
+	}
+	for _, h := range hosts {
+		kept = append(kept, Clause{Head: Term{Kind: TermCompound, Name: "attackerLocated", Args: []Term{h}}, Line: 1, Col: 1})
+	}
+	m.Clauses = kept
+}
+
 // ParseMulVAL reads MulVAL input facts.
 func ParseMulVAL(file string, src []byte) (*Model, error) {
 	cs, err := ParseProlog(file, src)
