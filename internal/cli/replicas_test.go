@@ -91,8 +91,9 @@ func (c *rrClient) do(method, path string, o reqOpts) (int, []byte) {
 // that the import completes exactly once (on another replica, after a
 // retry, with the counts of a single-process import), that no request
 // failed more than once, that sessions made on the killed replica work on
-// the others, and that a periodic job ran once per period, not three
-// times.
+// the others, that a periodic job ran once per period, not three
+// times, and that the public intake's per-address limit holds over the
+// three together.
 func TestThreeReplicas(t *testing.T) {
 	if testing.Short() {
 		t.Skip("starts three servers and imports the Go vulnerability database twice")
@@ -161,6 +162,34 @@ func TestThreeReplicas(t *testing.T) {
 		sessions[i] = session{cookie: resp.Cookies()[0].Name + "=" + resp.Cookies()[0].Value, csrf: body.CSRF}
 	}
 	admin := sessions[0]
+
+	// A burst of reports to the public intake from one address, all at
+	// once and spread over the replicas: exactly the limit per address
+	// (disclosure.intake-per-hour, 10 by default) is taken, not 10 per
+	// replica.
+	const intakeLimit = 10
+	intake := make(chan int, 3*intakeLimit)
+	var wg sync.WaitGroup
+	for i := range cap(intake) {
+		wg.Go(func() {
+			resp, err := http.Post("http://"+rs[i%len(rs)].addr+"/api/v1/intake", "application/json", strings.NewReader(`{"title":"burst","description":"one of many"}`))
+			if err != nil {
+				t.Error(err)
+				return
+			}
+			resp.Body.Close()
+			intake <- resp.StatusCode
+		})
+	}
+	wg.Wait()
+	close(intake)
+	intakeCodes := map[int]int{}
+	for code := range intake {
+		intakeCodes[code]++
+	}
+	if intakeCodes[http.StatusCreated] != intakeLimit || intakeCodes[http.StatusTooManyRequests] != cap(intake)-intakeLimit {
+		t.Errorf("%d reports at once over three replicas: %v, want %d created and the rest 429", cap(intake), intakeCodes, intakeLimit)
+	}
 
 	code, body := c.do(http.MethodPost, "/api/v1/imports/jobs?file=all.zip", reqOpts{to: -1, cookie: admin.cookie, csrf: admin.csrf,
 		body: zip, contentType: "application/octet-stream"})
