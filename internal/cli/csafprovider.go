@@ -79,6 +79,9 @@ type csafProviderServer struct {
 	handler *api.CSAFProvider
 	kick    chan struct{}
 	gen     int64 // the generation served; the run loop's alone
+	// foreign is the other key the provider was last seen to publish
+	// with, said once; the run loop's alone.
+	foreign string
 }
 
 // csafPollMax bounds how long a replica serves an old tree after another
@@ -86,8 +89,10 @@ type csafProviderServer struct {
 const csafPollMax = 15 * time.Second
 
 // csafProvider returns the provider's part of `vmc serve`, or nil when
-// it is off.
-func (c *Config) csafProvider(s store.Store, log *slog.Logger) (*csafProviderServer, error) {
+// it is off. A replica whose key is not the one the provider publishes
+// with does not start: it could never publish (csafprovider.Publish
+// refuses another key), and would fail each time the schedule picked it.
+func (c *Config) csafProvider(ctx context.Context, s store.Store, log *slog.Logger) (*csafProviderServer, error) {
 	if !c.CSAFProvider.Enabled {
 		return nil, nil
 	}
@@ -96,6 +101,13 @@ func (c *Config) csafProvider(s store.Store, log *slog.Logger) (*csafProviderSer
 	}
 	key, err := c.csafProviderKey(log)
 	if err != nil {
+		return nil, usageError{err}
+	}
+	st, err := s.CSAFState(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if err := sameCSAFKey(key, st); err != nil {
 		return nil, usageError{err}
 	}
 	every := c.CSAFProvider.Every
@@ -124,11 +136,27 @@ func (p *csafProviderServer) job() fetch.Job {
 	}}
 }
 
-// refresh renders the tree again when the store's generation moved.
+// sameCSAFKey fails when the provider publishes with another key than
+// key.
+func sameCSAFKey(key *signing.Key, st store.CSAFState) error {
+	if fp := st.Key.Fingerprint; fp != "" && fp != key.Fingerprint() {
+		return fmt.Errorf("csaf-provider.key: this replica's key %s is not %s, which the provider publishes with: give every replica the same key file", key.Fingerprint(), fp)
+	}
+	return nil
+}
+
+// refresh renders the tree again when the store's generation moved. It
+// says once when the provider publishes with another key than this
+// replica's: replicas started on a database the provider had not yet
+// published from, each with a key of its own, pass the check at start.
 func (p *csafProviderServer) refresh(ctx context.Context) error {
 	st, err := p.s.CSAFState(ctx)
 	if err != nil || st.Generation == p.gen {
 		return err
+	}
+	if err := sameCSAFKey(p.cfg.Key, st); err != nil && p.foreign != st.Key.Fingerprint {
+		p.foreign = st.Key.Fingerprint
+		p.log.Error("csaf provider", "err", err)
 	}
 	t, err := csafprovider.Render(ctx, p.s, p.cfg)
 	if err != nil {

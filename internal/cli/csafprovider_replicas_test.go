@@ -160,6 +160,17 @@ func TestCSAFProviderReplicas(t *testing.T) {
 	if n := published(rs, `"new":2`); n != 1 {
 		t.Errorf("%d builds published the two documents, want 1", n)
 	}
+	// A replica given another key does not start: it could never
+	// publish, and would fail whenever the schedule picked it.
+	var other lockedBuffer
+	octx, stop := context.WithTimeout(ctx, 60*time.Second)
+	defer stop()
+	cmd := exec.CommandContext(octx, os.Args[0], "serve", "--addr", freePort(t), "--db", dsn, "--no-demo", "--data-dir", t.TempDir())
+	cmd.Env = append(env[:len(env):len(env)], "VMC_CSAF_PROVIDER__KEY="+filepath.Join(t.TempDir(), "other.key"))
+	cmd.Stdout, cmd.Stderr = &other, &other
+	if err := cmd.Run(); err == nil || !strings.Contains(other.String(), "which the provider publishes with: give every replica the same key file") {
+		t.Errorf("a replica with another key: %v\n%s", err, other.String())
+	}
 
 	vmcRun(t, "import", changedGo20200001(t), "--db", dsn, "--data-dir", t.TempDir())
 	waitRevisions(rs, n0+1)

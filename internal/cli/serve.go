@@ -136,7 +136,7 @@ func serve(ctx context.Context, c *Config, s store.Store, log *slog.Logger, sche
 	// and those the API starts (imports).
 	reg := &jobs.Registry{}
 	apiServer.RegisterJobs(reg)
-	csafProv, err := c.csafProvider(s, log)
+	csafProv, err := c.csafProvider(ctx, s, log)
 	if err != nil {
 		return err
 	}
