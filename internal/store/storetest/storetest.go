@@ -81,6 +81,7 @@ func Run(t *testing.T, open Opener) {
 		{"Federation", testFederation},
 		{"SignInLimits", testSignInLimits},
 		{"TakeLimits", testTakeLimits},
+		{"ServerSecrets", testServerSecrets},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) { tc.fn(t, open) })
