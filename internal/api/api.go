@@ -9,6 +9,7 @@
 package api
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"log/slog"
@@ -119,9 +120,13 @@ func (s *Server) Handler() http.Handler {
 	if s.Limiter == nil && s.Store != nil {
 		// Counted in the database: every replica on it sees the same
 		// failures.
-		s.Limiter = auth.NewSharedLimiter(auth.Limits{}, s.Store)
+		s.Limiter = auth.NewSharedLimiter(auth.ScopeSignIn, auth.Limits{}, s.Store)
 	} else if s.Limiter == nil {
 		s.Limiter = auth.NewLimiter(auth.Limits{})
+	}
+	if s.Intake.Limiter == nil {
+		// In the store too: every replica counts the same reports.
+		s.Intake.Limiter = IntakeLimiter(cmp.Or(s.Intake.PerHour, 10), s.limitTable())
 	}
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {

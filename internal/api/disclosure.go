@@ -1,6 +1,7 @@
 package api
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -57,19 +58,32 @@ type Intake struct {
 	// https. With no Contact at all, security.txt is not served.
 	SecurityTxt disclosure.SecurityTxt
 	ExpiryDays  int
-	// Limiter bounds what one client address may do on the public
-	// routes; nil is IntakeLimiter(10).
+	// PerHour bounds what one client address may do on the public
+	// routes [10]: see IntakeLimiter.
+	PerHour int
+	// Limiter, when set, is used instead of IntakeLimiter(PerHour,
+	// Store).
 	Limiter *auth.Limiter
 }
+
+// ScopeIntake is the public intake's scope in the store's shared
+// limits.
+const ScopeIntake = "intake"
 
 // IntakeLimiter limits the public intake to perHour submissions,
 // messages and wrong status links an hour from one client address (an
 // IPv6 /64), locking the address out for an hour when it goes beyond,
 // and twice as long each time it does again. It is auth's login limiter,
 // keyed by address alone: the per-user-name lock it also keeps is set
-// out of reach, since the intake has no user names.
-func IntakeLimiter(perHour int) *auth.Limiter {
-	return auth.NewLimiter(auth.Limits{PerUserIP: perHour, PerIP: perHour, PerUser: math.MaxInt32, Window: time.Hour, Lockout: time.Hour})
+// out of reach, since the intake has no user names. With a table, the
+// counts are kept there, under ScopeIntake, shared by every replica of
+// vmc serve on it; with none, in memory.
+func IntakeLimiter(perHour int, t auth.LimitTable) *auth.Limiter {
+	l := auth.Limits{PerUserIP: perHour, PerIP: perHour, PerUser: math.MaxInt32, Window: time.Hour, Lockout: time.Hour}
+	if t == nil {
+		return auth.NewLimiter(l)
+	}
+	return auth.NewSharedLimiter(ScopeIntake, l, t)
 }
 
 // maxIntakeBody bounds a report: the longest description and every
@@ -91,9 +105,34 @@ func (s *Server) intakePolicy() disclosure.Policy {
 
 func (s *Server) intakeLimiter() *auth.Limiter {
 	if s.Intake.Limiter == nil {
-		s.Intake.Limiter = IntakeLimiter(10)
+		// Handler sets it before serving; this is for a Server used
+		// without it.
+		s.Intake.Limiter = IntakeLimiter(cmp.Or(s.Intake.PerHour, 10), s.limitTable())
 	}
 	return s.Intake.Limiter
+}
+
+// limitTable is where shared limiters count: the store, or nowhere
+// (in memory) without one.
+func (s *Server) limitTable() auth.LimitTable {
+	if s.Store == nil {
+		return nil
+	}
+	return s.Store
+}
+
+// takeIntake counts one write from remote against its address's limit,
+// unless the address is locked out: then it reports how long for. Check
+// and count are one step, so requests racing on several replicas cannot
+// all slip in under the limit. When the count cannot be kept, the write
+// is refused for a minute.
+func (s *Server) takeIntake(ctx context.Context, remote string) (ok bool, wait time.Duration) {
+	ok, wait, err := s.intakeLimiter().Take(ctx, intakeKey(remote), s.now())
+	if err != nil {
+		s.Log.ErrorContext(ctx, "intake limit", "err", err)
+		return false, time.Minute
+	}
+	return ok, wait
 }
 
 // intakeKey is a client address as the limiter counts it.
@@ -109,14 +148,18 @@ func (s *Server) limitIntake(api huma.API) func(huma.Context, func(huma.Context)
 			next(ctx)
 			return
 		}
-		key, now := intakeKey(ctx.RemoteAddr()), s.now()
-		if ok, wait := s.intakeLimiter().Allow(key, now); !ok {
+		ok, wait := true, time.Duration(0)
+		if ctx.Method() == http.MethodGet {
+			// Reading counts only when the link leads nowhere
+			// (reportByToken).
+			ok, wait = s.intakeLimiter().Allow(intakeKey(ctx.RemoteAddr()), s.now())
+		} else {
+			ok, wait = s.takeIntake(ctx.Context(), ctx.RemoteAddr())
+		}
+		if !ok {
 			ctx.SetHeader("Retry-After", strconv.Itoa(int(math.Ceil(wait.Seconds()))))
 			huma.WriteErr(api, ctx, http.StatusTooManyRequests, fmt.Sprintf("too many reports or messages from your address; try again in %s", wait.Round(time.Minute)))
 			return
-		}
-		if ctx.Method() != http.MethodGet {
-			s.intakeLimiter().Fail(key, now)
 		}
 		next(ctx)
 	}
@@ -136,7 +179,9 @@ var dummyHash = strings.Repeat("0", 64)
 // errNoStatus, and counts against the client's address.
 func (s *Server) reportByToken(ctx context.Context, token string) (disclosure.Report, error) {
 	miss := func() (disclosure.Report, error) {
-		s.intakeLimiter().Fail(intakeKey(remoteAddr(ctx)), s.now())
+		if err := s.intakeLimiter().FailContext(ctx, intakeKey(remoteAddr(ctx)), s.now()); err != nil {
+			s.Log.ErrorContext(ctx, "intake limit", "err", err)
+		}
 		return disclosure.Report{}, errNoStatus
 	}
 	id, secret, err := auth.ParseStatusToken(token)

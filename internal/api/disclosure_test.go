@@ -66,7 +66,7 @@ func (f *fixture) status(t *testing.T, token string) statusBody {
 // their size or type.
 func TestIntakeAPI(t *testing.T) {
 	f := newFixture(t)
-	f.api.Intake.Limiter = api.IntakeLimiter(100)
+	f.api.Intake.Limiter = api.IntakeLimiter(100, f.store)
 	rc := f.submitReport(t, `{"title":"SQL injection in /search","description":"q=' OR 1=1 --","product":"shop-web","version":"2.4.0",
 		"reporter_name":"Alice","reporter_contact":"alice@example.org","wants_credit":true}`)
 	if !strings.HasPrefix(rc.StatusToken, "vmcr_") || rc.StatusURL != "/security/report/"+rc.StatusToken || rc.Received.IsZero() ||
@@ -175,7 +175,7 @@ func (f *fixture) reportID(t *testing.T, code string) int64 {
 // the API and the pages alike, before its body is read.
 func TestIntakeRateLimit(t *testing.T) {
 	f := newFixture(t)
-	f.api.Intake.Limiter = api.IntakeLimiter(3)
+	f.api.Intake.Limiter = api.IntakeLimiter(3, f.store)
 	rc := f.submitReport(t, `{"title":"a","description":"b"}`)
 	if code, _ := f.do(t, nil, http.MethodPost, "/api/v1/intake/"+rc.StatusToken+"/messages", "", `{"text":"more"}`); code != http.StatusCreated {
 		t.Fatalf("message: %d", code)
@@ -382,7 +382,7 @@ func (f *fixture) postForm(t *testing.T, c *http.Client, path string, v url.Valu
 // status link, whose page shows the conversation and takes a message.
 func TestIntakePages(t *testing.T) {
 	f := newFixture(t)
-	f.api.Intake.Limiter = api.IntakeLimiter(100)
+	f.api.Intake.Limiter = api.IntakeLimiter(100, f.store)
 	c := formClient(t)
 	code, page := f.do(t, c, http.MethodGet, "/security/report", "", "", "Accept-Language", "zh-CN,zh;q=0.9")
 	if code != http.StatusOK || !strings.Contains(page, `<html lang="zh-CN">`) || !strings.Contains(page, "报告安全漏洞") || strings.Contains(page, "<script") {

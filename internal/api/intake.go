@@ -252,9 +252,18 @@ func (s *Server) checkFormToken(r *http.Request) bool {
 }
 
 // allowed reports whether the client's address may use the intake now,
-// writing the problem page when it may not.
-func (s *Server) allowed(w http.ResponseWriter, r *http.Request) bool {
-	ok, wait := s.intakeLimiter().Allow(intakeKey(r.RemoteAddr), s.now())
+// writing the problem page when it may not. With count, this request is
+// counted against the address (takeIntake).
+func (s *Server) allowed(w http.ResponseWriter, r *http.Request, count bool) bool {
+	var (
+		ok   bool
+		wait time.Duration
+	)
+	if count {
+		ok, wait = s.takeIntake(r.Context(), r.RemoteAddr)
+	} else {
+		ok, wait = s.intakeLimiter().Allow(intakeKey(r.RemoteAddr), s.now())
+	}
 	if !ok {
 		lang := pageLang(r)
 		w.Header().Set("Retry-After", strconv.Itoa(int(math.Ceil(wait.Seconds()))))
@@ -268,10 +277,9 @@ func (s *Server) allowed(w http.ResponseWriter, r *http.Request) bool {
 // form's token. It writes the problem page and returns false when the
 // post goes no further.
 func (s *Server) admit(w http.ResponseWriter, r *http.Request, limit int64) bool {
-	if !s.allowed(w, r) {
+	if !s.allowed(w, r, true) {
 		return false
 	}
-	s.intakeLimiter().Fail(intakeKey(r.RemoteAddr), s.now())
 	r.Body = http.MaxBytesReader(w, r.Body, limit)
 	if err := r.ParseForm(); err != nil {
 		lang := pageLang(r)
@@ -374,7 +382,7 @@ func (s *Server) statusPage(w http.ResponseWriter, r *http.Request, status int, 
 }
 
 func (s *Server) intakeStatus(w http.ResponseWriter, r *http.Request) {
-	if s.allowed(w, r) {
+	if s.allowed(w, r, false) {
 		s.statusPage(w, r, http.StatusOK, "", "")
 	}
 }

@@ -37,7 +37,7 @@ func FuzzIntake(f *testing.F) {
 		f.Fatal(err)
 	}
 	f.Cleanup(func() { s.Close() })
-	srv := &api.Server{Store: s, Log: slog.New(slog.NewTextHandler(io.Discard, nil)), Intake: api.Intake{Limiter: api.IntakeLimiter(1 << 30)}}
+	srv := &api.Server{Store: s, Log: slog.New(slog.NewTextHandler(io.Discard, nil)), Intake: api.Intake{Limiter: api.IntakeLimiter(1<<30, nil)}}
 	h := srv.Handler()
 	do := func(req *http.Request) *httptest.ResponseRecorder {
 		req.RemoteAddr = "192.0.2.1:1234"

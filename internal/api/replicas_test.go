@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/vmc-dev/vmc/internal/api"
@@ -78,4 +79,58 @@ func mustHash(t *testing.T) string {
 		t.Fatal(err)
 	}
 	return h
+}
+
+// TestIntakeLimitAcrossReplicas sends a burst of reports from one
+// address to the public intake of three API servers on one store, all
+// at once and spread over them: exactly the limit are taken, wherever
+// they land. With a limiter per process (the case "per process") each
+// server takes the limit.
+func TestIntakeLimitAcrossReplicas(t *testing.T) {
+	const perHour = 4
+	run := func(t *testing.T, s store.Store) {
+		for _, tc := range []struct {
+			name    string
+			limiter func() *auth.Limiter
+			want    int
+		}{
+			{"shared", func() *auth.Limiter { return nil }, perHour},
+			{"per process", func() *auth.Limiter { return api.IntakeLimiter(perHour, nil) }, 3 * perHour},
+		} {
+			t.Run(tc.name, func(t *testing.T) {
+				var replicas []*httptest.Server
+				for range 3 {
+					srv := httptest.NewServer((&api.Server{Store: s, Intake: api.Intake{PerHour: perHour, Limiter: tc.limiter()},
+						Log: slog.New(slog.NewTextHandler(io.Discard, nil))}).Handler())
+					t.Cleanup(srv.Close)
+					replicas = append(replicas, srv)
+				}
+				codes := make(chan int, 4*3*perHour)
+				var wg sync.WaitGroup
+				for i := range cap(codes) {
+					wg.Go(func() {
+						resp, err := http.Post(replicas[i%3].URL+"/api/v1/intake", "application/json",
+							strings.NewReader(`{"title":"flood `+tc.name+`","description":"one of many"}`))
+						if err != nil {
+							t.Error(err)
+							return
+						}
+						resp.Body.Close()
+						codes <- resp.StatusCode
+					})
+				}
+				wg.Wait()
+				close(codes)
+				got := map[int]int{}
+				for c := range codes {
+					got[c]++
+				}
+				if got[http.StatusCreated] != tc.want || got[http.StatusTooManyRequests] != cap(codes)-tc.want {
+					t.Errorf("%d reports at once over 3 replicas: %v, want %d created and the rest 429", cap(codes), got, tc.want)
+				}
+			})
+		}
+	}
+	t.Run("sqlite", func(t *testing.T) { run(t, newFixture(t).store) })
+	t.Run("postgres", func(t *testing.T) { run(t, openPostgres(t)) })
 }

@@ -99,8 +99,9 @@ type Limiter struct {
 	mu sync.Mutex
 	m  map[bucket]*entry
 
-	// table, when set, holds the state instead of m.
+	// table, when set, holds the state instead of m, under scope.
 	table LimitTable
+	scope string
 	// pruned is when this process last pruned table (Unix seconds).
 	pruned atomic.Int64
 }
@@ -112,28 +113,33 @@ func NewLimiter(l Limits) *Limiter {
 }
 
 // NewSharedLimiter returns a Limiter with limits l whose state is kept
-// in t, shared by every process using t. MaxEntries does not apply: the
-// table is pruned of what it no longer needs instead (see LimitTable).
-func NewSharedLimiter(l Limits, t LimitTable) *Limiter {
-	return &Limiter{limits: l.withDefaults(), table: t}
+// in t under scope, shared by every process using t with that scope.
+// Limiters of different scopes (ScopeSignIn, the public intake's) count
+// apart in one table. MaxEntries does not apply: the table is pruned of
+// what it no longer needs instead (see LimitTable).
+func NewSharedLimiter(scope string, l Limits, t LimitTable) *Limiter {
+	return &Limiter{limits: l.withDefaults(), table: t, scope: scope}
 }
 
-// LimitTable keeps a shared Limiter's state. Keys and states are opaque
-// to it but for pruning.
+// ScopeSignIn is the scope of the sign-in limiter in a LimitTable.
+const ScopeSignIn = "sign-in"
+
+// LimitTable keeps shared Limiters' state, each limiter's under its
+// scope. Keys and states are opaque to it but for pruning.
 type LimitTable interface {
-	// LoginLimits returns the states kept under keys; a key with none is
-	// absent from the map.
-	LoginLimits(ctx context.Context, keys []LimitKey) (map[LimitKey]LimitState, error)
-	// UpdateLoginLimits reads the states of keys and, when user is not
-	// empty, of every key whose User is user, and passes them to fn
-	// (absent: none kept), holding every other update of them off until
-	// it has stored what fn leaves in the map. A key fn deletes, or
-	// leaves zero, is deleted.
-	UpdateLoginLimits(ctx context.Context, keys []LimitKey, user string, fn func(map[LimitKey]*LimitState)) error
-	// PruneLoginLimits deletes the states that are not locked at now,
-	// whose trust began before trustedBefore and whose last failure was
-	// before failedBefore, and returns how many it deleted.
-	PruneLoginLimits(ctx context.Context, now, trustedBefore, failedBefore time.Time) (int64, error)
+	// RateLimits returns the states kept under keys in scope; a key with
+	// none is absent from the map.
+	RateLimits(ctx context.Context, scope string, keys []LimitKey) (map[LimitKey]LimitState, error)
+	// UpdateRateLimits reads the states of keys in scope and, when user
+	// is not empty, of every key of scope whose User is user, and passes
+	// them to fn (absent: none kept), holding every other update of them
+	// off until it has stored what fn leaves in the map. A key fn
+	// deletes, or leaves zero, is deleted.
+	UpdateRateLimits(ctx context.Context, scope string, keys []LimitKey, user string, fn func(map[LimitKey]*LimitState)) error
+	// PruneRateLimits deletes the states of scope that are not locked at
+	// now, whose trust began before trustedBefore and whose last failure
+	// was before failedBefore, and returns how many it deleted.
+	PruneRateLimits(ctx context.Context, scope string, now, trustedBefore, failedBefore time.Time) (int64, error)
 }
 
 // LimitKey is a bucket as a LimitTable keeps it.
@@ -255,9 +261,9 @@ func (l *Limiter) AllowContext(ctx context.Context, k LoginKey, now time.Time) (
 	for i, bk := range b {
 		keys[i] = bk.key()
 	}
-	st, err := l.table.LoginLimits(ctx, keys)
+	st, err := l.table.RateLimits(ctx, l.scope, keys)
 	if err != nil {
-		return false, 0, fmt.Errorf("sign-in limits: %w", err)
+		return false, 0, fmt.Errorf("%s limits: %w", l.scope, err)
 	}
 	m := make(map[bucket]*entry, len(st))
 	for i, bk := range b {
@@ -300,7 +306,7 @@ func (l *Limiter) update(ctx context.Context, b []bucket, user string, now time.
 	for i, bk := range b {
 		keys[i] = bk.key()
 	}
-	err := l.table.UpdateLoginLimits(ctx, keys, user, func(st map[LimitKey]*LimitState) {
+	err := l.table.UpdateRateLimits(ctx, l.scope, keys, user, func(st map[LimitKey]*LimitState) {
 		m := make(map[bucket]*entry, len(st))
 		for k, e := range st {
 			if bk, ok := bucketOf(k); ok {
@@ -321,7 +327,7 @@ func (l *Limiter) update(ctx context.Context, b []bucket, user string, now time.
 		}
 	})
 	if err != nil {
-		return fmt.Errorf("sign-in limits: %w", err)
+		return fmt.Errorf("%s limits: %w", l.scope, err)
 	}
 	return nil
 }
@@ -334,8 +340,8 @@ func (l *Limiter) prune(ctx context.Context, now time.Time) error {
 	if l.table == nil || now.Unix()-last < int64(pruneEvery/time.Second) || !l.pruned.CompareAndSwap(last, now.Unix()) {
 		return nil
 	}
-	if _, err := l.table.PruneLoginLimits(ctx, now, now.Add(-l.limits.Trust), now.Add(-l.limits.Forget)); err != nil {
-		return fmt.Errorf("sign-in limits: prune: %w", err)
+	if _, err := l.table.PruneRateLimits(ctx, l.scope, now, now.Add(-l.limits.Trust), now.Add(-l.limits.Forget)); err != nil {
+		return fmt.Errorf("%s limits: prune: %w", l.scope, err)
 	}
 	return nil
 }
@@ -355,6 +361,28 @@ func (l *Limiter) FailContext(ctx context.Context, k LoginKey, now time.Time) er
 		return err
 	}
 	return l.prune(ctx, now)
+}
+
+// Take reports whether an attempt for k may go ahead at now and, if it
+// may, counts it as a failure, in one step: of N attempts racing on any
+// number of processes sharing a table, exactly as many go ahead as the
+// limits allow, where Allow followed by Fail would let every attempt
+// that asked before the others counted go ahead. An attempt refused is
+// not counted. It is for limits on something done rather than guessed
+// (the public intake's reports), where every attempt counts.
+func (l *Limiter) Take(ctx context.Context, k LoginKey, now time.Time) (ok bool, retryAfter time.Duration, err error) {
+	b := buckets(k)
+	err = l.update(ctx, b[:], "", now, func(m map[bucket]*entry, get func(bucket) *entry) {
+		if ok, retryAfter = l.allow(m, b, now); ok {
+			for _, bk := range b {
+				l.fail(bk, get(bk), now)
+			}
+		}
+	})
+	if err != nil {
+		return false, 0, err
+	}
+	return ok, retryAfter, l.prune(ctx, now)
 }
 
 func (l *Limiter) fail(bk bucket, e *entry, now time.Time) {

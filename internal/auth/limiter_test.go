@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 )
@@ -297,4 +298,35 @@ func TestLimiterConcurrent(t *testing.T) {
 	if len(l.m) > 100 {
 		t.Errorf("table holds %d entries, over its 100", len(l.m))
 	}
+}
+
+// TestLimiterTake: attempts racing through Take go ahead exactly as
+// often as the limit allows; Allow then Fail would let them all through
+// before any was counted. A refused attempt is not counted.
+func TestLimiterTake(t *testing.T) {
+	l := NewLimiter(Limits{PerUserIP: 4, PerIP: 4, PerUser: 1 << 30, Window: time.Hour, Lockout: time.Hour})
+	k := LoginKey{"intake", office}
+	var (
+		wg   sync.WaitGroup
+		took atomic.Int32
+	)
+	for range 40 {
+		wg.Go(func() {
+			if ok, _, err := l.Take(t.Context(), k, lt0); err != nil {
+				t.Error(err)
+			} else if ok {
+				took.Add(1)
+			}
+		})
+	}
+	wg.Wait()
+	if n := took.Load(); n != 4 {
+		t.Errorf("40 racing Takes with a limit of 4: %d went ahead", n)
+	}
+	wantAllow(t, l, k, lt0.Add(59*time.Minute), false, time.Minute)
+	// The 36 refused did not lengthen the lock or count towards another.
+	if ok, _, _ := l.Take(t.Context(), k, lt0.Add(time.Hour)); !ok {
+		t.Error("Take once the lock ended was refused")
+	}
+	wantAllow(t, l, k, lt0.Add(time.Hour), true, 0)
 }

@@ -42,7 +42,9 @@ func (l *lockedBuffer) String() string {
 // tree rendered from the store. A changed record gets exactly one new
 // revision, however many periods pass, and both replicas serve the same
 // provider-metadata.json, document, signature and changes.csv, byte for
-// byte, before and after.
+// byte, before and after. They share the signing key through the
+// database, sealed under federation.key; a replica given another key
+// file does not start.
 func TestCSAFProviderReplicas(t *testing.T) {
 	if testing.Short() {
 		t.Skip("starts PostgreSQL and two servers")
@@ -55,10 +57,11 @@ func TestCSAFProviderReplicas(t *testing.T) {
 	}
 	seedPublicationsOn(t, []string{"--db", dsn, "--data-dir", t.TempDir()})
 
-	// One key file for both, as a deployment shares it (or a secret).
+	// No key file: with federation.key set, the first replica's key is
+	// kept in the database, sealed, and the second signs with it.
 	env := append(os.Environ(), "VMC_RUN_CLI=1", "VMC_PUBLIC_URL=https://psirt.acme.example",
 		"VMC_CSAF_PROVIDER__ENABLED=true", "VMC_CSAF_PROVIDER__EVERY=2s",
-		"VMC_CSAF_PROVIDER__KEY="+filepath.Join(t.TempDir(), "csaf-provider.key"))
+		"VMC_FEDERATION__KEY=replicas share this federation key")
 	type replica struct {
 		addr string
 		log  *lockedBuffer
@@ -159,6 +162,17 @@ func TestCSAFProviderReplicas(t *testing.T) {
 	same(rs)
 	if n := published(rs, `"new":2`); n != 1 {
 		t.Errorf("%d builds published the two documents, want 1", n)
+	}
+	// A replica given another key does not start: it could never
+	// publish, and would fail whenever the schedule picked it.
+	var other lockedBuffer
+	octx, stop := context.WithTimeout(ctx, 60*time.Second)
+	defer stop()
+	cmd := exec.CommandContext(octx, os.Args[0], "serve", "--addr", freePort(t), "--db", dsn, "--no-demo", "--data-dir", t.TempDir())
+	cmd.Env = append(env[:len(env):len(env)], "VMC_CSAF_PROVIDER__KEY="+filepath.Join(t.TempDir(), "other.key"))
+	cmd.Stdout, cmd.Stderr = &other, &other
+	if err := cmd.Run(); err == nil || !strings.Contains(other.String(), "which the provider publishes with: give every replica the same key file") {
+		t.Errorf("a replica with another key: %v\n%s", err, other.String())
 	}
 
 	vmcRun(t, "import", changedGo20200001(t), "--db", dsn, "--data-dir", t.TempDir())

@@ -103,7 +103,7 @@ func (c *Config) intake() (api.Intake, error) {
 	if t.ExpiresDays < 0 || t.ExpiresDays > int(disclosure.MaxExpiry/(24*time.Hour)) {
 		return api.Intake{}, fmt.Errorf("disclosure.security-txt.expires-days: %d is not 1–%d: RFC 9116 wants less than a year", t.ExpiresDays, disclosure.MaxExpiry/(24*time.Hour))
 	}
-	in := api.Intake{Policy: p, PublicURL: c.PublicURL, ExpiryDays: t.ExpiresDays, Limiter: api.IntakeLimiter(perHour),
+	in := api.Intake{Policy: p, PublicURL: c.PublicURL, ExpiryDays: t.ExpiresDays, PerHour: perHour,
 		SecurityTxt: disclosure.SecurityTxt{Contact: t.Contacts, Policy: t.Policy, Encryption: t.Encryption,
 			Acknowledgments: t.Acknowledgments, Hiring: t.Hiring, PreferredLanguages: t.Languages}}
 	now := time.Now()

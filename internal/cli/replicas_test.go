@@ -85,14 +85,16 @@ func (c *rrClient) do(method, path string, o reqOpts) (int, []byte) {
 }
 
 // TestThreeReplicas runs three `vmc serve` processes on one throwaway
-// PostgreSQL behind a round-robin client, starts an import of the Go
+// PostgreSQL, started together on the empty database, behind a
+// round-robin client, starts an import of the Go
 // vulnerability database (4,291 OSV records from ../shared/data) as a
 // job, kills the replica running it with SIGKILL mid-import, and checks
 // that the import completes exactly once (on another replica, after a
 // retry, with the counts of a single-process import), that no request
 // failed more than once, that sessions made on the killed replica work on
-// the others, and that a periodic job ran once per period, not three
-// times.
+// the others, that a periodic job ran once per period, not three
+// times, and that the public intake's per-address limit holds over the
+// three together.
 func TestThreeReplicas(t *testing.T) {
 	if testing.Short() {
 		t.Skip("starts three servers and imports the Go vulnerability database twice")
@@ -127,18 +129,25 @@ func TestThreeReplicas(t *testing.T) {
 		})
 		return r
 	}
-	// The first replica makes the schema and the first admin; the others
-	// start on what it made.
-	rs := []*replica{start()}
-	waitFor(t, "http://"+rs[0].addr+"/readyz", 60*time.Second, rs[0].log)
-	rs = append(rs, start(), start())
-	for _, r := range rs[1:] {
+	// All three start at once on the empty database: one migrates while
+	// the others wait, and one makes the first admin and says its
+	// password, which the sessions below sign in with on every replica.
+	rs := []*replica{start(), start(), start()}
+	for _, r := range rs {
 		waitFor(t, "http://"+r.addr+"/readyz", 60*time.Second, r.log)
 	}
 	began := time.Now()
-	m := regexp.MustCompile(`first admin created.*"password":"([^"]+)"`).FindStringSubmatch(rs[0].log.String())
+	var m []string
+	for _, r := range rs {
+		for _, said := range regexp.MustCompile(`first admin created.*"password":"([^"]+)"`).FindAllStringSubmatch(r.log.String(), -1) {
+			if m != nil {
+				t.Errorf("a second first admin password: %s after %s", said[1], m[1])
+			}
+			m = said
+		}
+	}
 	if m == nil {
-		t.Fatalf("no first admin password in the log:\n%s", rs[0].log)
+		t.Fatalf("no first admin password in the logs:\n%s\n%s\n%s", rs[0].log, rs[1].log, rs[2].log)
 	}
 	c := &rrClient{t: t, replicas: rs}
 
@@ -161,6 +170,34 @@ func TestThreeReplicas(t *testing.T) {
 		sessions[i] = session{cookie: resp.Cookies()[0].Name + "=" + resp.Cookies()[0].Value, csrf: body.CSRF}
 	}
 	admin := sessions[0]
+
+	// A burst of reports to the public intake from one address, all at
+	// once and spread over the replicas: exactly the limit per address
+	// (disclosure.intake-per-hour, 10 by default) is taken, not 10 per
+	// replica.
+	const intakeLimit = 10
+	intake := make(chan int, 3*intakeLimit)
+	var wg sync.WaitGroup
+	for i := range cap(intake) {
+		wg.Go(func() {
+			resp, err := http.Post("http://"+rs[i%len(rs)].addr+"/api/v1/intake", "application/json", strings.NewReader(`{"title":"burst","description":"one of many"}`))
+			if err != nil {
+				t.Error(err)
+				return
+			}
+			resp.Body.Close()
+			intake <- resp.StatusCode
+		})
+	}
+	wg.Wait()
+	close(intake)
+	intakeCodes := map[int]int{}
+	for code := range intake {
+		intakeCodes[code]++
+	}
+	if intakeCodes[http.StatusCreated] != intakeLimit || intakeCodes[http.StatusTooManyRequests] != cap(intake)-intakeLimit {
+		t.Errorf("%d reports at once over three replicas: %v, want %d created and the rest 429", cap(intake), intakeCodes, intakeLimit)
+	}
 
 	code, body := c.do(http.MethodPost, "/api/v1/imports/jobs?file=all.zip", reqOpts{to: -1, cookie: admin.cookie, csrf: admin.csrf,
 		body: zip, contentType: "application/octet-stream"})

@@ -136,7 +136,7 @@ func serve(ctx context.Context, c *Config, s store.Store, log *slog.Logger, sche
 	// and those the API starts (imports).
 	reg := &jobs.Registry{}
 	apiServer.RegisterJobs(reg)
-	csafProv, err := c.csafProvider(s, log)
+	csafProv, err := c.csafProvider(ctx, s, log)
 	if err != nil {
 		return err
 	}
@@ -272,9 +272,24 @@ func firstAdmin(ctx context.Context, s store.Store, log *slog.Logger) error {
 	if err != nil {
 		return err
 	}
-	if _, err := s.PutUser(ctx, auth.User{Name: "admin", Role: auth.Admin}, hash, "system"); err != nil {
+	// Replicas started together on an empty database all get here, and
+	// each creating "admin" with its own password left one working and
+	// N-1 logged in vain. The first to store its hash as the server
+	// secret "first-admin" says its password; any replica that then
+	// finds no user creates the admin with that hash: the same row,
+	// whoever writes it, and a replica that dies between the two steps
+	// leaves a password that still works once another creates the admin.
+	won, err := s.ServerSecret(ctx, "first-admin", func() []byte { return []byte(hash) })
+	if err != nil {
 		return fmt.Errorf("create the first admin: %w", err)
 	}
-	log.Warn("first admin created: sign in as admin with this password, shown only now; change it with vmc user passwd admin", "user", "admin", "password", pw)
+	if string(won) == hash {
+		log.Warn("first admin created: sign in as admin with this password, shown only now; change it with vmc user passwd admin", "user", "admin", "password", pw)
+	} else if us, err := s.ListUsers(ctx); err != nil || len(us) > 0 {
+		return err
+	}
+	if _, err := s.PutUser(ctx, auth.User{Name: "admin", Role: auth.Admin}, string(won), "system"); err != nil {
+		return fmt.Errorf("create the first admin: %w", err)
+	}
 	return nil
 }

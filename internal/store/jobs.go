@@ -19,6 +19,6 @@ type Jobs interface {
 	DeleteJobFile(ctx context.Context, id int64) error
 	// ServerSecret returns the secret called name, made by gen on first
 	// use; when two replicas make it at once, both get the one stored
-	// first.
+	// first. With gen nil it only reads: ErrNotFound when there is none.
 	ServerSecret(ctx context.Context, name string, gen func() []byte) ([]byte, error)
 }

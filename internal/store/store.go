@@ -60,7 +60,7 @@ type Store interface {
 	Jobs
 	Automation
 	Suggestions
-	SignInLimits
+	SharedLimits
 	// Ping reports whether the database answers.
 	Ping(ctx context.Context) error
 	// Check verifies the database's physical and logical integrity.

@@ -16,6 +16,7 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/jackc/pgx/v5/stdlib"
 	"github.com/pressly/goose/v3"
+	"github.com/pressly/goose/v3/lock"
 
 	"github.com/vmc-dev/vmc/internal/store/sqlstore"
 )
@@ -23,8 +24,13 @@ import (
 //go:embed migrations/*.sql
 var migrationFiles embed.FS
 
-// Migrations are the PostgreSQL schema's goose migrations.
-var Migrations = sqlstore.Migrations{Dialect: goose.DialectPostgres, FS: mustSub(migrationFiles, "migrations")}
+// Migrations are the PostgreSQL schema's goose migrations. Migrating
+// holds a session-level advisory lock, tried every second for up to half
+// an hour (a migration over a large corpus takes minutes).
+var Migrations = sqlstore.Migrations{Dialect: goose.DialectPostgres, FS: mustSub(migrationFiles, "migrations"),
+	Locker: func() (lock.SessionLocker, error) {
+		return lock.NewPostgresSessionLocker(lock.WithLockTimeout(1, 1800))
+	}}
 
 func mustSub(f fs.FS, dir string) fs.FS {
 	sub, err := fs.Sub(f, dir)

@@ -43,3 +43,35 @@ func TestIdentifiersAcrossProcesses(t *testing.T) {
 		return postgres.Open(context.Background(), dsn, postgres.Options{})
 	})
 }
+
+// TestMigrateRace starts three stores on one empty database at once, as
+// three replicas of vmc serve started together (or a rolling upgrade's
+// new replicas) do: one migrates while the others wait for it, and all
+// open on the newest schema.
+func TestMigrateRace(t *testing.T) {
+	dsn := pgtest.NewDatabase(t)
+	ctx := context.Background()
+	errs := make(chan error, 3)
+	for range 3 {
+		go func() {
+			s, err := postgres.Open(ctx, dsn, postgres.Options{Migrate: true})
+			if err == nil {
+				s.Close()
+			}
+			errs <- err
+		}()
+	}
+	for range 3 {
+		if err := <-errs; err != nil {
+			t.Error(err)
+		}
+	}
+	s, err := postgres.Open(ctx, dsn, postgres.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if cur, latest, err := postgres.Migrations.Versions(ctx, s.DB()); err != nil || cur != latest {
+		t.Errorf("schema after the race: %d of %d, %v", cur, latest, err)
+	}
+}

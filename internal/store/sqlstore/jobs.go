@@ -292,6 +292,16 @@ func (s *Store) DeleteJobFile(ctx context.Context, id int64) error {
 // another replica stored the secret first; the select then reads theirs.
 func (s *Store) ServerSecret(ctx context.Context, name string, gen func() []byte) ([]byte, error) {
 	var v []byte
+	if gen == nil {
+		err := s.r.QueryRowContext(ctx, s.d.Rebind(`SELECT value FROM server_secrets WHERE name = ?`), name).Scan(&v)
+		if errors.Is(err, sql.ErrNoRows) {
+			return nil, fmt.Errorf("server secret %s: %w", name, store.ErrNotFound)
+		}
+		if err != nil {
+			return nil, fmt.Errorf("server secret %s: %w", name, err)
+		}
+		return v, nil
+	}
 	err := s.inTx(ctx, func(ctx context.Context, tx *txn) error {
 		if _, err := tx.ExecContext(ctx, s.d.Rebind(`INSERT INTO server_secrets (name, value, created_at) VALUES (?, ?, ?) ON CONFLICT (name) DO NOTHING`),
 			name, gen(), s.clock()); err != nil {

@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/pressly/goose/v3"
+	"github.com/pressly/goose/v3/lock"
 
 	"github.com/vmc-dev/vmc/internal/store"
 )
@@ -18,18 +19,37 @@ import (
 type Migrations struct {
 	Dialect goose.Dialect
 	FS      fs.FS // holds the .sql files at its root
+	// Locker, when set, makes a lock that migrating holds, so that of
+	// several processes migrating one database at once (replicas of vmc
+	// serve started together) one migrates and the others wait, then
+	// find nothing left to do: unlocked, they ran the same migration at
+	// once and all but one failed. A lock serves one migration: goose's
+	// retries count per lock.
+	Locker func() (lock.SessionLocker, error)
 }
 
-func (m Migrations) provider(db *sql.DB) (*goose.Provider, error) {
+func (m Migrations) provider(db *sql.DB, opts ...goose.ProviderOption) (*goose.Provider, error) {
 	// Migrations are numbered when work starts and land in the order work
 	// is merged, so a database can be at 35 while 27..31 and 33 are still
 	// to apply (the load corpus of bench/load.sh was): goose applies the
 	// missing ones first instead of refusing the database.
-	p, err := goose.NewProvider(m.Dialect, db, m.FS, goose.WithAllowOutofOrder(true))
+	p, err := goose.NewProvider(m.Dialect, db, m.FS, append(opts, goose.WithAllowOutofOrder(true))...)
 	if err != nil {
 		return nil, fmt.Errorf("load migrations: %w", err)
 	}
 	return p, nil
+}
+
+// lockedProvider is provider, holding m.Locker's lock while it migrates.
+func (m Migrations) lockedProvider(db *sql.DB) (*goose.Provider, error) {
+	if m.Locker == nil {
+		return m.provider(db)
+	}
+	l, err := m.Locker()
+	if err != nil {
+		return nil, fmt.Errorf("migration lock: %w", err)
+	}
+	return m.provider(db, goose.WithSessionLocker(l))
 }
 
 // Versions returns the schema version of the database and the newest one
@@ -67,7 +87,7 @@ func (m Migrations) Latest() int64 {
 // UpTo migrates db to version and no further: for tests that build a
 // database as an older vmc left it.
 func (m Migrations) UpTo(ctx context.Context, db *sql.DB, version int64) error {
-	p, err := m.provider(db)
+	p, err := m.lockedProvider(db)
 	if err != nil {
 		return err
 	}
@@ -84,7 +104,7 @@ func (m Migrations) Up(ctx context.Context, db *sql.DB) error {
 	if _, err := m.check(ctx, db); err != nil {
 		return err
 	}
-	p, err := m.provider(db)
+	p, err := m.lockedProvider(db)
 	if err != nil {
 		return err
 	}

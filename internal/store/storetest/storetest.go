@@ -80,6 +80,8 @@ func Run(t *testing.T, open Opener) {
 		{"CSAFProvider", testCSAFProvider},
 		{"Federation", testFederation},
 		{"SignInLimits", testSignInLimits},
+		{"TakeLimits", testTakeLimits},
+		{"ServerSecrets", testServerSecrets},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) { tc.fn(t, open) })
