@@ -48,6 +48,8 @@ func (s *Store) ListVulns(ctx context.Context, q store.VulnQuery) (store.VulnPag
 		args  []any
 		// how, on SQLite, names the way to vulns (search.go).
 		how string
+		// like is the LIKE pattern of a text search, added to where last.
+		like string
 	)
 	if q.After != "" {
 		val, id, err := decodeCursor(q.After, sort)
@@ -83,8 +85,7 @@ func (s *Store) ListVulns(ctx context.Context, q store.VulnQuery) (store.VulnPag
 				}
 			}
 		}
-		where = append(where, `v.search LIKE ? ESCAPE '\'`)
-		args = append(args, "%"+likeEscape(text)+"%")
+		like = "%" + likeEscape(text) + "%"
 	}
 	if q.Source != "" {
 		where = append(where, `EXISTS (SELECT 1 FROM source_records r WHERE r.vuln_id = v.id AND r.source = ?)`)
@@ -103,34 +104,27 @@ func (s *Store) ListVulns(ctx context.Context, q store.VulnQuery) (store.VulnPag
 			where, args = append(where, b.cond), append(args, b.at.UTC())
 		}
 	}
-	query := `SELECT v.primary_id, ` + col + `, v.summary FROM vulns v` + how
-	if len(where) > 0 {
-		query += ` WHERE ` + strings.Join(where, ` AND `)
-	}
-	dir := "ASC"
-	if desc {
-		dir = "DESC"
-	}
-	query += fmt.Sprintf(` ORDER BY %s %s, v.primary_id LIMIT %d`, col, dir, limit+1)
-
-	type row struct {
-		id  string
-		key any
-		sum advisory.Summary
-	}
-	rows, err := collect(ctx, s.r, s.d.Rebind(query), args, func(r *sql.Rows) (row, error) {
-		var (
-			x   row
-			raw []byte
-		)
-		if err := r.Scan(&x.id, &x.key, &raw); err != nil {
-			return x, err
+	var (
+		rows []vulnRow
+		err  error
+	)
+	if like != "" && s.d.Name() == "postgres" && sort == "-published" && utf8.RuneCountInString(q.Text) >= 3 {
+		rows, err = s.searchPostgres(ctx, where, args, like, limit)
+	} else {
+		if like != "" {
+			where, args = append(where, `v.search LIKE ? ESCAPE '\'`), append(args, like)
 		}
-		if err := json.Unmarshal(raw, &x.sum); err != nil {
-			return x, fmt.Errorf("summary of %s: %w", x.id, err)
+		query := `SELECT v.primary_id, ` + col + `, v.summary FROM vulns v` + how
+		if len(where) > 0 {
+			query += ` WHERE ` + strings.Join(where, ` AND `)
 		}
-		return x, nil
-	})
+		dir := "ASC"
+		if desc {
+			dir = "DESC"
+		}
+		query += fmt.Sprintf(` ORDER BY %s %s, v.primary_id LIMIT %d`, col, dir, limit+1)
+		rows, err = collect(ctx, s.r, s.d.Rebind(query), args, scanVulnRow)
+	}
 	if err != nil {
 		return store.VulnPage{}, fmt.Errorf("list vulnerabilities: %w", err)
 	}
@@ -144,6 +138,28 @@ func (s *Store) ListVulns(ctx context.Context, q store.VulnQuery) (store.VulnPag
 		page.Items = append(page.Items, x.sum)
 	}
 	return page, nil
+}
+
+// vulnRow is a row of a vulnerability list: its id, sort key and summary.
+type vulnRow struct {
+	id  string
+	key any
+	sum advisory.Summary
+}
+
+// scanVulnRow reads the columns primary_id, the sort column and summary.
+func scanVulnRow(r *sql.Rows) (vulnRow, error) {
+	var (
+		x   vulnRow
+		raw []byte
+	)
+	if err := r.Scan(&x.id, &x.key, &raw); err != nil {
+		return x, err
+	}
+	if err := json.Unmarshal(raw, &x.sum); err != nil {
+		return x, fmt.Errorf("summary of %s: %w", x.id, err)
+	}
+	return x, nil
 }
 
 // severityFilter adds the conditions on a vulnerability's rating and EPSS
