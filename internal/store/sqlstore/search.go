@@ -90,13 +90,20 @@ func idList(ids []int64) string {
 	return string(b)
 }
 
+// maxTrigrams bounds how many of a text's trigrams a search considers:
+// any of them narrows the rows correctly, and the bound keeps the count
+// lookup's parameters (SQLite takes 32,766) and cost in check for a long
+// text from a caller other than the API (which takes 200 characters).
+const maxTrigrams = 256
+
 // trigrams returns the distinct trigrams (three characters) of text, as
-// FTS5's trigram tokenizer folds them: lower case.
+// FTS5's trigram tokenizer folds them (lower case), the first maxTrigrams
+// of them.
 func trigrams(text string) []string {
 	r := []rune(strings.ToLower(text))
 	seen := make(map[string]bool, len(r))
 	var out []string
-	for i := 0; i+3 <= len(r); i++ {
+	for i := 0; i+3 <= len(r) && len(out) < maxTrigrams; i++ {
 		t := string(r[i : i+3])
 		if !seen[t] {
 			seen[t] = true
