@@ -23,8 +23,8 @@ import (
 
 // testSearchMatchesScan searches real data (the KEV catalogue, the Go
 // vulnerability database and the CNVD samples: 5,700 vulnerabilities)
-// for words of every kind and compares each page with a scan of the
-// whole list: a search must return exactly the vulnerabilities whose ids
+// for words of every kind, in three orders and with a filter, and
+// compares each page with a scan of the whole list: a search must return exactly the vulnerabilities whose ids
 // or titles hold the text in any case, in list order, paged the same.
 // The words reach every way a store may run a search (SQLite: the walk
 // in list order for a common or short text, the trigram index with its
@@ -67,17 +67,19 @@ func testSearchMatchesScan(t *testing.T, open Opener) {
 			q.After = p.Next
 		}
 	}
-	sorts := []string{"", "id", "published"}
 	lists := make(map[string][]advisory.Summary)
-	for _, sort := range sorts {
+	for _, sort := range []string{"", "id", "published"} {
 		lists[sort] = list(sort)
 	}
 	if len(lists[""]) < 5000 {
 		t.Fatalf("listed %d vulnerabilities, want the 5,700 imported", len(lists[""]))
 	}
-	scan := func(text, sort string) []string {
+	scan := func(text, sort string, kev bool) []string {
 		var ids []string
 		for _, v := range lists[sort] {
+			if kev && !v.KEV {
+				continue
+			}
 			parts := append([]string{}, v.Aliases...)
 			for _, tt := range v.Titles {
 				parts = append(parts, tt.Value)
@@ -112,13 +114,18 @@ func testSearchMatchesScan(t *testing.T, open Opener) {
 		{"nowhere", "frobnicator"},
 		{"trigrams everywhere, text nowhere", "golang.org/x/netgithub.com"},
 	} {
-		for _, sort := range sorts {
+		// Each sort, and one with a filter beside the text (the list's
+		// other conditions go with the search's on every way).
+		for _, view := range []struct {
+			sort string
+			kev  bool
+		}{{"", false}, {"id", false}, {"published", false}, {"", true}} {
+			all := scan(c.text, view.sort, view.kev)
 			// Pages of 20 (three at most: enough for every cursor kind;
 			// the common words would take hundreds), then all in pages of
 			// 1,000.
 			for _, size := range []int{20, 1000} {
-				want := scan(c.text, sort)
-				q := store.VulnQuery{Text: c.text, Limit: size, Sort: sort}
+				q := store.VulnQuery{Text: c.text, Limit: size, Sort: view.sort, KEV: view.kev}
 				var got []string
 				for pages := 0; pages < 3 || size == 1000; pages++ {
 					p, err := s.ListVulns(ctx, q)
@@ -133,12 +140,11 @@ func testSearchMatchesScan(t *testing.T, open Opener) {
 					}
 					q.After = p.Next
 				}
-				want = want[:min(len(want), len(got))]
-				if size == 1000 && len(got) != len(scan(c.text, sort)) {
-					t.Errorf("%s: search %q (sort %q): %d results, want %d", c.name, c.text, sort, len(got), len(scan(c.text, sort)))
+				if size == 1000 && len(got) != len(all) {
+					t.Errorf("%s: search %q (%+v): %d results, want %d", c.name, c.text, view, len(got), len(all))
 				}
-				if diff := cmp.Diff(want, got); diff != "" {
-					t.Errorf("%s: search %q (sort %q, pages of %d): -scan +search:\n%s", c.name, c.text, sort, size, diff)
+				if diff := cmp.Diff(all[:min(len(all), len(got))], got); diff != "" {
+					t.Errorf("%s: search %q (%+v, pages of %d): -scan +search:\n%s", c.name, c.text, view, size, diff)
 				}
 			}
 		}
