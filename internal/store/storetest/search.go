@@ -24,12 +24,13 @@ import (
 // testSearchMatchesScan searches real data (the KEV catalogue, the Go
 // vulnerability database and the CNVD samples: 5,700 vulnerabilities)
 // for words of every kind, in three orders and with a filter, and
-// compares each page with a scan of the whole list: a search must return exactly the vulnerabilities whose ids
-// or titles hold the text in any case, in list order, paged the same.
-// The words reach every way a store may run a search (SQLite: the walk
-// in list order for a common or short text, the trigram index with its
-// candidates sorted or met on the walk), so whichever a store picks, the
-// result cannot change.
+// compares each page with a scan of the whole list: a search must return
+// exactly the vulnerabilities whose ids or titles hold the text in any
+// case, in list order, paged the same. The words reach every way a store
+// may run a search (SQLite: the walk in list order for a common or short
+// text, the trigram index with its candidates sorted or met on the walk;
+// PostgreSQL: the bounded walk, then the trigram index), so whichever a
+// store picks, the result cannot change.
 func testSearchMatchesScan(t *testing.T, open Opener) {
 	s, _ := openWithClock(t, open)
 	ctx := context.Background()
