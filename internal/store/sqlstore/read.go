@@ -46,6 +46,10 @@ func (s *Store) ListVulns(ctx context.Context, q store.VulnQuery) (store.VulnPag
 	var (
 		where []string
 		args  []any
+		// how, on SQLite, names the way to vulns (search.go).
+		how string
+		// like is the LIKE pattern of a text search, added to where last.
+		like string
 	)
 	if q.After != "" {
 		val, id, err := decodeCursor(q.After, sort)
@@ -67,20 +71,21 @@ func (s *Store) ListVulns(ctx context.Context, q store.VulnQuery) (store.VulnPag
 				return store.VulnPage{}, fmt.Errorf("list vulnerabilities: search: %w", err)
 			}
 			if len(ids) == 0 {
-				// Text without all its trigrams somewhere is nowhere.
+				// Text without its trigrams somewhere is nowhere.
 				return store.VulnPage{}, nil
 			}
 			if len(ids) <= trigramRows {
-				// The ids themselves, not the MATCH again: matching a
-				// phrase of trigrams is most of a search's cost.
-				where = append(where, `v.id IN (`+placeholders(len(ids))+`)`)
-				for _, id := range ids {
-					args = append(args, id)
+				// The ids themselves, not the MATCH again.
+				where = append(where, `v.id IN (SELECT value FROM json_each(?))`)
+				args = append(args, idList(ids))
+				if sort == "-published" {
+					if how, err = s.candidatePlan(ctx, len(ids), limit); err != nil {
+						return store.VulnPage{}, fmt.Errorf("list vulnerabilities: search: %w", err)
+					}
 				}
 			}
 		}
-		where = append(where, `v.search LIKE ? ESCAPE '\'`)
-		args = append(args, "%"+likeEscape(text)+"%")
+		like = "%" + likeEscape(text) + "%"
 	}
 	if q.Source != "" {
 		where = append(where, `EXISTS (SELECT 1 FROM source_records r WHERE r.vuln_id = v.id AND r.source = ?)`)
@@ -99,34 +104,27 @@ func (s *Store) ListVulns(ctx context.Context, q store.VulnQuery) (store.VulnPag
 			where, args = append(where, b.cond), append(args, b.at.UTC())
 		}
 	}
-	query := `SELECT v.primary_id, ` + col + `, v.summary FROM vulns v`
-	if len(where) > 0 {
-		query += ` WHERE ` + strings.Join(where, ` AND `)
-	}
-	dir := "ASC"
-	if desc {
-		dir = "DESC"
-	}
-	query += fmt.Sprintf(` ORDER BY %s %s, v.primary_id LIMIT %d`, col, dir, limit+1)
-
-	type row struct {
-		id  string
-		key any
-		sum advisory.Summary
-	}
-	rows, err := collect(ctx, s.r, s.d.Rebind(query), args, func(r *sql.Rows) (row, error) {
-		var (
-			x   row
-			raw []byte
-		)
-		if err := r.Scan(&x.id, &x.key, &raw); err != nil {
-			return x, err
+	var (
+		rows []vulnRow
+		err  error
+	)
+	if like != "" && s.d.Name() == "postgres" && sort == "-published" && utf8.RuneCountInString(q.Text) >= 3 {
+		rows, err = s.searchPostgres(ctx, where, args, like, limit)
+	} else {
+		if like != "" {
+			where, args = append(where, `v.search LIKE ? ESCAPE '\'`), append(args, like)
 		}
-		if err := json.Unmarshal(raw, &x.sum); err != nil {
-			return x, fmt.Errorf("summary of %s: %w", x.id, err)
+		query := `SELECT v.primary_id, ` + col + `, v.summary FROM vulns v` + how
+		if len(where) > 0 {
+			query += ` WHERE ` + strings.Join(where, ` AND `)
 		}
-		return x, nil
-	})
+		dir := "ASC"
+		if desc {
+			dir = "DESC"
+		}
+		query += fmt.Sprintf(` ORDER BY %s %s, v.primary_id LIMIT %d`, col, dir, limit+1)
+		rows, err = collect(ctx, s.r, s.d.Rebind(query), args, scanVulnRow)
+	}
 	if err != nil {
 		return store.VulnPage{}, fmt.Errorf("list vulnerabilities: %w", err)
 	}
@@ -140,6 +138,28 @@ func (s *Store) ListVulns(ctx context.Context, q store.VulnQuery) (store.VulnPag
 		page.Items = append(page.Items, x.sum)
 	}
 	return page, nil
+}
+
+// vulnRow is a row of a vulnerability list: its id, sort key and summary.
+type vulnRow struct {
+	id  string
+	key any
+	sum advisory.Summary
+}
+
+// scanVulnRow reads the columns primary_id, the sort column and summary.
+func scanVulnRow(r *sql.Rows) (vulnRow, error) {
+	var (
+		x   vulnRow
+		raw []byte
+	)
+	if err := r.Scan(&x.id, &x.key, &raw); err != nil {
+		return x, err
+	}
+	if err := json.Unmarshal(raw, &x.sum); err != nil {
+		return x, fmt.Errorf("summary of %s: %w", x.id, err)
+	}
+	return x, nil
 }
 
 // severityFilter adds the conditions on a vulnerability's rating and EPSS
@@ -159,31 +179,6 @@ func severityFilter(t string, where []string, args []any, severity []string, min
 		where, args = append(where, t+`.epss >= ?`), append(args, minEPSS)
 	}
 	return where, args
-}
-
-// trigramRows is the number of search hits up to which the trigram index
-// (SQLite's vulns_fts, migration 00035) drives a search. A rarer text is
-// found there at once, where scanning vulns in list order for it reads
-// every row (150 ms of CPU for 165,000 vulnerabilities); a commoner one
-// fills a page after reading about 51 * 165,000 / hits rows in list order,
-// fewer than sorting that many hits would cost. PostgreSQL's planner
-// makes the same choice itself with its trigram index and statistics.
-const trigramRows = 2000
-
-// trigramHits returns, up to trigramRows+1 of them, the row ids of the
-// vulnerabilities whose search text holds every trigram of text.
-func (s *Store) trigramHits(ctx context.Context, text string) ([]int64, error) {
-	return collect(ctx, s.r, `SELECT rowid FROM vulns_fts WHERE vulns_fts MATCH ? LIMIT ?`, []any{ftsPhrase(text), trigramRows + 1},
-		func(r *sql.Rows) (int64, error) {
-			var id int64
-			return id, r.Scan(&id)
-		})
-}
-
-// ftsPhrase quotes text as one FTS5 phrase: with the trigram tokenizer
-// it matches the rows holding text anywhere, whatever it contains.
-func ftsPhrase(text string) string {
-	return `"` + strings.ReplaceAll(text, `"`, `""`) + `"`
 }
 
 func likeEscape(s string) string {

@@ -59,6 +59,9 @@ type Store struct {
 	growth growth
 	// closers run first in Close: work an engine keeps beside the pools.
 	closers []func() error
+	// trigrams counts the rows holding each trigram, for searches on
+	// SQLite (search.go).
+	trigrams trigramStats
 }
 
 var _ store.Store = (*Store)(nil)

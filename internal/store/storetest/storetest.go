@@ -38,6 +38,7 @@ func Run(t *testing.T, open Opener) {
 		{"ConcurrentWriters", testConcurrentWriters},
 		{"SnapshotRetiresMissing", testRetireMissing},
 		{"ListPagingAndFilters", testList},
+		{"SearchMatchesScan", testSearchMatchesScan},
 		{"FindingSSVC", testFindingSSVC},
 		{"Stats", testStats},
 		{"Documents", testDocumentFingerprints},
