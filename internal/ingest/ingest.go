@@ -59,6 +59,16 @@ type Writer interface {
 	RetireMissing(ctx context.Context, source string, present []string, asOf time.Time) (int, error)
 }
 
+// Preparer is a Writer that can start on a batch before writing it:
+// PrepareRecords does at once, beside the caller, the work on recs that
+// depends on nothing stored, and returns what writes them as PutRecords
+// would. The importer calls it as it queues a batch, so that the work is
+// done while the writer goroutine, the slower side of the pipeline, is
+// still writing the batch before.
+type Preparer interface {
+	PrepareRecords(recs []advisory.Record) func(context.Context) (store.BatchResult, error)
+}
+
 // Importer reads documents and writes their records.
 type Importer struct {
 	Store   Writer
@@ -409,9 +419,13 @@ func (r *run) flush() error {
 	}
 	b, docs := r.batch, r.docs
 	r.batch, r.docs = make([]advisory.Record, 0, cap(b)), nil
+	put := func(ctx context.Context) (store.BatchResult, error) { return r.im.Store.PutRecords(ctx, b) }
+	if p, ok := r.im.Store.(Preparer); ok && len(b) > 0 && !r.failed.Load() {
+		put = p.PrepareRecords(b)
+	}
 	return r.enqueue(func() error {
 		if len(b) > 0 {
-			res, err := r.im.Store.PutRecords(r.ctx, b)
+			res, err := put(r.ctx)
 			if err != nil {
 				return fmt.Errorf("write batch %s..%s (%d records, rolled back): %w", b[0].ID, b[len(b)-1].ID, len(b), err)
 			}

@@ -9,8 +9,11 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
+
+	"github.com/google/go-cmp/cmp"
 
 	"github.com/vmc-dev/vmc/internal/advisory"
 	"github.com/vmc-dev/vmc/internal/feed/feedtest"
@@ -266,6 +269,77 @@ func TestStoreFailure(t *testing.T) {
 	_, err := im.Import(context.Background(), dir)
 	if !errors.Is(err, boom) || !strings.Contains(err.Error(), "CVE-2024-3094..CVE-2024-3094 (1 records, rolled back)") {
 		t.Errorf("error = %v", err)
+	}
+}
+
+// preparingStore is a fakeStore that can prepare batches; it records the
+// batches prepared and those written through what PrepareRecords
+// returned, and fails PutRecords, which an importer must then not call.
+type preparingStore struct {
+	fakeStore
+	mu       sync.Mutex
+	prepared [][]string
+}
+
+var _ ingest.Preparer = (*preparingStore)(nil)
+
+func (p *preparingStore) PutRecords(context.Context, []advisory.Record) (store.BatchResult, error) {
+	return store.BatchResult{}, errors.New("PutRecords called on a store that prepares")
+}
+
+func (p *preparingStore) PrepareRecords(recs []advisory.Record) func(context.Context) (store.BatchResult, error) {
+	p.mu.Lock()
+	p.prepared = append(p.prepared, recordIDs(recs))
+	p.mu.Unlock()
+	return func(ctx context.Context) (store.BatchResult, error) {
+		p.mu.Lock()
+		defer p.mu.Unlock()
+		return p.fakeStore.PutRecords(ctx, recs)
+	}
+}
+
+func recordIDs(recs []advisory.Record) []string {
+	var ids []string
+	for _, r := range recs {
+		ids = append(ids, r.Source+":"+r.ID)
+	}
+	return ids
+}
+
+// A store that prepares batches gets each prepared as it is queued and
+// written, in order, by what preparing returned; a failure there names
+// the batch as a failed PutRecords does.
+func TestPreparedBatches(t *testing.T) {
+	dir := t.TempDir()
+	for _, id := range []string{"CVE-2021-44228", "CVE-2024-3094", "CVE-2023-45803"} {
+		os.WriteFile(filepath.Join(dir, id+".json"), realCVE(t, id), 0o644)
+	}
+	boom := errors.New("disk full")
+	for _, tc := range []struct {
+		name    string
+		fail    error
+		written int // batches written
+	}{
+		{name: "writes", written: 2},
+		{name: "fails", fail: boom},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			ps := &preparingStore{fakeStore: fakeStore{fail: tc.fail}}
+			im := &ingest.Importer{Store: ps, Sources: ingest.Sources(), BatchSize: 2}
+			rep, err := im.Import(context.Background(), dir)
+			if tc.fail != nil {
+				if !errors.Is(err, tc.fail) || !strings.Contains(err.Error(), "(2 records, rolled back)") {
+					t.Errorf("error = %v, want %v naming the batch", err, tc.fail)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if diff := cmp.Diff(ps.prepared, ps.batches); diff != "" || len(ps.batches) != tc.written || rep.New != 3 {
+				t.Errorf("written %v, report %+v; want %d batches as prepared (-prepared +written):\n%s", ps.batches, rep, tc.written, diff)
+			}
+		})
 	}
 }
 

@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/vmc-dev/vmc/internal/advisory"
 	"github.com/vmc-dev/vmc/internal/store"
 	"github.com/vmc-dev/vmc/internal/store/sqlite"
 	"github.com/vmc-dev/vmc/internal/store/sqlstore"
@@ -150,5 +151,50 @@ func TestTrigramIndexMergesSixteen(t *testing.T) {
 	}
 	if n != 16 {
 		t.Errorf("automerge = %d, want 16", n)
+	}
+}
+
+// A batch adds its new vulnerabilities to the trigram index in one
+// statement, so FTS5 writes one segment for it, not one per chunk of the
+// insert (six for 500 rows, as the trigger of migration 00035 did), and
+// the index holds every row; Check finds a row the index lacks.
+func TestTrigramIndexOneSegmentPerBatch(t *testing.T) {
+	ctx := context.Background()
+	s, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "vmc.db"), sqlite.Options{Migrate: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	recs := make([]advisory.Record, 500)
+	for i := range recs {
+		recs[i] = advisory.Record{Source: "cnvd", ID: fmt.Sprintf("CNVD-2026-%05d", i),
+			Titles: []advisory.Text{{Lang: "zh-CN", Value: fmt.Sprintf("测试产品%d存在跨站脚本漏洞", i)}}}
+	}
+	if _, err := s.PutRecords(ctx, recs); err != nil {
+		t.Fatal(err)
+	}
+	// The structure record (id 10): a 4-byte cookie, then the varints
+	// nLevel, nSegment and the write counter.
+	var structure []byte
+	if err := s.DB().QueryRow(`SELECT block FROM vulns_fts_data WHERE id = 10`).Scan(&structure); err != nil {
+		t.Fatal(err)
+	}
+	if len(structure) < 6 || structure[4] != 1 || structure[5] != 1 {
+		t.Errorf("structure %x: want 1 level of 1 segment", structure)
+	}
+	for _, q := range []string{"CNVD-2026-00000", "CNVD-2026-00499", "测试产品250存在"} {
+		var n int
+		if err := s.DB().QueryRow(`SELECT COUNT(*) FROM vulns_fts WHERE vulns_fts MATCH ?`, `"`+q+`"`).Scan(&n); err != nil || n != 1 {
+			t.Errorf("%s: %d hits, %v; want 1", q, n, err)
+		}
+	}
+	if err := s.Check(ctx); err != nil {
+		t.Fatalf("Check: %v", err)
+	}
+	if _, err := s.DB().Exec(`INSERT INTO vulns (primary_id, search, published, created_at, updated_at) VALUES ('CVE-2026-0001', 'not indexed', '', '', '')`); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Check(ctx); err == nil || !strings.Contains(err.Error(), "trigram index") {
+		t.Errorf("Check with a row missing from the index: %v, want a trigram index error", err)
 	}
 }

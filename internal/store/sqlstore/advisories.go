@@ -20,26 +20,39 @@ import (
 
 // PutRecords implements store.Advisories.
 func (s *Store) PutRecords(ctx context.Context, recs []advisory.Record) (store.BatchResult, error) {
+	return s.PrepareRecords(recs)(ctx)
+}
+
+// PrepareRecords starts at once, on goroutines beside the caller, the work
+// on recs that depends on nothing stored (their claims and content
+// hashes), and returns what writes them as PutRecords does. An import
+// calls it as it queues a batch (ingest.Preparer): the work is then done
+// while the writer, the slower side of its pipeline, finishes the batch
+// before, instead of by the writer itself when it takes the batch up.
+func (s *Store) PrepareRecords(recs []advisory.Record) func(context.Context) (store.BatchResult, error) {
 	for i := range recs {
 		if err := recs[i].Validate(); err != nil {
-			return store.BatchResult{}, fmt.Errorf("record %d (%s %s): %w", i, recs[i].Source, recs[i].ID, err)
+			err = fmt.Errorf("record %d (%s %s): %w", i, recs[i].Source, recs[i].ID, err)
+			return func(context.Context) (store.BatchResult, error) { return store.BatchResult{}, err }
 		}
 	}
-	if err := s.prepareShapes(ctx); err != nil {
-		return store.BatchResult{}, err
-	}
 	prep, said := prepare(recs)
-	defer said.wait()
-	var res store.BatchResult
-	err := s.inTx(ctx, func(ctx context.Context, tx *txn) (err error) {
-		res, err = s.writeRecords(ctx, tx, recs, prep, said)
-		return err
-	})
-	if err != nil {
-		return store.BatchResult{}, err
+	return func(ctx context.Context) (store.BatchResult, error) {
+		defer said.wait()
+		if err := s.prepareShapes(ctx); err != nil {
+			return store.BatchResult{}, err
+		}
+		var res store.BatchResult
+		err := s.inTx(ctx, func(ctx context.Context, tx *txn) (err error) {
+			res, err = s.writeRecords(ctx, tx, recs, prep, said)
+			return err
+		})
+		if err != nil {
+			return store.BatchResult{}, err
+		}
+		s.analyzeAsGrown(ctx, res.New+res.Changed)
+		return res, nil
 	}
-	s.analyzeAsGrown(ctx, res.New+res.Changed)
-	return res, nil
 }
 
 // prepare works out what records say, which depends on nothing stored:

@@ -5,6 +5,8 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"maps"
+	"math"
 	"slices"
 	"sync/atomic"
 	"time"
@@ -271,6 +273,9 @@ func (w *writer) flush(ctx context.Context) error {
 		if len(ids) != len(p.vulns) {
 			return fmt.Errorf("insert vulnerabilities: %d ids returned for %d rows", len(ids), len(p.vulns))
 		}
+		if err := w.tx.indexSearch(ctx, slices.Collect(maps.Values(ids))...); err != nil {
+			return fmt.Errorf("insert vulnerabilities: %w", err)
+		}
 		w.settle(ids)
 		p.vulns = p.vulns[:0]
 	}
@@ -382,6 +387,38 @@ func (w *writer) flush(ctx context.Context) error {
 			return fmt.Errorf("index affected packages: %w", err)
 		}
 		p.index = p.index[:0]
+	}
+	return nil
+}
+
+// indexSearch adds the vulnerabilities just inserted to SQLite's trigram
+// index of their search text (vulns_fts, migration 00035) in one
+// statement; PostgreSQL's trigram index is an ordinary index and needs
+// nothing. FTS5 writes what each statement indexed as a segment of its
+// own, and a batch inserts its vulnerabilities in power-of-two chunks,
+// six statements for 500: indexed by a trigger on insert (dropped by
+// migration 00043), a CNVD import left some 1,300 segments for FTS5 to
+// merge instead of one a batch.
+//
+// The rows are those between the least and the greatest id: SQLite gives
+// a new row the greatest rowid plus one, and the transaction holds the
+// only write lock, so nothing else came between. The count is checked all
+// the same, as an index that misses a row would silently hide it from
+// searches.
+func (t *txn) indexSearch(ctx context.Context, ids ...int64) error {
+	if t.d.Name() != "sqlite" || len(ids) == 0 {
+		return nil
+	}
+	lo, hi := int64(math.MaxInt64), int64(math.MinInt64)
+	for _, id := range ids {
+		lo, hi = min(lo, id), max(hi, id)
+	}
+	res, err := t.exec(ctx, `INSERT INTO vulns_fts (rowid, search) SELECT id, search FROM vulns WHERE id BETWEEN ? AND ?`, lo, hi)
+	if err != nil {
+		return fmt.Errorf("index search text: %w", err)
+	}
+	if n, err := res.RowsAffected(); err != nil || n != int64(len(ids)) {
+		return fmt.Errorf("index search text: %d rows between ids %d and %d, want %d (%v)", n, lo, hi, len(ids), err)
 	}
 	return nil
 }

@@ -31,6 +31,9 @@ import (
 	"github.com/vmc-dev/vmc/internal/store/sqlstore"
 )
 
+// An import prepares each batch as it queues it (ingest.Preparer).
+var _ ingest.Preparer = (*sqlstore.Store)(nil)
+
 // collector is an ingest writer that keeps every record, so the benchmark
 // below times writing alone, without parsing.
 type collector struct{ recs []advisory.Record }

@@ -104,6 +104,9 @@ func (w *writer) split(ctx context.Context, vuln int64) error {
 			fmt.Sprintf("~split-%d-%s", vuln, root), time.Time{}, w.now, w.now).Scan(&piece); err != nil {
 			return fmt.Errorf("split vulnerability %d: %w", vuln, err)
 		}
+		if err := w.tx.indexSearch(ctx, piece); err != nil {
+			return fmt.Errorf("split vulnerability %d: %w", vuln, err)
+		}
 		keys := ids[root]
 		slices.Sort(keys)
 		recIDs := int64sToAny(members[root])
