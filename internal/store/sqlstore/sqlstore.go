@@ -59,6 +59,8 @@ type Store struct {
 	growth growth
 	// closers run first in Close: work an engine keeps beside the pools.
 	closers []func() error
+	// findingFew is the bound of pageFindingPlan (findingFew by default).
+	findingFew atomic.Int64
 }
 
 var _ store.Store = (*Store)(nil)
@@ -72,6 +74,7 @@ type Options struct {
 // New wraps opened databases. write and read may be the same *sql.DB.
 func New(write, read *sql.DB, d Dialect, opts Options) *Store {
 	s := &Store{w: write, r: read, d: d, prec: opts.Precedence, now: opts.Now}
+	s.findingFew.Store(findingFew)
 	if s.prec.Sources == nil {
 		s.prec = advisory.DefaultPrecedence
 	}
