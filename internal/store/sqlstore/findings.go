@@ -312,19 +312,13 @@ func (s *Store) findings(ctx context.Context, q querier, where string, args []an
 	return s.findingsSorted(ctx, q, where, args, "f.id", limit, 0, findingPlan{})
 }
 
-// priorityRank is the priority sort's key: priorities by rank, not
-// alphabetically, an unknown one last. Migration 00039 indexes this very
-// expression; rankOf gives the same ranks.
-const priorityRank = "CASE f.priority WHEN 'critical' THEN 4 WHEN 'high' THEN 3 WHEN 'medium' THEN 2 WHEN 'low' THEN 1 ELSE 0 END"
-
-// rankOf is priorityRank of p: risk.Priorities lists them lowest first.
-func rankOf(p risk.Priority) int { return slices.Index(risk.Priorities, p) + 1 }
-
 // findingSorts maps FindingQuery.Sort names to ORDER BY expressions.
-// Findings without a due date sort after those with one.
+// Priorities sort by rank, not alphabetically; findings without a due
+// date sort after those with one. Migration 00039 indexes these very
+// expressions.
 var findingSorts = map[string]string{
 	"id":         "f.id",
-	"priority":   priorityRank,
+	"priority":   "CASE f.priority WHEN 'critical' THEN 4 WHEN 'high' THEN 3 WHEN 'medium' THEN 2 WHEN 'low' THEN 1 ELSE 0 END",
 	"due":        "CASE WHEN f.due_at IS NULL THEN 1 ELSE 0 END, f.due_at",
 	"first_seen": "f.first_seen",
 	"last_seen":  "f.last_seen",
@@ -495,12 +489,6 @@ func (s *Store) ListFindings(ctx context.Context, q store.FindingQuery) (store.F
 	}
 	if q.Priority != "" {
 		where, args = append(where, "f.priority = ?"), append(args, q.Priority)
-		// The same condition on the priority sort's key, which puts a
-		// walk of its index at the page's first finding at once, rather
-		// than past every finding of a higher priority.
-		if name == "priority" {
-			where, args = append(where, priorityRank+" = ?"), append(args, rankOf(q.Priority))
-		}
 	}
 	if q.Team != "" {
 		where, args = append(where, "f.asset_id IN (SELECT id FROM assets WHERE team = ?)"), append(args, q.Team)
@@ -547,12 +535,22 @@ func (s *Store) ListFindings(ctx context.Context, q store.FindingQuery) (store.F
 	if order != "f.id" {
 		offset = max(q.Offset, 0)
 	}
+	// Findings of one priority all have the priority sort's key: that
+	// sort is then by id, its tiebreak, in both directions. Said so, a
+	// page walks the id index to its first finding of that priority at
+	// once, rather than the priority index past every finding of a
+	// higher one (SQLite, propagating the priority into the key, would
+	// not seek the key in its index either way).
+	keys := order
+	if q.Priority != "" && name == "priority" {
+		keys, name = "f.id", "id"
+	}
 	cond := strings.Join(where, " AND ")
 	plan, err := s.pageFindingPlan(ctx, cond, args, name, desc)
 	if err != nil {
 		return store.FindingPage{}, fmt.Errorf("list findings: %w", err)
 	}
-	fs, err := s.findingsSorted(ctx, s.r, cond, args, order, limit+1, offset, plan)
+	fs, err := s.findingsSorted(ctx, s.r, cond, args, keys, limit+1, offset, plan)
 	if err != nil {
 		return store.FindingPage{}, fmt.Errorf("list findings: %w", err)
 	}
