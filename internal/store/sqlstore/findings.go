@@ -309,12 +309,13 @@ const findingColumns = `f.id, f.asset_id, a.name, v.primary_id, f.state, f.detai
 // findings reads the findings that where selects, by id, at most limit
 // (0: all).
 func (s *Store) findings(ctx context.Context, q querier, where string, args []any, limit int) ([]finding.Finding, error) {
-	return s.findingsSorted(ctx, q, where, args, "f.id", limit, 0)
+	return s.findingsSorted(ctx, q, where, args, "f.id", limit, 0, findingPlan{})
 }
 
 // findingSorts maps FindingQuery.Sort names to ORDER BY expressions.
 // Priorities sort by rank, not alphabetically; findings without a due
-// date sort after those with one.
+// date sort after those with one. Migration 00039 indexes these very
+// expressions.
 var findingSorts = map[string]string{
 	"id":         "f.id",
 	"priority":   "CASE f.priority WHEN 'critical' THEN 4 WHEN 'high' THEN 3 WHEN 'medium' THEN 2 WHEN 'low' THEN 1 ELSE 0 END",
@@ -325,14 +326,74 @@ var findingSorts = map[string]string{
 	"score":      "f.score",
 }
 
-func (s *Store) findingsSorted(ctx context.Context, q querier, where string, args []any, order string, limit, offset int) ([]finding.Finding, error) {
+// sortIndexes names the index in each sort's order (migration 00039) and
+// whether it runs descending: the direction the web UI sorts in. The id
+// index serves both directions.
+var sortIndexes = map[string]struct {
+	index string
+	desc  bool
+}{
+	"priority":   {"findings_by_priority", true},
+	"due":        {"findings_by_due", false},
+	"first_seen": {"findings_by_first_seen", true},
+	"last_seen":  {"findings_by_last_seen", true},
+	"epss":       {"findings_by_epss", true},
+	"score":      {"findings_by_score", true},
+}
+
+// findingFew is the number of findings passing a page's filter up to
+// which the page is found by sorting them all rather than by walking a
+// sort index. Sorting costs about what they number; a walk reads about
+// limit x all / passing entries before its page is full, at most 101 x
+// 66,000 / 1,000 = 6,700 with the load corpus, a millisecond or two.
+const findingFew = 1000
+
+// SetFindingFew sets the bound below which a finding page sorts every
+// finding that passes its filter (findingFew unless set). The two plans
+// must give the same pages; the conformance suite sets 0 and a large
+// bound to compare each with a brute-force sort.
+func (s *Store) SetFindingFew(n int) { s.findingFew.Store(int64(n)) }
+
+// findingPlan is how findingsSorted finds a page's ids. SQLite's planner
+// does not weigh a filter's selectivity against a sort index: given both
+// it walked the sort index even for a filter that 200 of 66,000
+// findings pass, reading them all (90 ms). So ListFindings counts the
+// findings that pass, up to findingFew+1, and chooses itself.
+type findingPlan struct {
+	// few: the findings that pass are found first, by the filter's
+	// index and apart from the order (a materialized CTE, which neither
+	// SQLite nor PostgreSQL merges into the query around it), then
+	// sorted.
+	few bool
+	// hint follows "findings f" in the query: on SQLite, INDEXED BY the
+	// sort's index, walked until the page is full.
+	hint string
+	// filter follows "findings f" in the few plan's CTE: on SQLite,
+	// INDEXED BY the filter's index.
+	filter string
+}
+
+// findingJoins joins assets and vulns to a query on findings f when a
+// condition or the order names them; every finding has both, so the
+// join never drops a row.
+func findingJoins(where, order string) string {
+	var joins string
+	if strings.Contains(where+order, "a.") {
+		joins += ` JOIN assets a ON a.id = f.asset_id`
+	}
+	if strings.Contains(where+order, "v.") {
+		joins += ` JOIN vulns v ON v.id = f.vuln_id`
+	}
+	return joins
+}
+
+func (s *Store) findingsSorted(ctx context.Context, q querier, where string, args []any, order string, limit, offset int, plan findingPlan) ([]finding.Finding, error) {
 	// A page's ids are found first, from the narrow columns alone (the
-	// findings_list index covers them), and only then are the page's rows
-	// read: sorting whole rows, JSON detail and all, made a sorted list of
-	// 66,000 findings take seconds (bench/load.sh). assets and vulns are
-	// joined only when a condition or the order needs them; every finding
-	// has both, so the join never drops a row. Without a limit (all of an
-	// asset's findings, for reconciling) there is nothing to defer.
+	// findings_list index and those of migration 00039 cover them), and
+	// only then are the page's rows read: sorting whole rows, JSON detail
+	// and all, made a sorted list of 66,000 findings take seconds
+	// (bench/load.sh). Without a limit (all of an asset's findings, for
+	// reconciling) there is nothing to defer.
 	keys := order
 	if order != "f.id" {
 		keys += ", f.id"
@@ -340,18 +401,20 @@ func (s *Store) findingsSorted(ctx context.Context, q querier, where string, arg
 	from := `SELECT ` + findingColumns + ` FROM findings f JOIN assets a ON a.id = f.asset_id JOIN vulns v ON v.id = f.vuln_id WHERE `
 	query := from + where + ` ORDER BY ` + keys
 	if limit > 0 {
-		inner := `SELECT f.id FROM findings f`
-		if strings.Contains(where+order, "a.") {
-			inner += ` JOIN assets a ON a.id = f.asset_id`
-		}
-		if strings.Contains(where+order, "v.") {
-			inner += ` JOIN vulns v ON v.id = f.vuln_id`
-		}
-		inner += ` WHERE ` + where + ` ORDER BY ` + keys + fmt.Sprintf(" LIMIT %d", limit)
+		page := fmt.Sprintf(" LIMIT %d", limit)
 		if offset > 0 {
-			inner += fmt.Sprintf(" OFFSET %d", offset)
+			page += fmt.Sprintf(" OFFSET %d", offset)
 		}
-		query = from + `f.id IN (` + inner + `) ORDER BY ` + keys
+		joins := findingJoins(where, order)
+		inner := `SELECT f.id FROM findings f` + plan.hint + joins + ` WHERE ` + where + ` ORDER BY ` + keys + page
+		var with string
+		if plan.few {
+			// The CTE keeps every sort key, under the names the order uses.
+			with = `WITH few AS MATERIALIZED (SELECT f.id, f.priority, f.due_at, f.first_seen, f.last_seen, f.epss, f.score FROM findings f` + plan.filter +
+				joins + ` WHERE ` + where + `) `
+			inner = `SELECT f.id FROM few f ORDER BY ` + keys + page
+		}
+		query = with + from + `f.id IN (` + inner + `) ORDER BY ` + keys
 	}
 	return collect(ctx, q, s.d.Rebind(query), args, func(r *sql.Rows) (finding.Finding, error) {
 		var (
@@ -475,7 +538,37 @@ func (s *Store) ListFindings(ctx context.Context, q store.FindingQuery) (store.F
 	if order != "f.id" {
 		offset = max(q.Offset, 0)
 	}
-	fs, err := s.findingsSorted(ctx, s.r, strings.Join(where, " AND "), args, order, limit+1, offset)
+	// Findings of one priority all have the priority sort's key: that
+	// sort is then by id, its tiebreak, in both directions. Said so, a
+	// page walks the id index to its first finding of that priority at
+	// once, rather than the priority index past every finding of a
+	// higher one (SQLite, propagating the priority into the key, would
+	// not seek the key in its index either way).
+	keys := order
+	if q.Priority != "" && name == "priority" {
+		keys, name = "f.id", "id"
+	}
+	// The index that finds the filter's findings: the most selective
+	// filter's, as SQLite would choose without statistics (with them, it
+	// took values this corpus lacks, KEV or a critical priority, for
+	// common ones and scanned).
+	filter := "findings_list"
+	switch {
+	case q.Asset != "":
+		filter = "sqlite_autoindex_findings_1"
+	case q.Vuln != "":
+		filter = "findings_vuln"
+	case q.KEV:
+		filter = "findings_kev"
+	case len(q.Severity) > 0:
+		filter = "findings_rating"
+	}
+	cond := strings.Join(where, " AND ")
+	plan, err := s.pageFindingPlan(ctx, cond, args, name, desc, filter)
+	if err != nil {
+		return store.FindingPage{}, fmt.Errorf("list findings: %w", err)
+	}
+	fs, err := s.findingsSorted(ctx, s.r, cond, args, keys, limit+1, offset, plan)
 	if err != nil {
 		return store.FindingPage{}, fmt.Errorf("list findings: %w", err)
 	}
@@ -488,6 +581,44 @@ func (s *Store) ListFindings(ctx context.Context, q store.FindingQuery) (store.F
 		}
 	}
 	return page, nil
+}
+
+// pageFindingPlan chooses how a page of the findings that where selects,
+// sorted by sort (descending if desc), is found: see findingPlan.
+func (s *Store) pageFindingPlan(ctx context.Context, where string, args []any, sort string, desc bool, filter string) (findingPlan, error) {
+	// A search of the text needs every candidate's vulnerability: no
+	// count is cheaper than finding them.
+	if strings.Contains(where, "v.") {
+		return findingPlan{few: true}, nil
+	}
+	// On SQLite the count and the few plan name the filter's index.
+	var hint string
+	if s.d.Name() == "sqlite" {
+		hint = " INDEXED BY " + filter
+	}
+	var n int64
+	few := s.findingFew.Load()
+	count := `SELECT count(*) FROM (SELECT 1 FROM findings f` + hint + findingJoins(where, "") + ` WHERE ` + where + fmt.Sprintf(" LIMIT %d) c", few+1)
+	if err := s.r.QueryRowContext(ctx, s.d.Rebind(count), args...).Scan(&n); err != nil {
+		return findingPlan{}, fmt.Errorf("count up to %d: %w", few+1, err)
+	}
+	if n <= few {
+		return findingPlan{few: true, filter: hint}, nil
+	}
+	// PostgreSQL weighs the filter against the sort indexes with its
+	// statistics (docs/sizing.md shows its plans).
+	if s.d.Name() != "sqlite" {
+		return findingPlan{}, nil
+	}
+	if sort == "id" {
+		return findingPlan{hint: " INDEXED BY findings_by_id"}, nil
+	}
+	// A sort in the direction no index runs is left to SQLite's
+	// planner, as before migration 00039.
+	if idx, ok := sortIndexes[sort]; ok && idx.desc == desc {
+		return findingPlan{hint: " INDEXED BY " + idx.index}, nil
+	}
+	return findingPlan{}, nil
 }
 
 // RematchScope implements store.Findings.

@@ -62,6 +62,8 @@ type Store struct {
 	// trigrams counts the rows holding each trigram, for searches on
 	// SQLite (search.go).
 	trigrams trigramStats
+	// findingFew is the bound of pageFindingPlan (findingFew by default).
+	findingFew atomic.Int64
 }
 
 var _ store.Store = (*Store)(nil)
@@ -75,6 +77,7 @@ type Options struct {
 // New wraps opened databases. write and read may be the same *sql.DB.
 func New(write, read *sql.DB, d Dialect, opts Options) *Store {
 	s := &Store{w: write, r: read, d: d, prec: opts.Precedence, now: opts.Now}
+	s.findingFew.Store(findingFew)
 	if s.prec.Sources == nil {
 		s.prec = advisory.DefaultPrecedence
 	}

@@ -50,6 +50,7 @@ func Run(t *testing.T, open Opener) {
 		{"FindingsFollowMerges", testFindingsFollowMerges},
 		{"FindingKeysFollowVulns", testFindingKeysFollowVulns},
 		{"FindingDecisions", testFindingDecisions},
+		{"FindingPlans", testFindingPlans},
 		{"Users", testUsers},
 		{"Exercises", testExercises},
 		{"Incidents", testIncidents},
