@@ -114,7 +114,7 @@ func requests(ctx context.Context, args []string) error {
 	// Findings: every filter the findings page offers, in combinations
 	// a person would click, over teams and assets that exist.
 	var findings []string
-	states := []string{"open", "in_triage", ""}
+	states := []string{"new", "triaged", ""}
 	prios := []string{"critical", "high", "medium", "low"}
 	sevs := []string{"critical", "high", "critical,high"}
 	sorts := []string{"", "-priority", "due", "-epss", "-score", "-first_seen"}

@@ -422,7 +422,7 @@ type FindingFilter struct {
 	Limit    int           `query:"limit" minimum:"0" maximum:"1000"`
 	Asset    string        `query:"asset" maxLength:"512"`
 	Vuln     string        `query:"vuln" maxLength:"128"`
-	State    finding.State `query:"state"`
+	State    finding.State `query:"state" enum:"new,triaged,in_remediation,fixed,verified,risk_accepted,false_positive,not_affected,duplicate"`
 	Priority risk.Priority `query:"priority" enum:"low,medium,high,critical"`
 	Team     string        `query:"team" maxLength:"200"`
 	All      bool          `query:"all" doc:"closed findings too"`
