@@ -13,7 +13,6 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/vmc-dev/vmc/internal/advisory"
 	"github.com/vmc-dev/vmc/internal/federation"
 	"github.com/vmc-dev/vmc/internal/fetch"
 	"github.com/vmc-dev/vmc/internal/peer"
@@ -61,24 +60,6 @@ func (c *Config) node(s store.Store, actor string) (*federation.Node, error) {
 		}
 	}
 	return n, nil
-}
-
-// withPeerPrecedence puts the stored peers' sources into the merge order
-// by their trust levels; a store that cannot take another order keeps
-// its own.
-func withPeerPrecedence(ctx context.Context, s store.Store, base advisory.Precedence) error {
-	sp, ok := s.(interface{ SetPrecedence(advisory.Precedence) })
-	if !ok {
-		return nil
-	}
-	ps, err := s.Peers(ctx)
-	if err != nil {
-		return err
-	}
-	if len(ps) > 0 {
-		sp.SetPrecedence(peer.Precedence(base, ps))
-	}
-	return nil
 }
 
 // federationJobs are serve's scheduled federation work: publishing, and

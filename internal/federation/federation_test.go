@@ -94,19 +94,13 @@ func openSQLite(t *testing.T) store.Store {
 	return s
 }
 
-// addPeer stores a peer and puts the peers' places into the store's
-// merge order, as vmc does when it opens the store.
+// addPeer stores a peer; the store's merges place it by its trust level
+// from then on.
 func (n *node) addPeer(t *testing.T, p peer.Peer) {
 	t.Helper()
-	ctx := context.Background()
-	if err := n.s.PutPeer(ctx, p, "", false, "admin"); err != nil {
+	if err := n.s.PutPeer(context.Background(), p, "", false, "admin"); err != nil {
 		t.Fatal(err)
 	}
-	ps, err := n.s.Peers(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	n.s.(interface{ SetPrecedence(advisory.Precedence) }).SetPrecedence(peer.Precedence(advisory.DefaultPrecedence, ps))
 }
 
 func osvPeer(name string, to *node, trust peer.Trust) peer.Peer {
@@ -368,4 +362,85 @@ func checkCollection(t *testing.T, s store.Store) {
 	if err := publishstix.Check(bundle); err != nil {
 		t.Errorf("check: %v", err)
 	}
+}
+
+// TestPeerTrustLive changes peers through one replica's store while
+// another merges, on both databases: a peer added, its trust level
+// raised, then the peer removed each count at the other replica's next
+// merge, with no restart and no call to tell it.
+func TestPeerTrustLive(t *testing.T) {
+	ctx := context.Background()
+	rec := osvRecords(t, "osv/Go/all.zip", 1)[0]
+	hq := rec
+	hq.Source, hq.Descriptions = peer.SourcePrefix+"hq", []advisory.Text{{Lang: "en", Value: "hq's analysis of " + rec.ID}}
+	for _, db := range []struct {
+		name string
+		open func(t *testing.T) (store.Store, store.Store)
+	}{
+		{"sqlite", func(t *testing.T) (store.Store, store.Store) {
+			path := filepath.Join(t.TempDir(), "vmc.db")
+			return openSQLiteAt(t, path), openSQLiteAt(t, path)
+		}},
+		{"postgres", func(t *testing.T) (store.Store, store.Store) {
+			url := pgtest.NewDatabase(t)
+			return openPostgresAt(t, url), openPostgresAt(t, url)
+		}},
+	} {
+		t.Run(db.name, func(t *testing.T) {
+			one, two := db.open(t)
+			if _, err := one.PutRecords(ctx, []advisory.Record{rec, hq}); err != nil {
+				t.Fatal(err)
+			}
+			chosen := func(want string) {
+				t.Helper()
+				v, err := one.Vuln(ctx, rec.ID, store.VulnOptions{})
+				if err != nil {
+					t.Fatal(err)
+				}
+				f, _ := v.Field(advisory.FieldDescription, "en")
+				if got := f.Chosen().Source; got != want {
+					t.Errorf("description chosen from %s, want %s", got, want)
+				}
+			}
+			p := peer.Peer{Name: "hq", Kind: peer.OSV, URL: "https://vmc.hq.example/", Trust: peer.Low}
+			for _, step := range []struct {
+				do   func() error
+				want string
+			}{
+				// Unknown to the merge order, peer:hq ranks after osv.
+				{func() error { return nil }, rec.Source},
+				{func() error { return two.PutPeer(ctx, p, "", false, "admin") }, rec.Source},
+				{func() error {
+					p.Trust = peer.Authority
+					return two.PutPeer(ctx, p, "", false, "admin")
+				}, hq.Source},
+				{func() error { return two.DeletePeer(ctx, "hq", "admin") }, rec.Source},
+			} {
+				if err := step.do(); err != nil {
+					t.Fatal(err)
+				}
+				chosen(step.want)
+			}
+		})
+	}
+}
+
+func openSQLiteAt(t *testing.T, path string) store.Store {
+	t.Helper()
+	s, err := sqlite.Open(context.Background(), path, sqlite.Options{Migrate: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	return s
+}
+
+func openPostgresAt(t *testing.T, url string) store.Store {
+	t.Helper()
+	s, err := postgres.Open(context.Background(), url, postgres.Options{Migrate: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	return s
 }

@@ -258,7 +258,30 @@ func (s *Store) PutFederationMark(ctx context.Context, name, mark string) error 
 	})
 }
 
-// SetPrecedence replaces the merge's source precedence: vmc calls it
-// once after opening, with the peers' places (peer.Precedence), before
-// the store is shared.
-func (s *Store) SetPrecedence(p advisory.Precedence) { s.prec = p }
+// precedence is the merge's source precedence now: the configured one
+// (Options.Precedence) with the stored peers placed by their current
+// trust levels (peer.Precedence). It is read where a merge needs it, in
+// the merge's own transaction when there is one, so a peer added or a
+// trust level changed counts at the next merge on every replica; the
+// peers table is a handful of rows.
+func (s *Store) precedence(ctx context.Context, q querier) (advisory.Precedence, error) {
+	ps, err := collect(ctx, q, `SELECT name, detail FROM peers`, nil, func(r *sql.Rows) (peer.Peer, error) {
+		var p peer.Peer
+		var name, detail string
+		if err := r.Scan(&name, &detail); err != nil {
+			return p, err
+		}
+		if err := json.Unmarshal([]byte(detail), &p); err != nil {
+			return p, fmt.Errorf("peer %s: %w", name, err)
+		}
+		p.Name = name
+		return p, nil
+	})
+	if err != nil {
+		return advisory.Precedence{}, fmt.Errorf("peers' precedence: %w", err)
+	}
+	if len(ps) == 0 {
+		return s.prec, nil
+	}
+	return peer.Precedence(s.prec, ps), nil
+}
