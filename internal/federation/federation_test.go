@@ -373,6 +373,7 @@ func TestPeerTrustLive(t *testing.T) {
 	rec := osvRecords(t, "osv/Go/all.zip", 1)[0]
 	hq := rec
 	hq.Source, hq.Descriptions = peer.SourcePrefix+"hq", []advisory.Text{{Lang: "en", Value: "hq's analysis of " + rec.ID}}
+	hq.Titles = []advisory.Text{{Lang: "en", Value: "hq's title for " + rec.ID}}
 	for _, db := range []struct {
 		name string
 		open func(t *testing.T) (store.Store, store.Store)
@@ -400,6 +401,15 @@ func TestPeerTrustLive(t *testing.T) {
 				f, _ := v.Field(advisory.FieldDescription, "en")
 				if got := f.Chosen().Source; got != want {
 					t.Errorf("description chosen from %s, want %s", got, want)
+				}
+				// The list's summary, written when the records were, is
+				// rewritten when the peer's place changes.
+				page, err := one.ListVulns(ctx, store.VulnQuery{Text: rec.ID})
+				if err != nil || len(page.Items) != 1 || len(page.Items[0].Titles) == 0 {
+					t.Fatalf("ListVulns(%s) = %+v, %v", rec.ID, page, err)
+				}
+				if title, fromHQ := page.Items[0].Titles[0].Value, want == hq.Source; strings.HasPrefix(title, "hq's") != fromHQ {
+					t.Errorf("list title %q; want hq's: %v", title, fromHQ)
 				}
 			}
 			p := peer.Peer{Name: "hq", Kind: peer.OSV, URL: "https://vmc.hq.example/", Trust: peer.Low}
