@@ -86,12 +86,7 @@ func startNode(t *testing.T, name string, s store.Store) *node {
 }
 
 func openSQLite(t *testing.T) store.Store {
-	s, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "vmc.db"), sqlite.Options{Migrate: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { s.Close() })
-	return s
+	return openSQLiteAt(t, filepath.Join(t.TempDir(), "vmc.db"))
 }
 
 // addPeer stores a peer; the store's merges place it by its trust level
