@@ -33,7 +33,7 @@ import (
 func TestMain(m *testing.M) { pgtest.Main(m) }
 
 // osvRecords reads the first n records of a shared OSV archive.
-func osvRecords(t *testing.T, rel string, n int) []advisory.Record {
+func osvRecords(t testing.TB, rel string, n int) []advisory.Record {
 	t.Helper()
 	zr, err := zip.OpenReader(feedtest.SharedData(t, rel))
 	if err != nil {
@@ -448,4 +448,31 @@ func openPostgresAt(t *testing.T, url string) store.Store {
 	}
 	t.Cleanup(func() { s.Close() })
 	return s
+}
+
+// BenchmarkVulnDetail reads one vulnerability's merged view from SQLite
+// with three peers stored: since merges read the peers' trust levels at
+// each merge, this is what a detail page costs the store.
+func BenchmarkVulnDetail(b *testing.B) {
+	ctx := context.Background()
+	recs := osvRecords(b, "osv/Go/all.zip", 120)
+	s, err := sqlite.Open(ctx, filepath.Join(b.TempDir(), "vmc.db"), sqlite.Options{Migrate: true})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer s.Close()
+	if _, err := s.PutRecords(ctx, recs); err != nil {
+		b.Fatal(err)
+	}
+	for i, tr := range peer.Trusts {
+		p := peer.Peer{Name: fmt.Sprintf("p%d", i), Kind: peer.OSV, URL: "https://vmc.example/", Trust: tr}
+		if err := s.PutPeer(ctx, p, "", false, "admin"); err != nil {
+			b.Fatal(err)
+		}
+	}
+	for i := 0; b.Loop(); i++ {
+		if _, err := s.Vuln(ctx, recs[i%len(recs)].ID, store.VulnOptions{}); err != nil {
+			b.Fatal(err)
+		}
+	}
 }
