@@ -41,11 +41,8 @@ func openStore(ctx context.Context, c *Config, migrate bool) (store.Store, error
 	if err != nil {
 		return nil, err
 	}
-	// Peers rank in the merge by their trust levels (peer.Precedence).
-	if err := withPeerPrecedence(ctx, s, opts.Precedence); err != nil {
-		s.Close()
-		return nil, fmt.Errorf("peers: %w", err)
-	}
+	// Peers rank in the merge by their trust levels: the store reads them
+	// at each merge, so a change counts at once on every replica.
 	return s, nil
 }
 

@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -13,9 +14,9 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/vmc-dev/vmc/internal/advisory"
 	"github.com/vmc-dev/vmc/internal/federation"
 	"github.com/vmc-dev/vmc/internal/fetch"
+	"github.com/vmc-dev/vmc/internal/jobs"
 	"github.com/vmc-dev/vmc/internal/peer"
 	"github.com/vmc-dev/vmc/internal/store"
 )
@@ -63,50 +64,90 @@ func (c *Config) node(s store.Store, actor string) (*federation.Node, error) {
 	return n, nil
 }
 
-// withPeerPrecedence puts the stored peers' sources into the merge order
-// by their trust levels; a store that cannot take another order keeps
-// its own.
-func withPeerPrecedence(ctx context.Context, s store.Store, base advisory.Precedence) error {
-	sp, ok := s.(interface{ SetPrecedence(advisory.Precedence) })
-	if !ok {
-		return nil
-	}
-	ps, err := s.Peers(ctx)
-	if err != nil {
-		return err
-	}
-	if len(ps) > 0 {
-		sp.SetPrecedence(peer.Precedence(base, ps))
-	}
-	return nil
-}
-
-// federationJobs are serve's scheduled federation work: publishing, and
-// one pull per peer with a schedule.
-func federationJobs(ctx context.Context, c *Config, s store.Store) ([]fetch.Job, error) {
+// federationJobs are serve's scheduled publishing; the peers' pulls are
+// peerPulls', which reads the peers as they are now.
+func federationJobs(c *Config, s store.Store) ([]fetch.Job, error) {
 	n, err := c.node(s, "system")
 	if err != nil {
 		return nil, err
 	}
-	var jobs []fetch.Job
-	if c.Federation.PublishEvery > 0 {
-		jobs = append(jobs, fetch.Job{Name: "federation publish", Every: c.Federation.PublishEvery, Run: func(ctx context.Context) error {
-			_, err := n.PublishSTIX(ctx)
-			return err
-		}})
+	if c.Federation.PublishEvery <= 0 {
+		return nil, nil
 	}
-	ps, err := s.Peers(ctx)
+	return []fetch.Job{{Name: "federation publish", Every: c.Federation.PublishEvery, Run: func(ctx context.Context) error {
+		_, err := n.PublishSTIX(ctx)
+		return err
+	}}}, nil
+}
+
+// peerPullKind is the kind of the job that pulls one peer.
+const peerPullKind = "peer-pull"
+
+// peerPullArgs name the peer a peerPullKind job pulls.
+type peerPullArgs struct {
+	Name string `json:"name"`
+}
+
+// peerPulls schedules the peers' pulls from what the store says at each
+// tick, not from what it said when serve started: one scheduled job
+// ("peer pulls", every tick, so one run per tick across replicas) lists
+// the peers and enqueues a pull for each that is due (peer.Due). A peer
+// added, rescheduled or removed, by any replica or by `vmc peer`, counts
+// at the next tick. Each pull is its own job, unique per peer while one
+// is queued or running, so a slow peer neither holds up the others nor
+// is pulled twice at once.
+type peerPulls struct {
+	node *federation.Node
+	// queue takes the pulls; set once it is open, before it starts.
+	queue jobs.Queue
+	// tick is how often due peers are looked for; 0 means peer.MinEvery,
+	// the shortest schedule a peer can have.
+	tick time.Duration
+}
+
+func (p *peerPulls) every() time.Duration {
+	if p.tick > 0 {
+		return p.tick
+	}
+	return peer.MinEvery
+}
+
+// register adds the pull job's kind.
+func (p *peerPulls) register(reg *jobs.Registry) {
+	reg.Handle(jobs.Kind{Name: peerPullKind, MaxAttempts: 3, Handler: func(ctx context.Context, jb jobs.Job) (any, error) {
+		var a peerPullArgs
+		if err := json.Unmarshal(jb.Args, &a); err != nil {
+			return nil, fmt.Errorf("peer pull arguments: %w", err)
+		}
+		res, err := p.node.Pull(ctx, a.Name)
+		if errors.Is(err, store.ErrNotFound) {
+			return nil, nil // removed since the pull was enqueued: nothing to do
+		}
+		return res, err
+	}})
+}
+
+// job is the scheduled job that enqueues the due pulls.
+func (p *peerPulls) job() fetch.Job {
+	return fetch.Job{Name: "peer pulls", Every: p.every(), Run: p.enqueueDue}
+}
+
+func (p *peerPulls) enqueueDue(ctx context.Context) error {
+	ps, err := p.node.Store.Peers(ctx)
 	if err != nil {
-		return nil, err
+		return fmt.Errorf("peers: %w", err)
 	}
-	for _, p := range ps {
-		name := p.Name
-		jobs = append(jobs, fetch.Job{Name: "peer pull " + name, Every: p.Every, Run: func(ctx context.Context) error {
-			_, err := n.Pull(ctx, name)
-			return err
-		}})
+	now := time.Now()
+	var errs []error
+	for _, pr := range ps {
+		if !pr.Due(now, p.every()) {
+			continue
+		}
+		if _, _, err := p.queue.Enqueue(ctx, peerPullKind, peerPullArgs{Name: pr.Name}, jobs.Opts{By: "schedule", Unique: true}); err != nil {
+			errs = append(errs, fmt.Errorf("peer %s: %w", pr.Name, err))
+		}
 	}
-	return jobs, nil
+	return errors.Join(errs...)
 }
 
 func newPeer() *cobra.Command {

@@ -68,7 +68,7 @@ SIGINT or SIGTERM shuts it down gracefully.`,
 				}
 				return err
 			}})
-			fed, err := federationJobs(cmd.Context(), c, s)
+			fed, err := federationJobs(c, s)
 			if err != nil {
 				return usageError{fmt.Errorf("config: %w", err)}
 			}
@@ -136,6 +136,13 @@ func serve(ctx context.Context, c *Config, s store.Store, log *slog.Logger, sche
 	// and those the API starts (imports).
 	reg := &jobs.Registry{}
 	apiServer.RegisterJobs(reg)
+	node, err := c.node(s, "system")
+	if err != nil {
+		return usageError{fmt.Errorf("config: %w", err)}
+	}
+	pulls := &peerPulls{node: node}
+	pulls.register(reg)
+	scheduled = append(scheduled, pulls.job())
 	csafProv, err := c.csafProvider(ctx, s, log)
 	if err != nil {
 		return err
@@ -154,6 +161,7 @@ func serve(ctx context.Context, c *Config, s store.Store, log *slog.Logger, sche
 		return err
 	}
 	apiServer.Jobs = queue
+	pulls.queue = queue
 	metrics.Queue(func(ctx context.Context) (map[string]int, error) {
 		d, err := queue.Depth(ctx)
 		out := map[string]int{}

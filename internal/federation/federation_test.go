@@ -33,7 +33,7 @@ import (
 func TestMain(m *testing.M) { pgtest.Main(m) }
 
 // osvRecords reads the first n records of a shared OSV archive.
-func osvRecords(t *testing.T, rel string, n int) []advisory.Record {
+func osvRecords(t testing.TB, rel string, n int) []advisory.Record {
 	t.Helper()
 	zr, err := zip.OpenReader(feedtest.SharedData(t, rel))
 	if err != nil {
@@ -86,27 +86,16 @@ func startNode(t *testing.T, name string, s store.Store) *node {
 }
 
 func openSQLite(t *testing.T) store.Store {
-	s, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "vmc.db"), sqlite.Options{Migrate: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { s.Close() })
-	return s
+	return openSQLiteAt(t, filepath.Join(t.TempDir(), "vmc.db"))
 }
 
-// addPeer stores a peer and puts the peers' places into the store's
-// merge order, as vmc does when it opens the store.
+// addPeer stores a peer; the store's merges place it by its trust level
+// from then on.
 func (n *node) addPeer(t *testing.T, p peer.Peer) {
 	t.Helper()
-	ctx := context.Background()
-	if err := n.s.PutPeer(ctx, p, "", false, "admin"); err != nil {
+	if err := n.s.PutPeer(context.Background(), p, "", false, "admin"); err != nil {
 		t.Fatal(err)
 	}
-	ps, err := n.s.Peers(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	n.s.(interface{ SetPrecedence(advisory.Precedence) }).SetPrecedence(peer.Precedence(advisory.DefaultPrecedence, ps))
 }
 
 func osvPeer(name string, to *node, trust peer.Trust) peer.Peer {
@@ -367,5 +356,123 @@ func checkCollection(t *testing.T, s store.Store) {
 	}
 	if err := publishstix.Check(bundle); err != nil {
 		t.Errorf("check: %v", err)
+	}
+}
+
+// TestPeerTrustLive changes peers through one replica's store while
+// another merges, on both databases: a peer added, its trust level
+// raised, then the peer removed each count at the other replica's next
+// merge, with no restart and no call to tell it.
+func TestPeerTrustLive(t *testing.T) {
+	ctx := context.Background()
+	rec := osvRecords(t, "osv/Go/all.zip", 1)[0]
+	hq := rec
+	hq.Source, hq.Descriptions = peer.SourcePrefix+"hq", []advisory.Text{{Lang: "en", Value: "hq's analysis of " + rec.ID}}
+	hq.Titles = []advisory.Text{{Lang: "en", Value: "hq's title for " + rec.ID}}
+	for _, db := range []struct {
+		name string
+		open func(t *testing.T) (store.Store, store.Store)
+	}{
+		{"sqlite", func(t *testing.T) (store.Store, store.Store) {
+			path := filepath.Join(t.TempDir(), "vmc.db")
+			return openSQLiteAt(t, path), openSQLiteAt(t, path)
+		}},
+		{"postgres", func(t *testing.T) (store.Store, store.Store) {
+			url := pgtest.NewDatabase(t)
+			return openPostgresAt(t, url), openPostgresAt(t, url)
+		}},
+	} {
+		t.Run(db.name, func(t *testing.T) {
+			one, two := db.open(t)
+			if _, err := one.PutRecords(ctx, []advisory.Record{rec, hq}); err != nil {
+				t.Fatal(err)
+			}
+			chosen := func(want string) {
+				t.Helper()
+				v, err := one.Vuln(ctx, rec.ID, store.VulnOptions{})
+				if err != nil {
+					t.Fatal(err)
+				}
+				f, _ := v.Field(advisory.FieldDescription, "en")
+				if got := f.Chosen().Source; got != want {
+					t.Errorf("description chosen from %s, want %s", got, want)
+				}
+				// The list's summary, written when the records were, is
+				// rewritten when the peer's place changes.
+				page, err := one.ListVulns(ctx, store.VulnQuery{Text: rec.ID})
+				if err != nil || len(page.Items) != 1 || len(page.Items[0].Titles) == 0 {
+					t.Fatalf("ListVulns(%s) = %+v, %v", rec.ID, page, err)
+				}
+				if title, fromHQ := page.Items[0].Titles[0].Value, want == hq.Source; strings.HasPrefix(title, "hq's") != fromHQ {
+					t.Errorf("list title %q; want hq's: %v", title, fromHQ)
+				}
+			}
+			p := peer.Peer{Name: "hq", Kind: peer.OSV, URL: "https://vmc.hq.example/", Trust: peer.Low}
+			for _, step := range []struct {
+				do   func() error
+				want string
+			}{
+				// Unknown to the merge order, peer:hq ranks after osv.
+				{func() error { return nil }, rec.Source},
+				{func() error { return two.PutPeer(ctx, p, "", false, "admin") }, rec.Source},
+				{func() error {
+					p.Trust = peer.Authority
+					return two.PutPeer(ctx, p, "", false, "admin")
+				}, hq.Source},
+				{func() error { return two.DeletePeer(ctx, "hq", "admin") }, rec.Source},
+			} {
+				if err := step.do(); err != nil {
+					t.Fatal(err)
+				}
+				chosen(step.want)
+			}
+		})
+	}
+}
+
+func openSQLiteAt(t *testing.T, path string) store.Store {
+	t.Helper()
+	s, err := sqlite.Open(context.Background(), path, sqlite.Options{Migrate: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	return s
+}
+
+func openPostgresAt(t *testing.T, url string) store.Store {
+	t.Helper()
+	s, err := postgres.Open(context.Background(), url, postgres.Options{Migrate: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	return s
+}
+
+// BenchmarkVulnDetail reads one vulnerability's merged view from SQLite
+// with three peers stored: since merges read the peers' trust levels at
+// each merge, this is what a detail page costs the store.
+func BenchmarkVulnDetail(b *testing.B) {
+	ctx := context.Background()
+	recs := osvRecords(b, "osv/Go/all.zip", 120)
+	s, err := sqlite.Open(ctx, filepath.Join(b.TempDir(), "vmc.db"), sqlite.Options{Migrate: true})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer s.Close()
+	if _, err := s.PutRecords(ctx, recs); err != nil {
+		b.Fatal(err)
+	}
+	for i, tr := range peer.Trusts {
+		p := peer.Peer{Name: fmt.Sprintf("p%d", i), Kind: peer.OSV, URL: "https://vmc.example/", Trust: tr}
+		if err := s.PutPeer(ctx, p, "", false, "admin"); err != nil {
+			b.Fatal(err)
+		}
+	}
+	for i := 0; b.Loop(); i++ {
+		if _, err := s.Vuln(ctx, recs[i%len(recs)].ID, store.VulnOptions{}); err != nil {
+			b.Fatal(err)
+		}
 	}
 }

@@ -157,7 +157,7 @@ func (p Peer) Validate() error {
 		return bad("trust", "unknown %q (authority, standard, low)", p.Trust)
 	case p.Every < 0:
 		return bad("every", "negative")
-	case p.Every > 0 && p.Every < time.Minute:
+	case p.Every > 0 && p.Every < MinEvery:
 		return bad("every", "%s is less than a minute", p.Every)
 	case p.Kind == TAXII && !uuidPattern.MatchString(p.Collection):
 		return bad("collection", "a TAXII peer needs its collection's id (a UUID), not %q", p.Collection)
@@ -172,6 +172,22 @@ func (p Peer) Validate() error {
 		return bad("url", "carries credentials; give the token separately")
 	}
 	return nil
+}
+
+// MinEvery is the shortest schedule a peer may have, and so how often a
+// scheduler must look for peers that are due.
+const MinEvery = time.Minute
+
+// Due reports whether a scheduler that looks every tick should pull p
+// at now: p has a schedule and was never pulled, or its last pull began
+// at least Every ago. Half a tick of slack keeps the pulls on their
+// period: without it a pull the tick finds a moment early waits a whole
+// tick more, and an hourly peer drifts to every 61 minutes.
+func (p Peer) Due(now time.Time, tick time.Duration) bool {
+	if p.Every <= 0 {
+		return false
+	}
+	return p.Last.At.IsZero() || !now.Before(p.Last.At.Add(p.Every-tick/2))
 }
 
 // Source is the source name of the peer's records.

@@ -45,6 +45,32 @@ func TestValidate(t *testing.T) {
 	}
 }
 
+func TestDue(t *testing.T) {
+	now := time.Date(2026, 11, 24, 1, 0, 0, 0, time.UTC)
+	tests := []struct {
+		name  string
+		every time.Duration
+		last  time.Time
+		want  bool
+	}{
+		{"on demand only", 0, time.Time{}, false},
+		{"never pulled", time.Hour, time.Time{}, true},
+		{"pulled an hour ago", time.Hour, now.Add(-time.Hour), true},
+		{"pulled a moment short of an hour ago", time.Hour, now.Add(-time.Hour + 10*time.Second), true},
+		{"pulled 59 minutes ago", time.Hour, now.Add(-59 * time.Minute), false},
+		{"pulled just now", time.Minute, now, false},
+		{"pulled a minute ago", time.Minute, now.Add(-time.Minute), true},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			p := Peer{Every: tc.every, Last: Pull{At: tc.last}}
+			if got := p.Due(now, MinEvery); got != tc.want {
+				t.Errorf("Due = %v, want %v", got, tc.want)
+			}
+		})
+	}
+}
+
 func TestPrecedence(t *testing.T) {
 	base := advisory.Precedence{Sources: []string{"vmc", "cve5", "nvd", "ghsa", "osv"}}
 	peers := []Peer{{Name: "z", Trust: Low}, {Name: "hq", Trust: Authority}, {Name: "b", Trust: Standard}, {Name: "a", Trust: Standard}}

@@ -80,7 +80,11 @@ func prepare(recs []advisory.Record) ([]prepared, *work) {
 // accepted suggestion's analyst record).
 func (s *Store) writeRecords(ctx context.Context, tx *txn, recs []advisory.Record, prep []prepared, said *work) (store.BatchResult, error) {
 	var res store.BatchResult
-	w := newWriter(tx, s.clock(), s.prec, recs, prep, said)
+	prec, err := s.precedence(ctx, tx)
+	if err != nil {
+		return res, err
+	}
+	w := newWriter(tx, s.clock(), prec, recs, prep, said)
 	// The attempt's helpers end before it does: a retry must not find
 	// them still writing.
 	defer func() { w.solved.wait() }()
@@ -542,6 +546,10 @@ func (s *Store) refreshSummaries(ctx context.Context, tx *txn, touched map[int64
 	if err != nil {
 		return err
 	}
+	prec, err := s.precedence(ctx, tx)
+	if err != nil {
+		return err
+	}
 	now := s.clock()
 	// Primary ids are unique. Moving one from a vulnerability to another
 	// cannot happen (an alias belongs to one vulnerability), but a batch
@@ -554,7 +562,7 @@ func (s *Store) refreshSummaries(ctx context.Context, tx *txn, touched map[int64
 	for _, id := range ids {
 		var v advisory.Vulnerability
 		if f := fresh[id]; f != nil {
-			v = advisory.Merge(advisory.PrimaryID(f.ids), f.ids, []advisory.SourceRef{f.src}, f.claims, s.prec)
+			v = advisory.Merge(advisory.PrimaryID(f.ids), f.ids, []advisory.SourceRef{f.src}, f.claims, prec)
 		} else if l, ok := loaded[id]; ok {
 			v = l
 		} else {
@@ -613,7 +621,11 @@ func (s *Store) load(ctx context.Context, q querier, id int64, history bool) (ad
 	if err != nil {
 		return advisory.Vulnerability{}, fmt.Errorf("read claims: %w", err)
 	}
-	v := advisory.Merge(advisory.PrimaryID(aliases), aliases, sources, current, s.prec)
+	prec, err := s.precedence(ctx, q)
+	if err != nil {
+		return advisory.Vulnerability{}, err
+	}
+	v := advisory.Merge(advisory.PrimaryID(aliases), aliases, sources, current, prec)
 	if history {
 		v.History, err = readClaims(`c.replaced_at IS NOT NULL`)
 		if err != nil {

@@ -829,9 +829,13 @@ func (s *Store) loadMany(ctx context.Context, tx *txn, ids []int64) (map[int64]a
 	if err != nil {
 		return nil, fmt.Errorf("read claims: %w", err)
 	}
+	prec, err := s.precedence(ctx, tx)
+	if err != nil {
+		return nil, err
+	}
 	out := make(map[int64]advisory.Vulnerability, len(aliases))
 	for v, as := range aliases {
-		out[v] = advisory.Merge(advisory.PrimaryID(as), as, sources[v], claims[v], s.prec)
+		out[v] = advisory.Merge(advisory.PrimaryID(as), as, sources[v], claims[v], prec)
 	}
 	return out, nil
 }

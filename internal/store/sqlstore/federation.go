@@ -52,6 +52,17 @@ func (s *Store) PutPeer(ctx context.Context, p peer.Peer, sealedToken string, ke
 				return fmt.Errorf("peer %s: %w", p.Name, err)
 			}
 		}
+		var was peer.Peer
+		if before != nil {
+			if err := json.Unmarshal(before, &was); err != nil {
+				return fmt.Errorf("peer %s: %w", p.Name, err)
+			}
+		}
+		if before == nil || was.Trust != p.Trust {
+			if err := s.remergePeer(ctx, tx, p.Name); err != nil {
+				return err
+			}
+		}
 		// The audit log says whether the token changed, never what it is.
 		after, err := auditJSON(map[string]any{"peer": json.RawMessage(detail), "token_changed": !keepToken})
 		if err != nil {
@@ -119,8 +130,43 @@ func (s *Store) DeletePeer(ctx context.Context, name, actor string) error {
 		if _, err := tx.exec(ctx, `DELETE FROM peer_records WHERE source = ?`, peer.SourcePrefix+name); err != nil {
 			return err
 		}
+		if err := s.remergePeer(ctx, tx, name); err != nil {
+			return err
+		}
 		return appendAudit(ctx, tx, audit.Entry{At: s.clock(), Actor: actor, Action: "peer.delete", Object: peerObject(name), Before: json.RawMessage(old)})
 	})
+}
+
+// remergeChunk bounds the vulnerabilities one summary refresh reads at
+// once.
+const remergeChunk = 1000
+
+// remergePeer rewrites the list summaries of the vulnerabilities the
+// peer's source holds records of, in tx, after its place in the merge
+// order changed (added, another trust level, removed): the lists show
+// what the merged view chooses now, not what it chose when the records
+// were written.
+func (s *Store) remergePeer(ctx context.Context, tx *txn, name string) error {
+	ids, err := collect(ctx, tx, s.d.Rebind(`SELECT DISTINCT vuln_id FROM source_records WHERE source = ?`), []any{peer.SourcePrefix + name},
+		func(r *sql.Rows) (int64, error) {
+			var id int64
+			return id, r.Scan(&id)
+		})
+	if err != nil {
+		return fmt.Errorf("peer %s: its vulnerabilities: %w", name, err)
+	}
+	for len(ids) > 0 {
+		chunk := ids[:min(len(ids), remergeChunk)]
+		ids = ids[len(chunk):]
+		touched := make(map[int64]bool, len(chunk))
+		for _, id := range chunk {
+			touched[id] = true
+		}
+		if err := s.refreshSummaries(ctx, tx, touched, nil); err != nil {
+			return fmt.Errorf("peer %s: summaries: %w", name, err)
+		}
+	}
+	return nil
 }
 
 // PutPeerPull implements store.Federation.
@@ -258,7 +304,30 @@ func (s *Store) PutFederationMark(ctx context.Context, name, mark string) error 
 	})
 }
 
-// SetPrecedence replaces the merge's source precedence: vmc calls it
-// once after opening, with the peers' places (peer.Precedence), before
-// the store is shared.
-func (s *Store) SetPrecedence(p advisory.Precedence) { s.prec = p }
+// precedence is the merge's source precedence now: the configured one
+// (Options.Precedence) with the stored peers placed by their current
+// trust levels (peer.Precedence). It is read where a merge needs it, in
+// the merge's own transaction when there is one, so a peer added or a
+// trust level changed counts at the next merge on every replica; the
+// peers table is a handful of rows.
+func (s *Store) precedence(ctx context.Context, q querier) (advisory.Precedence, error) {
+	ps, err := collect(ctx, q, `SELECT name, detail FROM peers`, nil, func(r *sql.Rows) (peer.Peer, error) {
+		var p peer.Peer
+		var name, detail string
+		if err := r.Scan(&name, &detail); err != nil {
+			return p, err
+		}
+		if err := json.Unmarshal([]byte(detail), &p); err != nil {
+			return p, fmt.Errorf("peer %s: %w", name, err)
+		}
+		p.Name = name
+		return p, nil
+	})
+	if err != nil {
+		return advisory.Precedence{}, fmt.Errorf("peers' precedence: %w", err)
+	}
+	if len(ps) == 0 {
+		return s.prec, nil
+	}
+	return peer.Precedence(s.prec, ps), nil
+}

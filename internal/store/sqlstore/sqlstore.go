@@ -47,6 +47,8 @@ type Store struct {
 	// than spinning on SQLITE_BUSY; on PostgreSQL it is the same pool as r.
 	w, r *sql.DB
 	d    Dialect
+	// prec is the configured precedence; merges use it with the stored
+	// peers placed in it (precedence).
 	prec advisory.Precedence
 	// now is the clock, replaceable in tests. Times are truncated to
 	// microseconds, PostgreSQL's resolution, so both stores agree.

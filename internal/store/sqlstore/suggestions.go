@@ -114,9 +114,13 @@ func (s *Store) mergedPage(ctx context.Context, after int64, fields []advisory.F
 	for _, x := range claims {
 		byClaim[x.v] = append(byClaim[x.v], x.c)
 	}
+	prec, err := s.precedence(ctx, tx)
+	if err != nil {
+		return nil, after, wrapMerged(err)
+	}
 	out := make([]advisory.Vulnerability, 0, len(vs))
 	for _, v := range vs {
-		out = append(out, advisory.Merge(v.primary, []string{v.primary}, bySrc[v.id], byClaim[v.id], s.prec))
+		out = append(out, advisory.Merge(v.primary, []string{v.primary}, bySrc[v.id], byClaim[v.id], prec))
 	}
 	return out, hi, nil
 }
