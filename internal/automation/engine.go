@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"net/mail"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/vmc-dev/vmc/internal/finding"
@@ -44,6 +45,11 @@ type Engine struct {
 	Busy float64
 	Now  func() time.Time
 	Log  *slog.Logger
+
+	// running is held by Run: the queue starts the rules job every
+	// minute whether or not the last one finished, and during a backlog
+	// two collectors in one process only race for the same pages.
+	running sync.Mutex
 }
 
 // cursorEngine is where the engine stopped handling events.
@@ -76,6 +82,11 @@ type Report struct {
 // enabled rule's current version, and each watch on advisory events.
 func (e *Engine) Run(ctx context.Context) (Report, error) {
 	var rep Report
+	if !e.running.TryLock() {
+		e.log().Info("rules: the last run is still running")
+		return rep, nil
+	}
+	defer e.running.Unlock()
 	for {
 		start := time.Now()
 		n, err := e.Store.CollectEvents(ctx, 0)

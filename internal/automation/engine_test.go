@@ -13,11 +13,16 @@ import (
 // backlog is a store with pages of events to collect, each taking took.
 type backlog struct {
 	store.Store
-	pages int
-	took  time.Duration
+	pages   int
+	took    time.Duration
+	started chan struct{} // closed by the first call, if not nil
 }
 
 func (b *backlog) CollectEvents(ctx context.Context, limit int) (int, error) {
+	if b.started != nil {
+		close(b.started)
+		b.started = nil
+	}
 	if b.pages == 0 {
 		return 0, nil
 	}
@@ -61,5 +66,28 @@ func TestRunPausesInABacklog(t *testing.T) {
 	e := &Engine{Store: &backlog{pages: 3, took: took}, Busy: 0.01}
 	if _, err := e.Run(ctx); !errors.Is(err, context.DeadlineExceeded) {
 		t.Errorf("Run with a context ending in a pause: %v, want deadline exceeded", err)
+	}
+}
+
+// TestRunOnceAtATime: a Run that starts while another is running returns
+// at once with nothing done, and the first one collects everything.
+func TestRunOnceAtATime(t *testing.T) {
+	b := &backlog{pages: 3, took: 20 * time.Millisecond, started: make(chan struct{})}
+	started := b.started
+	e := &Engine{Store: b}
+	done := make(chan Report)
+	go func() {
+		rep, err := e.Run(context.Background())
+		if err != nil {
+			t.Error(err)
+		}
+		done <- rep
+	}()
+	<-started
+	if rep, err := e.Run(context.Background()); err != nil || rep != (Report{}) {
+		t.Errorf("Run beside a running one: %+v, %v; want nothing done", rep, err)
+	}
+	if rep := <-done; rep.Events != 3 {
+		t.Errorf("the first Run collected %d events, want 3", rep.Events)
 	}
 }
