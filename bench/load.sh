@@ -66,7 +66,8 @@ step() {
 # PostgreSQL: a cluster of its own in LOAD_DIR, kept between runs (the
 # corpus takes long to build), started on PGPORT when not running.
 pgbin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)
-pgdsn="postgres://postgres@127.0.0.1:$pgport/vmc?sslmode=disable"
+# PG_DSN_OPTS adds connection parameters (pool_max_conns=4, say).
+pgdsn="postgres://postgres@127.0.0.1:$pgport/vmc?sslmode=disable${PG_DSN_OPTS:+&$PG_DSN_OPTS}"
 asuser=()
 [ "$(id -u)" = 0 ] && asuser=(runuser -u postgres --)
 pg_start() {

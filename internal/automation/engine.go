@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"net/mail"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/vmc-dev/vmc/internal/finding"
@@ -34,8 +35,21 @@ type Engine struct {
 	// Near is how long before its due date an SLA is near (0: 7 days);
 	// Expiring the same for a risk acceptance's end (0: 14 days).
 	Near, Expiring time.Duration
-	Now            func() time.Time
-	Log            *slog.Logger
+	// Busy is the share of time Run spends collecting a backlog of
+	// events, between 0 (exclusive) and 1; after each page it pauses for
+	// as long as the page took times (1-Busy)/Busy. A backlog (the first
+	// start after importing the whole corpus: 1.5 million claims) then
+	// leaves the CPU to requests part of the time instead of holding a
+	// core until it is done. 0 (a command run by hand, a test) and 1
+	// never pause.
+	Busy float64
+	Now  func() time.Time
+	Log  *slog.Logger
+
+	// running is held by Run: the queue starts the rules job every
+	// minute whether or not the last one finished, and during a backlog
+	// two collectors in one process only race for the same pages.
+	running sync.Mutex
 }
 
 // cursorEngine is where the engine stopped handling events.
@@ -68,7 +82,13 @@ type Report struct {
 // enabled rule's current version, and each watch on advisory events.
 func (e *Engine) Run(ctx context.Context) (Report, error) {
 	var rep Report
+	if !e.running.TryLock() {
+		e.log().Info("rules: the last run is still running")
+		return rep, nil
+	}
+	defer e.running.Unlock()
 	for {
+		start := time.Now()
 		n, err := e.Store.CollectEvents(ctx, 0)
 		if err != nil {
 			return rep, fmt.Errorf("collect events: %w", err)
@@ -76,6 +96,9 @@ func (e *Engine) Run(ctx context.Context) (Report, error) {
 		rep.Events += n
 		if n == 0 {
 			break
+		}
+		if err := e.pause(ctx, time.Since(start)); err != nil {
+			return rep, err
 		}
 	}
 	active, err := e.active(ctx)
@@ -108,6 +131,22 @@ func (e *Engine) Run(ctx context.Context) (Report, error) {
 		if err := e.Store.SetCursor(ctx, cursorEngine, after); err != nil {
 			return rep, err
 		}
+	}
+}
+
+// pause waits after a page of collecting that took took.
+func (e *Engine) pause(ctx context.Context, took time.Duration) error {
+	busy := e.Busy
+	if busy <= 0 || busy >= 1 {
+		return nil
+	}
+	t := time.NewTimer(time.Duration(float64(took) * (1 - busy) / busy))
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-t.C:
+		return nil
 	}
 }
 

@@ -84,6 +84,9 @@ SIGINT or SIGTERM shuts it down gracefully.`,
 			if err != nil {
 				return usageError{err}
 			}
+			// A backlog of events is collected at most half the time, so
+			// that requests are answered while it is (docs/sizing.md).
+			eng.Busy = 0.5
 			jobs = append(jobs, automationJobs(eng, log)...)
 			return serve(cmd.Context(), c, s, log, jobs, n, metrics)
 		},

@@ -10,6 +10,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5/pgconn"
@@ -62,6 +63,9 @@ func Open(ctx context.Context, dsn string, opts Options) (*Store, error) {
 		// what is wrong.
 		return nil, fmt.Errorf("postgres: malformed connection string: %w", errors.Unwrap(err))
 	}
+	if !strings.Contains(dsn, "pool_max_conns") {
+		cfg.MaxConns = defaultMaxConns
+	}
 	pool, err := pgxpool.NewWithConfig(ctx, cfg)
 	if err != nil {
 		return nil, fmt.Errorf("postgres %s: %w", where(cfg), err)
@@ -78,6 +82,15 @@ func Open(ctx context.Context, dsn string, opts Options) (*Store, error) {
 	}
 	return s, nil
 }
+
+// defaultMaxConns replaces pgx's default pool of max(4, CPUs)
+// connections unless the DSN sets pool_max_conns: four connections here
+// were shared by eight concurrent requests and the background jobs, and
+// with sixteen PostgreSQL served 809-952 detail requests a second where
+// four gave 657-780 (bench/load.sh, alternated, docs/sizing.md).
+// PostgreSQL's own default max_connections is 100: sixteen each leaves
+// room for several replicas and the command line.
+const defaultMaxConns = 16
 
 func where(cfg *pgxpool.Config) string {
 	return fmt.Sprintf("%s@%s:%d/%s", cfg.ConnConfig.User, cfg.ConnConfig.Host, cfg.ConnConfig.Port, cfg.ConnConfig.Database)

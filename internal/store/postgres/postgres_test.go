@@ -75,3 +75,27 @@ func TestMigrateRace(t *testing.T) {
 		t.Errorf("schema after the race: %d of %d, %v", cur, latest, err)
 	}
 }
+
+// The pool has sixteen connections unless the DSN says otherwise.
+func TestPoolSize(t *testing.T) {
+	dsn := pgtest.NewDatabase(t)
+	for _, tc := range []struct {
+		name string
+		dsn  string
+		want int32
+	}{
+		{"default", dsn, 16},
+		{"pool_max_conns", dsn + "&pool_max_conns=3", 3},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			s, err := postgres.Open(context.Background(), tc.dsn, postgres.Options{Migrate: true})
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer s.Close()
+			if got := s.Pool.Config().MaxConns; got != tc.want {
+				t.Errorf("MaxConns %d, want %d", got, tc.want)
+			}
+		})
+	}
+}

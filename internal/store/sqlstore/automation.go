@@ -14,6 +14,7 @@ import (
 	"github.com/vmc-dev/vmc/internal/advisory"
 	"github.com/vmc-dev/vmc/internal/audit"
 	"github.com/vmc-dev/vmc/internal/disclosure"
+	"github.com/vmc-dev/vmc/internal/finding"
 	"github.com/vmc-dev/vmc/internal/rules"
 	"github.com/vmc-dev/vmc/internal/store"
 )
@@ -231,17 +232,26 @@ func moveCursor(ctx context.Context, tx *txn, name string, old, pos int64) (bool
 	return n == 1, err
 }
 
+// insertEvents records evs in order, many to a statement: one INSERT an
+// event was most of a catch-up page's time on PostgreSQL (10,000 round
+// trips a page).
 func insertEvents(ctx context.Context, tx *txn, evs []rules.Event) (int, error) {
 	n := 0
-	for _, e := range evs {
-		env, err := json.Marshal(e.Env)
-		if err != nil {
-			return n, fmt.Errorf("event %s: %w", e.Key, err)
+	for chunk := range slices.Chunk(evs, 500) {
+		rows := make([]string, len(chunk))
+		args := make([]any, 0, 5*len(chunk))
+		for i, e := range chunk {
+			env, err := json.Marshal(e.Env)
+			if err != nil {
+				return n, fmt.Errorf("event %s: %w", e.Key, err)
+			}
+			rows[i] = "(?, ?, ?, ?, ?)"
+			args = append(args, string(e.Kind), e.Key, e.Object, e.At, string(env))
 		}
-		res, err := tx.exec(ctx, `INSERT INTO automation_events (kind, key, object, at, env) VALUES (?, ?, ?, ?, ?) ON CONFLICT (key) DO NOTHING`,
-			string(e.Kind), e.Key, e.Object, e.At, string(env))
+		res, err := tx.exec(ctx, `INSERT INTO automation_events (kind, key, object, at, env) VALUES `+strings.Join(rows, ", ")+
+			` ON CONFLICT (key) DO NOTHING`, args...)
 		if err != nil {
-			return n, fmt.Errorf("event %s: %w", e.Key, err)
+			return n, fmt.Errorf("events %s to %s: %w", chunk[0].Key, chunk[len(chunk)-1].Key, err)
 		}
 		k, _ := res.RowsAffected()
 		n += int(k)
@@ -292,6 +302,7 @@ func (s *Store) advisoryEvents(ctx context.Context, from, bound int64, limit int
 		pos = rows[len(rows)-1].id
 	}
 	changes := map[int64]*vulnChange{}
+	var kev []int64 // ids of KEV claims
 	for _, x := range rows {
 		c := changes[x.vuln]
 		if c == nil {
@@ -308,17 +319,29 @@ func (s *Store) advisoryEvents(ctx context.Context, from, bound int64, limit int
 		}
 		switch advisory.Field(x.field) {
 		case advisory.FieldKEV:
-			// Added to KEV: no record of the vulnerability said so
-			// before (a CVE record's CISA ADP container may have).
-			var earlier int
-			if err := s.r.QueryRowContext(ctx, s.d.Rebind(`SELECT COUNT(*) FROM claims c JOIN source_records r ON r.id = c.record_id
-				WHERE r.vuln_id = ? AND c.field = ? AND c.id < ?`), x.vuln, x.field, x.id).Scan(&earlier); err != nil {
-				return nil, from, fmt.Errorf("claim %d: earlier KEV entries: %w", x.id, err)
-			}
-			c.kev = c.kev || earlier == 0
+			kev = append(kev, x.id)
 		case advisory.FieldEPSS:
 			c.epss = append(c.epss, x.id)
 		}
+	}
+	// Added to KEV: no record of the vulnerability said so before (a CVE
+	// record's CISA ADP container may have).
+	listed, err := s.kevListedBefore(ctx, kev)
+	if err != nil {
+		return nil, from, err
+	}
+	for _, x := range rows {
+		if advisory.Field(x.field) == advisory.FieldKEV && !listed[x.id] {
+			changes[x.vuln].kev = true
+		}
+	}
+	var epss []int64
+	for _, c := range changes {
+		epss = append(epss, c.epss...)
+	}
+	before, err := s.epssBefore(ctx, epss)
+	if err != nil {
+		return nil, from, err
 	}
 	known, err := s.vulnsBefore(ctx, slices.Collect(maps.Keys(changes)), from)
 	if err != nil {
@@ -341,11 +364,7 @@ func (s *Store) advisoryEvents(ctx context.Context, from, bound int64, limit int
 		}
 		a.Sources, a.Fields, a.KEVAdded = c.sources, c.fields, c.kev
 		for _, id := range c.epss {
-			before, err := s.epssBefore(ctx, id)
-			if err != nil {
-				return nil, from, err
-			}
-			a.EPSSBefore = before
+			a.EPSSBefore = before[id]
 		}
 		if len(c.epss) > 0 {
 			a.EPSSDelta = a.EPSS - a.EPSSBefore
@@ -360,46 +379,108 @@ func (s *Store) advisoryEvents(ctx context.Context, from, bound int64, limit int
 	return out, pos, nil
 }
 
+// The claims of a record are in two partial indexes, claims_current
+// (replaced_at IS NULL) and claims_history (IS NOT NULL), and there is no
+// index of them all: each claim would cost a third index insertion on
+// import (postgres migration 00012). A query over a record's claims of
+// either kind must therefore ask each side separately, naming its
+// replaced_at condition, or the planner cannot use either index and walks
+// the claims table by id: a count per KEV claim that did so took 70% of a
+// catch-up's CPU on the full corpus (docs/sizing.md).
+
+// kevListedBefore reports which of the KEV claims ids have an earlier KEV
+// claim of the same vulnerability.
+func (s *Store) kevListedBefore(ctx context.Context, ids []int64) (map[int64]bool, error) {
+	earlier := func(replaced string) string {
+		return `EXISTS (SELECT 1 FROM source_records r JOIN claims c ON c.record_id = r.id
+			WHERE r.vuln_id = kr.vuln_id AND c.field = k.field AND c.replaced_at ` + replaced + ` AND c.id < k.id)`
+	}
+	out, err := s.idsAmong(ctx, `SELECT k.id FROM claims k JOIN source_records kr ON kr.id = k.record_id
+		WHERE (`+earlier("IS NULL")+` OR `+earlier("IS NOT NULL")+`) AND k.id IN `, nil, ids)
+	if err != nil {
+		return nil, fmt.Errorf("earlier KEV entries: %w", err)
+	}
+	return out, nil
+}
+
 // vulnsBefore reports which of vulns had claims at or before pos: those
 // changed rather than created.
 func (s *Store) vulnsBefore(ctx context.Context, vulns []int64, pos int64) (map[int64]bool, error) {
-	out := map[int64]bool{}
 	if pos == 0 {
-		return out, nil
+		return map[int64]bool{}, nil
 	}
-	for chunk := range slices.Chunk(vulns, 500) {
-		ids, err := collect(ctx, s.r, s.d.Rebind(`SELECT DISTINCT r.vuln_id FROM source_records r JOIN claims c ON c.record_id = r.id
-			WHERE c.id <= ? AND r.vuln_id IN (`+placeholders(len(chunk))+`)`), append([]any{pos}, int64sToAny(chunk)...),
+	claimed := func(replaced string) string {
+		return `EXISTS (SELECT 1 FROM claims c WHERE c.record_id = r.id AND c.replaced_at ` + replaced + ` AND c.id <= ?)`
+	}
+	out, err := s.idsAmong(ctx, `SELECT DISTINCT r.vuln_id FROM source_records r
+		WHERE (`+claimed("IS NULL")+` OR `+claimed("IS NOT NULL")+`) AND r.vuln_id IN `, []any{pos, pos}, vulns)
+	if err != nil {
+		return nil, fmt.Errorf("vulnerabilities known before claim %d: %w", pos, err)
+	}
+	return out, nil
+}
+
+// idsAmong runs query, which ends in "IN " and selects one id column,
+// over ids in chunks (a statement's parameters are bounded), and returns
+// the ids it selected.
+func (s *Store) idsAmong(ctx context.Context, query string, args []any, ids []int64) (map[int64]bool, error) {
+	out := map[int64]bool{}
+	for chunk := range slices.Chunk(ids, 500) {
+		got, err := collect(ctx, s.r, s.d.Rebind(query+`(`+placeholders(len(chunk))+`)`), append(slices.Clone(args), int64sToAny(chunk)...),
 			func(r *sql.Rows) (int64, error) {
 				var id int64
 				return id, r.Scan(&id)
 			})
 		if err != nil {
-			return nil, fmt.Errorf("vulnerabilities known before claim %d: %w", pos, err)
+			return nil, err
 		}
-		for _, id := range ids {
+		for _, id := range got {
 			out[id] = true
 		}
 	}
 	return out, nil
 }
 
-// epssBefore returns the score the EPSS claim id replaced, 0 if none.
-func (s *Store) epssBefore(ctx context.Context, id int64) (float64, error) {
-	var raw string
-	err := s.r.QueryRowContext(ctx, s.d.Rebind(`SELECT p.value FROM claims c JOIN claims p ON p.record_id = c.record_id AND p.field = c.field AND p.id < c.id
-		WHERE c.id = ? ORDER BY p.id DESC LIMIT 1`), id).Scan(&raw)
-	if errors.Is(err, sql.ErrNoRows) {
-		return 0, nil
+// epssBefore returns, for each EPSS claim of ids, the score it replaced:
+// that of the record's latest EPSS claim before it, current or history
+// (absent if none).
+func (s *Store) epssBefore(ctx context.Context, ids []int64) (map[int64]float64, error) {
+	latest := func(replaced string) string {
+		return `SELECT c.id, p.id, p.value FROM claims c JOIN claims p ON p.id = (SELECT MAX(q.id) FROM claims q
+			WHERE q.record_id = c.record_id AND q.field = c.field AND q.replaced_at ` + replaced + ` AND q.id < c.id)
+			WHERE c.id IN `
 	}
-	if err != nil {
-		return 0, fmt.Errorf("claim %d: earlier EPSS: %w", id, err)
+	type prior struct {
+		claim, id int64
+		value     string
 	}
-	var e advisory.EPSS
-	if err := json.Unmarshal([]byte(raw), &e); err != nil {
-		return 0, fmt.Errorf("claim %d: earlier EPSS: %w", id, err)
+	best := map[int64]prior{}
+	for chunk := range slices.Chunk(ids, 500) {
+		in := `(` + placeholders(len(chunk)) + `)`
+		args := int64sToAny(chunk)
+		ps, err := collect(ctx, s.r, s.d.Rebind(latest("IS NULL")+in+` UNION ALL `+latest("IS NOT NULL")+in), append(args, args...),
+			func(r *sql.Rows) (prior, error) {
+				var p prior
+				return p, r.Scan(&p.claim, &p.id, &p.value)
+			})
+		if err != nil {
+			return nil, fmt.Errorf("earlier EPSS scores: %w", err)
+		}
+		for _, p := range ps {
+			if p.id > best[p.claim].id {
+				best[p.claim] = p
+			}
+		}
 	}
-	return e.Score, nil
+	out := make(map[int64]float64, len(best))
+	for claim, p := range best {
+		var e advisory.EPSS
+		if err := json.Unmarshal([]byte(p.value), &e); err != nil {
+			return nil, fmt.Errorf("claim %d: earlier EPSS: %w", claim, err)
+		}
+		out[claim] = e.Score
+	}
+	return out, nil
 }
 
 // findingEvents makes an event of every finding created after from.
@@ -416,10 +497,13 @@ func (s *Store) findingEvents(ctx context.Context, from, bound int64, limit int)
 	if len(ids) == limit {
 		pos = ids[len(ids)-1]
 	}
-	teams := map[string]string{}
+	fs, err := s.findingsOf(ctx, ids)
+	if err != nil {
+		return nil, from, err
+	}
 	var out []rules.Event
 	for _, id := range ids {
-		env, err := s.findingEnv(ctx, id, teams)
+		env, err := fs.env(ctx, id)
 		if errors.Is(err, store.ErrNotFound) {
 			continue // its asset was deleted since
 		}
@@ -432,20 +516,45 @@ func (s *Store) findingEvents(ctx context.Context, from, bound int64, limit int)
 	return out, pos, nil
 }
 
-func (s *Store) findingEnv(ctx context.Context, id int64, teams map[string]string) (rules.Env, error) {
-	f, err := s.Finding(ctx, id)
-	if err != nil {
-		return rules.Env{}, err
+// eventFindings are the findings a page of sources names, read together:
+// one query a finding made a catch-up of 66,000 findings and twice as many
+// audit entries spend most of its time preparing statements.
+type eventFindings struct {
+	s     *Store
+	byID  map[int64]finding.Finding
+	teams map[string]string // asset name → team
+}
+
+func (s *Store) findingsOf(ctx context.Context, ids []int64) (*eventFindings, error) {
+	out := &eventFindings{s: s, byID: make(map[int64]finding.Finding, len(ids)), teams: map[string]string{}}
+	for chunk := range slices.Chunk(ids, 500) {
+		fs, err := s.findings(ctx, s.r, `f.id IN (`+placeholders(len(chunk))+`)`, int64sToAny(chunk), 0)
+		if err != nil {
+			return nil, fmt.Errorf("read findings %d to %d: %w", chunk[0], chunk[len(chunk)-1], err)
+		}
+		for _, f := range fs {
+			out.byID[f.ID] = f
+		}
 	}
-	team, ok := teams[f.Asset]
+	return out, nil
+}
+
+// env is finding id's part of an event; store.ErrNotFound if it was not
+// among those read (deleted, with its asset, since it was recorded).
+func (e *eventFindings) env(ctx context.Context, id int64) (rules.Env, error) {
+	f, ok := e.byID[id]
 	if !ok {
-		a, err := s.Asset(ctx, f.Asset)
+		return rules.Env{}, fmt.Errorf("finding %d: %w", id, store.ErrNotFound)
+	}
+	team, ok := e.teams[f.Asset]
+	if !ok {
+		a, err := e.s.Asset(ctx, f.Asset)
 		if err != nil && !errors.Is(err, store.ErrNotFound) {
 			return rules.Env{}, err
 		}
-		team, teams[f.Asset] = a.Team, a.Team
+		team, e.teams[f.Asset] = a.Team, a.Team
 	}
-	return rules.Env{Finding: rules.FindingOf(f, team, s.clock())}, nil
+	return rules.Env{Finding: rules.FindingOf(f, team, e.s.clock())}, nil
 }
 
 // auditEvents maps the audit entries after from onto events. Entries made
@@ -456,15 +565,24 @@ func (s *Store) auditEvents(ctx context.Context, from int64, limit int) ([]rules
 	if err != nil {
 		return nil, from, fmt.Errorf("read audit log after %d: %w", from, err)
 	}
+	var ids []int64
+	for _, e := range es {
+		if id, ok := auditFinding(e); ok {
+			ids = append(ids, id)
+		}
+	}
+	fs, err := s.findingsOf(ctx, ids)
+	if err != nil {
+		return nil, from, err
+	}
 	pos := from
-	teams := map[string]string{}
 	var out []rules.Event
 	for _, e := range es {
 		pos = e.Seq
 		if strings.HasPrefix(e.Actor, rules.ActorPrefix) {
 			continue
 		}
-		ev, ok, err := s.auditEvent(ctx, e, teams)
+		ev, ok, err := s.auditEvent(ctx, e, fs)
 		if err != nil {
 			return nil, from, fmt.Errorf("audit entry %d (%s %s): %w", e.Seq, e.Action, e.Object, err)
 		}
@@ -476,13 +594,23 @@ func (s *Store) auditEvents(ctx context.Context, from int64, limit int) ([]rules
 	return out, pos, nil
 }
 
-func (s *Store) auditEvent(ctx context.Context, e audit.Entry, teams map[string]string) (rules.Event, bool, error) {
+// auditFinding returns the finding an entry about one is about.
+func auditFinding(e audit.Entry) (int64, bool) {
+	idText, ok := strings.CutPrefix(e.Object, "finding:")
+	if !ok || !strings.HasPrefix(e.Action, "finding.") || strings.HasPrefix(e.Actor, rules.ActorPrefix) {
+		return 0, false
+	}
+	id, _ := strconv.ParseInt(idText, 10, 64)
+	return id, true
+}
+
+func (s *Store) auditEvent(ctx context.Context, e audit.Entry, fs *eventFindings) (rules.Event, bool, error) {
 	_, idText, _ := strings.Cut(e.Object, ":")
 	id, _ := strconv.ParseInt(idText, 10, 64)
 	ev := rules.Event{Key: fmt.Sprintf("audit:%d", e.Seq), Object: e.Object}
 	switch {
 	case strings.HasPrefix(e.Action, "finding.") && strings.HasPrefix(e.Object, "finding:"):
-		env, err := s.findingEnv(ctx, id, teams)
+		env, err := fs.env(ctx, id)
 		if errors.Is(err, store.ErrNotFound) {
 			return ev, false, nil
 		}

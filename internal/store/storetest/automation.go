@@ -401,3 +401,69 @@ func race(t *testing.T, claim func() (bool, error)) int {
 	wg.Wait()
 	return claimed
 }
+
+// testAutomationAdvisoryEvents: what the collector says of a
+// vulnerability's new claims, step by step. kev_added is set only by a
+// vulnerability's first KEV claim, whichever record made the earlier one
+// and whether that one is still current or history since; epss_before is
+// the score a record's new EPSS claim replaced; a vulnerability with
+// earlier claims is changed, not created.
+func testAutomationAdvisoryEvents(t *testing.T, open Opener) {
+	s, _ := openWithClock(t, open)
+	ctx := context.Background()
+	kev := func(source, id, added string) advisory.Record {
+		return advisory.Record{Source: source, ID: id, KEV: &advisory.KEV{DateAdded: added}}
+	}
+	epss := func(id string, score float64, date string) advisory.Record {
+		return advisory.Record{Source: "epss", ID: id, EPSS: &advisory.EPSS{Score: score, Date: date}}
+	}
+	type want struct {
+		kind       rules.Kind
+		kevAdded   bool
+		epssBefore float64
+	}
+	var last int64
+	for _, step := range []struct {
+		name string
+		put  []advisory.Record
+		want map[string]want // by object
+	}{
+		{"a new vulnerability", []advisory.Record{goRecord()},
+			map[string]want{"vuln:CVE-2020-36567": {kind: rules.AdvisoryCreated}}},
+		{"listed in KEV", []advisory.Record{kev("kev", "CVE-2020-36567", "2021-12-10")},
+			map[string]want{"vuln:CVE-2020-36567": {kind: rules.AdvisoryChanged, kevAdded: true}}},
+		{"listed again by another record", []advisory.Record{kev("cve5", "CVE-2020-36567", "2021-12-10")},
+			map[string]want{"vuln:CVE-2020-36567": {kind: rules.AdvisoryChanged}}},
+		{"created listed, scored", []advisory.Record{kev("kev", "CVE-2020-28483", "2022-01-10"), epss("CVE-2020-36567", 0.1, "2024-01-01")},
+			map[string]want{"vuln:CVE-2020-28483": {kind: rules.AdvisoryCreated, kevAdded: true}, "vuln:CVE-2020-36567": {kind: rules.AdvisoryChanged}}},
+		// The first KEV claim of CVE-2020-28483 is history now.
+		{"entry changed, score changed", []advisory.Record{kev("kev", "CVE-2020-28483", "2022-01-11"), epss("CVE-2020-36567", 0.9, "2024-01-02")},
+			map[string]want{"vuln:CVE-2020-28483": {kind: rules.AdvisoryChanged}, "vuln:CVE-2020-36567": {kind: rules.AdvisoryChanged, epssBefore: 0.1}}},
+	} {
+		put(t, s, step.put...)
+		for {
+			n, err := s.CollectEvents(ctx, 0)
+			if err != nil {
+				t.Fatalf("%s: CollectEvents: %v", step.name, err)
+			}
+			if n == 0 {
+				break
+			}
+		}
+		evs, err := s.Events(ctx, store.EventQuery{After: last, Kinds: []rules.Kind{rules.AdvisoryCreated, rules.AdvisoryChanged}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := map[string]want{}
+		for _, e := range evs {
+			if _, dup := got[e.Object]; dup {
+				t.Errorf("%s: two events for %s", step.name, e.Object)
+			}
+			got[e.Object] = want{kind: e.Kind, kevAdded: e.Env.Advisory.KEVAdded, epssBefore: e.Env.Advisory.EPSSBefore}
+			last = e.ID
+		}
+		if diff := cmp.Diff(step.want, got, cmp.AllowUnexported(want{})); diff != "" {
+			t.Errorf("%s: events (-want +got):\n%s", step.name, diff)
+		}
+	}
+}

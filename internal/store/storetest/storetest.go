@@ -74,6 +74,7 @@ func Run(t *testing.T, open Opener) {
 		{"Maintenance", testMaintenance},
 		{"AutomationRules", testAutomationRules},
 		{"AutomationEvents", testAutomationEvents},
+		{"AutomationAdvisoryEvents", testAutomationAdvisoryEvents},
 		{"AutomationRuns", testAutomationRuns},
 		{"Watches", testWatches},
 		{"Identifiers", testIdentifiers},
