@@ -3,6 +3,7 @@ package cli_test
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -19,7 +20,14 @@ func TestSchemaTooNewLine(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := s.DB().Exec(`INSERT INTO goose_db_version (version_id, is_applied) VALUES (42, 1)`); err != nil {
+	// One past this vmc's newest migration, whatever that is: a fixed
+	// number became a real migration once, and serve then ran forever.
+	_, latest, err := sqlite.Migrations.Versions(context.Background(), s.DB())
+	if err != nil {
+		t.Fatal(err)
+	}
+	newer := latest + 1
+	if _, err := s.DB().Exec(`INSERT INTO goose_db_version (version_id, is_applied) VALUES (?, 1)`, newer); err != nil {
 		t.Fatal(err)
 	}
 	s.Close()
@@ -27,7 +35,7 @@ func TestSchemaTooNewLine(t *testing.T) {
 		var out, errb bytes.Buffer
 		code := cli.Run(context.Background(), append(args, "--data-dir", dir), &out, &errb)
 		lines := strings.Split(strings.TrimSpace(errb.String()), "\n")
-		if code != 1 || len(lines) != 1 || !strings.Contains(lines[0], "database schema is newer than this vmc: database is at version 42") {
+		if code != 1 || len(lines) != 1 || !strings.Contains(lines[0], fmt.Sprintf("database schema is newer than this vmc: database is at version %d", newer)) {
 			t.Errorf("vmc %s: exit %d, stderr:\n%s", args[0], code, errb.String())
 		}
 	}
