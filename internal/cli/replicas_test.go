@@ -3,6 +3,7 @@ package cli_test
 import (
 	"bytes"
 	"context"
+	"database/sql"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -221,7 +222,27 @@ func TestThreeReplicas(t *testing.T) {
 			t.Fatalf("import job is %s, want running", j.State)
 		}
 	}
-	time.Sleep(2 * time.Second)
+	// "Well into" is measured, not waited for: the first batch of
+	// records committed. A fixed two seconds was enough for the whole
+	// import on a quiet machine.
+	watch, err := sql.Open("pgx", dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer watch.Close()
+	for deadline := time.Now().Add(60 * time.Second); ; time.Sleep(10 * time.Millisecond) {
+		var n int
+		if err := watch.QueryRow(`SELECT count(*) FROM source_records`).Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		if n > 0 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("no record stored 60 s into the import (job %s)", get().State)
+		}
+	}
+	j = get()
 	victim := -1
 	for i, r := range rs {
 		if strings.Contains(j.Worker, "/"+r.addr+"/") {
