@@ -548,23 +548,8 @@ func (s *Store) ListFindings(ctx context.Context, q store.FindingQuery) (store.F
 	if q.Priority != "" && name == "priority" {
 		keys, name = "f.id", "id"
 	}
-	// The index that finds the filter's findings: the most selective
-	// filter's, as SQLite would choose without statistics (with them, it
-	// took values this corpus lacks, KEV or a critical priority, for
-	// common ones and scanned).
-	filter := "findings_list"
-	switch {
-	case q.Asset != "":
-		filter = "sqlite_autoindex_findings_1"
-	case q.Vuln != "":
-		filter = "findings_vuln"
-	case q.KEV:
-		filter = "findings_kev"
-	case len(q.Severity) > 0:
-		filter = "findings_rating"
-	}
 	cond := strings.Join(where, " AND ")
-	plan, err := s.pageFindingPlan(ctx, cond, args, name, desc, filter)
+	plan, err := s.pageFindingPlan(ctx, cond, args, name, desc, q)
 	if err != nil {
 		return store.FindingPage{}, fmt.Errorf("list findings: %w", err)
 	}
@@ -583,17 +568,32 @@ func (s *Store) ListFindings(ctx context.Context, q store.FindingQuery) (store.F
 	return page, nil
 }
 
-// pageFindingPlan chooses how a page of the findings that where selects,
-// sorted by sort (descending if desc), is found: see findingPlan.
-func (s *Store) pageFindingPlan(ctx context.Context, where string, args []any, sort string, desc bool, filter string) (findingPlan, error) {
+// pageFindingPlan chooses how a page of the findings that where selects
+// (q's filters), sorted by sort (descending if desc), is found: see
+// findingPlan.
+func (s *Store) pageFindingPlan(ctx context.Context, where string, args []any, sort string, desc bool, q store.FindingQuery) (findingPlan, error) {
 	// A search of the text needs every candidate's vulnerability: no
 	// count is cheaper than finding them.
 	if strings.Contains(where, "v.") {
 		return findingPlan{few: true}, nil
 	}
-	// On SQLite the count and the few plan name the filter's index.
+	// On SQLite the count and the few plan name the index that finds the
+	// filter's findings: the most selective filter's, as SQLite would
+	// choose without statistics (with them, it took values this corpus
+	// lacks, KEV or a critical priority, for common ones and scanned).
 	var hint string
 	if s.d.Name() == "sqlite" {
+		filter := "findings_list"
+		switch {
+		case q.Asset != "":
+			filter = "sqlite_autoindex_findings_1" // UNIQUE (asset_id, ...)
+		case q.Vuln != "":
+			filter = "findings_vuln"
+		case q.KEV:
+			filter = "findings_kev"
+		case len(q.Severity) > 0:
+			filter = "findings_rating"
+		}
 		hint = " INDEXED BY " + filter
 	}
 	var n int64
