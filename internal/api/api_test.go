@@ -20,6 +20,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/google/go-cmp/cmp"
+
 	"github.com/vmc-dev/vmc/internal/advisory"
 	"github.com/vmc-dev/vmc/internal/api"
 	"github.com/vmc-dev/vmc/internal/asset"
@@ -1460,6 +1462,43 @@ func TestFindingStateFilter(t *testing.T) {
 	for _, st := range []string{"open", "in_triage", "NEW"} {
 		if code, body := f.do(t, nil, http.MethodGet, "/api/v1/findings?state="+st, f.tokens[auth.Analyst], ""); code != http.StatusUnprocessableEntity || !strings.Contains(body, "state") {
 			t.Errorf("state=%s: %d %.300s, want 422 naming the parameter", st, code, body)
+		}
+	}
+}
+
+// TestFindingListBrief: a findings list leaves each finding's basis out
+// unless asked for it whole; the finding's own route always has it.
+func TestFindingListBrief(t *testing.T) {
+	f := newFixture(t)
+	f.ginAssets(t)("pay-api", "payments")
+	items := func(query string) []finding.Finding {
+		t.Helper()
+		code, body := f.do(t, nil, http.MethodGet, "/api/v1/findings"+query, f.tokens[auth.Analyst], "")
+		var page struct{ Items []finding.Finding }
+		if code != http.StatusOK || json.Unmarshal([]byte(body), &page) != nil || len(page.Items) == 0 {
+			t.Fatalf("list%s: %d %.300s", query, code, body)
+		}
+		return page.Items
+	}
+	brief, full := items(""), items("?full=true")
+	if len(brief) != len(full) {
+		t.Fatalf("%d brief findings, %d whole", len(brief), len(full))
+	}
+	for i, w := range full {
+		if w.Explanation.Record == "" || len(w.Evidence) == 0 || w.Assessment == nil || len(w.Assessment.Inputs) == 0 {
+			t.Errorf("finding %d listed whole without its basis: %+v", w.ID, w)
+		}
+		want, _ := w.Brief()
+		if diff := cmp.Diff(want, brief[i]); diff != "" {
+			t.Errorf("finding %d listed briefly -want +got:\n%s", w.ID, diff)
+		}
+		code, body := f.do(t, nil, http.MethodGet, fmt.Sprintf("/api/v1/findings/%d", w.ID), f.tokens[auth.Analyst], "")
+		var one struct{ Finding finding.Finding }
+		if code != http.StatusOK || json.Unmarshal([]byte(body), &one) != nil {
+			t.Fatalf("finding %d: %d %.300s", w.ID, code, body)
+		}
+		if diff := cmp.Diff(w, one.Finding); diff != "" {
+			t.Errorf("finding %d -listed whole +on its own route:\n%s", w.ID, diff)
 		}
 	}
 }

@@ -437,6 +437,13 @@ type FindingFilter struct {
 	Sort     string        `query:"sort" enum:"id,-id,priority,-priority,due,-due,first_seen,-first_seen,last_seen,-last_seen,epss,-epss,score,-score" doc:"order; - for descending; orders other than id page by the offset in next"`
 }
 
+// findingListInput is the findings list's query: its filter and how
+// much of each finding to give.
+type findingListInput struct {
+	FindingFilter
+	Full bool `query:"full" doc:"each finding whole, as GET /api/v1/findings/{id} gives it; without it an item leaves out the finding's basis: its match explanation, evidence, and its assessment's inputs and SSVC decision points"`
+}
+
 type findingListOutput struct{ Body store.FindingPage }
 
 type findingIDInput struct {
@@ -521,11 +528,12 @@ func (s *Server) visibleFinding(ctx context.Context, id int64, perm auth.Permiss
 func (s *Server) registerFindings(api huma.API) {
 	op(s, api, huma.Operation{OperationID: "list-findings", Method: http.MethodGet, Path: "/api/v1/findings", Tags: []string{"findings"},
 		Summary: "List findings (open ones unless all or state)"}, string(auth.FindingRead),
-		func(ctx context.Context, in *FindingFilter) (*findingListOutput, error) {
-			q, err := s.findingQuery(in)
+		func(ctx context.Context, in *findingListInput) (*findingListOutput, error) {
+			q, err := s.findingQuery(&in.FindingFilter)
 			if err != nil {
 				return nil, err
 			}
+			q.Brief = !in.Full
 			page, err := s.Store.ListFindings(ctx, q)
 			if err != nil {
 				return nil, err

@@ -38,7 +38,7 @@ type Finding struct {
 	Vuln string `json:"vuln"`
 	// Explanation is why the first version matched; Also the other
 	// records that say the same.
-	Explanation match.Explanation `json:"explanation"`
+	Explanation match.Explanation `json:"explanation,omitzero"`
 	Also        []string          `json:"also,omitempty"`
 	// VEX is what a VEX statement says about it, if one does.
 	VEX *match.Verdict `json:"vex,omitempty"`
@@ -72,6 +72,39 @@ type Finding struct {
 	Updated   time.Time `json:"updated"`
 	// Closed is when it last left the open states; zero while open.
 	Closed time.Time `json:"closed,omitzero"`
+}
+
+// Basis is what a finding rests on and only its own page shows: why it
+// matched, each tool's sighting of it, and its assessment's inputs and
+// SSVC decision points. It is most of a finding (1.9 of 2.8 KB on
+// average across bench/load.sh's 66,000), so a list of findings leaves
+// it out: decoding it was half of a finding page's CPU.
+type Basis struct {
+	Explanation match.Explanation `json:"explanation,omitzero"`
+	Evidence    []Evidence        `json:"evidence,omitempty"`
+	Inputs      []risk.Input      `json:"inputs,omitempty"`
+	Points      []risk.PointValue `json:"points,omitempty"`
+}
+
+// Brief returns f without its basis, and the basis. f is not changed.
+func (f Finding) Brief() (Finding, Basis) {
+	b := Basis{Explanation: f.Explanation, Evidence: f.Evidence}
+	f.Explanation, f.Evidence = match.Explanation{}, nil
+	if f.Assessment != nil {
+		a := *f.Assessment
+		b.Inputs, b.Points = a.Inputs, a.SSVC.Points
+		a.Inputs, a.SSVC.Points = nil, nil
+		f.Assessment = &a
+	}
+	return f, b
+}
+
+// SetBasis puts a basis that Brief took out back into f.
+func (f *Finding) SetBasis(b Basis) {
+	f.Explanation, f.Evidence = b.Explanation, b.Evidence
+	if f.Assessment != nil {
+		f.Assessment.Inputs, f.Assessment.SSVC.Points = b.Inputs, b.Points
+	}
 }
 
 // PriorityOverride is an analyst's priority for a finding, and why.

@@ -65,7 +65,7 @@ type Assessment struct {
 	KEV       *advisory.KEV  `json:"kev,omitempty"`
 	SSVC      SSVCDecision   `json:"ssvc"`
 	// Inputs lists every input with its source, for the explanation.
-	Inputs []Input `json:"inputs"`
+	Inputs []Input `json:"inputs,omitempty"`
 }
 
 // ssvcPriority maps the CISA Coordinator outcome onto a priority: Act is

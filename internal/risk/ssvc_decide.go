@@ -113,7 +113,7 @@ type SSVCOutcome struct {
 // SSVCDecision is the SSVC assessment of one vulnerability on one asset.
 type SSVCDecision struct {
 	// Points holds every decision point, in PointIDs order.
-	Points []PointValue `json:"points"`
+	Points []PointValue `json:"points,omitempty"`
 	// Coordinator is the CISA Coordinator table's outcome, BOD2604 the
 	// BOD 26-04 table's.
 	Coordinator SSVCOutcome `json:"coordinator"`

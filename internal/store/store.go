@@ -300,6 +300,9 @@ type FindingQuery struct {
 	// (After is then ignored), since its keys are not unique.
 	Sort   string
 	Offset int
+	// Brief leaves each finding's basis out (finding.Brief): what a list
+	// shows, at a third of the bytes to read and decode.
+	Brief bool
 }
 
 // ComponentQuery selects components across assets.

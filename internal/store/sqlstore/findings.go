@@ -96,25 +96,25 @@ func (s *Store) resolveMatches(ctx context.Context, tx *txn, matches []match.Mat
 func (s *Store) applyChange(ctx context.Context, tx *txn, ch *finding.Change, vulnIDs map[string]int64) error {
 	f := &ch.Finding
 	now := s.clock()
-	detail, err := json.Marshal(f)
-	if err != nil {
-		return err
-	}
 	var entries []audit.Entry
 	if f.ID == 0 {
 		vid, ok := vulnIDs[f.Vuln]
 		if !ok {
 			return fmt.Errorf("finding %s on %s: vulnerability not resolved", f.Vuln, f.Package)
 		}
+		detail, basis, err := encodeFinding(f)
+		if err != nil {
+			return fmt.Errorf("finding %s on %s: %w", f.Vuln, f.Package, err)
+		}
 		// The vulnerability's list keys come with it (migration 00033).
-		err := tx.queryRow(ctx, `INSERT INTO findings (asset_id, package_key, vuln_id, state, detail, first_seen, last_seen, updated_at, priority, due_at, closed_at, ssvc, rating, kev, epss, score)
-			SELECT ?, ?, v.id, ?, ?, ?, ?, ?, ?, ?, ?, ?, v.rating, v.kev, v.epss, v.score FROM vulns v WHERE v.id = ? RETURNING id`,
-			f.AssetID, f.Key().Package, f.State, string(detail), f.FirstSeen, f.LastSeen, f.Updated, f.Priority, nullTime(f.Due), nullTime(f.Closed), ssvcOf(f), vid).Scan(&f.ID)
+		err = tx.queryRow(ctx, `INSERT INTO findings (asset_id, package_key, vuln_id, state, detail, basis, first_seen, last_seen, updated_at, priority, due_at, closed_at, ssvc, rating, kev, epss, score)
+			SELECT ?, ?, v.id, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, v.rating, v.kev, v.epss, v.score FROM vulns v WHERE v.id = ? RETURNING id`,
+			f.AssetID, f.Key().Package, f.State, detail, basis, f.FirstSeen, f.LastSeen, f.Updated, f.Priority, nullTime(f.Due), nullTime(f.Closed), ssvcOf(f), vid).Scan(&f.ID)
 		if err != nil {
 			return fmt.Errorf("open finding %s on %s: %w", f.Vuln, f.Package, err)
 		}
 		entries = append(entries, auditEntry(now, "system", "finding.open", f.ID, nil, state{f.State}, "found by "+sourceOf(f)))
-	} else if err := updateFinding(ctx, tx, f, detail); err != nil {
+	} else if err := updateFinding(ctx, tx, f); err != nil {
 		return err
 	}
 	for _, st := range ch.Steps {
@@ -148,9 +148,28 @@ func ssvcOf(f *finding.Finding) string {
 	return strings.ToLower(f.Assessment.SSVC.Coordinator.Name)
 }
 
-func updateFinding(ctx context.Context, tx *txn, f *finding.Finding, detail []byte) error {
-	_, err := tx.exec(ctx, `UPDATE findings SET state = ?, detail = ?, last_seen = ?, updated_at = ?, priority = ?, due_at = ?, closed_at = ?, ssvc = ? WHERE id = ?`,
-		f.State, string(detail), f.LastSeen, f.Updated, f.Priority, nullTime(f.Due), nullTime(f.Closed), ssvcOf(f), f.ID)
+// encodeFinding is f as its detail and basis columns store it (migration
+// 00044): the brief finding, which lists read, and its basis.
+func encodeFinding(f *finding.Finding) (detail, basis string, err error) {
+	brief, b := f.Brief()
+	d, err := json.Marshal(brief)
+	if err != nil {
+		return "", "", fmt.Errorf("detail: %w", err)
+	}
+	bb, err := json.Marshal(b)
+	if err != nil {
+		return "", "", fmt.Errorf("basis: %w", err)
+	}
+	return string(d), string(bb), nil
+}
+
+func updateFinding(ctx context.Context, tx *txn, f *finding.Finding) error {
+	detail, basis, err := encodeFinding(f)
+	if err != nil {
+		return fmt.Errorf("update finding %d: %w", f.ID, err)
+	}
+	_, err = tx.exec(ctx, `UPDATE findings SET state = ?, detail = ?, basis = ?, last_seen = ?, updated_at = ?, priority = ?, due_at = ?, closed_at = ?, ssvc = ? WHERE id = ?`,
+		f.State, detail, basis, f.LastSeen, f.Updated, f.Priority, nullTime(f.Due), nullTime(f.Closed), ssvcOf(f), f.ID)
 	if err != nil {
 		return fmt.Errorf("update finding %d: %w", f.ID, err)
 	}
@@ -173,11 +192,7 @@ func (s *Store) ChangeFinding(ctx context.Context, id int64, actor string, fn fu
 		if err != nil {
 			return err
 		}
-		detail, err := json.Marshal(f)
-		if err != nil {
-			return err
-		}
-		if err := updateFinding(ctx, tx, &f, detail); err != nil {
+		if err := updateFinding(ctx, tx, &f); err != nil {
 			return err
 		}
 		now := s.clock()
@@ -306,6 +321,13 @@ func (s *Store) auditEntries(ctx context.Context, where string, args ...any) ([]
 
 const findingColumns = `f.id, f.asset_id, a.name, v.primary_id, f.state, f.detail, f.first_seen, f.last_seen, f.updated_at`
 
+// briefColumns and fullColumns read a finding without its basis (for a
+// brief list) and with it.
+const (
+	briefColumns = findingColumns + `, ''`
+	fullColumns  = findingColumns + `, f.basis`
+)
+
 // findings reads the findings that where selects, by id, at most limit
 // (0: all).
 func (s *Store) findings(ctx context.Context, q querier, where string, args []any, limit int) ([]finding.Finding, error) {
@@ -371,6 +393,9 @@ type findingPlan struct {
 	// filter follows "findings f" in the few plan's CTE: on SQLite,
 	// INDEXED BY the filter's index.
 	filter string
+	// brief reads the page's findings without their basis
+	// (FindingQuery.Brief).
+	brief bool
 }
 
 // findingJoins joins assets and vulns to a query on findings f when a
@@ -398,7 +423,11 @@ func (s *Store) findingsSorted(ctx context.Context, q querier, where string, arg
 	if order != "f.id" {
 		keys += ", f.id"
 	}
-	from := `SELECT ` + findingColumns + ` FROM findings f JOIN assets a ON a.id = f.asset_id JOIN vulns v ON v.id = f.vuln_id WHERE `
+	cols := fullColumns
+	if plan.brief {
+		cols = briefColumns
+	}
+	from := `SELECT ` + cols + ` FROM findings f JOIN assets a ON a.id = f.asset_id JOIN vulns v ON v.id = f.vuln_id WHERE `
 	query := from + where + ` ORDER BY ` + keys
 	if limit > 0 {
 		page := fmt.Sprintf(" LIMIT %d", limit)
@@ -422,14 +451,21 @@ func (s *Store) findingsSorted(ctx context.Context, q querier, where string, arg
 			id, assetID    int64
 			name, vuln     string
 			state          finding.State
-			detail         string
+			detail, basis  string
 			first, last, u sql.NullTime
 		)
-		if err := r.Scan(&id, &assetID, &name, &vuln, &state, &detail, &first, &last, &u); err != nil {
+		if err := r.Scan(&id, &assetID, &name, &vuln, &state, &detail, &first, &last, &u, &basis); err != nil {
 			return f, err
 		}
 		if err := json.Unmarshal([]byte(detail), &f); err != nil {
 			return f, fmt.Errorf("finding %d: detail: %w", id, err)
+		}
+		if basis != "" {
+			var b finding.Basis
+			if err := json.Unmarshal([]byte(basis), &b); err != nil {
+				return f, fmt.Errorf("finding %d: basis: %w", id, err)
+			}
+			f.SetBasis(b)
 		}
 		f.ID, f.AssetID, f.Asset, f.Vuln, f.State = id, assetID, name, vuln, state
 		f.FirstSeen, f.LastSeen, f.Updated = first.Time.UTC(), last.Time.UTC(), u.Time.UTC()
@@ -553,6 +589,7 @@ func (s *Store) ListFindings(ctx context.Context, q store.FindingQuery) (store.F
 	if err != nil {
 		return store.FindingPage{}, fmt.Errorf("list findings: %w", err)
 	}
+	plan.brief = q.Brief
 	fs, err := s.findingsSorted(ctx, s.r, cond, args, keys, limit+1, offset, plan)
 	if err != nil {
 		return store.FindingPage{}, fmt.Errorf("list findings: %w", err)

@@ -3,6 +3,7 @@ package sqlstore_test
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"fmt"
 	"path/filepath"
 	"strings"
@@ -11,8 +12,10 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/vmc-dev/vmc/internal/asset"
 	"github.com/vmc-dev/vmc/internal/demo"
 	"github.com/vmc-dev/vmc/internal/ingest"
+	"github.com/vmc-dev/vmc/internal/store"
 	"github.com/vmc-dev/vmc/internal/store/postgres"
 	"github.com/vmc-dev/vmc/internal/store/postgres/pgtest"
 	"github.com/vmc-dev/vmc/internal/store/sqlite"
@@ -33,43 +36,7 @@ const firstSchema = 1
 // statistics and the affected ranges must be what a database created at
 // the current schema holds for the same records.
 func TestUpgradeFromFirstSchema(t *testing.T) {
-	for _, db := range []struct {
-		name       string
-		open       func(t *testing.T) (*sql.DB, string)
-		store      func(t *testing.T, where string) *sqlstore.Store
-		migrations sqlstore.Migrations
-	}{
-		{"sqlite", func(t *testing.T) (*sql.DB, string) {
-			path := filepath.Join(t.TempDir(), "old.db")
-			d, err := sql.Open("sqlite", "file:"+path+"?_pragma=foreign_keys(1)")
-			if err != nil {
-				t.Fatal(err)
-			}
-			return d, path
-		}, func(t *testing.T, path string) *sqlstore.Store {
-			s, err := sqlite.Open(context.Background(), path, sqlite.Options{Migrate: true, Options: sqlstore.Options{Now: frozen}})
-			if err != nil {
-				t.Fatal(err)
-			}
-			t.Cleanup(func() { s.Close() })
-			return s
-		}, sqlite.Migrations},
-		{"postgres", func(t *testing.T) (*sql.DB, string) {
-			dsn := pgtest.NewDatabase(t)
-			d, err := sql.Open("pgx", dsn)
-			if err != nil {
-				t.Fatal(err)
-			}
-			return d, dsn
-		}, func(t *testing.T, dsn string) *sqlstore.Store {
-			s, err := postgres.Open(context.Background(), dsn, postgres.Options{Migrate: true, Options: sqlstore.Options{Now: frozen}})
-			if err != nil {
-				t.Fatal(err)
-			}
-			t.Cleanup(func() { s.Close() })
-			return s.Store
-		}, postgres.Migrations},
-	} {
+	for _, db := range upgradeDatabases() {
 		t.Run(db.name, func(t *testing.T) {
 			ctx := context.Background()
 			// The records as the current vmc writes them.
@@ -111,6 +78,134 @@ func TestUpgradeFromFirstSchema(t *testing.T) {
 			got := dumpStore(t, upgraded)
 			if diff := cmp.Diff(want, got); diff != "" {
 				t.Errorf("read back after the upgrade -want +got:\n%s", diff)
+			}
+		})
+	}
+}
+
+// upgradeDatabase is a kind of database an upgrade test starts at an old
+// schema: how to open it bare and through the current store.
+type upgradeDatabase struct {
+	name       string
+	open       func(t *testing.T) (*sql.DB, string)
+	store      func(t *testing.T, where string) *sqlstore.Store
+	migrations sqlstore.Migrations
+}
+
+func upgradeDatabases() []upgradeDatabase {
+	return []upgradeDatabase{
+		{"sqlite", func(t *testing.T) (*sql.DB, string) {
+			path := filepath.Join(t.TempDir(), "old.db")
+			d, err := sql.Open("sqlite", "file:"+path+"?_pragma=foreign_keys(1)")
+			if err != nil {
+				t.Fatal(err)
+			}
+			return d, path
+		}, func(t *testing.T, path string) *sqlstore.Store {
+			s, err := sqlite.Open(context.Background(), path, sqlite.Options{Migrate: true, Options: sqlstore.Options{Now: frozen}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			t.Cleanup(func() { s.Close() })
+			return s
+		}, sqlite.Migrations},
+		{"postgres", func(t *testing.T) (*sql.DB, string) {
+			dsn := pgtest.NewDatabase(t)
+			d, err := sql.Open("pgx", dsn)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return d, dsn
+		}, func(t *testing.T, dsn string) *sqlstore.Store {
+			s, err := postgres.Open(context.Background(), dsn, postgres.Options{Migrate: true, Options: sqlstore.Options{Now: frozen}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			t.Cleanup(func() { s.Close() })
+			return s.Store
+		}, postgres.Migrations},
+	}
+}
+
+// TestUpgradeFindingBasis: before migration 00044 a finding's detail
+// column held the whole finding; the migration moves its basis (match
+// explanation, evidence, the assessment's inputs and SSVC points) to a
+// column of its own. Findings written the old way, with real
+// assessments of demo vulnerabilities on an asset's components, must
+// read back whole after it, and briefly without their basis.
+func TestUpgradeFindingBasis(t *testing.T) {
+	for _, db := range upgradeDatabases() {
+		t.Run(db.name, func(t *testing.T) {
+			ctx := context.Background()
+			current := db.store(t, newWhere(t, db.open))
+			if _, err := (&ingest.Importer{Store: current, Sources: ingest.Sources()}).ImportFS(ctx, demo.FS()); err != nil {
+				t.Fatal(err)
+			}
+			a, err := current.PutAsset(ctx, asset.Asset{Name: "edge", Kind: asset.KindHost, Criticality: asset.CritHigh, Exposure: "internet"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := current.SetComponents(ctx, a.ID, "test", []asset.Component{
+				{Ecosystem: "Bitnami", Name: "nginx", Version: "1.24.0"},
+				{Ecosystem: "Bitnami", Name: "php", Version: "8.1.0"},
+				{Ecosystem: "Bitnami", Name: "tomcat", Version: "8.5.90"},
+			}); err != nil {
+				t.Fatal(err)
+			}
+			if _, _, err := (&ingest.Matcher{Store: current, Now: frozen}).Asset(ctx, a, nil, "inventory test"); err != nil {
+				t.Fatal(err)
+			}
+			want, err := current.ListFindings(ctx, store.FindingQuery{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(want.Items) < 3 {
+				t.Fatalf("%d findings, want one a component", len(want.Items))
+			}
+			for _, f := range want.Items {
+				if f.Assessment == nil || len(f.Assessment.Inputs) == 0 || len(f.Assessment.SSVC.Points) == 0 || len(f.Evidence) == 0 || f.Explanation.Record == "" {
+					t.Fatalf("finding %d has no whole basis to move: %+v", f.ID, f)
+				}
+			}
+
+			// The same rows at the schema before, each finding's detail
+			// the whole finding as vmc then wrote it.
+			old, where := db.open(t)
+			defer old.Close()
+			if err := db.migrations.UpTo(ctx, old, 43); err != nil {
+				t.Fatal(err)
+			}
+			for _, table := range []string{"vulns", "aliases", "source_records", "claims", "vuln_merges", "documents", "assets", "components", "findings"} {
+				copyRows(t, current.DB(), old, table)
+			}
+			for _, f := range want.Items {
+				whole, err := json.Marshal(f)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if _, err := old.Exec(sqlstore.Rebind(`UPDATE findings SET detail = ? WHERE id = ?`), string(whole), f.ID); err != nil {
+					t.Fatal(err)
+				}
+			}
+			old.Close()
+
+			upgraded := db.store(t, where)
+			got, err := upgraded.ListFindings(ctx, store.FindingQuery{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if diff := cmp.Diff(want, got); diff != "" {
+				t.Errorf("findings after the upgrade -want +got:\n%s", diff)
+			}
+			brief, err := upgraded.ListFindings(ctx, store.FindingQuery{Brief: true})
+			if err != nil {
+				t.Fatal(err)
+			}
+			for i, f := range want.Items {
+				b, _ := f.Brief()
+				if diff := cmp.Diff(b, brief.Items[i]); diff != "" {
+					t.Errorf("finding %d listed briefly after the upgrade -want +got:\n%s", f.ID, diff)
+				}
 			}
 		})
 	}

@@ -466,3 +466,80 @@ func testFindingKeysFollowVulns(t *testing.T, open Opener) {
 		{store.FindingQuery{MinEPSS: 0.8}, []string{logInjection}},
 	})
 }
+
+// testFindingBrief: the store keeps a finding's basis apart from the
+// rest (sqlstore's detail and basis columns); a brief list leaves it
+// out and every other read puts it back, so a finding read any way but
+// briefly is the finding as written.
+func testFindingBrief(t *testing.T, open Opener) {
+	s, c := openWithClock(t, open)
+	ctx := context.Background()
+	put(t, s, goRecord())
+	shop, err := s.PutAsset(ctx, asset.Asset{Name: "shop", Kind: asset.KindApplication})
+	if err != nil {
+		t.Fatal(err)
+	}
+	bare, err := s.PutAsset(ctx, asset.Asset{Name: "bare", Kind: asset.KindApplication})
+	if err != nil {
+		t.Fatal(err)
+	}
+	assess := func(string, []risk.SSVCOverride) (risk.Assessment, error) {
+		return risk.Assessment{Priority: risk.PriorityHigh, Why: []string{"in CISA KEV"},
+			KEV:  &advisory.KEV{DateAdded: "2031-02-01"},
+			SSVC: risk.SSVCDecision{Coordinator: risk.SSVCOutcome{Value: "AT", Name: "Attend"}, Points: []risk.PointValue{{Point: "ssvc:E:1.1.0", Value: "A", Name: "Active", Derived: "A", Why: "in CISA KEV"}}},
+			Inputs: []risk.Input{{Name: "asset", Value: "criticality high", Source: "shop"}}}, nil
+	}
+	reconcile(t, s, shop, finding.Scan{At: c.now(), Source: "inventory go.mod", Assess: assess}, ginMatch("1.5.0", "CVE-2020-36567"))
+	// Without an assessment there are no inputs or points to put back.
+	reconcile(t, s, bare, finding.Scan{At: c.now(), Source: "inventory go.mod"}, ginMatch("1.4.0", "CVE-2020-36567"))
+	full, err := s.ListFindings(ctx, store.FindingQuery{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(full.Items) != 2 {
+		t.Fatalf("%d findings, want 2", len(full.Items))
+	}
+	var f finding.Finding
+	if f = full.Items[0]; f.Assessment == nil || len(f.Assessment.Inputs) != 1 || len(f.Assessment.SSVC.Points) != 1 ||
+		len(f.Evidence) == 0 || f.Explanation.Fixed != "1.6.0" || f.Assessment.SSVC.Coordinator.Name != "Attend" {
+		t.Fatalf("the assessed finding lost part of itself: %+v", f)
+	}
+	if full.Items[1].Assessment != nil {
+		t.Errorf("the finding without an assessment read back with one: %+v", full.Items[1].Assessment)
+	}
+	// A decision rewrites the finding; its basis must survive that too.
+	if _, err := s.ChangeFinding(ctx, f.ID, "alice", func(f *finding.Finding) ([]finding.Decision, error) {
+		return []finding.Decision{f.Assign("bob", "owns the shop", c.now())}, nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if full, err = s.ListFindings(ctx, store.FindingQuery{}); err != nil {
+		t.Fatal(err)
+	}
+	brief, err := s.ListFindings(ctx, store.FindingQuery{Brief: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(brief.Items) != len(full.Items) {
+		t.Fatalf("brief list has %d findings, full %d", len(brief.Items), len(full.Items))
+	}
+	for i, f := range full.Items {
+		one, err := s.Finding(ctx, f.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if diff := cmp.Diff(one, f); diff != "" {
+			t.Errorf("finding %d listed -read alone +listed:\n%s", f.ID, diff)
+		}
+		want, basis := f.Brief()
+		if diff := cmp.Diff(want, brief.Items[i]); diff != "" {
+			t.Errorf("finding %d listed briefly -want +got:\n%s", f.ID, diff)
+		}
+		if basis.Explanation.Record == "" || len(basis.Evidence) == 0 {
+			t.Errorf("finding %d: basis without explanation or evidence: %+v", f.ID, basis)
+		}
+	}
+	if f := full.Items[0]; f.Assignee != "bob" || f.Assessment == nil || len(f.Assessment.Inputs) != 1 || len(f.Assessment.SSVC.Points) != 1 || len(f.Evidence) == 0 {
+		t.Errorf("after a decision: %+v", f)
+	}
+}

@@ -40,6 +40,7 @@ func Run(t *testing.T, open Opener) {
 		{"ListPagingAndFilters", testList},
 		{"SearchMatchesScan", testSearchMatchesScan},
 		{"FindingSSVC", testFindingSSVC},
+		{"FindingBrief", testFindingBrief},
 		{"Stats", testStats},
 		{"Documents", testDocumentFingerprints},
 		{"Assets", testAssets},
