@@ -485,8 +485,8 @@ func testFindingBrief(t *testing.T, open Opener) {
 	}
 	assess := func(string, []risk.SSVCOverride) (risk.Assessment, error) {
 		return risk.Assessment{Priority: risk.PriorityHigh, Why: []string{"in CISA KEV"},
-			KEV:  &advisory.KEV{DateAdded: "2031-02-01"},
-			SSVC: risk.SSVCDecision{Coordinator: risk.SSVCOutcome{Value: "AT", Name: "Attend"}, Points: []risk.PointValue{{Point: "ssvc:E:1.1.0", Value: "A", Name: "Active", Derived: "A", Why: "in CISA KEV"}}},
+			KEV:    &advisory.KEV{DateAdded: "2031-02-01"},
+			SSVC:   risk.SSVCDecision{Coordinator: risk.SSVCOutcome{Value: "AT", Name: "Attend"}, Points: []risk.PointValue{{Point: "ssvc:E:1.1.0", Value: "A", Name: "Active", Derived: "A", Why: "in CISA KEV"}}},
 			Inputs: []risk.Input{{Name: "asset", Value: "criticality high", Source: "shop"}}}, nil
 	}
 	reconcile(t, s, shop, finding.Scan{At: c.now(), Source: "inventory go.mod", Assess: assess}, ginMatch("1.5.0", "CVE-2020-36567"))
