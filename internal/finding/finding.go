@@ -67,9 +67,9 @@ type Finding struct {
 	DueRule string    `json:"due_rule,omitempty"`
 	// Breached is when the finding was first seen past its due date.
 	Breached  time.Time `json:"breached,omitzero"`
-	FirstSeen time.Time `json:"first_seen"`
-	LastSeen  time.Time `json:"last_seen"`
-	Updated   time.Time `json:"updated"`
+	FirstSeen time.Time `json:"first_seen,omitzero"`
+	LastSeen  time.Time `json:"last_seen,omitzero"`
+	Updated   time.Time `json:"updated,omitzero"`
 	// Closed is when it last left the open states; zero while open.
 	Closed time.Time `json:"closed,omitzero"`
 }
