@@ -40,10 +40,7 @@ func TestUpgradeFromFirstSchema(t *testing.T) {
 		t.Run(db.name, func(t *testing.T) {
 			ctx := context.Background()
 			// The records as the current vmc writes them.
-			current := db.store(t, newWhere(t, db.open))
-			if _, err := (&ingest.Importer{Store: current, Sources: ingest.Sources()}).ImportFS(ctx, demo.FS()); err != nil {
-				t.Fatal(err)
-			}
+			current := db.demo(t)
 			want := dumpStore(t, current)
 			if len(want.Vulns) < 20 {
 				t.Fatalf("demo data gave %d vulnerabilities", len(want.Vulns))
@@ -137,10 +134,7 @@ func TestUpgradeFindingBasis(t *testing.T) {
 	for _, db := range upgradeDatabases() {
 		t.Run(db.name, func(t *testing.T) {
 			ctx := context.Background()
-			current := db.store(t, newWhere(t, db.open))
-			if _, err := (&ingest.Importer{Store: current, Sources: ingest.Sources()}).ImportFS(ctx, demo.FS()); err != nil {
-				t.Fatal(err)
-			}
+			current := db.demo(t)
 			a, err := current.PutAsset(ctx, asset.Asset{Name: "edge", Kind: asset.KindHost, Criticality: asset.CritHigh, Exposure: "internet"})
 			if err != nil {
 				t.Fatal(err)
@@ -209,6 +203,17 @@ func TestUpgradeFindingBasis(t *testing.T) {
 			}
 		})
 	}
+}
+
+// demo is a fresh database at the current schema holding the demo
+// records, as the current vmc writes them.
+func (db upgradeDatabase) demo(t *testing.T) *sqlstore.Store {
+	t.Helper()
+	s := db.store(t, newWhere(t, db.open))
+	if _, err := (&ingest.Importer{Store: s, Sources: ingest.Sources()}).ImportFS(context.Background(), demo.FS()); err != nil {
+		t.Fatal(err)
+	}
+	return s
 }
 
 // newWhere opens a fresh database just to learn where it is.
