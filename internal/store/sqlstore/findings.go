@@ -487,18 +487,19 @@ func scanFinding(r *sql.Rows) (finding.Finding, error) {
 		id, assetID    int64
 		name, vuln     string
 		state          finding.State
-		detail, basis  string
 		first, last, u sql.NullTime
+		// Decoded at once, before the next row: no copy of their own.
+		detail, basis sql.RawBytes
 	)
 	if err := r.Scan(&id, &assetID, &name, &vuln, &state, &detail, &first, &last, &u, &basis); err != nil {
 		return f, err
 	}
-	if err := json.Unmarshal([]byte(detail), &f); err != nil {
+	if err := json.Unmarshal(detail, &f); err != nil {
 		return f, fmt.Errorf("finding %d: detail: %w", id, err)
 	}
-	if basis != "" {
+	if len(basis) > 0 {
 		var b finding.Basis
-		if err := json.Unmarshal([]byte(basis), &b); err != nil {
+		if err := json.Unmarshal(basis, &b); err != nil {
 			return f, fmt.Errorf("finding %d: basis: %w", id, err)
 		}
 		f.SetBasis(b)
