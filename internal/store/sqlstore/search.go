@@ -119,20 +119,43 @@ func ftsString(s string) string {
 	return `"` + strings.ReplaceAll(s, `"`, `""`) + `"`
 }
 
-// trigramStats remembers how many rows hold each trigram. The counts only
-// steer a search (which trigrams to ask the index for), never decide its
-// result, so counts a few minutes old are as good as fresh ones: an
-// import that makes a trigram common makes searches that ask for it
-// slower until the counts expire, never wrong.
-type trigramStats struct {
+// counts remembers counts that steer a query (which index to ask, which
+// plan to run) and never decide its result, so counts a little old are
+// as good as fresh ones: an import that changes them makes the queries
+// they steer slower until they expire, never wrong. All of them expire
+// together, after age or once there are more than max.
+type counts struct {
+	age time.Duration
+	max int
+
 	mu   sync.Mutex
-	docs map[string]int64
-	// since is when docs was started; all of it expires together.
+	vals map[string]int64
+	// since is when vals was started.
 	since time.Time
 }
 
+// get returns the count remembered for key, if any at now.
+func (c *counts) get(now time.Time, key string) (int64, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.vals == nil || len(c.vals) > c.max || now.Sub(c.since) > c.age {
+		c.vals, c.since = make(map[string]int64), now
+	}
+	n, ok := c.vals[key]
+	return n, ok
+}
+
+// put remembers n for key.
+func (c *counts) put(key string, n int64) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.vals != nil {
+		c.vals[key] = n
+	}
+}
+
 const (
-	// trigramStatsAge is how long counts are used.
+	// trigramStatsAge is how long trigram counts are used.
 	trigramStatsAge = 10 * time.Minute
 	// trigramStatsMax bounds the memory the counts take (about 100
 	// bytes each): texts of random characters would otherwise add
@@ -144,21 +167,16 @@ const (
 // trigramDocs returns how many rows hold each of tris, from the counts
 // remembered or else from vulns_fts_vocab.
 func (s *Store) trigramDocs(ctx context.Context, tris []string) (map[string]int64, error) {
-	st := &s.trigrams
 	out := make(map[string]int64, len(tris))
 	var missing []any
-	st.mu.Lock()
-	if now := s.now(); st.docs == nil || len(st.docs) > trigramStatsMax || now.Sub(st.since) > trigramStatsAge {
-		st.docs, st.since = make(map[string]int64), now
-	}
+	now := s.now()
 	for _, t := range tris {
-		if n, ok := st.docs[t]; ok {
+		if n, ok := s.trigrams.get(now, t); ok {
 			out[t] = n
 		} else {
 			missing = append(missing, t)
 		}
 	}
-	st.mu.Unlock()
 	if len(missing) == 0 {
 		return out, nil
 	}
@@ -181,11 +199,9 @@ func (s *Store) trigramDocs(ctx context.Context, tris []string) (map[string]int6
 	for _, c := range counts {
 		out[c.term] = c.docs
 	}
-	st.mu.Lock()
 	for _, t := range missing {
-		st.docs[t.(string)] = out[t.(string)]
+		s.trigrams.put(t.(string), out[t.(string)])
 	}
-	st.mu.Unlock()
 	return out, nil
 }
 

@@ -63,9 +63,11 @@ type Store struct {
 	closers []func() error
 	// trigrams counts the rows holding each trigram, for searches on
 	// SQLite (search.go).
-	trigrams trigramStats
-	// findingFew is the bound of pageFindingPlan (findingFew by default).
-	findingFew atomic.Int64
+	trigrams counts
+	// findingFew is the bound of pageFindingPlan (findingFew by default);
+	// findingCounts remembers the counts it compares with it.
+	findingFew    atomic.Int64
+	findingCounts counts
 }
 
 var _ store.Store = (*Store)(nil)
@@ -78,7 +80,9 @@ type Options struct {
 
 // New wraps opened databases. write and read may be the same *sql.DB.
 func New(write, read *sql.DB, d Dialect, opts Options) *Store {
-	s := &Store{w: write, r: read, d: d, prec: opts.Precedence, now: opts.Now}
+	s := &Store{w: write, r: read, d: d, prec: opts.Precedence, now: opts.Now,
+		trigrams:      counts{age: trigramStatsAge, max: trigramStatsMax},
+		findingCounts: counts{age: findingCountsAge, max: findingCountsMax}}
 	s.findingFew.Store(findingFew)
 	if s.prec.Sources == nil {
 		s.prec = advisory.DefaultPrecedence
