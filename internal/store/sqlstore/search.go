@@ -245,20 +245,42 @@ const pgWalkRows = 5000
 // when there is a next page) in list order (-published): where and args
 // are the list's other conditions, like the search's LIKE pattern.
 func (s *Store) searchPostgres(ctx context.Context, where []string, args []any, like string, limit int) ([]vulnRow, error) {
-	tx, err := s.r.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
-	if err != nil {
-		return nil, err
+	// Settings for one statement need a transaction of their own, and
+	// its BEGIN, SET and ROLLBACK cost more round trips than a walk of
+	// the whole list costs to run; that walk needs none (its plan, the
+	// list index under a LIMIT, costs less than starting a parallel
+	// worker), so it runs alone. With other conditions the walk's plan
+	// may be another, which could use parallel workers: they cost more
+	// to start than either way costs on a small machine with many
+	// requests, and the planner does not see that the walk stops early.
+	var (
+		q  querier = s.r
+		tx *sql.Tx
+	)
+	begin := func(settings string) error {
+		if tx == nil {
+			var err error
+			if tx, err = s.r.BeginTx(ctx, &sql.TxOptions{ReadOnly: true}); err != nil {
+				return err
+			}
+			q = tx
+		}
+		// set_config's true is SET LOCAL; one statement sets them all.
+		_, err := tx.ExecContext(ctx, `SELECT `+settings)
+		return err
 	}
-	defer tx.Rollback()
-	// Parallel workers cost more to start than either way costs on a
-	// small machine with many requests, and the planner, which would
-	// use them for the walk, does not see that the walk stops early.
-	if _, err := tx.ExecContext(ctx, `SET LOCAL max_parallel_workers_per_gather = 0`); err != nil {
-		return nil, err
-	}
+	defer func() {
+		if tx != nil {
+			tx.Rollback()
+		}
+	}()
+	const serial = `set_config('max_parallel_workers_per_gather', '0', true)`
 	cond := ""
 	if len(where) > 0 {
 		cond = ` WHERE ` + strings.Join(where, ` AND `)
+		if err := begin(serial); err != nil {
+			return nil, err
+		}
 	}
 	// The inner walk is in list order and the outer ORDER BY the same,
 	// so PostgreSQL stops as soon as the page is full (no sort).
@@ -267,18 +289,16 @@ func (s *Store) searchPostgres(ctx context.Context, where []string, args []any, 
 			SELECT v.id, v.search, v.published, v.primary_id FROM vulns v%s ORDER BY v.published DESC, v.primary_id LIMIT %d
 		) w WHERE w.search LIKE ? ESCAPE '\' ORDER BY w.published DESC, w.primary_id LIMIT %d
 	) h JOIN vulns v ON v.id = h.id ORDER BY h.published DESC, h.primary_id`, cond, pgWalkRows, limit+1)
-	rows, err := collect(ctx, tx, s.d.Rebind(walk), append(slices.Clone(args), like), scanVulnRow)
+	rows, err := collect(ctx, q, s.d.Rebind(walk), append(slices.Clone(args), like), scanVulnRow)
 	if err != nil || len(rows) > limit {
 		return rows, err
 	}
 	// Not done: the trigram index. Forbidding the other scans leaves
-	// bitmap scans, which the trigram index serves. One statement sets
-	// all three (set_config's true is SET LOCAL): a round trip each cost
-	// more than the statement.
-	if _, err := tx.ExecContext(ctx, `SELECT set_config('enable_indexscan', 'off', true), set_config('enable_indexonlyscan', 'off', true), set_config('enable_seqscan', 'off', true)`); err != nil {
+	// bitmap scans, which the trigram index serves.
+	if err := begin(serial + `, set_config('enable_indexscan', 'off', true), set_config('enable_indexonlyscan', 'off', true), set_config('enable_seqscan', 'off', true)`); err != nil {
 		return nil, err
 	}
 	query := fmt.Sprintf(`SELECT v.primary_id, v.published, v.summary FROM vulns v WHERE %s ORDER BY v.published DESC, v.primary_id LIMIT %d`,
 		strings.Join(append(slices.Clone(where), `v.search LIKE ? ESCAPE '\'`), ` AND `), limit+1)
-	return collect(ctx, tx, s.d.Rebind(query), append(slices.Clone(args), like), scanVulnRow)
+	return collect(ctx, q, s.d.Rebind(query), append(slices.Clone(args), like), scanVulnRow)
 }
