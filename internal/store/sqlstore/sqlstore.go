@@ -69,6 +69,10 @@ type Store struct {
 	trigrams trigramStats
 	// findingFew is the bound of pageFindingPlan (findingFew by default).
 	findingFew atomic.Int64
+	// fewNew says the last batch PrepareRecords wrote was mostly records
+	// stored before, so that the next one does not solve its records
+	// ahead (solve).
+	fewNew atomic.Bool
 }
 
 var _ store.Store = (*Store)(nil)
