@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -14,20 +15,37 @@ import (
 // connection does PASSIVE checkpoints — which never wait for and never
 // block the writer — while the writer goes on appending.
 //
-// A passive checkpoint cannot go past frames a reader still needs, and the
-// writer only wraps back to the start of the WAL once a checkpoint has
-// caught up, so under a long stream of writes the WAL could grow; when it
-// passes walLimit pages the checkpointer asks for a RESTART checkpoint,
-// which waits (busy_timeout) for the writer's current transaction and
-// makes the next one start the WAL afresh. journal_size_limit then
-// truncates the file. Close does a final TRUNCATE checkpoint.
+// The WAL starts again from its beginning only when a write transaction
+// begins while every frame in it is in the database. A writer that commits
+// batch after batch never leaves such a moment: the checkpointer finishes
+// while the writer is in a transaction, whose commit adds frames again.
+// So once the WAL passes walRestart pages the checkpointer asks the writer
+// (restartWAL), which, before its next transaction begins, checkpoints
+// what it committed since the checkpointer's last pass. The checkpointer
+// used to ask for a RESTART checkpoint instead, which waits (busy_timeout)
+// for a moment with no write transaction open. An import seldom leaves
+// one: in a CNVD import one such wait lasted 7 s, during which nothing was
+// checkpointed, the WAL grew to 400 MiB, and what was left of it the
+// import copied before it could exit (0.2 to 2 s). The checkpointer still
+// asks for RESTART when it falls walLimit pages behind, or when the WAL
+// passes walGiveUp pages all the same (writes from another process, which
+// is not asked). journal_size_limit truncates the file after a restart.
+// Close does a final TRUNCATE checkpoint.
 type checkpointer struct {
 	db   *sql.DB
 	stop chan struct{}
 	done sync.WaitGroup
+	// restart asks the writer to let the WAL start again (restartWAL).
+	restart atomic.Bool
+	// every, restartAt and giveUp are checkpointEvery, walRestart and
+	// walGiveUp when the store opened.
+	every             time.Duration
+	restartAt, giveUp int
 }
 
-const (
+// Variables, not constants, so that a test can see a WAL restart in
+// seconds (export_test.go).
+var (
 	// checkpointEvery is long enough that the pages every batch rewrites
 	// (the ends of the tables and indexes it appends to) are copied once
 	// a second rather than five times: at 200 ms the checkpoints of a
@@ -35,10 +53,16 @@ const (
 	checkpointEvery = time.Second
 	// walLimit is 64 MiB of 4 KiB pages.
 	walLimit = 16384
+	// walRestart is where the writer is asked to let the WAL restart: each
+	// time costs the writer a checkpoint of what it committed since the
+	// checkpointer's last pass (0.15 to 0.4 s in a CNVD import, most of
+	// it waiting for the disk), so not too often.
+	walRestart = 4 * walLimit
+	walGiveUp  = 4 * walRestart
 )
 
 func startCheckpointer(db *sql.DB) *checkpointer {
-	c := &checkpointer{db: db, stop: make(chan struct{})}
+	c := &checkpointer{db: db, stop: make(chan struct{}), every: checkpointEvery, restartAt: walRestart, giveUp: walGiveUp}
 	c.done.Add(1)
 	go c.run()
 	return c
@@ -46,7 +70,7 @@ func startCheckpointer(db *sql.DB) *checkpointer {
 
 func (c *checkpointer) run() {
 	defer c.done.Done()
-	t := time.NewTicker(checkpointEvery)
+	t := time.NewTicker(c.every)
 	defer t.Stop()
 	ctx := context.Background()
 	mode := "PASSIVE"
@@ -64,9 +88,30 @@ func (c *checkpointer) run() {
 			continue
 		}
 		mode = "PASSIVE"
-		if log-done > walLimit || log > 4*walLimit {
+		switch {
+		case log-done > walLimit || log > c.giveUp:
 			mode = "RESTART"
+		case log > c.restartAt:
+			c.restart.Store(true)
 		}
+	}
+}
+
+// restartWAL runs on the writer's connection before each write
+// transaction (sqlstore.Store.BetweenWrites). When the checkpointer has
+// asked, it checkpoints what is left of the WAL, so that the transaction
+// about to begin starts the WAL again from its beginning. When the
+// checkpointer is checkpointing at that moment (busy), the next
+// transaction tries again; a reader still on older frames can also keep
+// the checkpoint from finishing, and the checkpointer then asks again.
+func (c *checkpointer) restartWAL(ctx context.Context, w *sql.DB) {
+	if !c.restart.CompareAndSwap(true, false) {
+		return
+	}
+	var busy, log, done int
+	err := w.QueryRowContext(context.WithoutCancel(ctx), "PRAGMA wal_checkpoint(PASSIVE)").Scan(&busy, &log, &done)
+	if err != nil || busy != 0 {
+		c.restart.Store(true)
 	}
 }
 

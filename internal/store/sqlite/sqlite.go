@@ -99,6 +99,7 @@ func Open(ctx context.Context, path string, opts Options) (*sqlstore.Store, erro
 		return nil, fmt.Errorf("sqlite %s: %w", path, err)
 	}
 	cp := startCheckpointer(c)
+	s.BetweenWrites(cp.restartWAL)
 	s.OnClose(func() error { return errors.Join(cp.Close(), c.Close()) })
 	return s, nil
 }

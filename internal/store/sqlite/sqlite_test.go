@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -116,6 +117,83 @@ func TestCheckpointer(t *testing.T) {
 	var n int
 	if err := s.DB().QueryRow(`SELECT COUNT(*) FROM t`).Scan(&n); err != nil || n != 200 {
 		t.Fatalf("rows = %d, %v; want 200", n, err)
+	}
+}
+
+// Under writes that leave no moment between one transaction and the next
+// (two goroutines writing batches at once), the WAL still starts again
+// from its beginning once it passes walRestart pages: the writer
+// checkpoints what is left when asked, before its next transaction. Were
+// it never to restart, the WAL file would grow as large as everything
+// written; the RESTART checkpoints of the checkpointer itself are out of
+// reach here (walGiveUp is past anything written).
+func TestWALRestartsUnderContinuousWrites(t *testing.T) {
+	defer sqlite.SetWALLimits(100*time.Millisecond, 1024, 1<<30)()
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "vmc.db")
+	s, err := sqlite.Open(ctx, path, sqlite.Options{Migrate: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	const writers, batches, size = 2, 60, 50
+	title := strings.Repeat("跨站脚本漏洞", 150) // 2.7 KB
+	var wg sync.WaitGroup
+	errs := make(chan error, writers)
+	// The WAL's size is sampled after every batch, one goroutine at a
+	// time, so that a frame count lower than the last one is a restart.
+	var (
+		mu                     sync.Mutex
+		last, maxLog, restarts int64
+		maxWAL                 int64
+	)
+	for g := range writers {
+		wg.Go(func() {
+			for b := range batches {
+				recs := make([]advisory.Record, size)
+				for i := range recs {
+					recs[i] = advisory.Record{Source: "cnvd", ID: fmt.Sprintf("CNVD-2026-%d%03d%03d", g, b, i),
+						Titles: []advisory.Text{{Lang: "zh-CN", Value: title}}}
+				}
+				if _, err := s.PutRecords(ctx, recs); err != nil {
+					errs <- err
+					return
+				}
+				mu.Lock()
+				if fi, err := os.Stat(path + "-wal"); err == nil {
+					maxWAL = max(maxWAL, fi.Size())
+				}
+				// NOOP reports the WAL's frames without copying any.
+				var busy, log, done int64
+				if err := s.ReadDB().QueryRow(`PRAGMA wal_checkpoint(NOOP)`).Scan(&busy, &log, &done); err == nil {
+					if log < last {
+						restarts++
+					}
+					last, maxLog = log, max(maxLog, log)
+				}
+				mu.Unlock()
+			}
+		})
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Fatal(err)
+	}
+	db, err := os.Stat(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The database holds everything written. Without restarts the WAL
+	// file grew to 1.4 times its size; with them it holds what was written
+	// between two of the checkpointer's passes and a little more.
+	if db.Size() < 20<<20 || restarts < 3 || maxWAL > db.Size()/2 {
+		t.Errorf("database %d bytes; WAL restarted %d times, at most %d frames, file at most %d bytes: want 3 restarts or more, under half the database",
+			db.Size(), restarts, maxLog, maxWAL)
+	}
+	var n int
+	if err := s.DB().QueryRow(`SELECT COUNT(*) FROM vulns`).Scan(&n); err != nil || n != writers*batches*size {
+		t.Errorf("vulns = %d, %v; want %d", n, err, writers*batches*size)
 	}
 }
 

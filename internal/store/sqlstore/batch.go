@@ -69,7 +69,7 @@ type pending struct {
 }
 
 // pendingVuln is a vulnerability to insert: its placeholder, and its row
-// as presolve works it out.
+// as solve worked it out.
 type pendingVuln struct {
 	handle int64
 	solo   *soloVuln
@@ -242,7 +242,6 @@ func (w *writer) flush(ctx context.Context) error {
 		return nil
 	}
 	if len(p.vulns) > 0 {
-		w.solved.wait()
 		// A new vulnerability's primary id is one of its own new
 		// aliases, so it is unique in the batch and names the row.
 		byPrimary := make(map[string]int64, len(p.vulns))

@@ -61,6 +61,9 @@ type Store struct {
 	growth growth
 	// closers run first in Close: work an engine keeps beside the pools.
 	closers []func() error
+	// betweenWrites, when set, runs before every write transaction
+	// begins (BetweenWrites).
+	betweenWrites func(ctx context.Context, w *sql.DB)
 	// trigrams counts the rows holding each trigram, for searches on
 	// SQLite (search.go).
 	trigrams counts
@@ -68,6 +71,10 @@ type Store struct {
 	// findingCounts remembers the counts it compares with it.
 	findingFew    atomic.Int64
 	findingCounts counts
+	// fewNew says the last batch PrepareRecords wrote was mostly records
+	// stored before, so that the next one does not solve its records
+	// ahead (solve).
+	fewNew atomic.Bool
 }
 
 var _ store.Store = (*Store)(nil)
@@ -95,6 +102,12 @@ func New(write, read *sql.DB, d Dialect, opts Options) *Store {
 
 // OnClose adds fn to what Close does before closing the databases.
 func (s *Store) OnClose(fn func() error) { s.closers = append(s.closers, fn) }
+
+// BetweenWrites sets fn to run on the write pool before each write
+// transaction begins, outside any: the SQLite store lets its WAL start
+// afresh there (sqlite/checkpoint.go), at the one moment the writer holds
+// no transaction open.
+func (s *Store) BetweenWrites(fn func(ctx context.Context, w *sql.DB)) { s.betweenWrites = fn }
 
 // DB returns the database for writing, for code beside the store that
 // needs it (migrations, backups).
@@ -156,6 +169,9 @@ func (s *Store) inTx(ctx context.Context, fn func(ctx context.Context, tx *txn) 
 }
 
 func (s *Store) tryTx(ctx context.Context, fn func(ctx context.Context, tx *txn) error) (err error) {
+	if s.betweenWrites != nil {
+		s.betweenWrites(ctx, s.w)
+	}
 	sqlTx, err := s.w.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("begin: %w", err)

@@ -300,7 +300,7 @@ func (s *Store) DecideSuggestion(ctx context.Context, id int64, accept bool, act
 				return err
 			}
 			recs := []advisory.Record{rec}
-			prep, said := prepare(recs)
+			prep, said := prepare(recs, false)
 			_, err = s.writeRecords(ctx, tx, recs, prep, said)
 			said.wait()
 			if err != nil {
