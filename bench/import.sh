@@ -41,7 +41,7 @@ floor=$(for i in $(seq "$runs"); do run floor "$out/floor" "${inputs[@]}"; done 
 # The floor again with the garbage collector set as `vmc import` sets its
 # own (importGC in internal/cli/import.go), so that the ratio can be read
 # both ways: against decoding as any program would, and at equal GC.
-floor_gc=$(for i in $(seq "$runs"); do GOGC=400 GOMEMLIMIT=384MiB run floor-gc "$out/floor" "${inputs[@]}"; done | median)
+floor_gc=$(for i in $(seq "$runs"); do GOGC=800 GOMEMLIMIT=384MiB run floor-gc "$out/floor" "${inputs[@]}"; done | median)
 
 sqlite_first=$(for i in $(seq "$runs"); do
   rm -rf "$out/sqlite"; run sqlite "$out/vmc" import --data-dir "$out/sqlite" "${inputs[@]}"
@@ -67,7 +67,7 @@ echo "inputs: ${inputs[*]}"
 echo "records: $records; runs: $runs (median; peak RSS is the largest)"
 printf "%-28s %8s %12s %8s %10s\n" "" "seconds" "records/s" "/floor" "peak RSS"
 row "floor (parse only)" $floor
-row "floor, GOGC 400 as import" $floor_gc
+row "floor, GOGC 800 as import" $floor_gc
 row "import, SQLite" $sqlite_first
 row "re-import unchanged, SQLite" $sqlite_again
 row "import, PostgreSQL" $pg_first
