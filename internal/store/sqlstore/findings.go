@@ -478,15 +478,6 @@ func (s *Store) findingsSorted(ctx context.Context, q querier, where string, arg
 	return fs, nil
 }
 
-// idsIn is a condition that col is one of ids, and its one argument:
-// the same statement for any number of ids.
-func (s *Store) idsIn(col string, ids []int64) (string, any) {
-	if s.d.Name() == "sqlite" {
-		return col + ` IN (SELECT value FROM json_each(?))`, idList(ids)
-	}
-	return col + ` = ANY(?)`, ids
-}
-
 // scanFinding reads a row of fullColumns or briefColumns.
 func scanFinding(r *sql.Rows) (finding.Finding, error) {
 	var (

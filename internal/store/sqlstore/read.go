@@ -76,8 +76,8 @@ func (s *Store) ListVulns(ctx context.Context, q store.VulnQuery) (store.VulnPag
 			}
 			if len(ids) <= trigramRows {
 				// The ids themselves, not the MATCH again.
-				where = append(where, `v.id IN (SELECT value FROM json_each(?))`)
-				args = append(args, idList(ids))
+				in, list := s.idsIn("v.id", ids)
+				where, args = append(where, in), append(args, list)
 				if sort == "-published" {
 					if how, err = s.candidatePlan(ctx, len(ids), limit); err != nil {
 						return store.VulnPage{}, fmt.Errorf("list vulnerabilities: search: %w", err)

@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"slices"
 	"strings"
-	"sync"
 	"time"
 )
 
@@ -31,7 +30,7 @@ import (
 // (searchTerms of them, no positions): a superset of the rows holding the
 // text, close to it for a text of real words, which the LIKE narrows.
 // How rare each trigram is comes from fts5vocab (migration 00040),
-// remembered for a while by trigramStats.
+// remembered for a while (counts.go).
 //
 // If those rows are more than trigramRows, the text is common and the
 // walk in list order wins. Walking is cheap because vulns_list_search
@@ -90,6 +89,15 @@ func idList(ids []int64) string {
 	return string(b)
 }
 
+// idsIn is a condition that col is one of ids, and its one argument:
+// the same statement for any number of ids.
+func (s *Store) idsIn(col string, ids []int64) (string, any) {
+	if s.d.Name() == "sqlite" {
+		return col + ` IN (SELECT value FROM json_each(?))`, idList(ids)
+	}
+	return col + ` = ANY(?)`, ids
+}
+
 // maxTrigrams bounds how many of a text's trigrams a search considers:
 // any of them narrows the rows correctly, and the bound keeps the count
 // lookup's parameters (SQLite takes 32,766) and cost in check for a long
@@ -117,41 +125,6 @@ func trigrams(text string) []string {
 // string of three characters is one trigram, whatever they are.
 func ftsString(s string) string {
 	return `"` + strings.ReplaceAll(s, `"`, `""`) + `"`
-}
-
-// counts remembers counts that steer a query (which index to ask, which
-// plan to run) and never decide its result, so counts a little old are
-// as good as fresh ones: an import that changes them makes the queries
-// they steer slower until they expire, never wrong. All of them expire
-// together, after age or once there are more than max.
-type counts struct {
-	age time.Duration
-	max int
-
-	mu   sync.Mutex
-	vals map[string]int64
-	// since is when vals was started.
-	since time.Time
-}
-
-// get returns the count remembered for key, if any at now.
-func (c *counts) get(now time.Time, key string) (int64, bool) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if c.vals == nil || len(c.vals) > c.max || now.Sub(c.since) > c.age {
-		c.vals, c.since = make(map[string]int64), now
-	}
-	n, ok := c.vals[key]
-	return n, ok
-}
-
-// put remembers n for key.
-func (c *counts) put(key string, n int64) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if c.vals != nil {
-		c.vals[key] = n
-	}
 }
 
 const (
