@@ -284,3 +284,39 @@ func TestTrigramIndexOneSegmentPerBatch(t *testing.T) {
 		t.Errorf("Check with a row missing from the index: %v, want a trigram index error", err)
 	}
 }
+
+// Record batches write without foreign-key checks (sqlite.Open says why);
+// every other write keeps them, and Check finds what a batch could have
+// left dangling.
+func TestForeignKeysOutsideBatches(t *testing.T) {
+	ctx := context.Background()
+	s, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "vmc.db"), sqlite.Options{Migrate: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if _, err := s.PutRecords(ctx, []advisory.Record{{Source: "cnvd", ID: "CNVD-2026-00001",
+		Titles: []advisory.Text{{Lang: "zh-CN", Value: "测试产品存在跨站脚本漏洞"}}}}); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Check(ctx); err != nil {
+		t.Fatalf("Check after a batch: %v", err)
+	}
+	orphan := `INSERT INTO source_records (source, record_id, vuln_id, hash, first_seen, last_seen) VALUES ('cnvd', 'CNVD-2026-00002', 999999, '', '', '')`
+	if _, err := s.DB().ExecContext(ctx, orphan); err == nil || !strings.Contains(err.Error(), "FOREIGN KEY") {
+		t.Fatalf("the writer took a record of no vulnerability: %v", err)
+	}
+	conn, err := s.DB().Conn(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, q := range []string{`PRAGMA foreign_keys = OFF`, orphan, `PRAGMA foreign_keys = ON`} {
+		if _, err := conn.ExecContext(ctx, q); err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
+	}
+	conn.Close()
+	if err := s.Check(ctx); err == nil || !strings.Contains(err.Error(), "foreign_key_check: 1 rows") {
+		t.Errorf("Check with a record of no vulnerability: %v, want a foreign_key_check error", err)
+	}
+}

@@ -43,7 +43,7 @@ func (s *Store) PrepareRecords(recs []advisory.Record) func(context.Context) (st
 			return store.BatchResult{}, err
 		}
 		var res store.BatchResult
-		err := s.inTx(ctx, func(ctx context.Context, tx *txn) (err error) {
+		err := s.inTxOn(ctx, s.batches, func(ctx context.Context, tx *txn) (err error) {
 			res, err = s.writeRecords(ctx, tx, recs, prep, said)
 			return err
 		})
@@ -733,7 +733,10 @@ func (s *Store) PutDocuments(ctx context.Context, docs []store.Document) error {
 		at[d.Name] = len(rows)
 		rows = append(rows, d)
 	}
-	return s.inTx(ctx, func(ctx context.Context, tx *txn) error {
+	// On the batches' pool: an import writes documents after each batch,
+	// and on SQLite a write on the other pool's connection would make the
+	// batches' one read its cache afresh.
+	return s.inTxOn(ctx, s.batches, func(ctx context.Context, tx *txn) error {
 		now := any(s.clock())
 		_, err := tx.execRows(ctx, insertDocuments, len(rows), func(args []any, i int) []any {
 			return append(args, rows[i].Name, rows[i].Fingerprint, now)

@@ -663,9 +663,9 @@ func (q inStmt) shapes() []string {
 	return qs
 }
 
-// prepareShapes prepares, once, every statement of the shapes above. It
-// runs outside any transaction: on SQLite the writer is a single
-// connection, and a transaction holds it.
+// prepareShapes prepares, once, every statement of the shapes above on
+// each write pool. It runs outside any transaction: on SQLite a write pool
+// is a single connection, and a transaction holds it.
 func (s *Store) prepareShapes(ctx context.Context) error {
 	if s.shapes.Load() != nil {
 		return nil
@@ -682,16 +682,27 @@ func (s *Store) prepareShapes(ctx context.Context) error {
 	for _, q := range inStmts {
 		qs = append(qs, q.shapes()...)
 	}
-	m := make(map[string]*sql.Stmt, len(qs))
-	for _, q := range qs {
-		st, err := s.w.PrepareContext(ctx, s.d.Rebind(q))
-		if err != nil {
-			for _, st := range m {
+	m := map[*sql.DB]map[string]*sql.Stmt{}
+	closeAll := func() {
+		for _, stmts := range m {
+			for _, st := range stmts {
 				st.Close()
 			}
-			return fmt.Errorf("prepare %q: %w", firstWords(q), err)
 		}
-		m[q] = st
+	}
+	for _, db := range []*sql.DB{s.w, s.batches} {
+		if m[db] != nil {
+			continue
+		}
+		m[db] = make(map[string]*sql.Stmt, len(qs))
+		for _, q := range qs {
+			st, err := db.PrepareContext(ctx, s.d.Rebind(q))
+			if err != nil {
+				closeAll()
+				return fmt.Errorf("prepare %q: %w", firstWords(q), err)
+			}
+			m[db][q] = st
+		}
 	}
 	s.shapes.Store(&m)
 	return nil

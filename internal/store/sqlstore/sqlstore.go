@@ -46,7 +46,11 @@ type Store struct {
 	// SQLite has one writer at a time and queueing in the pool is cheaper
 	// than spinning on SQLITE_BUSY; on PostgreSQL it is the same pool as r.
 	w, r *sql.DB
-	d    Dialect
+	// batches takes the write transactions of record batches
+	// (PrepareRecords): w, unless the engine gave them a pool of their
+	// own (BatchWrites).
+	batches *sql.DB
+	d       Dialect
 	// prec is the configured precedence; merges use it with the stored
 	// peers placed in it (precedence).
 	prec advisory.Precedence
@@ -54,8 +58,9 @@ type Store struct {
 	// microseconds, PostgreSQL's resolution, so both stores agree.
 	now func() time.Time
 	// shapes holds the statements batches run, prepared once by
-	// prepareShapes and shared by every transaction.
-	shapes   atomic.Pointer[map[string]*sql.Stmt]
+	// prepareShapes on each write pool and shared by every transaction
+	// on that pool.
+	shapes   atomic.Pointer[map[*sql.DB]map[string]*sql.Stmt]
 	shapesMu sync.Mutex
 	// growth counts what batches wrote, for analyzeAsGrown.
 	growth growth
@@ -87,7 +92,7 @@ type Options struct {
 
 // New wraps opened databases. write and read may be the same *sql.DB.
 func New(write, read *sql.DB, d Dialect, opts Options) *Store {
-	s := &Store{w: write, r: read, d: d, prec: opts.Precedence, now: opts.Now,
+	s := &Store{w: write, r: read, batches: write, d: d, prec: opts.Precedence, now: opts.Now,
 		trigrams:      counts{age: trigramStatsAge, max: trigramStatsMax},
 		findingCounts: counts{age: findingCountsAge, max: findingCountsMax}}
 	s.findingFew.Store(findingFew)
@@ -109,6 +114,12 @@ func (s *Store) OnClose(fn func() error) { s.closers = append(s.closers, fn) }
 // no transaction open.
 func (s *Store) BetweenWrites(fn func(ctx context.Context, w *sql.DB)) { s.betweenWrites = fn }
 
+// BatchWrites sends the write transactions of record batches to db, a
+// pool on the same database as the write pool, which Close then closes
+// too. The SQLite store opens it without foreign-key checks (sqlite.Open
+// says why).
+func (s *Store) BatchWrites(db *sql.DB) { s.batches = db }
+
 // DB returns the database for writing, for code beside the store that
 // needs it (migrations, backups).
 func (s *Store) DB() *sql.DB { return s.w }
@@ -126,9 +137,14 @@ func (s *Store) Close() error {
 		err = errors.Join(err, c())
 	}
 	if m := s.shapes.Load(); m != nil {
-		for _, st := range *m {
-			st.Close()
+		for _, stmts := range *m {
+			for _, st := range stmts {
+				st.Close()
+			}
 		}
+	}
+	if s.batches != s.w {
+		err = errors.Join(err, s.batches.Close())
 	}
 	err = errors.Join(err, s.w.Close())
 	if s.r != s.w {
@@ -151,6 +167,11 @@ var errLostRace = errors.New("lost a race with a concurrent writer")
 // inTx runs fn in a write transaction, retrying when the dialect says the
 // failure was a lost race. fn must be safe to run more than once.
 func (s *Store) inTx(ctx context.Context, fn func(ctx context.Context, tx *txn) error) error {
+	return s.inTxOn(ctx, s.w, fn)
+}
+
+// inTxOn is inTx on the write pool db (s.w or s.batches).
+func (s *Store) inTxOn(ctx context.Context, db *sql.DB, fn func(ctx context.Context, tx *txn) error) error {
 	var err error
 	for attempt := 0; attempt < maxAttempts; attempt++ {
 		if attempt > 0 {
@@ -160,7 +181,7 @@ func (s *Store) inTx(ctx context.Context, fn func(ctx context.Context, tx *txn) 
 			case <-time.After(time.Duration(attempt*attempt) * 5 * time.Millisecond):
 			}
 		}
-		err = s.tryTx(ctx, fn)
+		err = s.tryTx(ctx, db, fn)
 		if err == nil || !(errors.Is(err, errLostRace) || s.d.Retryable(err)) {
 			return err
 		}
@@ -168,17 +189,17 @@ func (s *Store) inTx(ctx context.Context, fn func(ctx context.Context, tx *txn) 
 	return fmt.Errorf("%w: gave up after %d attempts: %v", store.ErrConflict, maxAttempts, err)
 }
 
-func (s *Store) tryTx(ctx context.Context, fn func(ctx context.Context, tx *txn) error) (err error) {
+func (s *Store) tryTx(ctx context.Context, db *sql.DB, fn func(ctx context.Context, tx *txn) error) (err error) {
 	if s.betweenWrites != nil {
-		s.betweenWrites(ctx, s.w)
+		s.betweenWrites(ctx, db)
 	}
-	sqlTx, err := s.w.BeginTx(ctx, nil)
+	sqlTx, err := db.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("begin: %w", err)
 	}
 	tx := &txn{Tx: sqlTx, d: s.d, stmts: map[string]*sql.Stmt{}}
 	if m := s.shapes.Load(); m != nil {
-		tx.shared = *m
+		tx.shared = (*m)[db]
 	}
 	// Statements run under a context that cannot be cancelled: with a
 	// cancellable one, database/sql and the SQLite driver each start a
