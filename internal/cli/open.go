@@ -97,6 +97,29 @@ func newMigrate() *cobra.Command {
 	}
 }
 
+func newCheck() *cobra.Command {
+	return &cobra.Command{
+		Use:   "check",
+		Short: "Verify the database: the engine's integrity check and vmc's own rules",
+		Long: `Verify the database without changing it: the engine's own check (on SQLite
+PRAGMA integrity_check, the trigram search index and foreign_key_check, which
+covers the rows imports write without checking each one), then what vmc
+relies on: every vulnerability has an alias and a source record, every
+alias, claim and record points at something that exists. Exits 1 and names
+each problem found.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			return withStore(cmd, false, func(c *Config, s store.Store) error {
+				if err := s.Check(cmd.Context()); err != nil {
+					return err
+				}
+				_, err := fmt.Fprintf(cmd.OutOrStdout(), "database %s: no problems found\n", redact(c.dbURL()))
+				return err
+			})
+		},
+	}
+}
+
 // redact hides a password in a database URL before it is printed.
 func redact(raw string) string {
 	u, err := url.Parse(raw)

@@ -294,6 +294,9 @@ func TestBackupRestore(t *testing.T) {
 			// Into a fresh database: the same chain, the same records.
 			dst := newDB(t)
 			out = vmc(t, dst, 0, "restore", dir)
+			if got := vmc(t, dst, 0, "check"); !strings.Contains(got, "no problems found") {
+				t.Errorf("check of the restored database said: %s", got)
+			}
 			if !strings.Contains(out, "rows per table and the audit chain match the manifest") {
 				t.Errorf("restore said: %s", out)
 			}
