@@ -270,11 +270,17 @@ func solve(rec *advisory.Record, p *prepared) *soloVuln {
 
 // summarise merges the vulnerability f describes and works out its row.
 func summarise(f *freshVuln, prec advisory.Precedence) *soloVuln {
-	v := advisory.Merge(advisory.PrimaryID(f.ids), f.ids, []advisory.SourceRef{f.src}, f.claims, prec)
+	row, err := summaryRow(advisory.Merge(advisory.PrimaryID(f.ids), f.ids, []advisory.SourceRef{f.src}, f.claims, prec))
+	return &soloVuln{fresh: f, err: err, row: row}
+}
+
+// summaryRow is what the row of v holds beside its id: the primary id and the
+// list columns, worked out from its summary.
+func summaryRow(v advisory.Vulnerability) (newVuln, error) {
 	sum := v.Summary()
 	b, err := json.Marshal(sum)
-	return &soloVuln{fresh: f, err: err, row: newVuln{primary: v.ID, summary: string(b), search: searchText(sum),
-		published: sum.Published.UTC(), score: sum.Score, rating: strings.ToUpper(sum.Rating), kev: sum.KEV, epss: sum.EPSS}}
+	return newVuln{primary: v.ID, summary: string(b), search: searchText(sum),
+		published: sum.Published.UTC(), score: sum.Score, rating: strings.ToUpper(sum.Rating), kev: sum.KEV, epss: sum.EPSS}, err
 }
 
 // put decides what recs[i] writes.
@@ -561,13 +567,12 @@ func (s *Store) refreshSummaries(ctx context.Context, tx *txn, touched map[int64
 		} else {
 			continue // no such row: nothing to update
 		}
-		sum := v.Summary()
-		b, err := json.Marshal(sum)
+		row, err := summaryRow(v)
 		if err != nil {
 			return err
 		}
 		if _, err := tx.exec(ctx, `UPDATE vulns SET primary_id = ?, summary = ?, search = ?, published = ?, score = ?, rating = ?, kev = ?, epss = ?, updated_at = ? WHERE id = ?`,
-			v.ID, string(b), searchText(sum), sum.Published.UTC(), sum.Score, strings.ToUpper(sum.Rating), sum.KEV, sum.EPSS, now, id); err != nil {
+			row.primary, row.summary, row.search, row.published, row.score, row.rating, row.kev, row.epss, now, id); err != nil {
 			return fmt.Errorf("update summary of %s: %w", v.ID, err)
 		}
 	}

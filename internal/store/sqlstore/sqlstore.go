@@ -44,7 +44,9 @@ type Dialect interface {
 type Store struct {
 	// w takes writes. On SQLite it holds a single connection, because
 	// SQLite has one writer at a time and queueing in the pool is cheaper
-	// than spinning on SQLITE_BUSY; on PostgreSQL it is the same pool as r.
+	// than spinning on SQLITE_BUSY (only record batches, on their own
+	// connection, take turns with it through the lock); on PostgreSQL it
+	// is the same pool as r.
 	w, r *sql.DB
 	// batches takes the write transactions of record batches
 	// (PrepareRecords): w, unless the engine gave them a pool of their
